@@ -1,0 +1,77 @@
+# memguard: a 32-bit x86 kernel in Rust that catches every illegal memory reference.
+# `make` builds everything and lists the targets; see README.md.
+
+MEM      ?= 128M
+INIT     ?=
+CMDLINE  ?=
+TIMEOUT  ?= 0
+KVM      ?=
+
+BUILD    := build
+KTARGET  := i686-kernel.json
+CARGO    := cargo +nightly
+BUILDSTD := -Z build-std=core,compiler_builtins,alloc -Z build-std-features=compiler-builtins-mem
+KFLAGS   := --target $(KTARGET) $(BUILDSTD) --release
+KERNEL   := target/i686-kernel/release/kernel
+ISO      := $(BUILD)/memguard.iso
+
+# Boot modules: FILE=NAME pairs. INIT=path adds a program as /bin/<name> and
+# starts it as process 1.
+MODULES  :=
+ifneq ($(INIT),)
+INIT_NAME := /bin/$(notdir $(INIT))
+MODULES  += $(abspath $(INIT))=$(INIT_NAME)
+CMDLINE  += init=$(INIT_NAME)
+endif
+
+QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm)
+
+.PHONY: all help build kernel iso run debug gdb trace test bench clean deps
+all: build help
+
+help:
+	@echo "make              build the kernel and list these targets"
+	@echo "make run          boot in QEMU, serial console on this terminal"
+	@echo "                  (INIT=prog MEM=512M CMDLINE='log=debug' KVM=1)"
+	@echo "make test         host unit tests, QEMU tests, gdb test"
+	@echo "make debug        boot and wait for gdb;  make gdb  attaches to it"
+	@echo "make trace        boot with QEMU interrupt/reset logging to $(BUILD)/trace.log"
+	@echo "make iso          build $(ISO)"
+	@echo "make clean        remove build products"
+
+deps:
+	@tools/deps.sh run
+
+build: kernel
+
+kernel:
+	$(CARGO) build $(KFLAGS) --bin kernel
+
+iso: deps kernel
+	@mkdir -p $(BUILD)
+	tools/mkiso.sh $(ISO) $(KERNEL) "$(strip $(CMDLINE))" $(MODULES)
+
+run: iso
+	@$(QEMU_RUN) $(ISO)
+
+trace: iso
+	@echo "QEMU's interrupt and reset log goes to $(BUILD)/trace.log"
+	@$(QEMU_RUN) --trace $(BUILD)/trace.log $(ISO)
+
+debug: iso
+	@port=$$(tools/free-port.sh) && echo $$port > $(BUILD)/gdb-port && \
+	  echo "QEMU waits for gdb on port $$port: run 'make gdb' in another terminal" && \
+	  $(QEMU_RUN) --gdb $$port $(ISO)
+
+gdb:
+	@test -f $(BUILD)/gdb-port || { echo "start 'make debug' first"; exit 1; }
+	@tools/gdbinit.sh $$(cat $(BUILD)/gdb-port) $(KERNEL) $(INIT) > $(BUILD)/gdbinit
+	gdb -q -x $(BUILD)/gdbinit
+
+test:
+	@tools/deps.sh test
+	@tools/test.sh
+
+clean:
+	cargo clean
+	rm -rf $(BUILD)

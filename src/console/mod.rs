@@ -1,0 +1,51 @@
+//! The kernel console: every line goes to COM1 and to the VGA text screen.
+//!
+//! Serial is the console of record (tests read it); VGA is for the person
+//! watching the QEMU window. `kprint!` writes to both; the `log` crate's
+//! levels are rendered by `logger`.
+
+pub mod logger;
+pub mod serial;
+pub mod vga;
+
+use core::fmt::{self, Write};
+
+/// Writes to both consoles; `\n` becomes `\r\n` on serial (a raw terminal needs it).
+struct Both;
+
+impl Write for Both {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        serial::write_bytes(s.as_bytes());
+        vga::write_str(s);
+        Ok(())
+    }
+}
+
+/// Prints formatted text on both consoles. Used through `kprint!`.
+pub fn print_fmt(args: fmt::Arguments) {
+    let _ = Both.write_fmt(args);
+}
+
+/// Writes raw bytes (a user program's `write(1, ...)`) on both consoles.
+pub fn write_bytes(bytes: &[u8]) {
+    serial::write_bytes(bytes);
+    vga::write_bytes(bytes);
+}
+
+/// Brings up both consoles. Safe to call more than once.
+pub fn init() {
+    serial::init();
+    vga::clear();
+    logger::init();
+}
+
+#[macro_export]
+macro_rules! kprint {
+    ($($arg:tt)*) => ($crate::console::print_fmt(format_args!($($arg)*)));
+}
+
+#[macro_export]
+macro_rules! kprintln {
+    () => ($crate::kprint!("\n"));
+    ($($arg:tt)*) => ($crate::console::print_fmt(format_args!("{}\n", format_args!($($arg)*))));
+}

@@ -1,0 +1,110 @@
+//! COM1 (I/O port 0x3F8) through the `uart_16550` driver.
+//!
+//! Output is polled. Input arrives through IRQ 4 into a ring buffer that
+//! `read_byte` drains; before interrupts are on, `poll_input` moves bytes by hand.
+
+use spin::Mutex;
+use uart_16550::backend::PioBackend;
+use uart_16550::{Config, Uart16550};
+
+const COM1: u16 = 0x3F8;
+const INPUT_CAPACITY: usize = 1024;
+
+static PORT: Mutex<Option<Uart16550<PioBackend>>> = Mutex::new(None);
+static INPUT: Mutex<InputRing> = Mutex::new(InputRing::new());
+
+/// Bytes received but not yet read; the oldest are dropped when it is full.
+struct InputRing {
+    buf: [u8; INPUT_CAPACITY],
+    head: usize,
+    len: usize,
+}
+
+impl InputRing {
+    const fn new() -> Self {
+        Self { buf: [0; INPUT_CAPACITY], head: 0, len: 0 }
+    }
+    fn push(&mut self, b: u8) {
+        if self.len == INPUT_CAPACITY {
+            self.head = (self.head + 1) % INPUT_CAPACITY;
+            self.len -= 1;
+        }
+        self.buf[(self.head + self.len) % INPUT_CAPACITY] = b;
+        self.len += 1;
+    }
+    fn pop(&mut self) -> Option<u8> {
+        if self.len == 0 {
+            return None;
+        }
+        let b = self.buf[self.head];
+        self.head = (self.head + 1) % INPUT_CAPACITY;
+        self.len -= 1;
+        Some(b)
+    }
+}
+
+/// Programs COM1 for 115200 8N1. Without a UART the console is VGA only.
+pub fn init() {
+    let mut port = PORT.lock();
+    if port.is_some() {
+        return;
+    }
+    // SAFETY: 0x3F8..0x3FF are COM1's registers on every PC and nothing else
+    // in the kernel drives them; the driver is kept in PORT for good.
+    let Ok(mut uart) = (unsafe { Uart16550::new_port(COM1) }) else { return };
+    if uart.init(Config::default()).is_ok() {
+        *port = Some(uart);
+    }
+}
+
+/// Sends bytes, turning each `\n` into `\r\n`.
+pub fn write_bytes(bytes: &[u8]) {
+    let mut port = PORT.lock();
+    let Some(uart) = port.as_mut() else { return };
+    for chunk in bytes.split_inclusive(|&b| b == b'\n') {
+        match chunk.split_last() {
+            Some((b'\n', head)) => {
+                uart.send_bytes_exact(head);
+                uart.send_bytes_exact(b"\r\n");
+            }
+            _ => uart.send_bytes_exact(chunk),
+        }
+    }
+}
+
+/// Lets the UART raise IRQ 4 when a byte arrives.
+pub fn enable_receive_interrupt() {
+    if let Some(uart) = PORT.lock().as_mut() {
+        uart.enable_interrupts(uart_16550::spec::registers::IER::DATA_READY);
+    }
+}
+
+/// Moves every byte waiting in the UART into the input ring. Called from
+/// the IRQ 4 handler and by readers that poll. Returns how many arrived.
+pub fn poll_input() -> usize {
+    let mut port = PORT.lock();
+    let Some(uart) = port.as_mut() else { return 0 };
+    let mut input = INPUT.lock();
+    let mut n = 0;
+    while let Ok(b) = uart.try_receive_byte() {
+        input.push(b);
+        n += 1;
+    }
+    n
+}
+
+/// The oldest unread input byte, if any.
+pub fn read_byte() -> Option<u8> {
+    poll_input();
+    INPUT.lock().pop()
+}
+
+/// Drops the console lock if a panic interrupted a writer, so the panic
+/// report can still get out.
+///
+/// # Safety
+/// Only the panic path may call this: the interrupted writer never resumes.
+pub unsafe fn force_unlock() {
+    // SAFETY: the caller guarantees the holder will not run again.
+    unsafe { PORT.force_unlock() };
+}

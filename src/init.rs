@@ -1,0 +1,63 @@
+//! Bringing the kernel up, one subsystem at a time, in the order they depend
+//! on each other. Every kernel (the real one and each test kernel) calls `init`.
+
+use crate::bootinfo::multiboot::{BootError, BootInfo};
+use crate::bootinfo::{cmdline, usable_bytes};
+use crate::console;
+use crate::kprintln;
+use crate::qemu::{ExitCode, exit};
+
+/// The name the kernel gives itself (the gdb test reads it).
+pub static BANNER: &str = "memguard: 32-bit x86 kernel that catches every illegal memory reference";
+
+static BOOT_INFO: spin::Once<BootInfo> = spin::Once::new();
+
+/// The boot information, once `init` has read it.
+pub fn boot_info() -> &'static BootInfo {
+    BOOT_INFO.get().expect("boot information read before init")
+}
+
+/// Brings up every subsystem. Never returns on a boot loader that is not
+/// multiboot2: it says so on both consoles and stops.
+pub fn init(magic: u32, info_phys: u32) -> &'static BootInfo {
+    console::init();
+    let info = match BootInfo::parse(magic, info_phys) {
+        Ok(info) => BOOT_INFO.call_once(|| info),
+        Err(e) => boot_failure(e),
+    };
+    if let Some(level) = cmdline::value(info.cmdline, "log").and_then(console::logger::parse_level) {
+        log::set_max_level(level);
+    }
+    crate::symbols::init(info);
+    print_summary(info);
+    info
+}
+
+fn boot_failure(e: BootError) -> ! {
+    kprintln!("BOOT FAILED: {e}");
+    kprintln!("This kernel must be started by GRUB (multiboot2); try `make run`.");
+    exit(ExitCode::Panic)
+}
+
+/// The boot summary: loader, command line, memory map, modules.
+pub fn print_summary(info: &BootInfo) {
+    kprintln!("{BANNER}");
+    kprintln!("booted by {}", nonempty(info.loader));
+    kprintln!("command line: {}", nonempty(info.cmdline));
+    kprintln!("physical memory map:");
+    for r in info.regions() {
+        kprintln!("  {:#011x}-{:#011x} {:>9} KiB  {}", r.start, r.end, (r.end - r.start) / 1024, r.kind.name());
+    }
+    if info.dropped_regions > 0 {
+        log::warn!("{} memory-map entries did not fit and were ignored", info.dropped_regions);
+    }
+    kprintln!("usable memory: {} MiB", usable_bytes(info.regions()) >> 20);
+    kprintln!("boot modules: {}", info.modules().len());
+    for m in info.modules() {
+        kprintln!("  {:#010x}-{:#010x} {:>8} bytes  {}", m.start, m.end, m.len(), m.name);
+    }
+}
+
+fn nonempty(s: &str) -> &str {
+    if s.is_empty() { "(none)" } else { s }
+}

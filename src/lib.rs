@@ -1,0 +1,33 @@
+//! The kernel library: the module tree and the in-kernel test harness.
+//!
+//! Crate-wide assumptions, stated once:
+//! - one CPU; kernel code runs with interrupts disabled except where it waits
+//!   (`arch::x86::instructions::wait_for_interrupt`), so a `spin::Mutex` is
+//!   never contended by an interrupt handler on the same CPU;
+//! - modules that are pure logic compile for the host too and carry `#[test]`s;
+//!   modules that touch hardware compile only for the kernel target
+//!   (`target_os = "none"`).
+#![cfg_attr(any(not(test), target_os = "none"), no_std)]
+#![cfg_attr(all(test, target_os = "none"), no_main)]
+#![cfg_attr(all(test, target_os = "none"), feature(custom_test_frameworks))]
+#![cfg_attr(all(test, target_os = "none"), test_runner(crate::testing::run_tests))]
+#![cfg_attr(all(test, target_os = "none"), reexport_test_harness_main = "test_main")]
+
+extern crate alloc;
+
+pub mod arch;
+pub mod bootinfo;
+pub mod mm;
+
+#[cfg(target_os = "none")]
+pub mod console;
+#[cfg(target_os = "none")]
+pub mod init;
+#[cfg(target_os = "none")]
+pub mod panic;
+#[cfg(target_os = "none")]
+pub mod qemu;
+#[cfg(target_os = "none")]
+pub mod symbols;
+#[cfg(target_os = "none")]
+pub mod testing;

@@ -1,0 +1,150 @@
+//! Address newtypes: a physical address is never confused with a virtual one,
+//! and a frame or page number is always 4 KiB aligned by construction.
+
+use core::fmt;
+
+pub const PAGE_SIZE: u32 = 4096;
+pub const PAGE_SHIFT: u32 = 12;
+/// Entries in a page directory or page table (SDM Vol. 3A §4.3: 10 index bits).
+pub const ENTRIES_PER_TABLE: usize = 1024;
+
+const _: () = assert!(1 << PAGE_SHIFT == PAGE_SIZE);
+const _: () = assert!(ENTRIES_PER_TABLE * 4 == PAGE_SIZE as usize);
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct PhysAddr(u32);
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct VirtAddr(u32);
+
+/// A 4 KiB physical frame, by number (physical address >> 12).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Frame(u32);
+
+/// A 4 KiB virtual page, by number (virtual address >> 12).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Page(u32);
+
+impl PhysAddr {
+    pub const fn new(a: u32) -> Self {
+        Self(a)
+    }
+    pub const fn as_u32(self) -> u32 {
+        self.0
+    }
+    pub const fn frame(self) -> Frame {
+        Frame(self.0 >> PAGE_SHIFT)
+    }
+}
+
+impl VirtAddr {
+    pub const fn new(a: u32) -> Self {
+        Self(a)
+    }
+    pub const fn as_u32(self) -> u32 {
+        self.0
+    }
+    pub const fn page(self) -> Page {
+        Page(self.0 >> PAGE_SHIFT)
+    }
+    pub const fn page_offset(self) -> u32 {
+        self.0 & (PAGE_SIZE - 1)
+    }
+    /// Bits 31–22: the page-directory index.
+    pub const fn pd_index(self) -> usize {
+        (self.0 >> 22) as usize
+    }
+    /// Bits 21–12: the page-table index.
+    pub const fn pt_index(self) -> usize {
+        ((self.0 >> PAGE_SHIFT) & 0x3ff) as usize
+    }
+    pub const fn is_page_aligned(self) -> bool {
+        self.0 & (PAGE_SIZE - 1) == 0
+    }
+}
+
+impl Frame {
+    pub const fn from_number(n: u32) -> Self {
+        Self(n)
+    }
+    /// The frame holding `a` (rounded down).
+    pub const fn containing(a: PhysAddr) -> Self {
+        a.frame()
+    }
+    pub const fn number(self) -> u32 {
+        self.0
+    }
+    pub const fn start(self) -> PhysAddr {
+        PhysAddr(self.0 << PAGE_SHIFT)
+    }
+}
+
+impl Page {
+    pub const fn from_number(n: u32) -> Self {
+        Self(n)
+    }
+    pub const fn containing(a: VirtAddr) -> Self {
+        a.page()
+    }
+    pub const fn number(self) -> u32 {
+        self.0
+    }
+    pub const fn start(self) -> VirtAddr {
+        VirtAddr(self.0 << PAGE_SHIFT)
+    }
+}
+
+/// Rounds up to a page boundary; `None` if that passes 2^32.
+pub const fn page_round_up(a: u32) -> Option<u32> {
+    match a.checked_add(PAGE_SIZE - 1) {
+        Some(x) => Some(x & !(PAGE_SIZE - 1)),
+        None => None,
+    }
+}
+
+pub const fn page_round_down(a: u32) -> u32 {
+    a & !(PAGE_SIZE - 1)
+}
+
+impl fmt::Debug for PhysAddr {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "P:{:#010x}", self.0)
+    }
+}
+impl fmt::Debug for VirtAddr {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "V:{:#010x}", self.0)
+    }
+}
+impl fmt::Debug for Frame {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "Frame({:#010x})", self.start().0)
+    }
+}
+impl fmt::Debug for Page {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "Page({:#010x})", self.start().0)
+    }
+}
+
+#[cfg(all(test, not(target_os = "none")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indices_split_a_virtual_address() {
+        let v = VirtAddr::new(0xC010_2345);
+        assert_eq!(v.pd_index(), 0x300);
+        assert_eq!(v.pt_index(), 0x102);
+        assert_eq!(v.page_offset(), 0x345);
+        assert_eq!(v.page().start(), VirtAddr::new(0xC010_2000));
+    }
+
+    #[test]
+    fn rounding_reports_overflow() {
+        assert_eq!(page_round_up(1), Some(PAGE_SIZE));
+        assert_eq!(page_round_up(0), Some(0));
+        assert_eq!(page_round_up(0xFFFF_F001), None);
+        assert_eq!(page_round_down(0x1fff), 0x1000);
+    }
+}

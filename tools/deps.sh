@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Makes sure the host tools the build and tests need are here, installing
+# what is missing when we are root (Debian/Ubuntu), or saying exactly what to
+# run when we are not. Usage: tools/deps.sh [run|test]
+set -euo pipefail
+need_pkgs=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have qemu-system-i386 || need_pkgs+=(qemu-system-x86)
+have grub-mkrescue || need_pkgs+=(grub-common)
+[ -d /usr/lib/grub/i386-pc ] || need_pkgs+=(grub-pc-bin)
+have xorriso || need_pkgs+=(xorriso)
+have mformat || need_pkgs+=(mtools)
+have objcopy || need_pkgs+=(binutils)
+if [ "${1:-run}" = test ]; then
+    have gdb || need_pkgs+=(gdb)
+    # The C test programs are built with gcc -m32 -static -nostdlib.
+    if ! echo 'int main(void){return 0;}' | gcc -m32 -ffreestanding -nostdlib -static -x c -c -o /dev/null - >/dev/null 2>&1; then
+        need_pkgs+=(gcc-multilib)
+    fi
+fi
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && have apt-get; then
+        echo "[deps] installing: ${need_pkgs[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+    else
+        echo "[deps] missing tools. Run:" >&2
+        echo "    sudo apt-get install ${need_pkgs[*]}" >&2
+        exit 1
+    fi
+fi
+if ! rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src'; then
+    echo "[deps] adding rust-src to the nightly toolchain"
+    rustup component add rust-src --toolchain nightly >/dev/null 2>&1 || {
+        echo "[deps] could not add rust-src. Run: rustup component add rust-src --toolchain nightly" >&2
+        exit 1
+    }
+fi

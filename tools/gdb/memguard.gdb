@@ -1,0 +1,75 @@
+# gdb commands for looking at the MMU from a stopped kernel.
+#   pte VADDR   walk VADDR through the current page directory (CR3)
+# (The walk switches gdb to C expressions while it runs: the kernel is Rust.)
+# Page tables always live in low memory, which the kernel maps at
+# 0xC0000000 + physical, so gdb can read them through kernel addresses.
+
+define pte-flags
+  if ($arg0 & 1)
+    echo \ P
+  end
+  if ($arg0 & 2)
+    echo \ RW
+  end
+  if ($arg0 & 4)
+    echo \ U
+  end
+  if ($arg0 & 8)
+    echo \ PWT
+  end
+  if ($arg0 & 16)
+    echo \ PCD
+  end
+  if ($arg0 & 32)
+    echo \ A
+  end
+  if ($arg0 & 64)
+    echo \ D
+  end
+  if ($arg0 & 128)
+    echo \ PS
+  end
+  if ($arg0 & 256)
+    echo \ G
+  end
+  if ($arg0 & 512)
+    echo \ COW
+  end
+  if (($arg0 & 2) == 0)
+    echo \ (read-only)
+  end
+  if (($arg0 & 4) == 0)
+    echo \ (supervisor)
+  end
+  echo \n
+end
+
+define pte
+  set language c
+  set $va = (unsigned int)($arg0)
+  set $pdbase = ((unsigned int)$cr3 & 0xfffff000)
+  set $pde = *(unsigned int *)(0xC0000000 + $pdbase + (($va >> 22) * 4))
+  printf "vaddr 0x%08x  CR3 0x%08x\n", $va, $pdbase
+  printf "PDE[%4d] = 0x%08x  ", $va >> 22, $pde
+  pte-flags $pde
+  if (($pde & 1) == 0)
+    printf "not present: no page table\n"
+  else
+    if ($pde & 128)
+      printf "4 MiB page: frame 0x%08x -> phys 0x%08x\n", $pde & 0xffc00000, ($pde & 0xffc00000) | ($va & 0x3fffff)
+    else
+      set $pte = *(unsigned int *)(0xC0000000 + ($pde & 0xfffff000) + ((($va >> 12) & 0x3ff) * 4))
+      printf "PTE[%4d] = 0x%08x  ", ($va >> 12) & 0x3ff, $pte
+      pte-flags $pte
+      if ($pte & 1)
+        printf "frame 0x%08x -> phys 0x%08x\n", $pte & 0xfffff000, ($pte & 0xfffff000) | ($va & 0xfff)
+      else
+        printf "not present\n"
+      end
+    end
+  end
+  set language auto
+end
+document pte
+Walk a virtual address through the current page directory: pte VADDR
+end

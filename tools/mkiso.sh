@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds a GRUB rescue ISO that boots KERNEL with a command line and modules.
+#   tools/mkiso.sh OUT.iso KERNEL.elf "CMDLINE" [FILE=NAME ...]
+# Each FILE=NAME pair becomes a multiboot2 module whose command line is NAME
+# (e.g. user/target/.../sh=/bin/sh). The kernel's own symbols are always
+# added as /boot/kernel.sym so panics can name functions.
+set -euo pipefail
+out=$1 kernel=$2 cmdline=$3
+shift 3
+stage=$(mktemp -d "${TMPDIR:-/tmp}/memguard-iso.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/boot/grub" "$stage/boot/mod"
+cp "$kernel" "$stage/boot/kernel.elf"
+objcopy --strip-debug "$kernel" "$stage/boot/kernel.sym"
+modules="    module2 /boot/kernel.sym /boot/kernel.sym"
+i=0
+for pair in "$@"; do
+    file=${pair%%=*} name=${pair#*=}
+    [ -f "$file" ] || { echo "mkiso: no such file: $file" >&2; exit 1; }
+    cp "$file" "$stage/boot/mod/$i"
+    modules+=$'\n'"    module2 /boot/mod/$i $name"
+    i=$((i + 1))
+done
+top=$(cd "$(dirname "$0")/.." && pwd)
+awk -v cmdline="$cmdline" -v modules="$modules" \
+    '{ gsub(/@CMDLINE@/, cmdline); if ($0 == "@MODULES@") print modules; else print }' \
+    "$top/boot/grub.cfg.in" > "$stage/boot/grub/grub.cfg"
+grub-mkrescue -o "$out" "$stage" >"$stage/mkrescue.log" 2>&1 || { cat "$stage/mkrescue.log" >&2; exit 1; }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Boots an ISO in QEMU and says how the run ended.
+#   tools/qemu-run.sh [options] ISO
+#     --mem SIZE       guest memory (default 128M)
+#     --timeout SECS   give up after SECS (default: none)
+#     --log FILE       also copy the serial console to FILE
+#     --quiet          do not echo the serial console (needs --log)
+#     --gdb PORT       start stopped, waiting for gdb on PORT
+#     --trace FILE     QEMU -d int,cpu_reset into FILE
+#     --kvm            use KVM instead of TCG
+# Exit status: 0 success (the kernel wrote the success code), 1 failure
+# (a test failed, or init ended badly), 3 kernel panic, 4 time-out,
+# 2 anything else: triple fault, reset, or QEMU ending without a verdict.
+set -uo pipefail
+mem=128M timeout=0 log="" quiet=0 gdb="" trace="" accel=tcg
+while [ $# -gt 1 ]; do
+    case $1 in
+        --mem) mem=$2; shift 2 ;;
+        --timeout) timeout=$2; shift 2 ;;
+        --log) log=$2; shift 2 ;;
+        --quiet) quiet=1; shift ;;
+        --gdb) gdb=$2; shift 2 ;;
+        --trace) trace=$2; shift 2 ;;
+        --kvm) accel=kvm; shift ;;
+        *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+iso=${1:?usage: qemu-run.sh [options] ISO}
+
+args=(-machine pc,accel="$accel" -m "$mem" -cdrom "$iso" -boot d
+      -serial stdio -monitor none -no-reboot
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ -n "${DISPLAY:-}" ] && [ "$quiet" = 0 ] && [ -z "${MEMGUARD_HEADLESS:-}" ]; then
+    args+=(-display gtk)
+else
+    args+=(-display none)
+fi
+[ -n "$gdb" ] && args+=(-S -gdb "tcp:127.0.0.1:$gdb")
+[ -n "$trace" ] && args+=(-d int,cpu_reset -D "$trace")
+
+run() {
+    if [ "$timeout" != 0 ]; then
+        timeout -k 5 "$timeout" qemu-system-i386 "${args[@]}"
+    else
+        qemu-system-i386 "${args[@]}"
+    fi
+}
+
+if [ -n "$log" ]; then
+    if [ "$quiet" = 1 ]; then
+        run > "$log" 2>&1
+    else
+        run 2>&1 | tee "$log"
+    fi
+    status=${PIPESTATUS[0]}
+else
+    run
+    status=$?
+fi
+
+case $status in
+    33) echo "[qemu-run] success"; exit 0 ;;
+    35) echo "[qemu-run] failure reported by the kernel"; exit 1 ;;
+    37) echo "[qemu-run] KERNEL PANIC"; exit 3 ;;
+    124|137) echo "[qemu-run] TIME-OUT after ${timeout}s"; exit 4 ;;
+    0) echo "[qemu-run] QEMU stopped without a verdict: triple fault, reset or power-off (try: make trace)"; exit 2 ;;
+    *) echo "[qemu-run] QEMU exited with status $status"; exit 2 ;;
+esac
