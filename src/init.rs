@@ -28,8 +28,14 @@ pub fn init(magic: u32, info_phys: u32) -> &'static BootInfo {
     if let Some(level) = cmdline::value(info.cmdline, "log").and_then(console::logger::parse_level) {
         log::set_max_level(level);
     }
+    crate::arch::x86::init_cpu();
     crate::symbols::init(info);
     print_summary(info);
+    crate::mm::init(info);
+    crate::arch::x86::init_interrupts();
+    crate::time::init();
+    print_memory(info);
+    let _ = crate::arch::x86::gdt::dump(&mut crate::console::Console);
     info
 }
 
@@ -56,6 +62,19 @@ pub fn print_summary(info: &BootInfo) {
     for m in info.modules() {
         kprintln!("  {:#010x}-{:#010x} {:>8} bytes  {}", m.start, m.end, m.len(), m.name);
     }
+}
+
+/// Frame and heap accounting after memory init.
+pub fn print_memory(_info: &BootInfo) {
+    let f = crate::mm::phys::stats();
+    let (heap_used, heap_size) = crate::mm::heap::usage();
+    kprintln!("frames: {f}");
+    kprintln!(
+        "kernel page tables: {} KiB; heap: {} of {} KiB in use",
+        crate::mm::kernel_space::page_table_bytes() / 1024,
+        heap_used / 1024,
+        heap_size / 1024
+    );
 }
 
 fn nonempty(s: &str) -> &str {

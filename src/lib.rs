@@ -18,6 +18,11 @@ extern crate alloc;
 pub mod arch;
 pub mod bootinfo;
 pub mod mm;
+#[cfg(target_os = "none")]
+pub mod syscall;
+#[cfg(target_os = "none")]
+pub mod task;
+pub mod time;
 
 #[cfg(target_os = "none")]
 pub mod console;

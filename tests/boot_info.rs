@@ -16,6 +16,6 @@ pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
     assert!(usable_bytes(info.regions()) > 100 << 20, "QEMU was given 128 MiB");
     let sym = info.module(kernel::symbols::MODULE_NAME).expect("symbol module");
     assert_eq!(sym.start % 4096, 0, "modules are page-aligned (header tag)");
-    assert!(kernel::symbols::lookup(kmain as usize as u32).is_some_and(|(n, _)| n.contains("kmain")));
+    assert!(kernel::symbols::lookup(kmain as *const () as u32).is_some_and(|(n, _)| n.contains("kmain")));
     exit(ExitCode::Success)
 }

@@ -35,7 +35,7 @@ KFLAGS=(--target i686-kernel.json -Z build-std=core,compiler_builtins,alloc
 if [ -z "$ONLY" ]; then
     host=$(rustc +nightly -vV | sed -n 's/^host: //p')
     echo "== host unit tests ($host)"
-    if $CARGO test -q --lib --target "$host" > "$out/host.log" 2>&1; then :; fi
+    if $CARGO test --lib --target "$host" > "$out/host.log" 2>&1; then :; fi
     grep -E '^test .* \.\.\. ' "$out/host.log" | sed 's/^/  /'
     line=$(grep -E '^test result:' "$out/host.log" | tail -1)
     if [[ $line =~ ([0-9]+)\ passed\;\ ([0-9]+)\ failed ]]; then
@@ -55,7 +55,7 @@ if ! $CARGO test --no-run "${KFLAGS[@]}" --message-format=json > "$out/build.jso
     fail "build kernel tests" "cargo failed" "$out/build.log"
 else
     # One executable per test kernel; the first is the library's own.
-    mapfile -t exes < <(grep -o '"executable":"[^"]*"' "$out/build.json" | cut -d'"' -f4)
+    mapfile -t exes < <(grep -o '"executable":"[^"]*"' "$out/build.json" | cut -d'"' -f4 | grep /deps/)
     for exe in "${exes[@]}"; do
         name=$(basename "$exe" | sed 's/-[0-9a-f]*$//')
         [ "$name" = kernel ] && name=lib
@@ -74,7 +74,7 @@ else
             mapfile -t expects < <(sed -n 's|^//! expect-output: ||p' "$src")
         fi
         iso=$out/$name.iso log=$out/$name.log
-        if ! tools/mkiso.sh "$iso" "$exe" "$cmdline" 2> "$log"; then
+        if ! tools/mkiso.sh "$iso" "$exe" "$cmdline" 2> "$log" && ! tools/mkiso.sh "$iso" "$exe" "$cmdline" 2> "$log"; then
             fail "kernel/$name" "could not build the ISO" "$log"; continue
         fi
         start=$(date +%s%N)
@@ -82,6 +82,7 @@ else
         rc=$?
         ms=$((($(date +%s%N) - start) / 1000000))
         secs=$((ms / 1000)).$((ms % 1000 / 100))
+        sed -i 's/\r$//' "$log"
         verdict=$(tail -1 "$log.verdict")
         case $rc in 0) got=success ;; 1) got=failure ;; 3) got=panic ;; 4) got=timeout ;; *) got=other ;; esac
         if [ "$got" != "$expect" ]; then

@@ -151,3 +151,40 @@ mod tests {
         assert_eq!(usable_bytes(&[]), 0);
     }
 }
+
+/// Calls `f(start, end)` for each piece of `[start, end)` not covered by any
+/// of `holes` (which may overlap and come in any order).
+pub fn subtract_ranges(start: u64, end: u64, holes: &[(u64, u64)], mut f: impl FnMut(u64, u64)) {
+    let mut cursor = start;
+    while cursor < end {
+        // The hole covering cursor pushes it forward; else the piece runs to
+        // the nearest hole start.
+        if let Some(h) = holes.iter().filter(|h| h.0 <= cursor && cursor < h.1).map(|h| h.1).max() {
+            cursor = h;
+            continue;
+        }
+        let stop = holes.iter().map(|h| h.0).filter(|&s| s > cursor).min().unwrap_or(end).min(end);
+        f(cursor, stop);
+        cursor = stop;
+    }
+}
+
+#[cfg(all(test, not(target_os = "none")))]
+mod subtract_tests {
+    use super::subtract_ranges;
+
+    fn pieces(start: u64, end: u64, holes: &[(u64, u64)]) -> Vec<(u64, u64)> {
+        let mut v = vec![];
+        subtract_ranges(start, end, holes, |s, e| v.push((s, e)));
+        v
+    }
+
+    #[test]
+    fn holes_are_cut_out() {
+        assert_eq!(pieces(0, 100, &[]), vec![(0, 100)]);
+        assert_eq!(pieces(0, 100, &[(10, 20), (50, 60)]), vec![(0, 10), (20, 50), (60, 100)]);
+        assert_eq!(pieces(0, 100, &[(40, 60), (0, 30), (25, 45)]), vec![(60, 100)]);
+        assert_eq!(pieces(10, 20, &[(0, 100)]), vec![]);
+        assert_eq!(pieces(10, 20, &[(15, 100)]), vec![(10, 15)]);
+    }
+}

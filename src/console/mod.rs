@@ -10,10 +10,11 @@ pub mod vga;
 
 use core::fmt::{self, Write};
 
-/// Writes to both consoles; `\n` becomes `\r\n` on serial (a raw terminal needs it).
-struct Both;
+/// Both consoles as a `fmt::Write`; `\n` becomes `\r\n` on serial (a raw
+/// terminal needs it).
+pub struct Console;
 
-impl Write for Both {
+impl Write for Console {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         serial::write_bytes(s.as_bytes());
         vga::write_str(s);
@@ -23,7 +24,7 @@ impl Write for Both {
 
 /// Prints formatted text on both consoles. Used through `kprint!`.
 pub fn print_fmt(args: fmt::Arguments) {
-    let _ = Both.write_fmt(args);
+    let _ = Console.write_fmt(args);
 }
 
 /// Writes raw bytes (a user program's `write(1, ...)`) on both consoles.

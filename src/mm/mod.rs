@@ -1,7 +1,50 @@
 //! Memory management: physical frames, page tables, address spaces, the
-//! kernel heap, and (later) regions and the page-fault decision.
+//! kernel heap and kernel stacks; regions and the page-fault decision.
 
 pub mod addr;
+pub mod frame;
 pub mod layout;
+pub mod pte;
+
 #[cfg(target_os = "none")]
 pub mod heap;
+#[cfg(target_os = "none")]
+pub mod kernel_space;
+#[cfg(target_os = "none")]
+pub mod kmap;
+#[cfg(target_os = "none")]
+pub mod kstack;
+#[cfg(target_os = "none")]
+pub mod paging;
+#[cfg(target_os = "none")]
+pub mod phys;
+#[cfg(target_os = "none")]
+pub mod fault;
+
+#[cfg(target_os = "none")]
+mod setup {
+    use super::addr::{PAGE_SIZE, VirtAddr};
+    use super::frame::Zone;
+    use super::pte::{PageTableEntry, PteFlags};
+    use crate::bootinfo::multiboot::BootInfo;
+
+    /// Frames, then the kernel's own page tables, then the heap.
+    pub fn init(info: &BootInfo) {
+        super::phys::init(info);
+        super::kernel_space::init();
+        super::heap::init(grow_heap, 256 * 1024);
+    }
+
+    /// Maps `pages` fresh frames at `at` for the heap.
+    fn grow_heap(at: u32, pages: u32) -> bool {
+        for i in 0..pages {
+            let Ok(frame) = super::phys::alloc(Zone::Any) else { return false };
+            let va = VirtAddr::new(at + i * PAGE_SIZE);
+            super::paging::kernel_set_entry(va, PageTableEntry::new(frame, PteFlags::PRESENT | PteFlags::WRITABLE));
+        }
+        true
+    }
+}
+
+#[cfg(target_os = "none")]
+pub use setup::init;

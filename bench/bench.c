@@ -1,0 +1,336 @@
+/* bench.c: micro-benchmarks of the kernel paths memguard implements, in
+ * rdtsc cycles, so one static i386 binary can be timed on Linux and memguard.
+ *
+ *   bench [--pages N] [--reps R] [--mb M]
+ *
+ * Prints "bench: pages=N reps=R mb=M", then one "name value unit" line per
+ * figure, each the median of R repetitions, then "bench: done". Exits 0, or
+ * 1 with a message on stderr when a syscall fails or memory reads back wrong.
+ * What each figure measures is in README.md. Only these Linux syscalls are
+ * used: exit fork write wait4 getpid kill munmap sched_yield mmap2 exit_group.
+ */
+#include "rt.h"
+
+enum { PAGE = 4096, MAX_REPS = 63, GETPID_CALLS = 1000, YIELDS = 1000 };
+
+static u32 n_pages = 1024, n_reps = 7, n_mb = 16;
+static long spinner_pid;   /* the sched_yield partner, killed if we fail */
+
+/* ---- failing loudly ---- */
+
+static __attribute__((noreturn)) void fail(const char *what, long err)
+{
+    char num[21];
+    if (spinner_pid > 0)
+        sys2(SYS_kill, spinner_pid, SIGKILL);
+    put_fd(2, "bench: ");
+    put_fd(2, what);
+    if (err) {
+        put_fd(2, " failed: errno ");
+        put_fd(2, u64_str((u64)-err, num));
+    }
+    put_fd(2, "\n");
+    sys_exit_group(1);
+}
+
+static long check(long r, const char *what)
+{
+    if (is_err(r))
+        fail(what, r);
+    return r;
+}
+
+/* ---- memory and processes ---- */
+
+/* Maps `bytes` of anonymous read-write memory; no page is touched yet. */
+static volatile char *map_anon(u32 bytes, int flags)
+{
+    return (volatile char *)check(sys6(SYS_mmap2, 0, bytes, PROT_READ | PROT_WRITE,
+                                       flags | MAP_ANONYMOUS, -1, 0), "mmap2");
+}
+
+static void unmap(volatile char *p, u32 bytes) { check(sys2(SYS_munmap, (long)p, bytes), "munmap"); }
+
+/* Writes one byte in each of `pages` pages, so each page is made present. */
+static void touch(volatile char *p, u32 pages, char v)
+{
+    for (u32 i = 0; i < pages; i++)
+        p[i * PAGE] = v;
+}
+
+static long fork_checked(void) { return check(sys0(SYS_fork), "fork"); }
+
+/* Waits for `pid`; returns its raw wait status. */
+static u32 wait_for(long pid)
+{
+    i32 status = 0;
+    long r;
+    while ((r = sys4(SYS_wait4, pid, (long)&status, 0, 0)) == -4)   /* EINTR: try again */
+        ;
+    check(r, "wait4");
+    return (u32)status;
+}
+
+static u64 per(u64 cycles, u32 n) { return udiv64(cycles, n, 0); }
+
+/* ---- the figures: each function is one repetition, returning its sample ---- */
+
+static u64 getpid_once(void)
+{
+    check(sys0(SYS_getpid), "getpid");
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < GETPID_CALLS; i++)
+        sys0(SYS_getpid);
+    return per(rdtsc() - t0, GETPID_CALLS);
+}
+
+static u64 demand_zero_write_once(void)
+{
+    volatile char *p = map_anon(n_pages * PAGE, MAP_PRIVATE);
+    u64 t0 = rdtsc();
+    touch(p, n_pages, 1);
+    u64 t = rdtsc() - t0;
+    unmap(p, n_pages * PAGE);
+    return per(t, n_pages);
+}
+
+static u64 zero_page_read_once(void)
+{
+    volatile char *p = map_anon(n_pages * PAGE, MAP_PRIVATE);
+    char any = 0;
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < n_pages; i++)
+        any |= p[i * PAGE];
+    u64 t = rdtsc() - t0;
+    if (any)
+        fail("zero_page_read: a fresh anonymous page did not read as zero", 0);
+    unmap(p, n_pages * PAGE);
+    return per(t, n_pages);
+}
+
+/* cow_write: the parent writes n_pages, forks, and the child times its own
+ * first write to each (now shared) page. The child's figure comes back
+ * through a MAP_SHARED page; if the kernel refuses MAP_SHARED (or with
+ * --cow-exit-status) the child exits with 8*log2(figure) instead, which the
+ * parent decodes to within 4.5%. */
+static volatile u32 *cow_report;   /* [0] sequence, [1] low, [2] high half */
+static volatile char *cow_mem;
+static u32 cow_seq, cow_force_exit_status;
+
+/* 8*log2(v), rounded down, in 0..254: exponent, then 3 fraction bits found
+ * by squaring the mantissa (kept as 1.31 fixed point). */
+static u32 log_code(u64 v)
+{
+    u32 e = 0, code;
+    if (v == 0)
+        v = 1;
+    while ((v >> e) > 1)
+        e++;
+    u64 x = e >= 31 ? v >> (e - 31) : v << (31 - e);
+    code = e * 8;
+    for (u32 bit = 4; bit; bit >>= 1) {
+        x = (x * x) >> 31;
+        if (x >> 32) {
+            code += bit;
+            x >>= 1;
+        }
+    }
+    return code > 254 ? 254 : code;
+}
+
+/* The middle of the interval log_code maps to `code`. */
+static u64 log_decode(u32 code)
+{
+    static const u32 mid_milli[8] = {1044, 1139, 1242, 1354, 1477, 1610, 1756, 1915};
+    return udiv64(((u64)1 << (code >> 3)) * mid_milli[code & 7], 1000, 0);
+}
+
+static void cow_setup(void)
+{
+    long r = sys6(SYS_mmap2, 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (cow_force_exit_status || is_err(r)) {
+        put_fd(2, "bench: cow_write comes back through the exit status (within 4.5%)\n");
+        cow_report = 0;
+    } else {
+        cow_report = (volatile u32 *)r;
+    }
+    cow_mem = map_anon(n_pages * PAGE, MAP_PRIVATE);
+    touch(cow_mem, n_pages, 'P');
+}
+
+static void cow_teardown(void)
+{
+    unmap(cow_mem, n_pages * PAGE);
+    if (cow_report)
+        unmap((volatile char *)cow_report, PAGE);
+}
+
+static __attribute__((noreturn)) void cow_child(u32 seq)
+{
+    u64 t0 = rdtsc();
+    touch(cow_mem, n_pages, 'C');
+    u64 t = per(rdtsc() - t0, n_pages);
+    u32 code = 0;
+    if (cow_report) {
+        cow_report[1] = (u32)t;
+        cow_report[2] = (u32)(t >> 32);
+        cow_report[0] = seq;   /* last: marks the figure complete */
+    } else {
+        code = log_code(t);
+    }
+    for (;;)
+        sys1(SYS_exit, code);
+}
+
+static u64 cow_write_once(void)
+{
+    u32 seq = ++cow_seq;
+    long pid = fork_checked();
+    if (pid == 0)
+        cow_child(seq);
+    u32 status = wait_for(pid);
+    for (u32 i = 0; i < n_pages; i++)
+        if (cow_mem[i * PAGE] != 'P')
+            fail("cow_write: the child's write showed in the parent", 0);
+    if (status & 0x7f)
+        fail("cow_write: the child was killed by a signal", 0);
+    if (!cow_report)
+        return log_decode((status >> 8) & 0xff);
+    if (status != 0 || cow_report[0] != seq)
+        fail("cow_write: the child's figure did not arrive (is MAP_SHARED shared?)", 0);
+    return ((u64)cow_report[2] << 32) | cow_report[1];
+}
+
+static u64 fork_exit_wait_once(void)
+{
+    u64 t0 = rdtsc();
+    long pid = fork_checked();
+    if (pid == 0)
+        for (;;)
+            sys1(SYS_exit, 0);
+    u32 status = wait_for(pid);
+    u64 t = rdtsc() - t0;
+    if (status != 0)
+        fail("fork_exit_wait_16m: child did not exit 0", 0);
+    return t;
+}
+
+/* Two runnable processes that only yield: on one CPU each sched_yield
+ * switches to the other, so the parent's YIELDS calls span 2*YIELDS
+ * switches. With several CPUs the figure means little (see README.md). */
+static u64 sched_yield_switch_once(void)
+{
+    long pid = fork_checked();
+    if (pid == 0)
+        for (;;)
+            sys0(SYS_sched_yield);
+    spinner_pid = pid;
+    for (u32 i = 0; i < 10; i++)   /* let the partner start spinning */
+        check(sys0(SYS_sched_yield), "sched_yield");
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < YIELDS; i++)
+        sys0(SYS_sched_yield);
+    u64 t = rdtsc() - t0;
+    check(sys2(SYS_kill, pid, SIGKILL), "kill");
+    spinner_pid = 0;
+    if ((wait_for(pid) & 0x7f) != SIGKILL)
+        fail("sched_yield_switch: partner did not die of SIGKILL", 0);
+    return per(t, 2 * YIELDS);
+}
+
+static u64 munmap_per_page_once(void)
+{
+    volatile char *p = map_anon(n_pages * PAGE, MAP_PRIVATE);
+    touch(p, n_pages, 1);
+    u64 t0 = rdtsc();
+    unmap(p, n_pages * PAGE);
+    return per(rdtsc() - t0, n_pages);
+}
+
+/* ---- driver ---- */
+
+static u64 median(u64 *v, u32 n)
+{
+    for (u32 i = 1; i < n; i++)   /* insertion sort: n is at most 63 */
+        for (u32 j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            u64 t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return v[n / 2];
+}
+
+static void report(const char *name, u64 value, const char *unit)
+{
+    char line[96], num[21];
+    u32 n = 0;
+    cat(line, &n, sizeof line, name);
+    cat(line, &n, sizeof line, " ");
+    cat(line, &n, sizeof line, u64_str(value, num));
+    cat(line, &n, sizeof line, " ");
+    cat(line, &n, sizeof line, unit);
+    cat(line, &n, sizeof line, "\n");
+    put_fd(1, line);
+}
+
+static void run(const char *name, u64 (*once)(void), const char *unit)
+{
+    u64 samples[MAX_REPS];
+    for (u32 i = 0; i < n_reps; i++)
+        samples[i] = once();
+    report(name, median(samples, n_reps), unit);
+}
+
+static void parse_args(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i += 2) {
+        long v = i + 1 < argc ? parse_num(argv[i + 1]) : -1;
+        if (str_eq(argv[i], "--pages") && v >= 1 && v <= 65536)
+            n_pages = (u32)v;
+        else if (str_eq(argv[i], "--reps") && v >= 1 && v <= MAX_REPS)
+            n_reps = (u32)v;
+        else if (str_eq(argv[i], "--mb") && v >= 1 && v <= 1024)
+            n_mb = (u32)v;
+        else if (str_eq(argv[i], "--cow-exit-status"))
+            cow_force_exit_status = 1, i--;   /* a flag: takes no value */
+        else {
+            put_fd(2, "usage: bench [--pages 1..65536] [--reps 1..63] [--mb 1..1024]\n");
+            sys_exit_group(2);
+        }
+    }
+}
+
+int main(int argc, char **argv, char **envp)
+{
+    char line[96], num[21];
+    u32 n = 0;
+    (void)envp;
+    parse_args(argc, argv);
+    cat(line, &n, sizeof line, "bench: pages=");
+    cat(line, &n, sizeof line, u64_str(n_pages, num));
+    cat(line, &n, sizeof line, " reps=");
+    cat(line, &n, sizeof line, u64_str(n_reps, num));
+    cat(line, &n, sizeof line, " mb=");
+    cat(line, &n, sizeof line, u64_str(n_mb, num));
+    cat(line, &n, sizeof line, "\n");
+    put_fd(1, line);
+
+    run("getpid", getpid_once, "cycles");
+    run("demand_zero_write", demand_zero_write_once, "cycles/page");
+    run("zero_page_read", zero_page_read_once, "cycles/page");
+    cow_setup();
+    run("cow_write", cow_write_once, "cycles/page");
+    cow_teardown();
+
+    /* The parent keeps n_mb MiB written, so each fork has that much to share. */
+    u32 big = n_mb << 20;
+    volatile char *resident = map_anon(big, MAP_PRIVATE);
+    touch(resident, big / PAGE, 1);
+    run("fork_exit_wait_16m", fork_exit_wait_once, "cycles");
+    unmap(resident, big);
+
+    run("sched_yield_switch", sched_yield_switch_once, "cycles");
+    run("munmap_per_page", munmap_per_page_once, "cycles/page");
+    put_fd(1, "bench: done\n");
+    return 0;
+}

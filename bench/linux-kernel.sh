@@ -1,0 +1,90 @@
+# linux-kernel.sh: finds, or fetches once, the Debian i386 kernel that
+# linux-run.sh boots, and the host tools it needs. Sourced, not run.
+#
+# The kernel is Debian bookworm's non-PAE "686" flavour: the package that the
+# metapackage linux-image-686 depends on (or LINUX_PKG, to pin one). It is
+# fetched with apt-get download through a private apt state under the cache,
+# so the host's apt configuration (and its list of architectures) is left
+# alone. Cache layout, under ${XDG_CACHE_HOME:-$HOME/.cache}/memguard/linux/:
+#   apt/          private apt lists for the i386 architecture
+#   *.deb         the downloaded kernel package, kept
+#   vmlinuz-VER   the kernel extracted from it; `current` names the one in use
+
+linux_cache=${XDG_CACHE_HOME:-$HOME/.cache}/memguard/linux
+debian_mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+debian_suite=${DEBIAN_SUITE:-bookworm}
+
+# Installs what linux-run needs and this machine lacks (Debian, as root).
+ensure_host_tools() {
+    local need=()
+    command -v qemu-system-i386 >/dev/null || need+=(qemu-system-x86)
+    command -v make >/dev/null || need+=(make)
+    command -v dpkg-deb >/dev/null || need+=(dpkg)
+    command -v flock >/dev/null || need+=(util-linux)
+    command -v apt-get >/dev/null || { echo "linux-run: needs a Debian host (apt-get)" >&2; exit 125; }
+    if ! echo 'int _start(void){return 0;}' |
+            gcc -m32 -static -nostdlib -ffreestanding -x c -o /dev/null - >/dev/null 2>&1; then
+        need+=(gcc gcc-multilib)
+    fi
+    [ ${#need[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "linux-run: missing tools; run: sudo apt-get install ${need[*]}" >&2
+        exit 125
+    fi
+    echo "[linux-run] installing: ${need[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+# apt-get/apt-cache with a private state for i386 only. The host's
+# sources are not read; the archive key is the one every Debian host has.
+linux_apt() {
+    local tool=$1; shift
+    "$tool" -o Dir::State="$linux_cache/apt/state" -o Dir::Cache="$linux_cache/apt/cache" \
+        -o Dir::Etc::SourceList="$linux_cache/apt/sources.list" \
+        -o Dir::Etc::SourceParts="$linux_cache/apt/empty" \
+        -o Dir::Etc::Preferences="$linux_cache/apt/empty/preferences" \
+        -o Dir::Etc::PreferencesParts="$linux_cache/apt/empty" -o Dir::State::status=/dev/null \
+        -o APT::Architecture=i386 -o APT::Architectures::=i386 \
+        -o Acquire::Languages=none -o APT::Sandbox::User="$(id -un)" "$@"
+}
+
+# Prints the path of the vmlinuz to boot, fetching it on first use.
+ensure_linux_kernel() {
+    mkdir -p "$linux_cache"
+    # One fetch at a time: two first runs in parallel would race on apt state.
+    exec 9>"$linux_cache/.lock"
+    flock 9
+    local cur
+    cur=$(cat "$linux_cache/current" 2>/dev/null || true)
+    if [ -n "$cur" ] && [ -s "$linux_cache/$cur" ] &&
+            { [ -z "${LINUX_PKG:-}" ] || [ "$cur" = "vmlinuz-${LINUX_PKG#linux-image-}" ]; }; then
+        echo "$linux_cache/$cur"
+        exec 9>&-
+        return
+    fi
+    fetch_linux_kernel >&2
+    echo "$linux_cache/$(cat "$linux_cache/current")"
+    exec 9>&-
+}
+
+fetch_linux_kernel() {
+    local apt=$linux_cache/apt pkg deb ver
+    mkdir -p "$apt/state/lists/partial" "$apt/cache/archives/partial" "$apt/empty"
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $debian_mirror $debian_suite main" \
+        > "$apt/sources.list"
+    echo "[linux-run] fetching the i386 package lists ($debian_suite)" >&2
+    linux_apt apt-get -qq update
+    pkg=${LINUX_PKG:-$(linux_apt apt-cache depends linux-image-686 |
+                       awk '/Depends: linux-image-[0-9]/ { print $2; exit }')}
+    [ -n "$pkg" ] || { echo "linux-run: cannot resolve linux-image-686" >&2; exit 125; }
+    echo "[linux-run] downloading $pkg" >&2
+    (cd "$linux_cache" && linux_apt apt-get -qq download "$pkg")
+    deb=$(ls -t "$linux_cache/${pkg}"_*_i386.deb | head -n 1)
+    ver=${pkg#linux-image-}
+    dpkg-deb --fsys-tarfile "$deb" | tar -xO "./boot/vmlinuz-$ver" > "$linux_cache/vmlinuz-$ver.tmp"
+    mv "$linux_cache/vmlinuz-$ver.tmp" "$linux_cache/vmlinuz-$ver"
+    echo "vmlinuz-$ver" > "$linux_cache/current"
+    echo "[linux-run] cached $(basename "$deb") -> vmlinuz-$ver" >&2
+}

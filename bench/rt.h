@@ -1,0 +1,186 @@
+/* rt.h: the whole "libc" of bench and init, a freestanding i386 Linux runtime.
+ *
+ * Programs built with it use nothing but the Linux i386 `int 0x80` ABI, so
+ * the same static binary runs on Linux and on memguard. Calling convention of
+ * that ABI: eax = syscall number, ebx ecx edx esi edi ebp = arguments 1..6,
+ * result in eax; a result in [-4095, -1] is -errno.
+ *
+ * Include it from exactly one .c file per program: it defines _start.
+ */
+#ifndef RT_H
+#define RT_H
+
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef int i32;
+
+/* Syscalls with up to 4 arguments are inlined so that a measured syscall
+ * (getpid, sched_yield) costs only the trap, not a call into a helper.
+ * ebx is free for us to clobber because we build without PIC. */
+static inline long sys0(long nr)
+{
+    long r;
+    __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr) : "memory");
+    return r;
+}
+
+static inline long sys1(long nr, long a)
+{
+    long r;
+    __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a) : "memory");
+    return r;
+}
+
+static inline long sys2(long nr, long a, long b)
+{
+    long r;
+    __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b) : "memory");
+    return r;
+}
+
+static inline long sys3(long nr, long a, long b, long c)
+{
+    long r;
+    __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+    return r;
+}
+
+static inline long sys4(long nr, long a, long b, long c, long d)
+{
+    long r;
+    __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d) : "memory");
+    return r;
+}
+
+/* Six arguments need ebp, which gcc will not hand out as an asm operand
+ * (it may be the frame pointer), so this one lives in plain assembly:
+ * it saves the callee-saved registers the ABI makes it load. */
+long sys6(long nr, long a, long b, long c, long d, long e, long f);
+__asm__(".text\n.globl sys6\nsys6:\n"
+        "  push %ebp\n  push %ebx\n  push %esi\n  push %edi\n"
+        "  mov 20(%esp), %eax\n  mov 24(%esp), %ebx\n  mov 28(%esp), %ecx\n"
+        "  mov 32(%esp), %edx\n  mov 36(%esp), %esi\n  mov 40(%esp), %edi\n"
+        "  mov 44(%esp), %ebp\n"
+        "  int $0x80\n"
+        "  pop %edi\n  pop %esi\n  pop %ebx\n  pop %ebp\n  ret\n");
+
+/* Linux i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
+enum {
+    SYS_exit = 1, SYS_fork = 2, SYS_read = 3, SYS_write = 4, SYS_open = 5,
+    SYS_close = 6, SYS_waitpid = 7, SYS_execve = 11, SYS_getpid = 20,
+    SYS_kill = 37, SYS_brk = 45, SYS_ioctl = 54, SYS_dup2 = 63,
+    SYS_reboot = 88, SYS_munmap = 91, SYS_wait4 = 114, SYS_sysinfo = 116,
+    SYS_uname = 122, SYS_mprotect = 125, SYS_sched_yield = 158,
+    SYS_nanosleep = 162, SYS_mmap2 = 192, SYS_exit_group = 252,
+    SYS_clock_gettime = 265,
+};
+
+enum { PROT_READ = 1, PROT_WRITE = 2 };
+enum { MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20 };
+enum { SIGKILL = 9 };
+
+/* The kernel returns -errno; everything else, including a high mmap
+ * address, is a success. */
+static inline int is_err(long r) { return (unsigned long)r >= -4095UL; }
+
+static inline u64 rdtsc(void)
+{
+    u32 lo, hi;
+    /* lfence keeps earlier instructions from drifting past the read on
+     * out-of-order CPUs; under QEMU's TCG it is a no-op. */
+    __asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+    return ((u64)hi << 32) | lo;
+}
+
+static inline __attribute__((noreturn)) void sys_exit_group(int code)
+{
+    for (;;)
+        sys1(SYS_exit_group, code);
+}
+
+/* ---- output, without a buffer: one write per call keeps lines whole
+ * even when parent and child share the console. ---- */
+
+static inline u32 str_len(const char *s)
+{
+    u32 n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static inline void put_fd(int fd, const char *s) { sys3(SYS_write, fd, (long)s, str_len(s)); }
+
+/* n / d for a 64-bit n. A plain C `/` on u64 would call libgcc's __udivdi3,
+ * which -nostdlib leaves out; two divl instructions do it instead (the
+ * second cannot overflow because its high half, the remainder, is < d). */
+static inline u64 udiv64(u64 n, u32 d, u32 *rem)
+{
+    u32 hi = (u32)(n >> 32), lo = (u32)n, qhi, qlo, r;
+    __asm__("divl %4" : "=a"(qhi), "=d"(r) : "a"(hi), "d"(0), "rm"(d));
+    __asm__("divl %4" : "=a"(qlo), "=d"(r) : "a"(lo), "d"(r), "rm"(d));
+    if (rem)
+        *rem = r;
+    return ((u64)qhi << 32) | qlo;
+}
+
+/* Writes v in decimal into buf (at least 21 bytes); returns the start. */
+static inline char *u64_str(u64 v, char *buf)
+{
+    char *p = buf + 20;
+    u32 digit;
+    *p = 0;
+    do {
+        v = udiv64(v, 10, &digit);
+        *--p = (char)('0' + digit);
+    } while (v);
+    return p;
+}
+
+/* Appends s to the line being built in buf at *len (bounded by cap). */
+static inline void cat(char *buf, u32 *len, u32 cap, const char *s)
+{
+    while (*s && *len + 1 < cap)
+        buf[(*len)++] = *s++;
+    buf[*len] = 0;
+}
+
+static inline int str_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* Parses a decimal number; returns -1 unless the whole string is digits. */
+static inline long parse_num(const char *s)
+{
+    long v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > 100000000)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+/* Linux enters _start with esp -> argc, argv[0..argc-1], NULL, envp..., NULL.
+ * The stack is 16-byte aligned there; the call keeps the SysV convention. */
+int main(int argc, char **argv, char **envp);
+__asm__(".text\n.globl _start\n_start:\n"
+        "  xor %ebp, %ebp\n"
+        "  mov (%esp), %eax\n"           /* argc */
+        "  lea 4(%esp), %ecx\n"          /* argv */
+        "  lea 8(%esp,%eax,4), %edx\n"   /* envp: past argv's NULL */
+        "  and $-16, %esp\n"
+        "  sub $4, %esp\n"
+        "  push %edx\n  push %ecx\n  push %eax\n"
+        "  call main\n"
+        "  mov %eax, %ebx\n"
+        "  mov $252, %eax\n"             /* exit_group(main's result) */
+        "  int $0x80\n"
+        "  hlt\n");
+
+#endif

@@ -1,0 +1,9 @@
+/* chello: a C program on the same ABI as the Rust ones. Prints one line. */
+#include "sys.h"
+
+SYS_START
+
+int main(void)
+{
+    return put_str("hello from C\n") == 13 ? 0 : 1;
+}

@@ -1,0 +1,6 @@
+//! Code shared by the programs in `src/bin/`.
+#![no_std]
+
+extern crate alloc;
+
+pub mod demo;
