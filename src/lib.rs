@@ -17,10 +17,10 @@ extern crate alloc;
 
 pub mod arch;
 pub mod bootinfo;
+#[cfg(target_os = "none")]
+pub mod fs;
 pub mod mm;
-#[cfg(target_os = "none")]
 pub mod syscall;
-#[cfg(target_os = "none")]
 pub mod task;
 pub mod time;
 

@@ -2,11 +2,27 @@
 #![no_std]
 #![no_main]
 
+use kernel::bootinfo::cmdline;
+use kernel::kprintln;
 use kernel::qemu::{ExitCode, exit};
+use kernel::task::{lifecycle, sched};
+
+/// The program started as process 1 when the command line names none.
+const DEFAULT_INIT: &str = "/bin/init";
 
 /// Called by `_start` (boot/entry.S) on the boot stack, paging on.
 #[unsafe(no_mangle)]
 pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
-    kernel::init::init(magic, info_phys);
-    exit(ExitCode::Success)
+    let info = kernel::init::init(magic, info_phys);
+    sched::init();
+    let init = cmdline::value(info.cmdline, "init").unwrap_or(DEFAULT_INIT);
+    if let Err(e) = lifecycle::spawn_init(init) {
+        kprintln!("cannot start init {init}: {e:?}");
+        kprintln!("files: {:?}", kernel::fs::list().iter().map(|(n, _)| n.as_str()).collect::<alloc::vec::Vec<_>>());
+        exit(ExitCode::Failure);
+    }
+    log::info!("starting {init} as process 1");
+    sched::run_idle()
 }
+
+extern crate alloc;

@@ -7,8 +7,9 @@
 set -euo pipefail
 out=$1 kernel=$2 cmdline=$3
 shift 3
-stage=$(mktemp -d "${TMPDIR:-/tmp}/memguard-iso.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/memguard-iso.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+stage=$tmp/root
 mkdir -p "$stage/boot/grub" "$stage/boot/mod"
 cp "$kernel" "$stage/boot/kernel.elf"
 objcopy --strip-debug "$kernel" "$stage/boot/kernel.sym"
@@ -17,7 +18,13 @@ i=0
 for pair in "$@"; do
     file=${pair%%=*} name=${pair#*=}
     [ -f "$file" ] || { echo "mkiso: no such file: $file" >&2; exit 1; }
-    cp "$file" "$stage/boot/mod/$i"
+    # Debug information is for gdb on the host (it reads the original);
+    # the guest gets the program without it, symbols kept.
+    if head -c 4 "$file" | grep -q 'ELF'; then
+        objcopy --strip-debug "$file" "$stage/boot/mod/$i"
+    else
+        cp "$file" "$stage/boot/mod/$i"
+    fi
     modules+=$'\n'"    module2 /boot/mod/$i $name"
     i=$((i + 1))
 done
@@ -25,4 +32,4 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 awk -v cmdline="$cmdline" -v modules="$modules" \
     '{ gsub(/@CMDLINE@/, cmdline); if ($0 == "@MODULES@") print modules; else print }' \
     "$top/boot/grub.cfg.in" > "$stage/boot/grub/grub.cfg"
-grub-mkrescue -o "$out" "$stage" >"$stage/mkrescue.log" 2>&1 || { cat "$stage/mkrescue.log" >&2; exit 1; }
+grub-mkrescue -o "$out" "$stage" >"$tmp/mkrescue.log" 2>&1 || { cat "$tmp/mkrescue.log" >&2; exit 1; }

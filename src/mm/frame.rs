@@ -66,13 +66,15 @@ pub struct FrameTable<'a> {
     low_limit: u32,
     heads: [u32; 2],
     stats: FrameStats,
+    /// Managed frames in low memory.
+    total_low: u32,
 }
 
 impl<'a> FrameTable<'a> {
     /// A table where every frame is reserved; `add_free` hands ranges over.
     pub fn new(meta: &'a mut [u32], low_limit: Frame) -> Self {
         meta.fill(RESERVED);
-        Self { meta, low_limit: low_limit.number(), heads: [0; 2], stats: FrameStats::default() }
+        Self { meta, low_limit: low_limit.number(), heads: [0; 2], stats: FrameStats::default(), total_low: 0 }
     }
 
     /// Frames the metadata covers.
@@ -102,6 +104,9 @@ impl<'a> FrameTable<'a> {
             if self.meta[n as usize] == RESERVED {
                 self.push_free(n);
                 self.stats.total += 1;
+                if self.zone_of(n) == 0 {
+                    self.total_low += 1;
+                }
             }
         }
     }
@@ -134,6 +139,7 @@ impl<'a> FrameTable<'a> {
         self.stats.total -= 1;
         if z == 0 {
             self.stats.free_low -= 1;
+            self.total_low -= 1;
         }
         true
     }
@@ -208,6 +214,15 @@ impl<'a> FrameTable<'a> {
 
     pub fn stats(&self) -> FrameStats {
         self.stats
+    }
+
+    /// High-memory frames: (managed, free).
+    pub fn high_stats(&self) -> (u32, u32) {
+        (self.stats.total - self.total_low(), self.stats.free - self.stats.free_low)
+    }
+
+    fn total_low(&self) -> u32 {
+        self.total_low
     }
 }
 

@@ -2,9 +2,12 @@
 //! kernel heap and kernel stacks; regions and the page-fault decision.
 
 pub mod addr;
+pub mod fault;
 pub mod frame;
 pub mod layout;
 pub mod pte;
+pub mod stats;
+pub mod vma;
 
 #[cfg(target_os = "none")]
 pub mod heap;
@@ -19,7 +22,9 @@ pub mod paging;
 #[cfg(target_os = "none")]
 pub mod phys;
 #[cfg(target_os = "none")]
-pub mod fault;
+pub mod stats_global;
+#[cfg(target_os = "none")]
+pub mod user;
 
 #[cfg(target_os = "none")]
 mod setup {

@@ -152,3 +152,8 @@ pub fn reserved_usable_frames() -> u32 {
 }
 
 static RESERVED_USABLE: Mutex<u32> = Mutex::new(0);
+
+/// Frames above the direct map: (managed, free).
+pub fn high_memory() -> (u32, u32) {
+    with(|t| t.high_stats())
+}

@@ -34,11 +34,12 @@ bitflags! {
         const GLOBAL = 1 << 8;
         /// OS bit 9: the page is shared copy-on-write; a write must copy it.
         const COW = 1 << 9;
-        /// OS bit 10: the frame is the shared zero frame; a write must
-        /// replace it with a fresh one.
+        /// OS bit 10: the frame is the shared zero frame (not reference
+        /// counted); a write must replace it with a fresh one.
         const ZERO = 1 << 10;
-        /// OS bit 11: the frame belongs to a boot module (file-backed page),
-        /// not to the frame allocator; it is never freed.
+        /// OS bit 11: the frame belongs to a boot module (a file-backed
+        /// page), not to the frame allocator; it is never freed, and a write
+        /// must copy it.
         const FILE = 1 << 11;
     }
 }

@@ -1,7 +1,89 @@
-//! System calls (filled in by the processes issue).
+//! System calls: the ABI (pure), argument checks (pure), and on the kernel
+//! target the dispatcher and one module per family.
 
-use crate::arch::x86::trap::TrapFrame;
+pub mod abi;
+pub mod usercheck;
 
-pub fn dispatch(frame: &mut TrapFrame) {
-    frame.eax = (-38i32) as u32;
+#[cfg(target_os = "none")]
+mod debug;
+#[cfg(target_os = "none")]
+mod file;
+#[cfg(target_os = "none")]
+mod info;
+#[cfg(target_os = "none")]
+mod mem;
+#[cfg(target_os = "none")]
+mod process;
+#[cfg(target_os = "none")]
+pub mod uaccess;
+
+#[cfg(target_os = "none")]
+pub use dispatch::dispatch;
+
+#[cfg(target_os = "none")]
+mod dispatch {
+    use super::abi::{Errno, SysResult, encode, nr};
+    use super::{debug, file, info, mem, process};
+    use crate::arch::x86::trap::TrapFrame;
+
+    /// The six argument registers, in Linux's order.
+    #[derive(Clone, Copy)]
+    pub struct Args(pub [u32; 6]);
+
+    impl Args {
+        fn of(f: &TrapFrame) -> Self {
+            Args([f.ebx, f.ecx, f.edx, f.esi, f.edi, f.ebp])
+        }
+        pub fn int(&self, i: usize) -> i32 {
+            self.0[i] as i32
+        }
+    }
+
+    /// `int 0x80`: runs the call named by EAX and puts the result in EAX.
+    pub fn dispatch(frame: &mut TrapFrame) {
+        let a = Args::of(frame);
+        let a0 = a.0;
+        let result: SysResult = match frame.eax {
+            nr::EXIT | nr::EXIT_GROUP => process::exit(a0[0]),
+            nr::FORK => process::fork(frame),
+            nr::READ => file::read(a0[0], a0[1], a0[2]),
+            nr::WRITE => file::write(a0[0], a0[1], a0[2]),
+            nr::OPEN => file::open(a0[0], a0[1]),
+            nr::CLOSE => file::close(a0[0]),
+            nr::WAITPID => process::wait4(a.int(0), a0[1], a0[2], 0),
+            nr::WAIT4 => process::wait4(a.int(0), a0[1], a0[2], a0[3]),
+            nr::EXECVE => process::execve(frame, a0[0], a0[1], a0[2]),
+            nr::TIME => info::time(a0[0]),
+            nr::LSEEK => file::lseek(a0[0], a.int(1), a0[2]),
+            nr::LLSEEK => file::llseek(a0[0], a0[1], a0[2], a0[3], a0[4]),
+            nr::GETPID | nr::GETTID => Ok(crate::task::sched::current_pid()),
+            nr::GETPPID => process::getppid(),
+            nr::GETUID | nr::GETGID | nr::GETEUID | nr::GETEGID => Ok(0),
+            nr::GETUID32 | nr::GETGID32 | nr::GETEUID32 | nr::GETEGID32 => Ok(0),
+            nr::KILL => process::kill(a.int(0), a0[1]),
+            nr::DUP => file::dup(a0[0]),
+            nr::DUP2 => file::dup2(a0[0], a0[1]),
+            nr::IOCTL => file::ioctl(a0[0]),
+            nr::BRK => mem::brk(a0[0]),
+            nr::GETTIMEOFDAY => info::gettimeofday(a0[0], a0[1]),
+            nr::REBOOT => info::reboot(a0[0], a0[1], a0[2]),
+            nr::MMAP => mem::old_mmap(a0[0]),
+            nr::MMAP2 => mem::mmap2(a0[0], a0[1], a0[2], a0[3], a.int(4), a0[5]),
+            nr::MUNMAP => mem::munmap(a0[0], a0[1]),
+            nr::MPROTECT => mem::mprotect(a0[0], a0[1], a0[2]),
+            nr::SYSINFO => info::sysinfo(a0[0]),
+            nr::UNAME => info::uname(a0[0]),
+            nr::READV => file::readv(a0[0], a0[1], a0[2]),
+            nr::WRITEV => file::writev(a0[0], a0[1], a0[2]),
+            nr::SCHED_YIELD => process::sched_yield(),
+            nr::NANOSLEEP => process::nanosleep(a0[0], a0[1]),
+            nr::CLOCK_GETTIME => info::clock_gettime(a0[0], a0[1], false),
+            nr::CLOCK_GETTIME64 => info::clock_gettime(a0[0], a0[1], true),
+            nr::MG_STATS => debug::stats(a.int(0), a0[1], a0[2]),
+            nr::MG_VIEW => debug::view(a0[0], a0[1], a0[2], a0[3], a0[4]),
+            nr::MG_TRANSLATE => debug::translate(a.int(0), a0[1], a0[2]),
+            _ => Err(Errno::ENOSYS),
+        };
+        frame.eax = encode(result);
+    }
 }

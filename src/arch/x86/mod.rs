@@ -10,6 +10,8 @@ pub mod exception;
 #[cfg(target_os = "none")]
 pub mod boot;
 #[cfg(target_os = "none")]
+pub mod fpu;
+#[cfg(target_os = "none")]
 pub mod gdt;
 #[cfg(target_os = "none")]
 pub mod idt;
@@ -31,6 +33,7 @@ pub fn init_cpu() {
     let (main, df) = tss::init(cr3, crate::symbol_addr!(boot_stack_top));
     gdt::init(main, df);
     idt::init();
+    fpu::init();
 }
 
 /// The PIC, the timer and the serial receive interrupt.

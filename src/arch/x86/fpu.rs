@@ -1,0 +1,70 @@
+//! x87/SSE register state, saved and restored on every task switch. The
+//! kernel is built without floating point, so the live FPU state always
+//! belongs to the running user task. FXSAVE (512 bytes) where the CPU has
+//! it (CPUID.FXSR), else FNSAVE (108 bytes) into the same buffer.
+
+use core::arch::asm;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// An FXSAVE area (16-byte aligned, as FXSAVE requires).
+#[derive(Clone)]
+#[repr(C, align(16))]
+pub struct FpuState([u8; 512]);
+
+static FXSR: AtomicBool = AtomicBool::new(false);
+static INITIAL: spin::Once<FpuState> = spin::Once::new();
+
+/// Enables the FPU for user tasks (CR0.EM clear, CR0.MP set; CR4.OSFXSR and
+/// OSXMMEXCPT with FXSR) and records the clean initial state.
+pub fn init() {
+    // CPUID.1:EDX bit 24 = FXSR.
+    let fxsr = core::arch::x86::__cpuid(1).edx & (1 << 24) != 0;
+    FXSR.store(fxsr, Ordering::Relaxed);
+    // SAFETY: enabling the FPU changes no memory; the kernel itself never
+    // executes FPU instructions apart from the save/restore below.
+    unsafe {
+        use x86::controlregs::{Cr0, Cr4, cr0, cr0_write, cr4, cr4_write};
+        cr0_write((cr0() | Cr0::CR0_MONITOR_COPROCESSOR) - Cr0::CR0_EMULATE_COPROCESSOR - Cr0::CR0_TASK_SWITCHED);
+        if fxsr {
+            cr4_write(cr4() | Cr4::CR4_ENABLE_SSE | Cr4::CR4_UNMASKED_SSE);
+        }
+        asm!("fninit", options(nomem, nostack));
+    }
+    let mut s = FpuState([0; 512]);
+    s.save();
+    INITIAL.call_once(|| s);
+}
+
+impl FpuState {
+    /// The state a new program starts with (after FNINIT; MXCSR default).
+    pub fn initial() -> Self {
+        INITIAL.get().cloned().unwrap_or(FpuState([0; 512]))
+    }
+
+    /// Saves the CPU's FPU state here.
+    pub fn save(&mut self) {
+        let p = self.0.as_mut_ptr();
+        // SAFETY: p is 16-byte aligned with 512 writable bytes.
+        unsafe {
+            if FXSR.load(Ordering::Relaxed) {
+                asm!("fxsave [{}]", in(reg) p, options(nostack));
+            } else {
+                asm!("fnsave [{0}]", "frstor [{0}]", in(reg) p, options(nostack));
+            }
+        }
+    }
+
+    /// Loads this state into the CPU.
+    pub fn restore(&self) {
+        let p = self.0.as_ptr();
+        // SAFETY: p holds a state saved by `save` (or the initial one), so
+        // the reserved MXCSR bits are clear and FXRSTOR cannot fault.
+        unsafe {
+            if FXSR.load(Ordering::Relaxed) {
+                asm!("fxrstor [{}]", in(reg) p, options(nostack));
+            } else {
+                asm!("frstor [{}]", in(reg) p, options(nostack));
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Files: every boot module is a read-only file named by its GRUB command
+//! line (`/bin/sh`), plus `/dev/console` and `/dev/null`, and the
+//! directories those names imply. File descriptors point at shared open-file
+//! descriptions (offset included), as fork and dup share them on Linux.
+
+use crate::bootinfo::multiboot::Module;
+use crate::mm::addr::{PAGE_SIZE, PhysAddr};
+use crate::mm::kmap::FrameWindow;
+use crate::syscall::abi::Errno;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use spin::Mutex;
+
+/// Linux's default RLIMIT_NOFILE.
+pub const MAX_FDS: usize = 1024;
+/// Linux's PATH_MAX, terminating NUL included.
+pub const PATH_MAX: usize = 4096;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Node {
+    /// The serial console (and VGA): fds 0, 1, 2.
+    Console,
+    Null,
+    /// Boot module number `index`.
+    Module(usize),
+    Directory,
+}
+
+pub struct OpenFile {
+    pub node: Node,
+    pub readable: bool,
+    pub writable: bool,
+    pub offset: Mutex<u64>,
+}
+
+/// A file descriptor: the shared description and its close-on-exec flag.
+#[derive(Clone)]
+pub struct Fd {
+    pub file: Arc<OpenFile>,
+    pub cloexec: bool,
+}
+
+#[derive(Clone, Default)]
+pub struct FdTable {
+    fds: Vec<Option<Fd>>,
+}
+
+impl FdTable {
+    /// 0, 1 and 2 on the console.
+    pub fn with_console() -> Self {
+        let console = Arc::new(OpenFile { node: Node::Console, readable: true, writable: true, offset: Mutex::new(0) });
+        let fd = Fd { file: console, cloexec: false };
+        FdTable { fds: alloc::vec![Some(fd.clone()), Some(fd.clone()), Some(fd)] }
+    }
+
+    pub fn get(&self, fd: u32) -> Result<&Arc<OpenFile>, Errno> {
+        self.fds.get(fd as usize).and_then(|f| f.as_ref()).map(|f| &f.file).ok_or(Errno::EBADF)
+    }
+
+    /// Installs at the lowest free number (EMFILE when all are used).
+    pub fn install(&mut self, fd: Fd) -> Result<u32, Errno> {
+        if let Some(i) = self.fds.iter().position(|f| f.is_none()) {
+            self.fds[i] = Some(fd);
+            return Ok(i as u32);
+        }
+        if self.fds.len() >= MAX_FDS {
+            return Err(Errno::EMFILE);
+        }
+        self.fds.push(Some(fd));
+        Ok(self.fds.len() as u32 - 1)
+    }
+
+    /// Installs at exactly `n` (dup2), closing what was there.
+    pub fn install_at(&mut self, n: u32, fd: Fd) -> Result<u32, Errno> {
+        let n = n as usize;
+        if n >= MAX_FDS {
+            return Err(Errno::EBADF);
+        }
+        if self.fds.len() <= n {
+            self.fds.resize(n + 1, None);
+        }
+        self.fds[n] = Some(fd);
+        Ok(n as u32)
+    }
+
+    pub fn close(&mut self, fd: u32) -> Result<(), Errno> {
+        let slot = self.fds.get_mut(fd as usize).ok_or(Errno::EBADF)?;
+        slot.take().map(|_| ()).ok_or(Errno::EBADF)
+    }
+
+    pub fn dup_of(&self, fd: u32) -> Result<Fd, Errno> {
+        Ok(Fd { file: self.get(fd)?.clone(), cloexec: false })
+    }
+
+    /// Drops close-on-exec descriptors (at execve).
+    pub fn close_on_exec(&mut self) {
+        for slot in self.fds.iter_mut() {
+            if slot.as_ref().is_some_and(|f| f.cloexec) {
+                *slot = None;
+            }
+        }
+    }
+
+    pub fn open_count(&self) -> usize {
+        self.fds.iter().filter(|f| f.is_some()).count()
+    }
+}
+
+/// Makes a path absolute and canonical: no empty, "." or ".." parts (".."
+/// stops at the root). The kernel has no working directory; it is "/".
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut s = String::from("/");
+    s.push_str(&parts.join("/"));
+    s
+}
+
+fn modules() -> &'static [Module] {
+    crate::init::boot_info().modules()
+}
+
+/// Looks a name up. A trailing slash demands a directory.
+pub fn lookup(path: &str) -> Result<Node, Errno> {
+    if path.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    let wants_dir = path.ends_with('/') && path.len() > 1;
+    let name = normalize(path);
+    let node = match name.as_str() {
+        "/dev/console" | "/dev/tty" => Node::Console,
+        "/dev/null" => Node::Null,
+        n => match modules().iter().position(|m| normalize(m.name) == n) {
+            Some(i) => Node::Module(i),
+            None if is_directory(n) => Node::Directory,
+            None => return Err(Errno::ENOENT),
+        },
+    };
+    if wants_dir && node != Node::Directory {
+        return Err(Errno::ENOTDIR);
+    }
+    Ok(node)
+}
+
+/// A directory is any proper prefix of a file's path.
+fn is_directory(name: &str) -> bool {
+    name == "/" || name == "/dev" || modules().iter().any(|m| normalize(m.name).starts_with(name) && normalize(m.name)[name.len()..].starts_with('/'))
+}
+
+/// The names of all files, for `ls`.
+pub fn list() -> Vec<(String, u32)> {
+    let mut v: Vec<(String, u32)> = modules().iter().map(|m| (normalize(m.name), m.len())).collect();
+    v.push((String::from("/dev/console"), 0));
+    v.push((String::from("/dev/null"), 0));
+    v
+}
+
+pub fn size(node: Node) -> u64 {
+    match node {
+        Node::Module(i) => u64::from(modules()[i].len()),
+        _ => 0,
+    }
+}
+
+/// Copies file bytes at `offset` into `buf`; returns how many.
+pub fn read_module(index: usize, offset: u64, buf: &mut [u8]) -> usize {
+    let m = &modules()[index];
+    let len = u64::from(m.len());
+    if offset >= len {
+        return 0;
+    }
+    let n = buf.len().min((len - offset) as usize);
+    let mut done = 0;
+    while done < n {
+        let phys = m.start + (offset as u32) + done as u32;
+        let in_page = (phys % PAGE_SIZE) as usize;
+        let chunk = (PAGE_SIZE as usize - in_page).min(n - done);
+        let mut w = FrameWindow::new(PhysAddr::new(phys).frame());
+        buf[done..done + chunk].copy_from_slice(&w.bytes()[in_page..in_page + chunk]);
+        done += chunk;
+    }
+    n
+}
+
+/// The module's bytes as one slice, when it lies in low memory (direct map).
+pub fn module_bytes(index: usize) -> Option<&'static [u8]> {
+    let m = modules().get(index)?;
+    if !crate::mm::layout::is_low_memory(m.end) {
+        return None;
+    }
+    // SAFETY: the module lies in direct-mapped low memory that the frame
+    // allocator never hands out, and nothing writes to it.
+    Some(unsafe { core::slice::from_raw_parts(crate::mm::layout::phys_to_virt(m.start) as *const u8, m.len() as usize) })
+}
+
+pub fn module_name(index: usize) -> &'static str {
+    modules().get(index).map_or("?", |m| m.name)
+}

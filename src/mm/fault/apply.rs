@@ -1,0 +1,157 @@
+//! The executor: carries out a `FaultAction` on a process's page tables.
+//! Each action maps exactly one page (or changes one entry), so one fault
+//! costs one trap; the TLB flush is the paging layer's.
+
+use super::decide::{EntryState, FaultAction, KillReason, decide, decide_after_growth};
+use crate::arch::x86::exception::PfError;
+use crate::mm::addr::{Frame, PhysAddr, VirtAddr};
+use crate::mm::frame::Zone;
+use crate::mm::kmap::{FrameWindow, copy_frame};
+use crate::mm::paging::release_mapped;
+use crate::mm::phys;
+use crate::mm::pte::{PageTableEntry, PteFlags};
+use crate::mm::stats::FaultEvent;
+use crate::mm::user::UserMemory;
+use crate::mm::vma::Backing;
+
+/// The frame every untouched anonymous page reads as.
+static ZERO_FRAME: spin::Once<Frame> = spin::Once::new();
+
+pub fn zero_frame() -> Frame {
+    *ZERO_FRAME.call_once(|| {
+        // Pinned forever: one reference that is never dropped, and mappings
+        // of it (flag ZERO) do not count.
+        phys::alloc_zeroed(Zone::Low).expect("no memory for the zero frame")
+    })
+}
+
+/// What the entry at `va` means to `decide`.
+pub fn entry_state(mem: &UserMemory, va: u32) -> EntryState {
+    let entry = mem.space.entry(VirtAddr::new(va)).unwrap_or(PageTableEntry::EMPTY);
+    if !entry.is_present() {
+        return EntryState::NONE;
+    }
+    let zero_frame = entry.flags().contains(PteFlags::ZERO);
+    let refs = if zero_frame || entry.flags().contains(PteFlags::FILE) { u32::MAX } else { phys::refs(entry.frame()) };
+    EntryState { entry, zero_frame, refs }
+}
+
+/// Resolves a fault at `addr` or says why the task must die.
+pub fn resolve(mem: &mut UserMemory, addr: u32, err: PfError) -> Result<FaultEvent, KillReason> {
+    let action = decide(err, addr, &mem.map, entry_state(mem, addr));
+    let action = match action {
+        FaultAction::GrowStack { new_start } => {
+            let stack = mem.map.next_above(addr).map(|r| r.start).ok_or(KillReason::NoMapping)?;
+            mem.map.extend_down(stack, new_start).map_err(|_| KillReason::StackOverflow)?;
+            mem.stats.stack_growths += 1;
+            crate::mm::stats_global::stack_growth();
+            decide_after_growth(err, addr, &mem.map)
+        }
+        a => a,
+    };
+    apply(mem, addr, action)
+}
+
+fn user_flags(mem: &UserMemory, va: u32) -> PteFlags {
+    let writable = mem.map.find(va).is_some_and(|r| r.prot.writable());
+    PteFlags::USER | if writable { PteFlags::WRITABLE } else { PteFlags::empty() }
+}
+
+fn apply(mem: &mut UserMemory, addr: u32, action: FaultAction) -> Result<FaultEvent, KillReason> {
+    let va = VirtAddr::new(addr & !0xFFF);
+    let oom = |_| KillReason::OutOfMemory;
+    let event = match action {
+        FaultAction::Retry => FaultEvent::None,
+        FaultAction::Kill(why) => return Err(why),
+        FaultAction::GrowStack { .. } => return Err(KillReason::StackOverflow),
+        FaultAction::MapZeroPage => {
+            mem.space.map(va, zero_frame(), PteFlags::USER | PteFlags::ZERO).map_err(oom)?;
+            FaultEvent::ZeroPageMap
+        }
+        FaultAction::MapZeroed => {
+            let f = phys::alloc_zeroed(Zone::Any).map_err(oom)?;
+            install(mem, va, f, user_flags(mem, addr))?;
+            FaultEvent::DemandZero
+        }
+        FaultAction::MapFile { phys } => {
+            let mut flags = PteFlags::USER | PteFlags::FILE;
+            if mem.map.find(addr).is_some_and(|r| r.prot.writable()) {
+                flags |= PteFlags::COW;
+            }
+            mem.space.map(va, PhysAddr::new(phys).frame(), flags).map_err(oom)?;
+            FaultEvent::FileMap
+        }
+        FaultAction::CopyFile { phys } => {
+            let f = phys::alloc(Zone::Any).map_err(oom)?;
+            copy_frame(PhysAddr::new(phys).frame(), f);
+            install(mem, va, f, user_flags(mem, addr))?;
+            FaultEvent::CowCopy
+        }
+        FaultAction::CopyFilePartial { phys, bytes } => {
+            let f = phys::alloc(Zone::Any).map_err(oom)?;
+            copy_partial(PhysAddr::new(phys), bytes as usize, f);
+            install(mem, va, f, user_flags(mem, addr))?;
+            FaultEvent::FileMap
+        }
+        FaultAction::CopyOnWrite => {
+            let old = mem.space.entry(va).unwrap_or(PageTableEntry::EMPTY);
+            let f = phys::alloc(Zone::Any).map_err(oom)?;
+            copy_frame(old.frame(), f);
+            install(mem, va, f, user_flags(mem, addr))?;
+            FaultEvent::CowCopy
+        }
+        FaultAction::MakeWritable => {
+            let old = mem.space.entry(va).unwrap_or(PageTableEntry::EMPTY);
+            let flags = (old.flags() | PteFlags::WRITABLE) - PteFlags::COW;
+            mem.space.protect(va, flags);
+            FaultEvent::CowReuse
+        }
+        FaultAction::MapShared { page } => map_shared(mem, addr, page)?,
+    };
+    Ok(event)
+}
+
+/// Maps a fresh frame (one reference, handed to the mapping) and drops the
+/// reference the old entry held. On failure the frame is given back.
+fn install(mem: &mut UserMemory, va: VirtAddr, f: Frame, flags: PteFlags) -> Result<(), KillReason> {
+    match mem.space.map(va, f, flags) {
+        Ok(old) => {
+            if old.is_present() {
+                let _ = release_mapped(old);
+            }
+            Ok(())
+        }
+        Err(_) => {
+            let _ = phys::release(f);
+            Err(KillReason::OutOfMemory)
+        }
+    }
+}
+
+fn copy_partial(src: PhysAddr, bytes: usize, to: Frame) {
+    let mut from = FrameWindow::new(src.frame());
+    let mut dst = FrameWindow::new(to);
+    let d = dst.bytes();
+    d[..bytes].copy_from_slice(&from.bytes()[..bytes]);
+    d[bytes..].fill(0);
+}
+
+fn map_shared(mem: &mut UserMemory, addr: u32, page: u32) -> Result<FaultEvent, KillReason> {
+    let region = mem.map.find(addr).ok_or(KillReason::NoMapping)?;
+    let Backing::Shared { pages, .. } = &region.backing else { return Err(KillReason::NoMapping) };
+    let pages = pages.clone();
+    let mut frames = pages.frames.lock();
+    let (frame, event) = match frames.get(&page) {
+        Some(&n) => (Frame::from_number(n), FaultEvent::None),
+        None => {
+            let f = phys::alloc_zeroed(Zone::Any).map_err(|_| KillReason::OutOfMemory)?;
+            frames.insert(page, f.number());
+            (f, FaultEvent::DemandZero)
+        }
+    };
+    // The object keeps its reference; the mapping takes another.
+    phys::add_ref(frame);
+    let flags = user_flags(mem, addr);
+    install(mem, VirtAddr::new(addr & !0xFFF), frame, flags)?;
+    Ok(event)
+}

@@ -1,0 +1,170 @@
+//! Host tests of `decide`: the table rows one by one, then every error-code
+//! combination × region kind × entry state against the rules that must
+//! always hold.
+
+use super::*;
+use crate::mm::addr::Frame;
+use crate::mm::vma::{PastEof, Prot, SharedPages};
+
+const RW: Prot = Prot::READ.union(Prot::WRITE);
+const R: PfError = PfError::USER;
+const W: PfError = PfError::USER.union(PfError::WRITE);
+const PR: PfError = PfError::USER.union(PfError::PRESENT);
+const PW: PfError = PfError::USER.union(PfError::PRESENT).union(PfError::WRITE);
+
+const ANON: u32 = 0x4000_0000;
+const RO_ANON: u32 = 0x4100_0000;
+const NONE: u32 = 0x4200_0000;
+const SHARED: u32 = 0x4300_0000;
+const FILE: u32 = 0x0804_8000;
+const STACK_TOP: u32 = 0xC000_0000;
+const STACK: u32 = STACK_TOP - 0x2_0000;
+
+fn map() -> MemoryMap {
+    let mut m = MemoryMap::new();
+    m.insert(Region::anon(ANON..ANON + 0x10000, RW, Purpose::Mmap)).unwrap();
+    m.insert(Region::anon(RO_ANON..RO_ANON + 0x10000, Prot::READ, Purpose::Mmap)).unwrap();
+    m.insert(Region::anon(NONE..NONE + 0x10000, Prot::empty(), Purpose::Mmap)).unwrap();
+    let shared = Backing::Shared { pages: SharedPages::new(|_| {}), first_page: 5 };
+    m.insert(Region { start: SHARED, end: SHARED + 0x4000, prot: RW, backing: shared, purpose: Purpose::Mmap }).unwrap();
+    // 2.5 pages of file, then .bss up to 4 pages.
+    let file = Backing::File { module: 1, file_start: 0x70_0000, file_bytes: 0x2800, past_eof: PastEof::Zero };
+    m.insert(Region { start: FILE, end: FILE + 0x4000, prot: RW, backing: file, purpose: Purpose::Program }).unwrap();
+    let text = Backing::File { module: 1, file_start: 0x70_8000, file_bytes: 0x1000, past_eof: PastEof::Bus };
+    m.insert(Region { start: 0x0900_0000, end: 0x0900_2000, prot: Prot::READ | Prot::EXEC, backing: text, purpose: Purpose::Mmap })
+        .unwrap();
+    m.insert(Region::anon(STACK..STACK_TOP, RW, Purpose::Stack)).unwrap();
+    m
+}
+
+fn present(flags: PteFlags, refs: u32) -> EntryState {
+    EntryState { entry: PageTableEntry::new(Frame::from_number(0x123), flags | PteFlags::PRESENT | PteFlags::USER), zero_frame: false, refs }
+}
+
+fn zero_frame() -> EntryState {
+    EntryState { zero_frame: true, ..present(PteFlags::empty(), u32::MAX) }
+}
+
+#[test]
+fn untouched_anonymous_memory() {
+    let m = map();
+    assert_eq!(decide(R, ANON + 0x10, &m, EntryState::NONE), FaultAction::MapZeroPage);
+    assert_eq!(decide(W, ANON + 0x10, &m, EntryState::NONE), FaultAction::MapZeroed);
+    assert_eq!(decide(PW, ANON, &m, zero_frame()), FaultAction::MapZeroed);
+    assert_eq!(decide(R, RO_ANON, &m, EntryState::NONE), FaultAction::MapZeroPage);
+}
+
+#[test]
+fn write_to_shared_cow_page_copies() {
+    let m = map();
+    assert_eq!(decide(PW, ANON, &m, present(PteFlags::COW, 2)), FaultAction::CopyOnWrite);
+    assert_eq!(decide(PW, ANON, &m, present(PteFlags::COW, 1)), FaultAction::MakeWritable);
+    // A private file page (module frame, not counted) is always copied.
+    assert_eq!(decide(PW, FILE, &m, present(PteFlags::FILE | PteFlags::COW, u32::MAX)), FaultAction::CopyOnWrite);
+}
+
+#[test]
+fn file_pages() {
+    let m = map();
+    assert_eq!(decide(R, FILE + 0x1004, &m, EntryState::NONE), FaultAction::MapFile { phys: 0x70_1000 });
+    assert_eq!(decide(W, FILE + 0x1004, &m, EntryState::NONE), FaultAction::CopyFile { phys: 0x70_1000 });
+    let partial = FaultAction::CopyFilePartial { phys: 0x70_2000, bytes: 0x800 };
+    assert_eq!(decide(R, FILE + 0x2000, &m, EntryState::NONE), partial);
+    assert_eq!(decide(W, FILE + 0x2fff, &m, EntryState::NONE), partial);
+    assert_eq!(decide(R, FILE + 0x3000, &m, EntryState::NONE), FaultAction::MapZeroPage, ".bss");
+    assert_eq!(decide(W, FILE + 0x3000, &m, EntryState::NONE), FaultAction::MapZeroed, ".bss");
+    assert_eq!(decide(R, 0x0900_0000, &m, EntryState::NONE), FaultAction::MapFile { phys: 0x70_8000 });
+    assert_eq!(decide(R, 0x0900_1000, &m, EntryState::NONE), FaultAction::Kill(KillReason::PastEndOfFile));
+    assert_eq!(decide(W, 0x0900_0000, &m, EntryState::NONE), FaultAction::Kill(KillReason::WriteToReadOnly));
+}
+
+#[test]
+fn shared_memory_maps_the_objects_page() {
+    let m = map();
+    assert_eq!(decide(R, SHARED + 0x2000, &m, EntryState::NONE), FaultAction::MapShared { page: 7 });
+    assert_eq!(decide(W, SHARED, &m, EntryState::NONE), FaultAction::MapShared { page: 5 });
+}
+
+#[test]
+fn illegal_accesses_kill() {
+    let m = map();
+    assert_eq!(decide(R, 0, &m, EntryState::NONE), FaultAction::Kill(KillReason::NoMapping));
+    assert_eq!(decide(PR, 0xC010_0000, &m, EntryState::NONE), FaultAction::Kill(KillReason::KernelAddress));
+    assert_eq!(decide(PW, 0xC010_0000, &m, EntryState::NONE), FaultAction::Kill(KillReason::KernelAddress));
+    assert_eq!(decide(PW, RO_ANON, &m, present(PteFlags::empty(), 1)), FaultAction::Kill(KillReason::WriteToReadOnly));
+    assert_eq!(decide(W, RO_ANON, &m, EntryState::NONE), FaultAction::Kill(KillReason::WriteToReadOnly));
+    assert_eq!(decide(R, NONE, &m, EntryState::NONE), FaultAction::Kill(KillReason::NoAccess));
+    assert_eq!(decide(PR | PfError::RSVD, ANON, &m, present(PteFlags::empty(), 1)), FaultAction::Kill(KillReason::ReservedBit));
+    assert_eq!(decide(W, ANON + 0x10000, &m, EntryState::NONE), FaultAction::Kill(KillReason::NoMapping), "just past the region");
+}
+
+#[test]
+fn the_stack_grows_down_to_its_limit() {
+    let mut m = map();
+    assert_eq!(decide(W, STACK - 4, &m, EntryState::NONE), FaultAction::GrowStack { new_start: STACK - 0x1000 });
+    let deep = STACK_TOP - STACK_LIMIT;
+    assert_eq!(decide(R, deep, &m, EntryState::NONE), FaultAction::GrowStack { new_start: deep });
+    assert_eq!(decide(W, deep - 1, &m, EntryState::NONE), FaultAction::Kill(KillReason::StackOverflow));
+    assert_eq!(decide(W, 0x5000_0000, &m, EntryState::NONE), FaultAction::Kill(KillReason::NoMapping), "far below: not the stack");
+    m.extend_down(STACK, STACK - 0x1000).unwrap();
+    assert_eq!(decide_after_growth(W, STACK - 4, &m), FaultAction::MapZeroed);
+    // A mapping just under the stack leaves no room for the guard gap.
+    m.insert(Region::anon(0xBF70_0000..0xBF71_0000, RW, Purpose::Mmap)).unwrap();
+    assert_eq!(decide(W, 0xBF71_0000 + 4, &m, EntryState::NONE), FaultAction::Kill(KillReason::StackOverflow));
+}
+
+#[test]
+fn a_fault_already_fixed_is_retried() {
+    let m = map();
+    assert_eq!(decide(R, ANON, &m, present(PteFlags::empty(), 1)), FaultAction::Retry);
+    assert_eq!(decide(W, ANON, &m, present(PteFlags::WRITABLE, 1)), FaultAction::Retry);
+}
+
+/// Every error code × address kind × entry state obeys the rules.
+#[test]
+fn every_combination_obeys_the_rules() {
+    let m = map();
+    let addrs = [0, ANON, RO_ANON, NONE, SHARED, FILE, FILE + 0x2000, FILE + 0x3000, 0x0900_1000, STACK, STACK - 8, 0xC000_0000, 0xFFFF_F000];
+    let entries = [
+        EntryState::NONE,
+        present(PteFlags::empty(), 1),
+        present(PteFlags::WRITABLE, 1),
+        present(PteFlags::COW, 1),
+        present(PteFlags::COW, 3),
+        present(PteFlags::FILE, u32::MAX),
+        zero_frame(),
+    ];
+    for bits in 0..16u32 {
+        let err = PfError::from_bits_retain(bits);
+        for &addr in &addrs {
+            for &e in &entries {
+                let a = decide(err, addr, &m, e);
+                let ctx = format!("err={err} addr={addr:#x} entry={:?} -> {a:?}", e.entry);
+                let write = err.contains(PfError::WRITE);
+                if err.contains(PfError::RSVD) {
+                    assert_eq!(a, FaultAction::Kill(KillReason::ReservedBit), "{ctx}");
+                    continue;
+                }
+                if addr >= USER_END {
+                    assert_eq!(a, FaultAction::Kill(KillReason::KernelAddress), "{ctx}");
+                    continue;
+                }
+                if !write {
+                    assert!(
+                        !matches!(a, FaultAction::MapZeroed | FaultAction::CopyOnWrite | FaultAction::MakeWritable | FaultAction::CopyFile { .. }),
+                        "a read never allocates a private copy: {ctx}"
+                    );
+                }
+                match m.find(addr) {
+                    Some(r) if !r.prot.readable() => assert_eq!(a, FaultAction::Kill(KillReason::NoAccess), "{ctx}"),
+                    Some(r) if write && !r.prot.writable() => {
+                        assert_eq!(a, FaultAction::Kill(KillReason::WriteToReadOnly), "{ctx}")
+                    }
+                    Some(_) if entry_allows(e.entry, err.access()) => assert_eq!(a, FaultAction::Retry, "{ctx}"),
+                    Some(_) => assert!(!matches!(a, FaultAction::Retry | FaultAction::GrowStack { .. }), "{ctx}"),
+                    None => assert!(matches!(a, FaultAction::Kill(_) | FaultAction::GrowStack { .. }), "{ctx}"),
+                }
+            }
+        }
+    }
+}

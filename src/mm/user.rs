@@ -1,0 +1,289 @@
+//! A process's user memory: its address space (page tables) and memory map
+//! (regions), kept in step. brk, mmap, munmap and mprotect edit both; fork
+//! copies them copy-on-write; the fault handler fills pages in on demand.
+
+use super::addr::{PAGE_SIZE, VirtAddr, page_round_up};
+use super::fault::apply::resolve;
+use super::fault::decide::{KillReason, entry_allows};
+use super::frame::OutOfFrames;
+use super::layout::USER_END;
+use super::paging::AddressSpace;
+use super::phys;
+use super::pte::{PageTableEntry, PteFlags};
+use super::stats::MgStats;
+use super::vma::{Backing, MapError, MemoryMap, Prot, Purpose, Region, SharedPages};
+use crate::arch::x86::exception::{Access, PfError};
+use crate::syscall::abi::Errno;
+use crate::task::elf::MIN_ADDR;
+
+/// Where the stack ends (exclusive) and how much of it exists at exec.
+pub const STACK_TOP: u32 = USER_END;
+pub const INITIAL_STACK: u32 = 128 * 1024;
+/// mmap without MAP_FIXED searches down from here, leaving room for the
+/// stack to grow to its 8 MiB limit plus the guard gap.
+pub const MMAP_TOP: u32 = STACK_TOP - (8 << 20) - (1 << 20);
+/// brk may not grow to within this of the next mapping.
+const BRK_GAP: u32 = PAGE_SIZE;
+
+pub struct UserMemory {
+    pub space: AddressSpace,
+    pub map: MemoryMap,
+    pub brk_start: u32,
+    pub brk: u32,
+    pub stats: MgStats,
+}
+
+impl UserMemory {
+    pub fn new() -> Result<Self, OutOfFrames> {
+        Ok(Self { space: AddressSpace::new()?, map: MemoryMap::new(), brk_start: 0, brk: 0, stats: MgStats::default() })
+    }
+
+    /// A copy-on-write copy for a child: page tables copied, frames shared.
+    /// Private pages lose write permission in both (COW); shared-memory
+    /// pages stay shared and writable. On failure nothing is left behind
+    /// (the parent's pages are merely copy-on-write, which is harmless).
+    pub fn fork(&mut self) -> Result<UserMemory, OutOfFrames> {
+        let mut child = UserMemory::new()?;
+        child.map = self.map.clone();
+        child.brk_start = self.brk_start;
+        child.brk = self.brk;
+        let mut result = Ok(());
+        let map = &self.map;
+        self.space.update_each_entry(|va, e| {
+            let shared = map.find(va.as_u32()).is_some_and(|r| r.is_shared());
+            let flags = e.flags();
+            let e = if shared || flags.intersects(PteFlags::ZERO) || !e.is_present() {
+                e
+            } else if flags.contains(PteFlags::WRITABLE) || map.find(va.as_u32()).is_some_and(|r| r.prot.writable()) {
+                e.with_flags((flags - PteFlags::WRITABLE) | PteFlags::COW)
+            } else {
+                e
+            };
+            if result.is_ok() {
+                match child.space.set_entry(va, e) {
+                    Ok(_) => {
+                        if e.is_present() && !e.flags().intersects(PteFlags::ZERO | PteFlags::FILE) {
+                            phys::add_ref(e.frame());
+                        }
+                    }
+                    Err(oom) => result = Err(oom),
+                }
+            }
+            e
+        });
+        result.map(|_| child)
+    }
+
+    /// Resolves a fault (from user mode, or on behalf of a system call).
+    pub fn fault(&mut self, addr: u32, err: PfError) -> Result<(), KillReason> {
+        let event = resolve(self, addr, err)?;
+        self.stats.count(event);
+        super::stats_global::count(event);
+        Ok(())
+    }
+
+    /// Makes every page of `[start, start+len)` accessible for `access`,
+    /// faulting pages in as a user access would. EFAULT where the user could
+    /// not access them either; ENOMEM if memory ran out.
+    pub fn ensure(&mut self, start: u32, len: u32, access: Access) -> Result<(), Errno> {
+        let range = crate::syscall::usercheck::user_range(start, len)?;
+        if range.is_empty() {
+            return Ok(());
+        }
+        let mut page = range.start & !(PAGE_SIZE - 1);
+        while page < range.end {
+            let e = self.space.entry(VirtAddr::new(page)).unwrap_or(PageTableEntry::EMPTY);
+            if !entry_allows(e, access) || !self.map.find(page).is_some_and(|r| r.prot.readable()) {
+                let mut err = PfError::USER;
+                if e.is_present() {
+                    err |= PfError::PRESENT;
+                }
+                if access == Access::Write {
+                    err |= PfError::WRITE;
+                }
+                self.fault(page, err).map_err(|why| match why {
+                    KillReason::OutOfMemory => Errno::ENOMEM,
+                    _ => Errno::EFAULT,
+                })?;
+            }
+            match page.checked_add(PAGE_SIZE) {
+                Some(p) => page = p,
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Unmaps `[start, end)` from the map and the page tables.
+    pub fn unmap(&mut self, start: u32, end: u32) {
+        self.map.remove(start, end);
+        self.space.unmap_range(VirtAddr::new(start), VirtAddr::new(end));
+    }
+
+    /// Adds a region, replacing whatever was there (MAP_FIXED semantics).
+    pub fn map_region(&mut self, region: Region) -> Result<(), MapError> {
+        self.unmap(region.start, region.end);
+        self.map.insert_merged(region)
+    }
+
+    /// Linux brk: returns the new break, or the old one if the request is
+    /// refused (below the start, into another mapping, or out of range).
+    pub fn set_brk(&mut self, new: u32) -> u32 {
+        if new < self.brk_start || new > MMAP_TOP {
+            return self.brk;
+        }
+        let (Some(old_end), Some(new_end)) = (page_round_up(self.brk), page_round_up(new)) else { return self.brk };
+        if new_end > old_end {
+            if self.map.overlaps(old_end, new_end.saturating_add(BRK_GAP)) {
+                return self.brk;
+            }
+            let grown = if old_end == self.brk_start {
+                self.map.insert_merged(Region::anon(old_end..new_end, Prot::READ | Prot::WRITE, Purpose::Heap))
+            } else {
+                self.map.resize_end(self.brk_start, new_end)
+            };
+            if grown.is_err() {
+                return self.brk;
+            }
+        } else if new_end < old_end {
+            self.unmap(new_end, old_end);
+        }
+        self.brk = new;
+        self.brk
+    }
+
+    /// mmap: places and adds a region. `fixed` replaces what is there;
+    /// `noreplace` refuses to. Returns the address.
+    pub fn mmap(&mut self, hint: u32, len: u32, prot: Prot, backing: Backing, fixed: bool, noreplace: bool) -> Result<u32, Errno> {
+        let len = page_round_up(len).ok_or(Errno::ENOMEM)?;
+        if len == 0 || len > USER_END {
+            return Err(Errno::ENOMEM);
+        }
+        let start = if fixed || noreplace {
+            if hint % PAGE_SIZE != 0 {
+                return Err(Errno::EINVAL);
+            }
+            if hint > USER_END - len {
+                return Err(Errno::ENOMEM);
+            }
+            if hint < MIN_ADDR {
+                return Err(Errno::EPERM);
+            }
+            if noreplace && self.map.overlaps(hint, hint + len) {
+                return Err(Errno::EEXIST);
+            }
+            hint
+        } else {
+            let hint = hint & !(PAGE_SIZE - 1);
+            let fits = hint >= MIN_ADDR && hint <= USER_END - len && !self.map.overlaps(hint, hint + len);
+            if fits { hint } else { self.map.find_free_top_down(len, MMAP_TOP, MIN_ADDR.max(self.brk_start)).ok_or(Errno::ENOMEM)? }
+        };
+        let region = Region { start, end: start + len, prot, backing, purpose: Purpose::Mmap };
+        self.map_region(region).map_err(|_| Errno::ENOMEM)?;
+        Ok(start)
+    }
+
+    /// munmap of a page-aligned range: EINVAL for a bad one; unmapping
+    /// nothing is fine.
+    pub fn munmap(&mut self, start: u32, len: u32) -> Result<(), Errno> {
+        let end = page_round_up(len).and_then(|l| start.checked_add(l)).ok_or(Errno::EINVAL)?;
+        if len == 0 || start % PAGE_SIZE != 0 || end > USER_END {
+            return Err(Errno::EINVAL);
+        }
+        self.unmap(start, end);
+        Ok(())
+    }
+
+    /// mprotect: every page of the range must be mapped (ENOMEM otherwise).
+    /// Present pages get the new permission at once; copy-on-write and
+    /// zero-frame pages stay read-only until written.
+    pub fn mprotect(&mut self, start: u32, len: u32, prot: Prot) -> Result<(), Errno> {
+        if start % PAGE_SIZE != 0 {
+            return Err(Errno::EINVAL);
+        }
+        if len == 0 {
+            return Ok(());
+        }
+        let end = page_round_up(len).and_then(|l| start.checked_add(l)).ok_or(Errno::ENOMEM)?;
+        if end > USER_END {
+            return Err(Errno::ENOMEM);
+        }
+        let changed = self.map.protect(start, end, prot).map_err(|_| Errno::ENOMEM)?;
+        for r in changed {
+            for page in (r.start..r.end).step_by(PAGE_SIZE as usize) {
+                let va = VirtAddr::new(page);
+                let Some(e) = self.space.entry(va).filter(|e| e.is_present()) else { continue };
+                self.space.protect(va, protected_flags(e, prot, r.is_shared()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Present user pages, the zero frame not counted.
+    pub fn resident_pages(&self) -> u32 {
+        let mut n = 0;
+        self.space.for_each_entry(|_, e| {
+            if e.is_present() && !e.flags().contains(PteFlags::ZERO) {
+                n += 1;
+            }
+        });
+        n
+    }
+
+    /// The counters with the resident and page-table figures filled in.
+    pub fn stats_now(&self) -> MgStats {
+        MgStats { resident_pages: self.resident_pages(), page_tables: self.space.table_count() + 1, ..self.stats }
+    }
+}
+
+/// The flags a present page gets under `prot`. PROT_NONE keeps the frame
+/// but makes it supervisor-only, so any user access faults and is refused.
+fn protected_flags(e: PageTableEntry, prot: Prot, shared: bool) -> PteFlags {
+    let mut flags = e.flags() - PteFlags::WRITABLE - PteFlags::USER;
+    if prot.readable() {
+        flags |= PteFlags::USER;
+    }
+    let private_copy_pending = flags.intersects(PteFlags::ZERO | PteFlags::FILE | PteFlags::COW)
+        || (!shared && phys::refs(e.frame()) > 1);
+    if prot.writable() && (shared || !private_copy_pending) {
+        flags |= PteFlags::WRITABLE;
+    }
+    flags
+}
+
+/// Drops every reference a shared-memory object held (its `release` hook).
+pub fn release_shared_frame(frame_number: u32) {
+    let _ = phys::release(super::addr::Frame::from_number(frame_number));
+}
+
+/// A new shared anonymous object.
+pub fn new_shared() -> alloc::sync::Arc<SharedPages> {
+    SharedPages::new(release_shared_frame)
+}
+
+/// Writes `bytes` at `va` in `mem` (not necessarily the loaded address
+/// space), mapping fresh private pages where needed. Used by exec to build
+/// the initial stack before the new address space is live.
+pub fn write_into(mem: &mut UserMemory, va: u32, bytes: &[u8]) -> Result<(), OutOfFrames> {
+    let mut done = 0usize;
+    while done < bytes.len() {
+        let addr = va + done as u32;
+        let page = VirtAddr::new(addr & !(PAGE_SIZE - 1));
+        let frame = match mem.space.entry(page).filter(|e| e.is_present()) {
+            Some(e) => e.frame(),
+            None => {
+                let f = phys::alloc_zeroed(super::frame::Zone::Any)?;
+                if let Err(e) = mem.space.map(page, f, PteFlags::USER | PteFlags::WRITABLE) {
+                    let _ = phys::release(f);
+                    return Err(e);
+                }
+                f
+            }
+        };
+        let off = (addr % PAGE_SIZE) as usize;
+        let n = (PAGE_SIZE as usize - off).min(bytes.len() - done);
+        super::kmap::FrameWindow::new(frame).bytes()[off..off + n].copy_from_slice(&bytes[done..done + n]);
+        done += n;
+    }
+    Ok(())
+}

@@ -1,0 +1,551 @@
+//! A process's memory map: the regions it may touch, with their protection
+//! and what backs them. The page tables only cache what this map allows; the
+//! page-fault handler consults the map to decide. Pure (host-tested).
+//!
+//! Regions are kept in a `BTreeMap` by start address, so finding the region
+//! containing an address is O(log n). Regions never overlap; `remove` and
+//! `protect` split them, `insert` merges a region with equal neighbours.
+
+use super::addr::PAGE_SIZE;
+use super::layout::USER_END;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use bitflags::bitflags;
+use core::fmt;
+use core::ops::Range;
+
+bitflags! {
+    /// mmap/mprotect protection (Linux PROT_*). Without NX, x86 can only
+    /// tell "no access", "read" and "read/write": EXEC implies READ.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+    pub struct Prot: u32 {
+        const READ = 1;
+        const WRITE = 2;
+        const EXEC = 4;
+    }
+}
+
+impl Prot {
+    pub fn readable(self) -> bool {
+        !self.is_empty()
+    }
+    pub fn writable(self) -> bool {
+        self.contains(Prot::WRITE)
+    }
+}
+
+/// Anonymous memory shared between processes (MAP_SHARED): the frames live
+/// here, page by page, so a page first touched after fork is still shared.
+pub struct SharedPages {
+    /// Page index within the object → physical frame number.
+    pub frames: spin::Mutex<BTreeMap<u32, u32>>,
+    /// Called for each frame when the last region referring to it goes.
+    release: fn(u32),
+}
+
+impl SharedPages {
+    pub fn new(release: fn(u32)) -> Arc<Self> {
+        Arc::new(Self { frames: spin::Mutex::new(BTreeMap::new()), release })
+    }
+}
+
+impl Drop for SharedPages {
+    fn drop(&mut self) {
+        for (_, f) in self.frames.get_mut().iter() {
+            (self.release)(*f);
+        }
+    }
+}
+
+/// What an access past the end of a file's bytes means.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PastEof {
+    /// An ELF segment's .bss: zero-filled anonymous memory.
+    Zero,
+    /// A mapped file: SIGBUS, as on Linux.
+    Bus,
+}
+
+/// What backs a region.
+#[derive(Clone)]
+pub enum Backing {
+    /// Private anonymous memory: zero-filled on first touch.
+    Anonymous,
+    /// Shared anonymous memory; `first_page` is the region start's page
+    /// index in the object (it changes when the region is split).
+    Shared { pages: Arc<SharedPages>, first_page: u32 },
+    /// A boot module's bytes, private: `file_start` is the physical address
+    /// of the module byte at the region's start, `file_bytes` how many
+    /// bytes from the region's start come from the file.
+    File { module: u16, file_start: u32, file_bytes: u32, past_eof: PastEof },
+}
+
+/// What the region is for (names in `vmmap`, and stack growth).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Purpose {
+    Program,
+    Heap,
+    Stack,
+    Mmap,
+}
+
+#[derive(Clone)]
+pub struct Region {
+    pub start: u32,
+    pub end: u32,
+    pub prot: Prot,
+    pub backing: Backing,
+    pub purpose: Purpose,
+}
+
+impl Region {
+    pub fn anon(range: Range<u32>, prot: Prot, purpose: Purpose) -> Self {
+        Region { start: range.start, end: range.end, prot, backing: Backing::Anonymous, purpose }
+    }
+
+    pub fn contains(&self, addr: u32) -> bool {
+        self.start <= addr && addr < self.end
+    }
+
+    pub fn len(&self) -> u32 {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backing, Backing::Shared { .. })
+    }
+
+    /// The part of `self` from `at` on, with the backing offsets moved.
+    fn tail_from(&self, at: u32) -> Region {
+        let mut r = self.clone();
+        let delta = at - self.start;
+        r.start = at;
+        r.backing = match &self.backing {
+            Backing::Anonymous => Backing::Anonymous,
+            Backing::Shared { pages, first_page } => {
+                Backing::Shared { pages: pages.clone(), first_page: first_page + delta / PAGE_SIZE }
+            }
+            Backing::File { module, file_start, file_bytes, past_eof } => Backing::File {
+                module: *module,
+                file_start: file_start + delta,
+                file_bytes: file_bytes.saturating_sub(delta),
+                past_eof: *past_eof,
+            },
+        };
+        r
+    }
+
+    /// Whether `next` (starting where self ends) can be merged into self.
+    fn mergeable_with(&self, next: &Region) -> bool {
+        if self.end != next.start || self.prot != next.prot || self.purpose != next.purpose {
+            return false;
+        }
+        match (&self.backing, &next.backing) {
+            (Backing::Anonymous, Backing::Anonymous) => true,
+            (Backing::Shared { pages: a, first_page: fa }, Backing::Shared { pages: b, first_page: fb }) => {
+                Arc::ptr_eq(a, b) && fa + self.len() / PAGE_SIZE == *fb
+            }
+            // File regions stay as the loader made them.
+            _ => false,
+        }
+    }
+
+    /// How the page at `addr` relates to the file behind the region.
+    pub fn file_page(&self, addr: u32) -> FilePage {
+        let Backing::File { file_start, file_bytes, past_eof, .. } = self.backing else {
+            return FilePage::NotFile;
+        };
+        let off = (addr & !(PAGE_SIZE - 1)) - self.start;
+        if off + PAGE_SIZE <= file_bytes {
+            FilePage::Full { phys: file_start + off }
+        } else if off < file_bytes {
+            FilePage::Partial { phys: file_start + off, bytes: file_bytes - off }
+        } else {
+            match past_eof {
+                PastEof::Zero => FilePage::Zero,
+                PastEof::Bus => FilePage::PastEof,
+            }
+        }
+    }
+}
+
+/// The file content of one page of a file-backed region.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FilePage {
+    NotFile,
+    /// All 4096 bytes come from the module, starting at physical `phys`.
+    Full { phys: u32 },
+    /// The first `bytes` come from the module; the rest reads as zero.
+    Partial { phys: u32, bytes: u32 },
+    /// Past the file, in .bss: zero-filled.
+    Zero,
+    /// Past the end of a mapped file.
+    PastEof,
+}
+
+impl fmt::Debug for Region {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self)
+    }
+}
+
+impl fmt::Display for Region {
+    /// `08048000-0804a000 r-x private  program`, like /proc/PID/maps.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{:08x}-{:08x} {}{}{} {:<7} {:>6} KiB  ",
+            self.start,
+            self.end,
+            if self.prot.readable() { 'r' } else { '-' },
+            if self.prot.writable() { 'w' } else { '-' },
+            if self.prot.contains(Prot::EXEC) { 'x' } else { '-' },
+            if self.is_shared() { "shared" } else { "private" },
+            self.len() / 1024,
+        )?;
+        match (&self.backing, self.purpose) {
+            (_, Purpose::Heap) => write!(f, "[heap]"),
+            (_, Purpose::Stack) => write!(f, "[stack]"),
+            (Backing::File { module, .. }, _) => write!(f, "file (module {module})"),
+            (Backing::Shared { .. }, _) => write!(f, "shared anonymous"),
+            (Backing::Anonymous, _) => write!(f, "anonymous"),
+        }
+    }
+}
+
+/// Why a change to the map was refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MapError {
+    /// The range is empty, unaligned, or reaches the kernel half.
+    BadRange,
+    /// Part of the range is already in use.
+    Overlap,
+    /// Part of the range is not mapped (mprotect).
+    NotMapped,
+}
+
+/// Is `[start, end)` a non-empty, page-aligned range below the kernel half?
+pub fn valid_user_range(start: u32, end: u32) -> bool {
+    start < end && start % PAGE_SIZE == 0 && end % PAGE_SIZE == 0 && end <= USER_END
+}
+
+#[derive(Clone, Default)]
+pub struct MemoryMap {
+    regions: BTreeMap<u32, Region>,
+}
+
+impl MemoryMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The region containing `addr`.
+    pub fn find(&self, addr: u32) -> Option<&Region> {
+        self.regions.range(..=addr).next_back().map(|(_, r)| r).filter(|r| r.contains(addr))
+    }
+
+    /// The first region that starts above `addr`.
+    pub fn next_above(&self, addr: u32) -> Option<&Region> {
+        self.regions.range(addr.saturating_add(1)..).next().map(|(_, r)| r)
+    }
+
+    /// The last region that ends at or below `addr`.
+    pub fn prev_below(&self, addr: u32) -> Option<&Region> {
+        self.regions.range(..addr).next_back().map(|(_, r)| r).filter(|r| r.end <= addr)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Region> {
+        self.regions.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.regions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty()
+    }
+
+    /// Whether any region overlaps `[start, end)`.
+    pub fn overlaps(&self, start: u32, end: u32) -> bool {
+        self.regions.range(..end).next_back().is_some_and(|(_, r)| r.end > start)
+    }
+
+    /// Adds a region where nothing is mapped, merging with equal neighbours.
+    pub fn insert(&mut self, region: Region) -> Result<(), MapError> {
+        if !valid_user_range(region.start, region.end) {
+            return Err(MapError::BadRange);
+        }
+        if self.overlaps(region.start, region.end) {
+            return Err(MapError::Overlap);
+        }
+        self.regions.insert(region.start, region);
+        Ok(())
+    }
+
+    /// Like `insert`, then merges the region with equal neighbours.
+    pub fn insert_merged(&mut self, region: Region) -> Result<(), MapError> {
+        let (start, end) = (region.start, region.end);
+        self.insert(region)?;
+        self.merge_around(start, end);
+        Ok(())
+    }
+
+    /// Splits the region containing `at` (if any) so a region starts at `at`.
+    fn split_at(&mut self, at: u32) {
+        let Some(r) = self.find(at) else { return };
+        if r.start == at {
+            return;
+        }
+        let tail = r.tail_from(at);
+        let head_start = r.start;
+        self.regions.get_mut(&head_start).expect("found region").end = at;
+        self.regions.insert(at, tail);
+    }
+
+    /// Removes `[start, end)` from the map, splitting regions at the edges.
+    /// Returns the removed pieces (the caller unmaps their pages).
+    pub fn remove(&mut self, start: u32, end: u32) -> Vec<Region> {
+        self.split_at(start);
+        self.split_at(end);
+        let keys: Vec<u32> = self.regions.range(start..end).map(|(k, _)| *k).collect();
+        keys.into_iter().filter_map(|k| self.regions.remove(&k)).collect()
+    }
+
+    /// Sets the protection of `[start, end)`, which must be fully mapped.
+    /// Returns the pieces as they are now (the caller updates page tables).
+    pub fn protect(&mut self, start: u32, end: u32, prot: Prot) -> Result<Vec<Region>, MapError> {
+        if start >= end || end > USER_END {
+            return Err(MapError::BadRange);
+        }
+        // Every byte of the range must be covered, without gaps.
+        let mut cursor = start;
+        while cursor < end {
+            let r = self.find(cursor).ok_or(MapError::NotMapped)?;
+            cursor = r.end;
+        }
+        self.split_at(start);
+        self.split_at(end);
+        let mut changed = Vec::new();
+        for (_, r) in self.regions.range_mut(start..end) {
+            r.prot = prot;
+            changed.push(r.clone());
+        }
+        self.merge_around(start, end);
+        Ok(changed)
+    }
+
+    /// Moves the end of the region ending at `old_end` to `new_end` (brk).
+    pub fn resize_end(&mut self, start: u32, new_end: u32) -> Result<(), MapError> {
+        let r = self.regions.get(&start).ok_or(MapError::NotMapped)?;
+        if new_end <= r.start || new_end % PAGE_SIZE != 0 || new_end > USER_END {
+            return Err(MapError::BadRange);
+        }
+        if new_end > r.end && self.overlaps(r.end, new_end) {
+            return Err(MapError::Overlap);
+        }
+        self.regions.get_mut(&start).expect("checked").end = new_end;
+        Ok(())
+    }
+
+    /// Moves the start of a (stack) region down to `new_start`.
+    pub fn extend_down(&mut self, start: u32, new_start: u32) -> Result<(), MapError> {
+        if new_start >= start || new_start % PAGE_SIZE != 0 {
+            return Err(MapError::BadRange);
+        }
+        if self.overlaps(new_start, start) {
+            return Err(MapError::Overlap);
+        }
+        let mut r = self.regions.remove(&start).ok_or(MapError::NotMapped)?;
+        r.start = new_start;
+        self.regions.insert(new_start, r);
+        Ok(())
+    }
+
+    fn merge_around(&mut self, start: u32, end: u32) {
+        let first = self.regions.range(..start).next_back().map(|(k, _)| *k).unwrap_or(start);
+        let keys: Vec<u32> = self.regions.range(first..=end).map(|(k, _)| *k).collect();
+        let mut cur = None::<u32>;
+        for k in keys {
+            match cur {
+                Some(c) if self.regions[&c].mergeable_with(&self.regions[&k]) => {
+                    let next = self.regions.remove(&k).expect("key");
+                    self.regions.get_mut(&c).expect("key").end = next.end;
+                }
+                _ => cur = Some(k),
+            }
+        }
+    }
+
+    /// The highest free gap of `len` bytes that ends at or below `below` and
+    /// starts at or above `min`; returns its start.
+    pub fn find_free_top_down(&self, len: u32, below: u32, min: u32) -> Option<u32> {
+        let fits = |start: u32, end: u32| end >= start && end - start >= len;
+        let mut hole_end = below;
+        for r in self.regions.range(..below).rev().map(|(_, r)| r) {
+            if r.end < hole_end && fits(r.end.max(min), hole_end) {
+                return Some(hole_end - len);
+            }
+            hole_end = hole_end.min(r.start);
+            if hole_end <= min {
+                return None;
+            }
+        }
+        fits(min, hole_end).then(|| hole_end - len)
+    }
+}
+
+impl fmt::Display for MemoryMap {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        for r in self.iter() {
+            writeln!(f, "{r}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(all(test, not(target_os = "none")))]
+mod tests {
+    use super::*;
+
+    const RW: Prot = Prot::READ.union(Prot::WRITE);
+
+    fn map_of(ranges: &[(u32, u32, Prot)]) -> MemoryMap {
+        let mut m = MemoryMap::new();
+        for &(s, e, p) in ranges {
+            m.insert(Region::anon(s..e, p, Purpose::Mmap)).unwrap();
+        }
+        m
+    }
+
+    fn spans(m: &MemoryMap) -> Vec<(u32, u32, Prot)> {
+        m.iter().map(|r| (r.start, r.end, r.prot)).collect()
+    }
+
+    #[test]
+    fn find_is_exact_at_the_edges() {
+        let m = map_of(&[(0x1000, 0x3000, RW), (0x5000, 0x6000, Prot::READ)]);
+        assert!(m.find(0xfff).is_none());
+        assert_eq!(m.find(0x1000).unwrap().start, 0x1000);
+        assert_eq!(m.find(0x2fff).unwrap().start, 0x1000);
+        assert!(m.find(0x3000).is_none());
+        assert_eq!(m.find(0x5abc).unwrap().start, 0x5000);
+        assert!(m.find(0x6000).is_none());
+        assert_eq!(m.next_above(0x3000).unwrap().start, 0x5000);
+        assert_eq!(m.prev_below(0x5000).unwrap().start, 0x1000);
+    }
+
+    #[test]
+    fn insert_refuses_overlap_and_bad_ranges() {
+        let mut m = map_of(&[(0x2000, 0x4000, RW)]);
+        assert_eq!(m.insert(Region::anon(0x3000..0x5000, RW, Purpose::Mmap)).unwrap_err(), MapError::Overlap);
+        assert_eq!(m.insert(Region::anon(0x1000..0x2001, RW, Purpose::Mmap)).unwrap_err(), MapError::BadRange);
+        assert_eq!(m.insert(Region::anon(0xBFFF_F000..0xC000_1000, RW, Purpose::Mmap)).unwrap_err(), MapError::BadRange);
+        assert_eq!(m.insert(Region::anon(0x5000..0x5000, RW, Purpose::Mmap)).unwrap_err(), MapError::BadRange);
+        assert!(m.insert(Region::anon(0x1000..0x2000, RW, Purpose::Mmap)).is_ok());
+    }
+
+    #[test]
+    fn remove_splits_regions() {
+        let mut m = map_of(&[(0x1000, 0x9000, RW)]);
+        let gone = m.remove(0x3000, 0x5000);
+        assert_eq!(gone.len(), 1);
+        assert_eq!((gone[0].start, gone[0].end), (0x3000, 0x5000));
+        assert_eq!(spans(&m), vec![(0x1000, 0x3000, RW), (0x5000, 0x9000, RW)]);
+        // Removing across a hole takes both neighbours' parts.
+        let gone = m.remove(0x2000, 0x6000);
+        assert_eq!(gone.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>(), vec![(0x2000, 0x3000), (0x5000, 0x6000)]);
+        assert_eq!(spans(&m), vec![(0x1000, 0x2000, RW), (0x6000, 0x9000, RW)]);
+        assert!(m.remove(0x20000, 0x30000).is_empty());
+    }
+
+    #[test]
+    fn protect_splits_and_merges() {
+        let mut m = map_of(&[(0x1000, 0x5000, RW)]);
+        let changed = m.protect(0x2000, 0x3000, Prot::READ).unwrap();
+        assert_eq!(changed.len(), 1);
+        assert_eq!(spans(&m), vec![(0x1000, 0x2000, RW), (0x2000, 0x3000, Prot::READ), (0x3000, 0x5000, RW)]);
+        m.protect(0x2000, 0x3000, RW).unwrap();
+        assert_eq!(spans(&m), vec![(0x1000, 0x5000, RW)], "equal neighbours merge back");
+        assert_eq!(m.protect(0x4000, 0x6000, RW).unwrap_err(), MapError::NotMapped);
+        assert_eq!(spans(&m), vec![(0x1000, 0x5000, RW)], "a refused protect changes nothing");
+    }
+
+    #[test]
+    fn file_offsets_follow_splits() {
+        let mut m = MemoryMap::new();
+        let file = Backing::File { module: 0, file_start: 0x10_0000, file_bytes: 0x2800, past_eof: PastEof::Zero };
+        m.insert(Region { start: 0x8000, end: 0xC000, prot: RW, backing: file, purpose: Purpose::Program }).unwrap();
+        let r = m.find(0x8000).unwrap();
+        assert_eq!(r.file_page(0x8123), FilePage::Full { phys: 0x10_0000 });
+        assert_eq!(r.file_page(0x9000), FilePage::Full { phys: 0x10_1000 });
+        assert_eq!(r.file_page(0xA000), FilePage::Partial { phys: 0x10_2000, bytes: 0x800 });
+        assert_eq!(r.file_page(0xB000), FilePage::Zero);
+        m.protect(0x9000, 0xA000, Prot::READ).unwrap();
+        let tail = m.find(0xA000).unwrap();
+        assert_eq!(tail.start, 0xA000);
+        assert_eq!(tail.file_page(0xA000), FilePage::Partial { phys: 0x10_2000, bytes: 0x800 });
+        assert_eq!(m.find(0x9000).unwrap().file_page(0x9000), FilePage::Full { phys: 0x10_1000 });
+    }
+
+    #[test]
+    fn shared_regions_keep_their_page_index() {
+        let pages = SharedPages::new(|_| {});
+        let mut m = MemoryMap::new();
+        let backing = Backing::Shared { pages: pages.clone(), first_page: 0 };
+        m.insert(Region { start: 0x10000, end: 0x14000, prot: RW, backing, purpose: Purpose::Mmap }).unwrap();
+        m.remove(0x11000, 0x12000);
+        match &m.find(0x12000).unwrap().backing {
+            Backing::Shared { first_page, .. } => assert_eq!(*first_page, 2),
+            _ => panic!("not shared"),
+        }
+    }
+
+    #[test]
+    fn shared_pages_release_their_frames_once() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static RELEASED: AtomicU32 = AtomicU32::new(0);
+        let pages = SharedPages::new(|_| {
+            RELEASED.fetch_add(1, Ordering::SeqCst);
+        });
+        pages.frames.lock().insert(0, 42);
+        pages.frames.lock().insert(3, 43);
+        let mut a = MemoryMap::new();
+        let backing = Backing::Shared { pages, first_page: 0 };
+        a.insert(Region { start: 0x10000, end: 0x14000, prot: RW, backing, purpose: Purpose::Mmap }).unwrap();
+        let b = a.clone(); // fork
+        drop(a);
+        assert_eq!(RELEASED.load(Ordering::SeqCst), 0);
+        drop(b);
+        assert_eq!(RELEASED.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn brk_and_stack_resizing() {
+        let mut m = map_of(&[(0x10000, 0x11000, RW), (0x20000, 0x21000, RW)]);
+        m.resize_end(0x10000, 0x14000).unwrap();
+        assert_eq!(m.resize_end(0x10000, 0x21000).unwrap_err(), MapError::Overlap);
+        m.resize_end(0x10000, 0x11000).unwrap();
+        assert_eq!(m.resize_end(0x10000, 0x10000).unwrap_err(), MapError::BadRange);
+        m.extend_down(0x20000, 0x1E000).unwrap();
+        assert_eq!(m.find(0x1E000).unwrap().end, 0x21000);
+        assert_eq!(m.extend_down(0x1E000, 0x10000).unwrap_err(), MapError::Overlap);
+    }
+
+    #[test]
+    fn top_down_search_finds_the_highest_hole() {
+        let m = map_of(&[(0x1000_0000, 0x1001_0000, RW), (0x2000_0000, 0x2000_1000, RW)]);
+        assert_eq!(m.find_free_top_down(0x1000, 0x3000_0000, 0x1_0000), Some(0x2FFF_F000));
+        // A hole exactly big enough between the two regions.
+        assert_eq!(m.find_free_top_down(0x0FFF_0000, 0x2000_0000, 0x1_0000), Some(0x1001_0000));
+        // Nothing fits.
+        assert_eq!(m.find_free_top_down(0x4000_0000, 0x3000_0000, 0x1000_0000), None);
+        // Search below everything.
+        assert_eq!(m.find_free_top_down(0x1000, 0x1000_0000, 0x1_0000), Some(0x0FFF_F000));
+    }
+}

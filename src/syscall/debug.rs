@@ -1,0 +1,152 @@
+//! The project's own system calls (numbers 1000 and up, outside Linux's
+//! range), for seeing the mechanism from user space:
+//! - 1000 `mg_stats(pid, buf, size)`: fault counters (`MgStats`); pid 0 is
+//!   the caller, -1 the whole system;
+//! - 1001 `mg_view(view, arg0, arg1, buf, len)`: a text report (GDT, IDT,
+//!   TSS, ps, vmmap, pte, free, pfstat, files), truncated to `len`;
+//! - 1002 `mg_translate(pid, vaddr, out)`: one page walk as numbers.
+
+use super::abi::{Errno, SysResult};
+use super::uaccess::copy_out;
+use crate::arch::x86::{gdt, idt, tss};
+use crate::mm::addr::VirtAddr;
+use crate::mm::paging::walk_directory;
+use crate::mm::stats::MgStats;
+use crate::task::process::{IDLE_PID, Pid, Task};
+use crate::task::sched::{SCHED, with_process};
+use alloc::string::String;
+use core::fmt::Write;
+
+fn resolve_pid(pid: i32) -> Result<Pid, Errno> {
+    match pid {
+        0 => Ok(crate::task::sched::current_pid()),
+        p if p > 0 => Ok(p as Pid),
+        _ => Err(Errno::ESRCH),
+    }
+}
+
+/// Runs `f` on a live task's record (its process must still exist).
+fn with_task<R>(pid: Pid, f: impl FnOnce(&Task) -> R) -> Result<R, Errno> {
+    let s = SCHED.lock();
+    let t = s.tasks.get(&pid).filter(|t| t.pid != IDLE_PID && t.process.is_some()).ok_or(Errno::ESRCH)?;
+    Ok(f(t))
+}
+
+fn system_stats() -> MgStats {
+    let f = crate::mm::phys::stats();
+    let mut g = crate::mm::stats_global::snapshot();
+    let s = SCHED.lock();
+    g.resident_pages = s.tasks.values().filter_map(|t| t.process.as_ref()).map(|p| p.mem.resident_pages()).sum();
+    g.page_tables = crate::mm::paging::page_table_frames();
+    g.total_frames = f.total;
+    g.free_frames = f.free;
+    g.processes = s.tasks.len() as u32 - 1;
+    g
+}
+
+pub fn stats(pid: i32, buf: u32, size: u32) -> SysResult {
+    let st = if pid == -1 {
+        system_stats()
+    } else {
+        with_task(resolve_pid(pid)?, |t| t.process.as_ref().expect("checked").mem.stats_now())?
+    };
+    let bytes = st.as_bytes();
+    let n = bytes.len().min(size as usize);
+    with_process(|p| copy_out(&mut p.mem, buf, &bytes[..n]))?;
+    Ok(n as u32)
+}
+
+pub fn view(which: u32, arg0: u32, arg1: u32, buf: u32, len: u32) -> SysResult {
+    if which == 4 || which == 5 {
+        with_task(resolve_pid(arg0 as i32)?, |_| ())?;
+    }
+    let mut text = String::new();
+    let w = &mut text;
+    let _ = match which {
+        0 => gdt::dump(w),
+        1 => idt::dump(w),
+        2 => tss::dump(w),
+        3 => ps(w),
+        4 => vmmap(w, resolve_pid(arg0 as i32)?),
+        5 => pte(w, resolve_pid(arg0 as i32)?, arg1),
+        6 => free(w),
+        7 => write!(w, "system-wide:\n{}\n", system_stats()),
+        8 => files(w),
+        _ => return Err(Errno::EINVAL),
+    };
+    let n = text.len().min(len as usize);
+    with_process(|p| copy_out(&mut p.mem, buf, &text.as_bytes()[..n]))?;
+    Ok(n as u32)
+}
+
+fn ps(w: &mut String) -> core::fmt::Result {
+    writeln!(w, "  PID  PPID S NAME             PAGE-DIR    RSS  FAULTS  KILLS")?;
+    let s = SCHED.lock();
+    for t in s.tasks.values().filter(|t| t.pid != IDLE_PID) {
+        let (rss, faults) = t.process.as_ref().map_or((0, 0), |p| (p.mem.resident_pages(), p.mem.stats.page_faults));
+        writeln!(
+            w,
+            "{:>5} {:>5} {} {:<16} {:#010x} {:>6} {:>7} {:>6}",
+            t.pid,
+            t.ppid,
+            t.state.letter(),
+            t.name,
+            t.directory(),
+            rss,
+            faults,
+            t.kills_by_fault
+        )?;
+    }
+    Ok(())
+}
+
+fn vmmap(w: &mut String, pid: Pid) -> core::fmt::Result {
+    let s = SCHED.lock();
+    let Some(p) = s.tasks.get(&pid).and_then(|t| t.process.as_ref()) else { return writeln!(w, "no process {pid}") };
+    writeln!(w, "pid {pid}: {} regions, brk {:#010x}", p.mem.map.len(), p.mem.brk)?;
+    writeln!(w, "START    END      PROT SHARING     SIZE  KIND")?;
+    write!(w, "{}", p.mem.map)
+}
+
+fn pte(w: &mut String, pid: Pid, vaddr: u32) -> core::fmt::Result {
+    let s = SCHED.lock();
+    let Some(p) = s.tasks.get(&pid).and_then(|t| t.process.as_ref()) else { return writeln!(w, "no process {pid}") };
+    writeln!(w, "pid {pid}, virtual address {vaddr:#010x}")?;
+    write!(w, "{}", p.mem.space.walk(VirtAddr::new(vaddr)))?;
+    match p.mem.map.find(vaddr) {
+        Some(r) => writeln!(w, "region: {r}"),
+        None if vaddr >= crate::mm::layout::KERNEL_BASE => writeln!(w, "region: the kernel half (supervisor-only)"),
+        None => writeln!(w, "region: none (any access is killed)"),
+    }
+}
+
+fn free(w: &mut String) -> core::fmt::Result {
+    let f = crate::mm::phys::stats();
+    let (heap_used, heap_size) = crate::mm::heap::usage();
+    let (high_total, high_free) = crate::mm::phys::high_memory();
+    writeln!(w, "              KiB     frames")?;
+    writeln!(w, "total   {:>10} {:>10}", f.total * 4, f.total)?;
+    writeln!(w, "used    {:>10} {:>10}", (f.total - f.free) * 4, f.total - f.free)?;
+    writeln!(w, "free    {:>10} {:>10}", f.free * 4, f.free)?;
+    writeln!(w, "high    {:>10} {:>10}  (above the 512 MiB direct map; {} free)", high_total * 4, high_total, high_free)?;
+    writeln!(w, "page tables (user): {} frames", crate::mm::paging::page_table_frames())?;
+    writeln!(w, "kernel heap: {} of {} KiB in use", heap_used / 1024, heap_size / 1024)
+}
+
+fn files(w: &mut String) -> core::fmt::Result {
+    for (name, size) in crate::fs::list() {
+        writeln!(w, "{name:<24} {size:>8}")?;
+    }
+    Ok(())
+}
+
+/// mg_translate: {pde, pte, phys, present} for `vaddr` in `pid`.
+pub fn translate(pid: i32, vaddr: u32, out: u32) -> SysResult {
+    let pid = resolve_pid(pid)?;
+    let pd = with_task(pid, |t| t.process.as_ref().expect("checked").mem.space.directory_frame())?;
+    let walk = walk_directory(pd, VirtAddr::new(vaddr));
+    let words = [walk.pde.raw(), walk.pte.map_or(0, |e| e.raw()), walk.phys.map_or(0, |p| p.as_u32()), u32::from(walk.phys.is_some())];
+    let bytes: alloc::vec::Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    with_process(|p| copy_out(&mut p.mem, out, &bytes))?;
+    Ok(0)
+}

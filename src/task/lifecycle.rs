@@ -1,0 +1,262 @@
+//! Birth and death: the first process, fork, execve, exit, waitpid, kill.
+
+use super::exec;
+use super::process::{ExitStatus, INIT_PID, Pid, Process, Task, TaskState, Wait};
+use super::sched::{self, SCHED, prepare_first_switch, schedule, user_frame_of, with_process};
+use crate::arch::x86::exception::Signal;
+use crate::arch::x86::fpu::FpuState;
+use crate::arch::x86::trap::TrapFrame;
+use crate::fs::{self, FdTable};
+use crate::kprintln;
+use crate::mm::kstack::KernelStack;
+use crate::mm::paging::{kernel_directory, load_cr3};
+use crate::syscall::abi::{Errno, WNOHANG};
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The last path component, as the process's name.
+pub fn base_name(path: &str) -> String {
+    String::from(path.rsplit('/').find(|p| !p.is_empty()).unwrap_or(path))
+}
+
+/// Starts `path` as process 1 with argv [path]. Fails if the file is
+/// missing or not a program this kernel can run.
+pub fn spawn_init(path: &str) -> Result<(), Errno> {
+    let node = fs::lookup(path)?;
+    let fs::Node::Module(index) = node else { return Err(Errno::EACCES) };
+    let argv = [String::from(path)];
+    let envp = [String::from("PATH=/bin"), String::from("HOME=/"), String::from("TERM=vt100")];
+    let image = exec::load(index, path, &argv, &envp)?;
+    let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
+    let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
+    let saved_esp = prepare_first_switch(kstack.top(), &frame);
+    let process = Box::new(Process { mem: image.mem, files: FdTable::with_console(), fpu: FpuState::initial() });
+    let mut s = SCHED.lock();
+    let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
+    assert_eq!(pid, INIT_PID, "init must be the first process");
+    s.tasks.insert(pid, Box::new(new_task(pid, 0, base_name(path), kstack, saved_esp, process)));
+    s.enqueue(pid);
+    Ok(())
+}
+
+fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u32, process: Box<Process>) -> Task {
+    Task {
+        pid,
+        ppid,
+        name,
+        state: TaskState::Runnable,
+        pending: None,
+        kstack: Some(kstack),
+        saved_esp,
+        process: Some(process),
+        cpu_ns: 0,
+        ran_since_ns: 0,
+        kills_by_fault: 0,
+    }
+}
+
+/// fork(): a copy of the current task whose fork returns 0. EAGAIN when no
+/// pid or kernel stack is left, ENOMEM when frames run out; nothing is left
+/// half-made either way.
+pub fn fork(parent_frame: &TrapFrame) -> Result<Pid, Errno> {
+    let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
+    let process = with_process(|p| -> Result<Box<Process>, Errno> {
+        let mem = p.mem.fork().map_err(|_| Errno::ENOMEM)?;
+        let mut fpu = p.fpu.clone();
+        fpu.save();
+        Ok(Box::new(Process { mem, files: p.files.clone(), fpu }))
+    })?;
+    let mut child_frame = *parent_frame;
+    child_frame.eax = 0;
+    let saved_esp = prepare_first_switch(kstack.top(), &child_frame);
+    let mut s = SCHED.lock();
+    let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
+    let parent = s.current_task();
+    let (ppid, name) = (parent.pid, parent.name.clone());
+    s.tasks.insert(pid, Box::new(new_task(pid, ppid, name, kstack, saved_esp, process)));
+    s.enqueue(pid);
+    Ok(pid)
+}
+
+/// execve(): replaces the current program. On failure the old one runs on
+/// with the error; on success `frame` starts the new one.
+pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<String>) -> Result<u32, Errno> {
+    let node = fs::lookup(path)?;
+    let index = match node {
+        fs::Node::Module(i) => i,
+        fs::Node::Directory => return Err(Errno::EACCES),
+        _ => return Err(Errno::EACCES),
+    };
+    let image = exec::load(index, path, &argv, &envp)?;
+    let name = base_name(argv.first().map_or(path, |a| a.as_str()));
+    let old = with_process(|p| {
+        p.files.close_on_exec();
+        p.fpu = FpuState::initial();
+        p.fpu.restore();
+        image.mem.space.activate();
+        core::mem::replace(&mut p.mem, image.mem)
+    });
+    // The old address space is no longer loaded; dropping it frees it all.
+    drop(old);
+    SCHED.lock().current_task().name = name;
+    *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
+    Ok(0)
+}
+
+/// Ends the current task with `status`. Never returns.
+pub fn exit_current(status: ExitStatus) -> ! {
+    let process = SCHED.lock().current_task().process.take();
+    // SAFETY: the kernel directory maps the whole kernel half, which is all
+    // this code touches from here on.
+    unsafe { load_cr3(kernel_directory()) };
+    drop(process);
+    let pid = {
+        let mut s = SCHED.lock();
+        let me = s.current;
+        s.current_task().state = TaskState::Zombie(status);
+        let mut orphaned_zombie = false;
+        for t in s.tasks.values_mut().filter(|t| t.ppid == me) {
+            t.ppid = INIT_PID;
+            orphaned_zombie |= matches!(t.state, TaskState::Zombie(_));
+        }
+        let ppid = s.current_task().ppid;
+        if s.tasks.get(&ppid).is_some_and(|p| p.state == TaskState::Sleeping(Wait::Child)) {
+            s.wake(ppid);
+        }
+        if orphaned_zombie {
+            s.wake(INIT_PID);
+        }
+        me
+    };
+    if pid == INIT_PID {
+        init_ended(status);
+    }
+    schedule();
+    unreachable!("a dead task was scheduled again");
+}
+
+/// Process 1 is gone: say how, and end the run (success only for exit 0).
+fn init_ended(status: ExitStatus) -> ! {
+    kprintln!("init (pid 1) {status}; powering off");
+    let ok = status == ExitStatus::Exited(0);
+    crate::qemu::exit(if ok { crate::qemu::ExitCode::Success } else { crate::qemu::ExitCode::Failure })
+}
+
+/// Which children a waitpid argument selects. All processes share one
+/// process group (there is no setpgid), numbered 1.
+fn selects(pid_arg: i32, child: Pid) -> bool {
+    match pid_arg {
+        -1 | 0 => true,
+        p if p > 0 => child == p as Pid,
+        p => p == -1 || -p == INIT_PID as i32,
+    }
+}
+
+/// waitpid()/wait4(): (pid, status word), or (0, 0) for WNOHANG with
+/// nothing to report. The zombie is reaped here.
+pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
+    loop {
+        let reaped: Option<Box<Task>> = {
+            let mut s = SCHED.lock();
+            let me = s.current;
+            let mut any = false;
+            let mut zombie = None;
+            for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid)) {
+                any = true;
+                if matches!(t.state, TaskState::Zombie(_)) {
+                    zombie = Some(t.pid);
+                    break;
+                }
+            }
+            if !any {
+                return Err(Errno::ECHILD);
+            }
+            match zombie {
+                Some(z) => s.tasks.remove(&z),
+                None if options & WNOHANG != 0 => return Ok((0, 0)),
+                None if s.current_task().pending.is_some() => return Err(Errno::EINTR),
+                None => {
+                    s.current_task().state = TaskState::Sleeping(Wait::Child);
+                    None
+                }
+            }
+        };
+        match reaped {
+            Some(t) => {
+                let TaskState::Zombie(status) = t.state else { unreachable!() };
+                return Ok((t.pid, status.wait_status()));
+            }
+            None => schedule(),
+        }
+    }
+}
+
+/// The default action of each signal, since no handlers can be installed.
+fn terminates(sig: Signal) -> bool {
+    // SIGCHLD, SIGCONT, SIGURG, SIGWINCH are ignored by default; the stop
+    // signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) would stop the task, and
+    // job control is not implemented, so they are ignored too.
+    !matches!(sig.0, 17..=23 | 28)
+}
+
+/// kill(): `sig` 0 only checks that the target exists. Process 1 ignores
+/// every signal sent to it, as Linux's init does without handlers.
+pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
+    if sig > u32::from(Signal::MAX) {
+        return Err(Errno::EINVAL);
+    }
+    let sig = Signal(sig as u8);
+    let mut s = SCHED.lock();
+    let me = s.current;
+    let targets: Vec<Pid> = s
+        .tasks
+        .values()
+        .filter(|t| t.pid != super::process::IDLE_PID)
+        .filter(|t| match pid_arg {
+            p if p > 0 => t.pid == p as Pid,
+            -1 => t.pid != INIT_PID && t.pid != me,
+            _ => pid_arg == 0 || -pid_arg == INIT_PID as i32,
+        })
+        .map(|t| t.pid)
+        .collect();
+    if targets.is_empty() {
+        return Err(Errno::ESRCH);
+    }
+    if sig.0 == 0 || !terminates(sig) {
+        return Ok(());
+    }
+    for pid in targets {
+        if pid == INIT_PID {
+            continue;
+        }
+        let t = s.tasks.get_mut(&pid).expect("target");
+        if matches!(t.state, TaskState::Zombie(_)) || t.pending.is_some() {
+            continue;
+        }
+        t.pending = Some(sig);
+        if matches!(t.state, TaskState::Sleeping(_)) {
+            s.wake(pid);
+        }
+    }
+    Ok(())
+}
+
+/// Whether the current task has a fatal signal waiting (sleepers check it
+/// when woken and return EINTR).
+pub fn signal_pending() -> bool {
+    SCHED.lock().current_task().pending.is_some()
+}
+
+/// The current task's kernel stack top, where its user trap frame is.
+pub fn current_user_frame() -> *mut TrapFrame {
+    let mut s = SCHED.lock();
+    user_frame_of(s.current_task().kstack.as_ref().expect("user task has a stack").top())
+}
+
+/// Number of tasks (for sysinfo): every task but idle, zombies included.
+pub fn task_count() -> u32 {
+    SCHED.lock().tasks.len() as u32 - 1
+}
+
+pub use sched::current_pid;

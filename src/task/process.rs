@@ -1,0 +1,108 @@
+//! What a task is: its scheduling state (touched by others: the parent, the
+//! scheduler, kill) and its process resources (touched only by itself).
+
+use crate::arch::x86::exception::Signal;
+use crate::arch::x86::fpu::FpuState;
+use crate::fs::FdTable;
+use crate::mm::kstack::KernelStack;
+use crate::mm::user::UserMemory;
+use crate::syscall::abi::wstatus;
+use alloc::boxed::Box;
+use alloc::string::String;
+
+pub type Pid = u32;
+
+/// The idle task: the boot thread, which runs when nothing else can.
+pub const IDLE_PID: Pid = 0;
+pub const INIT_PID: Pid = 1;
+
+/// Why a task sleeps.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Wait {
+    /// In waitpid, for a child to change state.
+    Child,
+    /// In read on the console, for input.
+    ConsoleInput,
+    /// In nanosleep, until its deadline.
+    Timer,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ExitStatus {
+    Exited(u8),
+    Killed(Signal),
+}
+
+impl ExitStatus {
+    /// The `waitpid` status word.
+    pub fn wait_status(self) -> u32 {
+        match self {
+            ExitStatus::Exited(code) => wstatus::exited(u32::from(code)),
+            ExitStatus::Killed(sig) => wstatus::signaled(sig.0),
+        }
+    }
+}
+
+impl core::fmt::Display for ExitStatus {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        match self {
+            ExitStatus::Exited(c) => write!(f, "exited with status {c}"),
+            ExitStatus::Killed(s) => write!(f, "killed by {} (signal {})", s, s.0),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TaskState {
+    Runnable,
+    Running,
+    Sleeping(Wait),
+    Zombie(ExitStatus),
+}
+
+impl TaskState {
+    pub fn letter(self) -> char {
+        match self {
+            TaskState::Runnable => 'R',
+            TaskState::Running => 'R',
+            TaskState::Sleeping(_) => 'S',
+            TaskState::Zombie(_) => 'Z',
+        }
+    }
+}
+
+/// The resources a running program owns.
+pub struct Process {
+    pub mem: UserMemory,
+    pub files: FdTable,
+    pub fpu: FpuState,
+}
+
+pub struct Task {
+    pub pid: Pid,
+    pub ppid: Pid,
+    /// The program name (argv[0]'s last component), for reports and `ps`.
+    pub name: String,
+    pub state: TaskState,
+    /// A fatal signal to act on before the task next returns to ring 3.
+    pub pending: Option<Signal>,
+    /// `None` only for the idle task, which runs on the boot stack.
+    pub kstack: Option<KernelStack>,
+    /// The kernel stack pointer saved by the last switch away.
+    pub saved_esp: u32,
+    /// `None` for the idle task and once the task has exited.
+    pub process: Option<Box<Process>>,
+    /// Nanoseconds of CPU time, and when it was last switched in.
+    pub cpu_ns: u64,
+    pub ran_since_ns: u64,
+    pub kills_by_fault: u32,
+}
+
+impl Task {
+    /// The page directory's physical address, for `ps`.
+    pub fn directory(&self) -> u32 {
+        self.process.as_ref().map_or(crate::mm::paging::kernel_directory().start().as_u32(), |p| {
+            p.mem.space.directory_frame().start().as_u32()
+        })
+    }
+}

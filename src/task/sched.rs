@@ -1,0 +1,276 @@
+//! The task table and the scheduler: round-robin over runnable tasks, a
+//! 10 ms slice, preemption when a slice ends on the way back to ring 3, and
+//! the idle task (the boot thread) when nothing can run.
+//!
+//! Rules: the kernel runs with interrupts off, so the table lock is never
+//! contended by an interrupt; it is never held across a switch. A task's
+//! `Process` is touched only by the task itself (`with_process`), or by
+//! others only while it is not running (debug views).
+
+use super::process::{IDLE_PID, Pid, Process, Task, TaskState, Wait};
+use crate::arch::x86::instructions::wait_for_interrupt;
+use crate::arch::x86::trap::TrapFrame;
+use crate::arch::x86::tss;
+use crate::mm::paging::{kernel_directory, load_cr3};
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::string::String;
+use spin::Mutex;
+
+/// Timer ticks in a time slice.
+const SLICE_TICKS: u32 = 10;
+/// Linux's pid_max default on 32-bit.
+pub const PID_MAX: Pid = 32768;
+
+pub struct Sched {
+    pub tasks: BTreeMap<Pid, Box<Task>>,
+    queue: VecDeque<Pid>,
+    pub current: Pid,
+    last_pid: Pid,
+    /// Sleepers with a deadline: (monotonic ns, pid).
+    timers: BTreeSet<(u64, Pid)>,
+    need_resched: bool,
+    slice_left: u32,
+}
+
+pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
+    tasks: BTreeMap::new(),
+    queue: VecDeque::new(),
+    current: IDLE_PID,
+    last_pid: 0,
+    timers: BTreeSet::new(),
+    need_resched: false,
+    slice_left: SLICE_TICKS,
+});
+
+unsafe extern "C" {
+    fn context_switch(from: *mut u32, to: u32);
+    fn task_first_return();
+}
+
+impl Sched {
+    pub fn current_task(&mut self) -> &mut Task {
+        let pid = self.current;
+        self.tasks.get_mut(&pid).expect("current task exists")
+    }
+
+    /// A free pid, Linux style: the next after the last one, wrapping.
+    pub fn alloc_pid(&mut self) -> Option<Pid> {
+        for _ in 0..PID_MAX {
+            self.last_pid = if self.last_pid + 1 >= PID_MAX { 2 } else { self.last_pid + 1 };
+            if !self.tasks.contains_key(&self.last_pid) {
+                return Some(self.last_pid);
+            }
+        }
+        None
+    }
+
+    /// Makes a sleeping task runnable.
+    pub fn wake(&mut self, pid: Pid) {
+        if let Some(t) = self.tasks.get_mut(&pid)
+            && let TaskState::Sleeping(w) = t.state
+        {
+            t.state = TaskState::Runnable;
+            self.queue.push_back(pid);
+            if w == Wait::Timer {
+                self.timers.retain(|&(_, p)| p != pid);
+            }
+        }
+    }
+
+    /// Wakes every task sleeping for `why`.
+    pub fn wake_all(&mut self, why: Wait) {
+        let pids: alloc::vec::Vec<Pid> =
+            self.tasks.values().filter(|t| t.state == TaskState::Sleeping(why)).map(|t| t.pid).collect();
+        for pid in pids {
+            self.wake(pid);
+        }
+    }
+
+    pub fn enqueue(&mut self, pid: Pid) {
+        self.queue.push_back(pid);
+    }
+}
+
+/// Creates the idle task for the boot thread. Called once before the first
+/// switch.
+pub fn init() {
+    let idle = Task {
+        pid: IDLE_PID,
+        ppid: IDLE_PID,
+        name: String::from("idle"),
+        state: TaskState::Running,
+        pending: None,
+        kstack: None,
+        saved_esp: 0,
+        process: None,
+        cpu_ns: 0,
+        ran_since_ns: 0,
+        kills_by_fault: 0,
+    };
+    let mut s = SCHED.lock();
+    s.tasks.insert(IDLE_PID, Box::new(idle));
+    s.current = IDLE_PID;
+}
+
+pub fn current_pid() -> Pid {
+    SCHED.lock().current
+}
+
+/// Runs `f` on the current task's process.
+///
+/// Panics if the current task has none (the idle task, or one that exited):
+/// only code running on behalf of a user task may call this.
+pub fn with_process<R>(f: impl FnOnce(&mut Process) -> R) -> R {
+    let ptr: *mut Process = {
+        let mut s = SCHED.lock();
+        &mut **s.current_task().process.as_mut().expect("no process for this task") as *mut Process
+    };
+    // SAFETY: the Box lives until the task exits, and only the task itself
+    // (running now, on one CPU) uses its process mutably; the table lock is
+    // released so `f` may use the scheduler.
+    f(unsafe { &mut *ptr })
+}
+
+/// Lays out a new task's kernel stack so that its first switch "returns"
+/// through `task_first_return` into `trap_return` with `frame`: the task
+/// starts in ring 3 as the frame says. Returns the stack pointer to save.
+pub fn prepare_first_switch(stack_top: u32, frame: &TrapFrame) -> u32 {
+    let frame_at = stack_top - core::mem::size_of::<TrapFrame>() as u32;
+    let switch_frame = [0u32, 0, 0, 0, task_first_return as *const () as u32]; // edi esi ebx ebp ret
+    let esp = frame_at - core::mem::size_of_val(&switch_frame) as u32;
+    // SAFETY: [esp, stack_top) lies in a freshly mapped kernel stack that no
+    // one else uses yet.
+    unsafe {
+        (frame_at as *mut TrapFrame).write(*frame);
+        (esp as *mut [u32; 5]).write(switch_frame);
+    }
+    esp
+}
+
+/// The trap frame of the current task's latest entry from ring 3: always at
+/// the top of its kernel stack.
+pub fn user_frame_of(stack_top: u32) -> *mut TrapFrame {
+    (stack_top - core::mem::size_of::<TrapFrame>() as u32) as *mut TrapFrame
+}
+
+/// Switches from the current task to `next`. The current task's state must
+/// already say what it is (runnable, sleeping, zombie).
+fn switch_to(next: Pid) {
+    let now = crate::time::monotonic_ns();
+    let (from, to) = {
+        let mut s = SCHED.lock();
+        let prev = s.current;
+        if prev == next {
+            s.current_task().state = TaskState::Running;
+            return;
+        }
+        let cur = s.current_task();
+        cur.cpu_ns += now.saturating_sub(cur.ran_since_ns);
+        if let Some(p) = cur.process.as_mut() {
+            p.fpu.save();
+        }
+        let from = &mut cur.saved_esp as *mut u32;
+        s.current = next;
+        s.slice_left = SLICE_TICKS;
+        s.need_resched = false;
+        let t = s.current_task();
+        t.state = TaskState::Running;
+        t.ran_since_ns = now;
+        if let Some(k) = &t.kstack {
+            tss::set_kernel_stack(k.top());
+        }
+        match &t.process {
+            Some(p) => {
+                p.mem.space.activate();
+                p.fpu.restore();
+            }
+            // SAFETY: the kernel directory maps the whole kernel half.
+            None => unsafe { load_cr3(kernel_directory()) },
+        }
+        (from, t.saved_esp)
+    };
+    // SAFETY: `from` points into a boxed task that outlives this switch (a
+    // zombie's box lives until its parent reaps it, after this call), and
+    // `to` is a stack pointer saved by context_switch or laid out by
+    // prepare_first_switch.
+    unsafe { context_switch(from, to) };
+}
+
+/// Gives up the CPU because the current task cannot run (it is sleeping or
+/// dead): runs the next runnable task, or idle.
+pub fn schedule() {
+    let next = SCHED.lock().queue.pop_front().unwrap_or(IDLE_PID);
+    switch_to(next);
+}
+
+/// Lets every other runnable task run first.
+pub fn yield_now() {
+    let next = {
+        let mut s = SCHED.lock();
+        let Some(next) = s.queue.pop_front() else {
+            s.need_resched = false;
+            s.slice_left = SLICE_TICKS;
+            return;
+        };
+        let cur = s.current;
+        if cur != IDLE_PID {
+            s.current_task().state = TaskState::Runnable;
+            s.queue.push_back(cur);
+        }
+        next
+    };
+    switch_to(next);
+}
+
+/// Sleeps until woken for `why` (or by a signal).
+pub fn sleep(why: Wait) {
+    SCHED.lock().current_task().state = TaskState::Sleeping(why);
+    schedule();
+}
+
+/// Sleeps until `deadline_ns` on the monotonic clock (or a signal).
+pub fn sleep_until(deadline_ns: u64) {
+    {
+        let mut s = SCHED.lock();
+        let pid = s.current;
+        s.timers.insert((deadline_ns, pid));
+        s.current_task().state = TaskState::Sleeping(Wait::Timer);
+    }
+    schedule();
+}
+
+/// The timer interrupt: wakes sleepers whose time has come and ends the
+/// running task's slice.
+pub fn on_timer_tick() {
+    let now = crate::time::monotonic_ns();
+    let mut s = SCHED.lock();
+    while let Some(&(deadline, pid)) = s.timers.first() {
+        if deadline > now {
+            break;
+        }
+        s.timers.pop_first();
+        s.wake(pid);
+    }
+    if s.current != IDLE_PID {
+        s.slice_left = s.slice_left.saturating_sub(1);
+        if s.slice_left == 0 {
+            s.need_resched = true;
+        }
+    }
+}
+
+pub fn need_resched() -> bool {
+    SCHED.lock().need_resched
+}
+
+/// The boot thread's last job: run tasks, and halt when none can run.
+pub fn run_idle() -> ! {
+    loop {
+        let next = SCHED.lock().queue.pop_front();
+        match next {
+            Some(pid) => switch_to(pid),
+            None => wait_for_interrupt(),
+        }
+    }
+}
