@@ -15,9 +15,12 @@ KFLAGS   := --target $(KTARGET) $(BUILDSTD) --release
 KERNEL   := target/i686-kernel/release/kernel
 ISO      := $(BUILD)/memguard.iso
 
-# Boot modules: FILE=NAME pairs. INIT=path adds a program as /bin/<name> and
-# starts it as process 1.
-MODULES  :=
+# Boot modules: FILE=NAME pairs. Every user program is /bin/<name>; INIT=path
+# adds any static i386 program as /bin/<name> and starts it as process 1
+# (the default is /bin/init, which starts the shell).
+USER_BIN := user/build/bin
+USER_PROGS = $(wildcard $(USER_BIN)/*)
+MODULES   = $(foreach p,$(USER_PROGS),$(p)=/bin/$(notdir $(p)))
 ifneq ($(INIT),)
 INIT_NAME := /bin/$(notdir $(INIT))
 MODULES  += $(abspath $(INIT))=$(INIT_NAME)
@@ -26,7 +29,7 @@ endif
 
 QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm)
 
-.PHONY: all help build kernel iso run debug gdb trace test bench clean deps
+.PHONY: all help build kernel user iso run debug gdb trace test bench clean deps
 all: build help
 
 help:
@@ -35,6 +38,7 @@ help:
 	@echo "                  (INIT=prog MEM=512M CMDLINE='log=debug' KVM=1)"
 	@echo "make test         host unit tests, QEMU tests, gdb test"
 	@echo "make debug        boot and wait for gdb;  make gdb  attaches to it"
+	@echo "                  (make gdb PROG=user/build/bin/cow adds a program's symbols)"
 	@echo "make trace        boot with QEMU interrupt/reset logging to $(BUILD)/trace.log"
 	@echo "make iso          build $(ISO)"
 	@echo "make clean        remove build products"
@@ -42,12 +46,15 @@ help:
 deps:
 	@tools/deps.sh run
 
-build: kernel
+build: kernel user
 
 kernel:
 	$(CARGO) build $(KFLAGS) --bin kernel
 
-iso: deps kernel
+user:
+	@user/build.sh
+
+iso: deps kernel user
 	@mkdir -p $(BUILD)
 	tools/mkiso.sh $(ISO) $(KERNEL) "$(strip $(CMDLINE))" $(MODULES)
 
@@ -65,7 +72,7 @@ debug: iso
 
 gdb:
 	@test -f $(BUILD)/gdb-port || { echo "start 'make debug' first"; exit 1; }
-	@tools/gdbinit.sh $$(cat $(BUILD)/gdb-port) $(KERNEL) $(INIT) > $(BUILD)/gdbinit
+	@tools/gdbinit.sh $$(cat $(BUILD)/gdb-port) $(KERNEL) $(or $(PROG),$(INIT)) > $(BUILD)/gdbinit
 	gdb -q -x $(BUILD)/gdbinit
 
 test:
@@ -74,4 +81,4 @@ test:
 
 clean:
 	cargo clean
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) user/target user/build

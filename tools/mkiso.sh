@@ -2,7 +2,9 @@
 # Builds a GRUB rescue ISO that boots KERNEL with a command line and modules.
 #   tools/mkiso.sh OUT.iso KERNEL.elf "CMDLINE" [FILE=NAME ...]
 # Each FILE=NAME pair becomes a multiboot2 module whose command line is NAME
-# (e.g. user/target/.../sh=/bin/sh). The kernel's own symbols are always
+# (e.g. user/target/.../sh=/bin/sh). ELF files lose their debug sections on
+# the way (gdb reads the originals); raw:FILE=NAME copies the file unchanged
+# (the hostile ELF files of the tests must stay exactly as broken as they are). The kernel's own symbols are always
 # added as /boot/kernel.sym so panics can name functions.
 set -euo pipefail
 out=$1 kernel=$2 cmdline=$3
@@ -16,13 +18,11 @@ objcopy --strip-debug "$kernel" "$stage/boot/kernel.sym"
 modules="    module2 /boot/kernel.sym /boot/kernel.sym"
 i=0
 for pair in "$@"; do
+    raw=0
+    case $pair in raw:*) raw=1 pair=${pair#raw:} ;; esac
     file=${pair%%=*} name=${pair#*=}
     [ -f "$file" ] || { echo "mkiso: no such file: $file" >&2; exit 1; }
-    # Debug information is for gdb on the host (it reads the original);
-    # the guest gets the program without it, symbols kept.
-    if head -c 4 "$file" | grep -q 'ELF'; then
-        objcopy --strip-debug "$file" "$stage/boot/mod/$i"
-    else
+    if [ $raw = 1 ] || ! objcopy --strip-debug "$file" "$stage/boot/mod/$i" 2>/dev/null; then
         cp "$file" "$stage/boot/mod/$i"
     fi
     modules+=$'\n'"    module2 /boot/mod/$i $name"

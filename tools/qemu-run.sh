@@ -28,8 +28,22 @@ done
 iso=${1:?usage: qemu-run.sh [options] ISO}
 
 args=(-machine pc,accel="$accel" -m "$mem" -cdrom "$iso" -boot d
-      -serial stdio -monitor none -no-reboot
+      -monitor none -no-reboot
       -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+# A terminal is the serial console directly. Piped input instead goes
+# through a FIFO and is held back until the kernel prints its first line, so
+# nothing typed ahead is lost while the UART is being initialised.
+piped=0
+if [ -t 0 ] || [ -n "$gdb" ]; then
+    args+=(-serial stdio)
+else
+    piped=1
+    fifo=$(mktemp -d "${TMPDIR:-/tmp}/memguard-serial.XXXXXX")
+    mkfifo "$fifo/ser.in" "$fifo/ser.out"
+    cat > "$fifo/input"
+    args+=(-chardev "pipe,id=ser0,path=$fifo/ser" -serial chardev:ser0)
+fi
 if [ -n "${DISPLAY:-}" ] && [ "$quiet" = 0 ] && [ -z "${MEMGUARD_HEADLESS:-}" ]; then
     args+=(-display gtk)
 else
@@ -38,12 +52,41 @@ fi
 [ -n "$gdb" ] && args+=(-S -gdb "tcp:127.0.0.1:$gdb")
 [ -n "$trace" ] && args+=(-d int,cpu_reset -D "$trace")
 
-run() {
+qemu() {
     if [ "$timeout" != 0 ]; then
         timeout -k 5 "$timeout" qemu-system-i386 "${args[@]}"
     else
         qemu-system-i386 "${args[@]}"
     fi
+}
+
+# Piped mode: QEMU talks to the FIFOs; a reader copies the console out and
+# feeds the saved input in once the kernel's banner appears.
+run() {
+    [ $piped = 1 ] || { qemu; return; }
+    (
+        fed=0
+        while IFS= read -r line || [ -n "$line" ]; do
+            printf '%s\n' "$line"
+            if [ $fed = 0 ] && [[ $line == memguard:* ]]; then
+                fed=1
+                cat "$fifo/input" > "$fifo/ser.in" &
+            fi
+        done < "$fifo/ser.out"
+    ) &
+    reader=$!
+    qemu
+    local status=$?
+    # QEMU is gone, so the reader sees the end of its output; it only needs
+    # killing if QEMU never opened the FIFO at all.
+    for _ in $(seq 1 50); do
+        kill -0 $reader 2>/dev/null || break
+        sleep 0.05
+    done
+    kill $reader 2>/dev/null
+    wait $reader 2>/dev/null
+    rm -rf "$fifo"
+    return $status
 }
 
 if [ -n "$log" ]; then

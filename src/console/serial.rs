@@ -13,7 +13,8 @@ const INPUT_CAPACITY: usize = 1024;
 static PORT: Mutex<Option<Uart16550<PioBackend>>> = Mutex::new(None);
 static INPUT: Mutex<InputRing> = Mutex::new(InputRing::new());
 
-/// Bytes received but not yet read; the oldest are dropped when it is full.
+/// Bytes received but not yet read. When it is full the rest stay in the
+/// UART, which then stops accepting more: input is held back, never lost.
 struct InputRing {
     buf: [u8; INPUT_CAPACITY],
     head: usize,
@@ -24,11 +25,11 @@ impl InputRing {
     const fn new() -> Self {
         Self { buf: [0; INPUT_CAPACITY], head: 0, len: 0 }
     }
+    fn is_full(&self) -> bool {
+        self.len == INPUT_CAPACITY
+    }
     fn push(&mut self, b: u8) {
-        if self.len == INPUT_CAPACITY {
-            self.head = (self.head + 1) % INPUT_CAPACITY;
-            self.len -= 1;
-        }
+        debug_assert!(!self.is_full());
         self.buf[(self.head + self.len) % INPUT_CAPACITY] = b;
         self.len += 1;
     }
@@ -49,11 +50,32 @@ pub fn init() {
     if port.is_some() {
         return;
     }
+    save_early_input();
     // SAFETY: 0x3F8..0x3FF are COM1's registers on every PC and nothing else
     // in the kernel drives them; the driver is kept in PORT for good.
     let Ok(mut uart) = (unsafe { Uart16550::new_port(COM1) }) else { return };
     if uart.init(Config::default()).is_ok() {
         *port = Some(uart);
+    }
+}
+
+/// Keeps bytes that arrived before the kernel took over the UART: the
+/// driver's init discards stale input, as Linux's does. (Input sent before
+/// the kernel is up can still be lost in the instant of the init itself;
+/// tools/qemu-run.sh holds piped input back until the kernel has spoken.)
+fn save_early_input() {
+    use crate::arch::x86::instructions::inb;
+    const LSR_DATA_READY: u8 = 1;
+    let mut input = INPUT.lock();
+    while !input.is_full() {
+        // SAFETY: reading COM1's line-status and data registers has no
+        // effect beyond taking the received byte, which we keep.
+        let ready = unsafe { inb(COM1 + 5) } & LSR_DATA_READY != 0;
+        if !ready {
+            break;
+        }
+        // SAFETY: as above.
+        input.push(unsafe { inb(COM1) });
     }
 }
 
@@ -86,7 +108,8 @@ pub fn poll_input() -> usize {
     let Some(uart) = port.as_mut() else { return 0 };
     let mut input = INPUT.lock();
     let mut n = 0;
-    while let Ok(b) = uart.try_receive_byte() {
+    while !input.is_full() {
+        let Ok(b) = uart.try_receive_byte() else { break };
         input.push(b);
         n += 1;
     }

@@ -4,3 +4,6 @@
 extern crate alloc;
 
 pub mod demo;
+pub mod layout;
+pub mod region;
+pub mod stack;

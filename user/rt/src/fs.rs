@@ -88,6 +88,12 @@ pub fn close(fd: Fd) -> Result<(), Errno> {
     check(unsafe { syscall1(nr::CLOSE, fd as usize) }).map(drop)
 }
 
+/// Removes the name `path` (Linux; memguard's files are read-only boot modules).
+pub fn unlink(path: &CStr) -> Result<(), Errno> {
+    // SAFETY: `path` is a valid NUL-terminated string.
+    check(unsafe { syscall1(nr::UNLINK, path.as_ptr() as usize) }).map(drop)
+}
+
 /// A new descriptor for the same open file, the lowest free number.
 pub fn dup(fd: Fd) -> Result<Fd, Errno> {
     // SAFETY: no pointer arguments.

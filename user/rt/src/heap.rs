@@ -3,6 +3,8 @@
 //!
 //! It uses mmap2 rather than brk so that programs which move the break
 //! themselves (the brk tests, the `pastbrk` demo) cannot collide with it.
+//! On a kernel without mmap2 (ENOSYS: a kernel being brought up) it falls
+//! back to growing the break, and then never gives large blocks back.
 //!
 //! ```text
 //!   size <= 2048, align <= 2048:  class 16, 32, .., 2048; freed blocks go on a
@@ -11,10 +13,12 @@
 //! ```
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{self, NonNull};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use spin::Mutex;
 
-use crate::mem::{PAGE_SIZE, Prot, Sharing, mmap_anon, munmap, page_round_up};
+use crate::errno::Errno;
+use crate::mem::{PAGE_SIZE, Prot, Sharing, current_brk, mmap_anon, munmap, page_round_up, set_brk};
 
 const MIN_SHIFT: u32 = 4;
 const MAX_SHIFT: u32 = 11;
@@ -47,6 +51,26 @@ static HEAP: Heap = Heap {
     pools: Mutex::new(Pools { free: [None; CLASSES], bump: 0, bump_end: 0 }),
 };
 
+/// Set once mmap2 has answered ENOSYS: memory comes from brk from then on.
+static USE_BRK: AtomicBool = AtomicBool::new(false);
+
+/// `len` (a multiple of the page size) fresh bytes, page aligned.
+fn fresh(len: usize) -> *mut u8 {
+    if !USE_BRK.load(Ordering::Relaxed) {
+        match mmap_anon(len, Prot::READ | Prot::WRITE, Sharing::Private) {
+            Ok(p) => return p,
+            Err(Errno::ENOSYS) => USE_BRK.store(true, Ordering::Relaxed),
+            Err(_) => return ptr::null_mut(),
+        }
+    }
+    let start = page_round_up(current_brk());
+    // SAFETY: growing the break gives up no memory.
+    match unsafe { set_brk(start + len) } {
+        Ok(_) => start as *mut u8,
+        Err(_) => ptr::null_mut(),
+    }
+}
+
 /// The class index for a layout, or None if it needs its own mapping.
 fn class_of(layout: Layout) -> Option<usize> {
     let size = layout.size().max(layout.align()).max(1 << MIN_SHIFT);
@@ -65,9 +89,10 @@ impl Pools {
         let size = 1usize << (class as u32 + MIN_SHIFT);
         let start = (self.bump + size - 1) & !(size - 1);
         if start + size > self.bump_end {
-            let Ok(chunk) = mmap_anon(CHUNK, Prot::READ | Prot::WRITE, Sharing::Private) else {
+            let chunk = fresh(CHUNK);
+            if chunk.is_null() {
                 return ptr::null_mut();
-            };
+            }
             // The old tail is abandoned: at most one block's worth per chunk.
             self.bump = chunk as usize + size;
             self.bump_end = chunk as usize + CHUNK;
@@ -93,10 +118,7 @@ unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match class_of(layout) {
             Some(class) => self.pools.lock().take(class),
-            None if layout.align() <= PAGE_SIZE => {
-                mmap_anon(page_round_up(layout.size()), Prot::READ | Prot::WRITE, Sharing::Private)
-                    .unwrap_or(ptr::null_mut())
-            }
+            None if layout.align() <= PAGE_SIZE => fresh(page_round_up(layout.size())),
             None => ptr::null_mut(),
         }
     }
@@ -104,6 +126,8 @@ unsafe impl GlobalAlloc for Heap {
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
         match class_of(layout) {
             Some(class) => self.pools.lock().give(class, p),
+            // Memory from brk stays: only the top of the heap could be given back.
+            None if USE_BRK.load(Ordering::Relaxed) => {}
             // SAFETY: a large block is a whole mapping of this length that the
             // caller gives back.
             None => unsafe {

@@ -95,8 +95,8 @@ impl Privileged {
     /// interrupts, the keyboard controller or the address space would change
     /// under the whole system.
     pub unsafe fn execute(self) {
-        // SAFETY (all arms): the caller accepts the consequences if the
-        // instruction does not trap; registers written are declared.
+        // SAFETY: the caller accepts the consequences if the instruction
+        // does not trap (all arms); registers written are declared.
         unsafe {
             match self {
                 Privileged::Cli => asm!("cli", options(nomem, nostack)),

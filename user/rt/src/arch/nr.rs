@@ -7,6 +7,7 @@ pub const WRITE: u32 = 4;
 pub const OPEN: u32 = 5;
 pub const CLOSE: u32 = 6;
 pub const WAITPID: u32 = 7;
+pub const UNLINK: u32 = 10;
 pub const EXECVE: u32 = 11;
 pub const LSEEK: u32 = 19;
 pub const GETPID: u32 = 20;

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Scenario tests: boot the real kernel with the user programs and judge the
+# run by how it ended and what the console said. Each tests/scenarios/*.scn
+# holds `key: value` lines:
+#   init: /bin/usertests        process 1 (default /bin/init)
+#   cmdline: log=debug          more kernel command-line words
+#   mem: 128M   timeout: 120    QEMU memory, seconds before giving up
+#   input: cow\npoweroff\n      bytes typed on the serial console (printf)
+#   expect-exit: success        success | failure | panic
+#   expect-output: REGEX        a line that must appear (any number of these)
+#   reject-output: REGEX        a line that must not appear
+# Prints `PASS scenario/NAME (Ns)` or `FAIL scenario/NAME: why log=FILE`.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+out=build/test/scenarios
+mkdir -p "$out" build/test/progs build/test/bad
+ONLY=${ONLY:-}
+kernel=target/i686-kernel/release/kernel
+
+fail_all() { echo "FAIL scenario/build: $1 log=$2"; exit 0; }
+
+# The kernel, the user programs, the C test programs, the hostile ELF files.
+cargo +nightly build -q --target i686-kernel.json -Z build-std=core,compiler_builtins,alloc \
+    -Z build-std-features=compiler-builtins-mem --release --bin kernel 2> "$out/build.log" \
+    || fail_all "kernel build failed" "$out/build.log"
+user/build.sh > "$out/user-build.log" 2>&1 || fail_all "user programs did not build" "$out/user-build.log"
+for c in tests/progs/*.c; do
+    name=$(basename "$c" .c)
+    [ "$name" = mkhostile ] && continue
+    gcc -m32 -static -nostdlib -fno-pie -no-pie -ffreestanding -fno-stack-protector -O2 \
+        -o "build/test/progs/$name" "$c" 2>> "$out/build.log" || fail_all "gcc -m32 $c failed" "$out/build.log"
+done
+gcc -O2 -o build/test/mkhostile tests/progs/mkhostile.c 2>> "$out/build.log" || fail_all "mkhostile" "$out/build.log"
+build/test/mkhostile user/build/bin/chello build/test/bad || fail_all "mkhostile failed" "$out/build.log"
+
+modules=()
+for f in user/build/bin/* build/test/progs/*; do modules+=("$f=/bin/$(basename "$f")"); done
+for f in build/test/bad/*; do modules+=("raw:$f=/bad/$(basename "$f")"); done
+
+for scn in tests/scenarios/*.scn; do
+    name=$(basename "$scn" .scn)
+    [ -z "$ONLY" ] || [[ scenario/$name =~ $ONLY ]] || continue
+    get() { sed -n "s|^$1: ||p" "$scn" | head -1; }
+    init=$(get init); init=${init:-/bin/init}
+    mem=$(get mem); mem=${mem:-128M}
+    timeout=$(get timeout); timeout=${timeout:-60}
+    expect=$(get expect-exit); expect=${expect:-success}
+    input=$(get input)
+    cmdline="init=$init $(get cmdline)"
+    log=$out/$name.log
+    if ! tools/mkiso.sh "$out/$name.iso" "$kernel" "$cmdline" "${modules[@]}" 2> "$log"; then
+        echo "FAIL scenario/$name: could not build the ISO log=$log"; continue
+    fi
+    start=$(date +%s%N)
+    # shellcheck disable=SC2059
+    printf "$input" | MEMGUARD_HEADLESS=1 tools/qemu-run.sh --mem "$mem" --timeout "$timeout" \
+        --quiet --log "$log" "$out/$name.iso" > "$log.verdict"
+    rc=$?
+    ms=$((($(date +%s%N) - start) / 1000000))
+    sed -i 's/\r$//' "$log"
+    case $rc in 0) got=success ;; 1) got=failure ;; 3) got=panic ;; 4) got=timeout ;; *) got=other ;; esac
+    why=""
+    [ "$got" = "$expect" ] || why="expected $expect, got: $(tail -1 "$log.verdict")"
+    while IFS= read -r re; do
+        [ -n "$why" ] || grep -qE -- "$re" "$log" || why="no line matching: $re"
+    done < <(sed -n 's|^expect-output: ||p' "$scn")
+    while IFS= read -r re; do
+        [ -n "$why" ] || ! grep -qE -- "$re" "$log" || why="unexpected line matching: $re"
+    done < <(sed -n 's|^reject-output: ||p' "$scn")
+    if [ -z "$why" ]; then
+        echo "PASS scenario/$name ($((ms / 1000)).$((ms % 1000 / 100))s)"
+    else
+        echo "FAIL scenario/$name: $why log=$log"
+    fi
+done

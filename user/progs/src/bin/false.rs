@@ -1,0 +1,9 @@
+//! `false`: exits 1.
+#![no_std]
+#![no_main]
+
+rt::entry!(main);
+
+fn main(_: rt::Args) -> i32 {
+    1
+}

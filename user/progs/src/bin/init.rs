@@ -1,0 +1,86 @@
+//! `init`: process 1. Starts the shell, reaps every child (orphans are
+//! re-parented to init), and restarts the shell when it ends.
+//!
+//! The shell is `$BINDIR/sh` (BINDIR defaults to /bin; on Linux set it to
+//! user/build/bin), started with argv ["sh"] and init's own environment.
+//! A shell that ends within RAPID_NS of starting counts as a rapid death;
+//! after MAX_RAPID of those in a row init gives up and exits 1.
+#![no_std]
+#![no_main]
+
+use alloc::vec::Vec;
+
+use rt::process::{CStrArray, Fork, Pid, execve, fork, waitpid};
+use rt::{Args, ExitStatus, println};
+
+extern crate alloc;
+
+rt::entry!(main);
+
+const RAPID_NS: i64 = 2_000_000_000;
+const MAX_RAPID: u32 = 5;
+
+fn main(args: Args) -> i32 {
+    let bindir = args.env_var("BINDIR").unwrap_or(b"/bin");
+    let mut path: Vec<u8> = bindir.to_vec();
+    path.extend_from_slice(b"/sh");
+    let Ok(argv) = CStrArray::new([&b"sh"[..]]) else { return 1 };
+    let Ok(envp) = CStrArray::new(args.env()) else { return 1 };
+    let Ok(path) = alloc::ffi::CString::new(path) else { return 1 };
+
+    let mut rapid = 0;
+    loop {
+        let started = rt::time::monotonic_ns();
+        let shell = match start_shell(&path, &argv, &envp) {
+            Ok(pid) => pid,
+            Err(e) => {
+                println!("init: cannot fork the shell: {e}");
+                return 1;
+            }
+        };
+        let how = reap_until(shell);
+        println!("init: shell (pid {shell}) ended: {how}");
+        if rt::time::monotonic_ns() - started < RAPID_NS {
+            rapid += 1;
+            if rapid >= MAX_RAPID {
+                println!("init: the shell died {MAX_RAPID} times in a row at once; giving up");
+                return 1;
+            }
+            // Back off a little so a shell that cannot start does not flood the console.
+            let _ = rt::time::sleep_ms(100 * rapid);
+        } else {
+            rapid = 0;
+        }
+        println!("init: restarting the shell");
+    }
+}
+
+/// Forks and execs the shell; the child exits 127 if exec fails.
+fn start_shell(path: &core::ffi::CStr, argv: &CStrArray, envp: &CStrArray) -> Result<Pid, rt::Errno> {
+    match fork()? {
+        Fork::Child => {
+            let e = execve(path, argv, envp);
+            println!("init: cannot exec {}: {e}", path.to_str().unwrap_or("?"));
+            rt::process::exit_group(127)
+        }
+        Fork::Parent(pid) => Ok(pid),
+    }
+}
+
+/// Reaps children (the shell's orphans included) until `shell` ends;
+/// returns how it ended.
+fn reap_until(shell: Pid) -> ExitStatus {
+    loop {
+        match waitpid(-1, 0) {
+            Ok((pid, status)) if pid == shell => return ExitStatus::from_raw(status),
+            Ok(_) | Err(rt::Errno::EINTR) => {}
+            Err(e) => {
+                // ECHILD: the shell is gone without a status (a kernel bug);
+                // anything else is as bad. Pause so this cannot spin.
+                println!("init: waitpid: {e}");
+                let _ = rt::time::sleep_ms(1000);
+                return ExitStatus::Other(-1);
+            }
+        }
+    }
+}
