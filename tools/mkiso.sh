@@ -13,8 +13,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/memguard-iso.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 stage=$tmp/root
 mkdir -p "$stage/boot/grub" "$stage/boot/mod"
-cp "$kernel" "$stage/boot/kernel.elf"
-objcopy --strip-debug "$kernel" "$stage/boot/kernel.sym"
+# GRUB reads the whole ELF file into memory: without debug sections the
+# kernel boots in 16 MiB. gdb reads the unstripped original.
+objcopy --strip-debug "$kernel" "$stage/boot/kernel.elf"
+cp "$stage/boot/kernel.elf" "$stage/boot/kernel.sym"
 modules="    module2 /boot/kernel.sym /boot/kernel.sym"
 i=0
 for pair in "$@"; do

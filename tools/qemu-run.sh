@@ -41,7 +41,7 @@ else
     piped=1
     fifo=$(mktemp -d "${TMPDIR:-/tmp}/memguard-serial.XXXXXX")
     mkfifo "$fifo/ser.in" "$fifo/ser.out"
-    cat > "$fifo/input"
+    exec 3<&0
     args+=(-chardev "pipe,id=ser0,path=$fifo/ser" -serial chardev:ser0)
 fi
 if [ -n "${DISPLAY:-}" ] && [ "$quiet" = 0 ] && [ -z "${MEMGUARD_HEADLESS:-}" ]; then
@@ -70,7 +70,7 @@ run() {
             printf '%s\n' "$line"
             if [ $fed = 0 ] && [[ $line == memguard:* ]]; then
                 fed=1
-                cat "$fifo/input" > "$fifo/ser.in" &
+                cat <&3 > "$fifo/ser.in" &
             fi
         done < "$fifo/ser.out"
     ) &
@@ -85,6 +85,7 @@ run() {
     done
     kill $reader 2>/dev/null
     wait $reader 2>/dev/null
+    pkill -P $$ cat 2>/dev/null
     rm -rf "$fifo"
     return $status
 }

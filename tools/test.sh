@@ -78,7 +78,7 @@ else
             fail "kernel/$name" "could not build the ISO" "$log"; continue
         fi
         start=$(date +%s%N)
-        tools/qemu-run.sh --timeout 60 --quiet --log "$log" "${qopts[@]}" "$iso" > "$log.verdict"
+        tools/qemu-run.sh --timeout 60 --quiet --log "$log" "${qopts[@]}" "$iso" > "$log.verdict" < /dev/null
         rc=$?
         ms=$((($(date +%s%N) - start) / 1000000))
         secs=$((ms / 1000)).$((ms % 1000 / 100))

@@ -5,10 +5,16 @@
 pub fn value<'a>(cmdline: &'a str, key: &str) -> Option<&'a str> {
     cmdline
         .split_ascii_whitespace()
+        .take_while(|w| *w != "--")
         .filter_map(|w| w.split_once('='))
         .filter(|(k, _)| *k == key)
         .map(|(_, v)| v)
         .last()
+}
+
+/// The words after a lone `--`: extra arguments for init, as on Linux.
+pub fn init_args(cmdline: &str) -> impl Iterator<Item = &str> {
+    cmdline.split_ascii_whitespace().skip_while(|w| *w != "--").skip(1)
 }
 
 /// Whether the bare word `flag` is present.
@@ -28,6 +34,14 @@ mod tests {
         assert_eq!(value(c, "nothing"), None);
         assert!(has_flag(c, "quiet"));
         assert!(!has_flag(c, "loud"));
+    }
+
+    #[test]
+    fn init_arguments_follow_a_double_dash() {
+        let c = "init=/bin/bench log=info -- --pages 16 --reps 3";
+        assert_eq!(init_args(c).collect::<Vec<_>>(), vec!["--pages", "16", "--reps", "3"]);
+        assert_eq!(init_args("init=/bin/sh").count(), 0);
+        assert_eq!(value(c, "init"), Some("/bin/bench"));
     }
 
     #[test]

@@ -20,12 +20,12 @@ pub fn base_name(path: &str) -> String {
     String::from(path.rsplit('/').find(|p| !p.is_empty()).unwrap_or(path))
 }
 
-/// Starts `path` as process 1 with argv [path]. Fails if the file is
-/// missing or not a program this kernel can run.
-pub fn spawn_init(path: &str) -> Result<(), Errno> {
+/// Starts `path` as process 1 with argv [path, extra...]. Fails if the file
+/// is missing or not a program this kernel can run.
+pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
     let node = fs::lookup(path)?;
     let fs::Node::Module(index) = node else { return Err(Errno::EACCES) };
-    let argv = [String::from(path)];
+    let argv: Vec<String> = core::iter::once(path).chain(extra.iter().copied()).map(String::from).collect();
     let envp = [String::from("PATH=/bin"), String::from("HOME=/"), String::from("TERM=vt100")];
     let image = exec::load(index, path, &argv, &envp)?;
     let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
