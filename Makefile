@@ -40,6 +40,7 @@ help:
 	@echo "make debug        boot and wait for gdb;  make gdb  attaches to it"
 	@echo "                  (make gdb PROG=user/build/bin/cow adds a program's symbols)"
 	@echo "make trace        boot with QEMU interrupt/reset logging to $(BUILD)/trace.log"
+	@echo "make bench        the benchmark on this kernel and on Linux i386, side by side"
 	@echo "make iso          build $(ISO)"
 	@echo "make clean        remove build products"
 
@@ -78,6 +79,10 @@ gdb:
 test:
 	@tools/deps.sh test
 	@tools/test.sh
+
+# BENCH_ARGS are passed to the benchmark program (e.g. --pages 256 --reps 5).
+bench: deps
+	@tools/bench.sh $(BENCH_ARGS)
 
 clean:
 	cargo clean

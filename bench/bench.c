@@ -142,7 +142,7 @@ static u32 log_code(u64 v)
 static u64 log_decode(u32 code)
 {
     static const u32 mid_milli[8] = {1044, 1139, 1242, 1354, 1477, 1610, 1756, 1915};
-    return udiv64(((u64)1 << (code >> 3)) * mid_milli[code & 7], 1000, 0);
+    return udiv64(((u64)1 << (code >> 3)) * mid_milli[code & 7] + 500, 1000, 0);
 }
 
 static void cow_setup(void)
@@ -215,27 +215,39 @@ static u64 fork_exit_wait_once(void)
     return t;
 }
 
-/* Two runnable processes that only yield: on one CPU each sched_yield
- * switches to the other, so the parent's YIELDS calls span 2*YIELDS
- * switches. With several CPUs the figure means little (see README.md). */
+/* Two runnable processes that only yield. The partner counts its turns in a
+ * MAP_SHARED page, so the figure divides by switches that really happened:
+ * each partner turn is two switches (there and back). A scheduler may let a
+ * yield return without switching (Linux's CFS often does, for a while):
+ * those yields cost time but are not switches. */
 static u64 sched_yield_switch_once(void)
 {
+    volatile u32 *turns = (volatile u32 *)map_anon(PAGE, MAP_SHARED);
     long pid = fork_checked();
     if (pid == 0)
-        for (;;)
+        for (;;) {
             sys0(SYS_sched_yield);
+            turns[0]++;
+        }
     spinner_pid = pid;
     for (u32 i = 0; i < 10; i++)   /* let the partner start spinning */
         check(sys0(SYS_sched_yield), "sched_yield");
+    /* Yield until the partner has had YIELDS turns (a bounded number of
+     * tries): the time per real switch, however many yields it took. */
+    u32 before = turns[0];
     u64 t0 = rdtsc();
-    for (u32 i = 0; i < YIELDS; i++)
+    for (u32 i = 0; i < 1000 * YIELDS && turns[0] - before < YIELDS; i++)
         sys0(SYS_sched_yield);
     u64 t = rdtsc() - t0;
+    u32 partner_turns = turns[0] - before;
     check(sys2(SYS_kill, pid, SIGKILL), "kill");
     spinner_pid = 0;
     if ((wait_for(pid) & 0x7f) != SIGKILL)
         fail("sched_yield_switch: partner did not die of SIGKILL", 0);
-    return per(t, 2 * YIELDS);
+    unmap((volatile char *)turns, PAGE);
+    if (partner_turns == 0)
+        fail("sched_yield_switch: the partner never ran", 0);
+    return per(t, 2 * partner_turns);
 }
 
 static u64 munmap_per_page_once(void)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # linux-kernel.sh: finds, or fetches once, the Debian i386 kernel that
 # linux-run.sh boots, and the host tools it needs. Sourced, not run.
 #
@@ -21,6 +22,7 @@ ensure_host_tools() {
     command -v make >/dev/null || need+=(make)
     command -v dpkg-deb >/dev/null || need+=(dpkg)
     command -v flock >/dev/null || need+=(util-linux)
+    [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need+=(debian-archive-keyring)
     command -v apt-get >/dev/null || { echo "linux-run: needs a Debian host (apt-get)" >&2; exit 125; }
     if ! echo 'int _start(void){return 0;}' |
             gcc -m32 -static -nostdlib -ffreestanding -x c -o /dev/null - >/dev/null 2>&1; then
@@ -56,35 +58,40 @@ ensure_linux_kernel() {
     # One fetch at a time: two first runs in parallel would race on apt state.
     exec 9>"$linux_cache/.lock"
     flock 9
-    local cur
-    cur=$(cat "$linux_cache/current" 2>/dev/null || true)
-    if [ -n "$cur" ] && [ -s "$linux_cache/$cur" ] &&
-            { [ -z "${LINUX_PKG:-}" ] || [ "$cur" = "vmlinuz-${LINUX_PKG#linux-image-}" ]; }; then
-        echo "$linux_cache/$cur"
-        exec 9>&-
-        return
+    local want
+    if [ -n "${LINUX_PKG:-}" ]; then
+        want=vmlinuz-${LINUX_PKG#linux-image-}
+    else
+        want=$(cat "$linux_cache/current" 2>/dev/null || true)
     fi
-    fetch_linux_kernel >&2
-    echo "$linux_cache/$(cat "$linux_cache/current")"
+    if [ -z "$want" ] || [ ! -s "$linux_cache/$want" ]; then
+        want=$(fetch_linux_kernel)
+    fi
     exec 9>&-
+    echo "$linux_cache/$want"
 }
 
+# Downloads the kernel package and extracts its vmlinuz; prints the
+# vmlinuz's name. An unpinned fetch also makes it the `current` one.
 fetch_linux_kernel() {
     local apt=$linux_cache/apt pkg deb ver
     mkdir -p "$apt/state/lists/partial" "$apt/cache/archives/partial" "$apt/empty"
     echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $debian_mirror $debian_suite main" \
         > "$apt/sources.list"
     echo "[linux-run] fetching the i386 package lists ($debian_suite)" >&2
-    linux_apt apt-get -qq update
+    linux_apt apt-get -qq update >&2
     pkg=${LINUX_PKG:-$(linux_apt apt-cache depends linux-image-686 |
                        awk '/Depends: linux-image-[0-9]/ { print $2; exit }')}
     [ -n "$pkg" ] || { echo "linux-run: cannot resolve linux-image-686" >&2; exit 125; }
     echo "[linux-run] downloading $pkg" >&2
-    (cd "$linux_cache" && linux_apt apt-get -qq download "$pkg")
-    deb=$(ls -t "$linux_cache/${pkg}"_*_i386.deb | head -n 1)
+    (cd "$linux_cache" && linux_apt apt-get -qq download "$pkg" >&2) ||
+        { echo "linux-run: cannot download $pkg" >&2; exit 125; }
+    local debs=("$linux_cache/${pkg}"_*_i386.deb)
+    deb=${debs[-1]}   # last by name, should several builds of this ABI be cached
     ver=${pkg#linux-image-}
     dpkg-deb --fsys-tarfile "$deb" | tar -xO "./boot/vmlinuz-$ver" > "$linux_cache/vmlinuz-$ver.tmp"
     mv "$linux_cache/vmlinuz-$ver.tmp" "$linux_cache/vmlinuz-$ver"
-    echo "vmlinuz-$ver" > "$linux_cache/current"
+    [ -n "${LINUX_PKG:-}" ] || echo "vmlinuz-$ver" > "$linux_cache/current"
     echo "[linux-run] cached $(basename "$deb") -> vmlinuz-$ver" >&2
+    echo "vmlinuz-$ver"
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # newc.sh: writes a Linux initramfs (cpio "newc" format) without cpio or root.
 # Sourced by linux-run.sh. Device nodes go straight into the archive, so
 # nothing needs mknod; the kernel's unpacker (init/initramfs.c) creates them.

@@ -8,6 +8,7 @@
 #     --gdb PORT       start stopped, waiting for gdb on PORT
 #     --trace FILE     QEMU -d int,cpu_reset into FILE
 #     --kvm            use KVM instead of TCG
+# QEMU_CPU in the environment picks the -cpu model.
 # Exit status: 0 success (the kernel wrote the success code), 1 failure
 # (a test failed, or init ended badly), 3 kernel panic, 4 time-out,
 # 2 anything else: triple fault, reset, or QEMU ending without a verdict.
@@ -51,6 +52,7 @@ else
 fi
 [ -n "$gdb" ] && args+=(-S -gdb "tcp:127.0.0.1:$gdb")
 [ -n "$trace" ] && args+=(-d int,cpu_reset -D "$trace")
+[ -n "${QEMU_CPU:-}" ] && args+=(-cpu "$QEMU_CPU")
 
 qemu() {
     if [ "$timeout" != 0 ]; then

@@ -260,3 +260,20 @@ pub fn task_count() -> u32 {
 }
 
 pub use sched::current_pid;
+
+/// What a process costs the kernel, in words: page directory and tables,
+/// kernel stack, and the task and process records (heap).
+pub fn overhead_of(pid: Pid) -> String {
+    let s = SCHED.lock();
+    let Some(t) = s.tasks.get(&pid) else { return String::from("no such process") };
+    let tables = t.process.as_ref().map_or(0, |p| p.mem.space.table_count()) + 1;
+    let records = core::mem::size_of::<Task>() + core::mem::size_of::<Process>();
+    let bytes = tables * 4096 + crate::mm::kstack::STACK_SIZE + records as u32;
+    alloc::format!(
+        "{} KiB = {} page-table frames (directory included) + {} KiB kernel stack + {} bytes of task records",
+        bytes.div_ceil(1024),
+        tables,
+        crate::mm::kstack::STACK_SIZE / 1024,
+        records
+    )
+}

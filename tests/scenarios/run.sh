@@ -31,11 +31,12 @@ for c in tests/progs/*.c; do
     gcc -m32 -static -nostdlib -fno-pie -no-pie -ffreestanding -fno-stack-protector -O2 \
         -o "build/test/progs/$name" "$c" 2>> "$out/build.log" || fail_all "gcc -m32 $c failed" "$out/build.log"
 done
+make -s -C bench build/bench > "$out/bench-build.log" 2>&1 || fail_all "bench did not build" "$out/bench-build.log"
 gcc -O2 -o build/test/mkhostile tests/progs/mkhostile.c 2>> "$out/build.log" || fail_all "mkhostile" "$out/build.log"
 build/test/mkhostile user/build/bin/chello build/test/bad || fail_all "mkhostile failed" "$out/build.log"
 
 modules=()
-for f in user/build/bin/* build/test/progs/*; do modules+=("$f=/bin/$(basename "$f")"); done
+for f in user/build/bin/* build/test/progs/* bench/build/bench; do modules+=("$f=/bin/$(basename "$f")"); done
 for f in build/test/bad/*; do modules+=("raw:$f=/bad/$(basename "$f")"); done
 
 for scn in tests/scenarios/*.scn; do
