@@ -205,3 +205,8 @@ pub fn module_bytes(index: usize) -> Option<&'static [u8]> {
 pub fn module_name(index: usize) -> &'static str {
     modules().get(index).map_or("?", |m| m.name)
 }
+
+/// A region as `vmmap` and kill reports show it: file regions by file name.
+pub fn region_line(r: &crate::mm::vma::Region) -> String {
+    alloc::format!("{}", crate::mm::vma::Named(r, |m| String::from(module_name(m as usize))))
+}

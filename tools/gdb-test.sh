@@ -29,6 +29,7 @@ info symbol $pc
 info line *$pc
 print kernel::init::BANNER
 pte 0xC0100000
+pf
 kill
 quit
 GDB
@@ -40,5 +41,6 @@ grep -q 'kmain' "$out/gdb.out" || { echo "gdb-test: did not stop in kmain"; ok=0
 grep -q 'Line [0-9]* of "src/main.rs"' "$out/gdb.out" || { echo "gdb-test: no source line for kmain"; ok=0; }
 grep -q '"memguard' "$out/gdb.out" || { echo "gdb-test: could not read kernel::init::BANNER"; ok=0; }
 grep -q 'PDE\[ 768\]' "$out/gdb.out" || { echo "gdb-test: the pte command did not walk"; ok=0; }
+grep -q 'last page fault: address' "$out/gdb.out" || { echo "gdb-test: the pf command failed"; ok=0; }
 [ $ok = 1 ] && echo "gdb-test: ok"
 [ $ok = 1 ]

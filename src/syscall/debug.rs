@@ -105,7 +105,10 @@ fn vmmap(w: &mut String, pid: Pid) -> core::fmt::Result {
     let Some(p) = s.tasks.get(&pid).and_then(|t| t.process.as_ref()) else { return writeln!(w, "no process {pid}") };
     writeln!(w, "pid {pid}: {} regions, brk {:#010x}", p.mem.map.len(), p.mem.brk)?;
     writeln!(w, "START    END      PROT SHARING     SIZE  KIND")?;
-    write!(w, "{}", p.mem.map)
+    for r in p.mem.map.iter() {
+        writeln!(w, "{}", crate::fs::region_line(r))?;
+    }
+    Ok(())
 }
 
 fn pte(w: &mut String, pid: Pid, vaddr: u32) -> core::fmt::Result {
@@ -114,7 +117,7 @@ fn pte(w: &mut String, pid: Pid, vaddr: u32) -> core::fmt::Result {
     writeln!(w, "pid {pid}, virtual address {vaddr:#010x}")?;
     write!(w, "{}", p.mem.space.walk(VirtAddr::new(vaddr)))?;
     match p.mem.map.find(vaddr) {
-        Some(r) => writeln!(w, "region: {r}"),
+        Some(r) => writeln!(w, "region: {}", crate::fs::region_line(r)),
         None if vaddr >= crate::mm::layout::KERNEL_BASE => writeln!(w, "region: the kernel half (supervisor-only)"),
         None => writeln!(w, "region: none (any access is killed)"),
     }

@@ -22,10 +22,11 @@ pub fn page_fault_kill(pid: u32, name: &str, mem: &UserMemory, frame: &TrapFrame
         frame.eip
     );
     match mem.map.find(addr) {
-        Some(r) => kprintln!("    region: {r}"),
+        Some(r) => kprintln!("    region: {}", crate::fs::region_line(r)),
         None => {
-            let below = mem.map.prev_below(addr).map_or(alloc::string::String::from("none"), |r| alloc::format!("{r}"));
-            let above = mem.map.next_above(addr).map_or(alloc::string::String::from("none"), |r| alloc::format!("{r}"));
+            let none = || alloc::string::String::from("none");
+            let below = mem.map.prev_below(addr).map_or_else(none, crate::fs::region_line);
+            let above = mem.map.next_above(addr).map_or_else(none, crate::fs::region_line);
             kprintln!("    no region contains {addr:#010x}");
             kprintln!("    region below: {below}");
             kprintln!("    region above: {above}");

@@ -73,3 +73,36 @@ end
 document pte
 Walk a virtual address through the current page directory: pte VADDR
 end
+
+#   pf          the last page fault the kernel saw, decoded, and CR2 now
+define pf
+  set language c
+  set $pf_cr2 = ((unsigned int *)&LAST_PAGE_FAULT)[0]
+  set $pf_err = ((unsigned int *)&LAST_PAGE_FAULT)[1]
+  set $pf_eip = ((unsigned int *)&LAST_PAGE_FAULT)[2]
+  printf "last page fault: address 0x%08x  eip 0x%08x  error 0x%x =", $pf_cr2, $pf_eip, $pf_err
+  if ($pf_err & 1)
+    echo \ P (protection violation)
+  else
+    echo \ NP (not present)
+  end
+  if ($pf_err & 2)
+    echo \ W
+  else
+    echo \ R
+  end
+  if ($pf_err & 4)
+    echo \ U (ring 3)
+  else
+    echo \ S (kernel)
+  end
+  if ($pf_err & 8)
+    echo \ RSVD
+  end
+  echo \n
+  printf "CR2 now: 0x%08x\n", $cr2
+  set language auto
+end
+document pf
+Decode the last page fault (the kernel keeps CR2, the error code and EIP in LAST_PAGE_FAULT).
+end
