@@ -46,7 +46,7 @@ fn panic(info: &PanicInfo) -> ! {
 pub fn print_backtrace(mut ebp: u32) {
     kprintln!("backtrace:");
     for depth in 0..32 {
-        if ebp == 0 || ebp % 4 != 0 || ebp < crate::mm::layout::KERNEL_BASE || ebp > 0xFFFF_FFF0 {
+        if ebp == 0 || !ebp.is_multiple_of(4) || !(crate::mm::layout::KERNEL_BASE..=0xFFFF_FFF0).contains(&ebp) {
             break;
         }
         let frame = ebp as *const u32;

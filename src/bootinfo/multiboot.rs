@@ -71,7 +71,7 @@ impl BootInfo {
         if magic != BOOTLOADER_MAGIC {
             return Err(BootError::WrongMagic(magic));
         }
-        if !is_low_memory(info_phys) || info_phys % 8 != 0 {
+        if !is_low_memory(info_phys) || !info_phys.is_multiple_of(8) {
             return Err(BootError::InfoNotReachable(info_phys));
         }
         let ptr = phys_to_virt(info_phys) as *const BootInformationHeader;

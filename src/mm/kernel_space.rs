@@ -6,6 +6,7 @@
 //! - the rest of low memory with 4 MiB global pages;
 //! - page tables for every PDE from the kernel-stack area to the temporary
 //!   window, allocated now so every address space can share them.
+//!
 //! Everything is supervisor-only.
 
 use super::addr::{ENTRIES_PER_TABLE, Frame, PAGE_SIZE, PhysAddr, VirtAddr};

@@ -37,7 +37,7 @@ pub const KERNEL_PT_AREA_END: u32 = KMAP_END;
 /// The user half ends where the kernel half begins.
 pub const USER_END: u32 = KERNEL_BASE;
 
-const _: () = assert!(LOW_MEMORY_END % (4 << 20) == 0);
+const _: () = assert!(LOW_MEMORY_END.is_multiple_of(4 << 20));
 const _: () = assert!(DIRECT_MAP_END == KSTACK_AREA_START);
 const _: () = assert!(KSTACK_AREA_END == HEAP_START && HEAP_END == KMAP_START);
 

@@ -160,7 +160,7 @@ impl UserMemory {
             return Err(Errno::ENOMEM);
         }
         let start = if fixed || noreplace {
-            if hint % PAGE_SIZE != 0 {
+            if !hint.is_multiple_of(PAGE_SIZE) {
                 return Err(Errno::EINVAL);
             }
             if hint > USER_END - len {
@@ -187,7 +187,7 @@ impl UserMemory {
     /// nothing is fine.
     pub fn munmap(&mut self, start: u32, len: u32) -> Result<(), Errno> {
         let end = page_round_up(len).and_then(|l| start.checked_add(l)).ok_or(Errno::EINVAL)?;
-        if len == 0 || start % PAGE_SIZE != 0 || end > USER_END {
+        if len == 0 || !start.is_multiple_of(PAGE_SIZE) || end > USER_END {
             return Err(Errno::EINVAL);
         }
         self.unmap(start, end);
@@ -198,7 +198,7 @@ impl UserMemory {
     /// Present pages get the new permission at once; copy-on-write and
     /// zero-frame pages stay read-only until written.
     pub fn mprotect(&mut self, start: u32, len: u32, prot: Prot) -> Result<(), Errno> {
-        if start % PAGE_SIZE != 0 {
+        if !start.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         if len == 0 {

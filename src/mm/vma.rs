@@ -52,7 +52,7 @@ impl SharedPages {
 
 impl Drop for SharedPages {
     fn drop(&mut self) {
-        for (_, f) in self.frames.get_mut().iter() {
+        for f in self.frames.get_mut().values() {
             (self.release)(*f);
         }
     }
@@ -248,7 +248,7 @@ pub enum MapError {
 
 /// Is `[start, end)` a non-empty, page-aligned range below the kernel half?
 pub fn valid_user_range(start: u32, end: u32) -> bool {
-    start < end && start % PAGE_SIZE == 0 && end % PAGE_SIZE == 0 && end <= USER_END
+    start < end && start.is_multiple_of(PAGE_SIZE) && end.is_multiple_of(PAGE_SIZE) && end <= USER_END
 }
 
 #[derive(Clone, Default)]
@@ -360,7 +360,7 @@ impl MemoryMap {
     /// Moves the end of the region ending at `old_end` to `new_end` (brk).
     pub fn resize_end(&mut self, start: u32, new_end: u32) -> Result<(), MapError> {
         let r = self.regions.get(&start).ok_or(MapError::NotMapped)?;
-        if new_end <= r.start || new_end % PAGE_SIZE != 0 || new_end > USER_END {
+        if new_end <= r.start || !new_end.is_multiple_of(PAGE_SIZE) || new_end > USER_END {
             return Err(MapError::BadRange);
         }
         if new_end > r.end && self.overlaps(r.end, new_end) {
@@ -372,7 +372,7 @@ impl MemoryMap {
 
     /// Moves the start of a (stack) region down to `new_start`.
     pub fn extend_down(&mut self, start: u32, new_start: u32) -> Result<(), MapError> {
-        if new_start >= start || new_start % PAGE_SIZE != 0 {
+        if new_start >= start || !new_start.is_multiple_of(PAGE_SIZE) {
             return Err(MapError::BadRange);
         }
         if self.overlaps(new_start, start) {
