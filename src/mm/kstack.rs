@@ -54,7 +54,7 @@ impl KernelStack {
         let stack = KernelStack { slot };
         for i in 0..STACK_PAGES {
             // On failure, dropping `stack` unmaps the pages mapped so far.
-            let frame = phys::alloc(Zone::Any)?;
+            let frame = phys::alloc_user(Zone::Any)?;
             let va = VirtAddr::new(stack.bottom() + i * PAGE_SIZE);
             kernel_set_entry(va, PageTableEntry::new(frame, PteFlags::PRESENT | PteFlags::WRITABLE));
         }

@@ -38,13 +38,20 @@ mod setup {
         super::phys::init(info);
         super::kernel_space::init();
         super::heap::init(grow_heap, 256 * 1024);
+        super::fault::apply::zero_frame();
     }
 
-    /// Maps `pages` fresh frames at `at` for the heap.
+    /// Maps `pages` fresh frames at `at` for the heap; all or nothing.
     fn grow_heap(at: u32, pages: u32) -> bool {
         for i in 0..pages {
-            let Ok(frame) = super::phys::alloc(Zone::Any) else { return false };
             let va = VirtAddr::new(at + i * PAGE_SIZE);
+            let Ok(frame) = super::phys::alloc(Zone::Any) else {
+                for j in 0..i {
+                    let old = super::paging::kernel_set_entry(VirtAddr::new(at + j * PAGE_SIZE), PageTableEntry::EMPTY);
+                    let _ = super::phys::release(old.frame());
+                }
+                return false;
+            };
             super::paging::kernel_set_entry(va, PageTableEntry::new(frame, PteFlags::PRESENT | PteFlags::WRITABLE));
         }
         true

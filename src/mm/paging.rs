@@ -107,7 +107,7 @@ pub struct Walk {
 impl AddressSpace {
     /// An empty user half under the kernel half.
     pub fn new() -> Result<Self, OutOfFrames> {
-        let pd = phys::alloc_zeroed(Zone::Low)?;
+        let pd = phys::alloc_user_zeroed(Zone::Low)?;
         PAGE_TABLE_FRAMES.fetch_add(1, Ordering::Relaxed);
         // SAFETY: pd is a fresh frame only we know of; the master directory
         // is read-only after boot.
@@ -156,7 +156,7 @@ impl AddressSpace {
             if e.is_unused() {
                 return Ok(PageTableEntry::EMPTY);
             }
-            let pt = phys::alloc_zeroed(Zone::Low)?;
+            let pt = phys::alloc_user_zeroed(Zone::Low)?;
             PAGE_TABLE_FRAMES.fetch_add(1, Ordering::Relaxed);
             // The PDE allows everything; each PTE says what is allowed.
             pde = PageDirectoryEntry::table(pt, PteFlags::PRESENT | PteFlags::WRITABLE | PteFlags::USER);

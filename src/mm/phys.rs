@@ -129,6 +129,40 @@ pub fn alloc_zeroed(zone: Zone) -> Result<Frame, OutOfFrames> {
     Ok(f)
 }
 
+/// Low-memory frames user memory may not take: the kernel's heap, kernel
+/// stacks and the page tables of exiting processes still get frames when
+/// programs have used up everything else, so a program that exhausts memory
+/// is killed instead of the kernel failing.
+pub const KERNEL_RESERVE: u32 = 256;
+
+/// A frame for user memory (pages, page tables, kernel stacks of new
+/// processes): like `alloc`, but it fails before eating into the reserve.
+pub fn alloc_user(zone: Zone) -> Result<Frame, OutOfFrames> {
+    with(|t| {
+        let s = t.stats();
+        let from_low = zone == Zone::Low || s.free == s.free_low;
+        if from_low && s.free_low <= KERNEL_RESERVE {
+            return Err(OutOfFrames);
+        }
+        t.alloc(zone)
+    })
+}
+
+/// Frames `alloc_user` can still hand out.
+pub fn user_frames_available() -> u32 {
+    with(|t| {
+        let s = t.stats();
+        (s.free - s.free_low) + s.free_low.saturating_sub(KERNEL_RESERVE)
+    })
+}
+
+/// `alloc_user`, zero-filled.
+pub fn alloc_user_zeroed(zone: Zone) -> Result<Frame, OutOfFrames> {
+    let f = alloc_user(zone)?;
+    super::kmap::zero_frame(f);
+    Ok(f)
+}
+
 pub fn add_ref(f: Frame) {
     with(|t| t.add_ref(f));
 }

@@ -272,7 +272,7 @@ pub fn write_into(mem: &mut UserMemory, va: u32, bytes: &[u8]) -> Result<(), Out
         let frame = match mem.space.entry(page).filter(|e| e.is_present()) {
             Some(e) => e.frame(),
             None => {
-                let f = phys::alloc_zeroed(super::frame::Zone::Any)?;
+                let f = phys::alloc_user_zeroed(super::frame::Zone::Any)?;
                 if let Err(e) = mem.space.map(page, f, PteFlags::USER | PteFlags::WRITABLE) {
                     let _ = phys::release(f);
                     return Err(e);

@@ -56,10 +56,19 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
     }
 }
 
+/// Frames that must be free for a fork to start.
+const FORK_HEADROOM: u32 = 128;
+
 /// fork(): a copy of the current task whose fork returns 0. EAGAIN when no
 /// pid or kernel stack is left, ENOMEM when frames run out; nothing is left
 /// half-made either way.
 pub fn fork(parent_frame: &TrapFrame) -> Result<Pid, Errno> {
+    // Leave the parent room to copy the pages it writes next (its stack at
+    // least, now copy-on-write): refuse a fork rather than have the parent
+    // killed for memory a moment later.
+    if crate::mm::phys::user_frames_available() < FORK_HEADROOM {
+        return Err(Errno::ENOMEM);
+    }
     let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
     let process = with_process(|p| -> Result<Box<Process>, Errno> {
         let mem = p.mem.fork().map_err(|_| Errno::ENOMEM)?;

@@ -69,7 +69,7 @@ fn apply(mem: &mut UserMemory, addr: u32, action: FaultAction) -> Result<FaultEv
             FaultEvent::ZeroPageMap
         }
         FaultAction::MapZeroed => {
-            let f = phys::alloc_zeroed(Zone::Any).map_err(oom)?;
+            let f = phys::alloc_user_zeroed(Zone::Any).map_err(oom)?;
             install(mem, va, f, user_flags(mem, addr))?;
             FaultEvent::DemandZero
         }
@@ -82,20 +82,20 @@ fn apply(mem: &mut UserMemory, addr: u32, action: FaultAction) -> Result<FaultEv
             FaultEvent::FileMap
         }
         FaultAction::CopyFile { phys } => {
-            let f = phys::alloc(Zone::Any).map_err(oom)?;
+            let f = phys::alloc_user(Zone::Any).map_err(oom)?;
             copy_frame(PhysAddr::new(phys).frame(), f);
             install(mem, va, f, user_flags(mem, addr))?;
             FaultEvent::CowCopy
         }
         FaultAction::CopyFilePartial { phys, bytes } => {
-            let f = phys::alloc(Zone::Any).map_err(oom)?;
+            let f = phys::alloc_user(Zone::Any).map_err(oom)?;
             copy_partial(PhysAddr::new(phys), bytes as usize, f);
             install(mem, va, f, user_flags(mem, addr))?;
             FaultEvent::FileMap
         }
         FaultAction::CopyOnWrite => {
             let old = mem.space.entry(va).unwrap_or(PageTableEntry::EMPTY);
-            let f = phys::alloc(Zone::Any).map_err(oom)?;
+            let f = phys::alloc_user(Zone::Any).map_err(oom)?;
             copy_frame(old.frame(), f);
             install(mem, va, f, user_flags(mem, addr))?;
             FaultEvent::CowCopy
@@ -144,7 +144,7 @@ fn map_shared(mem: &mut UserMemory, addr: u32, page: u32) -> Result<FaultEvent, 
     let (frame, event) = match frames.get(&page) {
         Some(&n) => (Frame::from_number(n), FaultEvent::None),
         None => {
-            let f = phys::alloc_zeroed(Zone::Any).map_err(|_| KillReason::OutOfMemory)?;
+            let f = phys::alloc_user_zeroed(Zone::Any).map_err(|_| KillReason::OutOfMemory)?;
             frames.insert(page, f.number());
             (f, FaultEvent::DemandZero)
         }

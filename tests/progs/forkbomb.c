@@ -1,0 +1,34 @@
+/* Forks until the kernel says no (EAGAIN or ENOMEM, never a crash), then
+ * kills every child and checks that all of them are reaped. Run with a
+ * small MEM so that memory, not time, runs out first. */
+#include "sys.h"
+
+static int sys_kill(int pid, int sig) { return sys3(37, pid, sig, 0); }
+static void pause_forever(void) {
+    static const int forever[2] = {100000, 0};
+    for (;;) sys3(162, (int)forever, 0, 0);
+}
+
+void _start(void) {
+    static int pids[40000];
+    int n = 0, err = 0;
+    for (;;) {
+        int pid = sys_fork();
+        if (pid == 0)
+            pause_forever();
+        if (pid < 0) { err = pid; break; }
+        pids[n++] = pid;
+        if (n == 40000) break;
+    }
+    puts_("forkbomb: fork failed with ");
+    putnum(err);
+    puts_(err == -11 || err == -12 ? " (EAGAIN/ENOMEM, as it should)\n" : " (UNEXPECTED)\n");
+    for (int i = 0; i < n; i++)
+        sys_kill(pids[i], 9);
+    int reaped = 0, status;
+    while (sys_waitpid(-1, &status, 0) > 0)
+        if ((status & 0x7f) == 9) reaped++;
+    puts_("forkbomb: reaped ");
+    puts_(reaped == n ? "every child\n" : "NOT every child\n");
+    sys_exit(err == -11 || err == -12 ? (reaped == n ? 0 : 2) : 1);
+}
