@@ -126,3 +126,20 @@ mod tests {
         assert_eq!(from_bcd(0x00), 0);
     }
 }
+
+#[cfg(all(test, target_os = "none"))]
+mod kernel_tests {
+    #[test_case]
+    fn the_monotonic_clock_moves_forward() {
+        let a = super::monotonic_ns();
+        let t = crate::arch::x86::pit::ticks();
+        while crate::arch::x86::pit::ticks() < t + 2 {
+            crate::arch::x86::instructions::wait_for_interrupt();
+        }
+        let b = super::monotonic_ns();
+        // Only the direction is checked: tests never assert timings (QEMU
+        // may deliver timer interrupts in bursts).
+        assert!(b > a, "the clock moved forward across two ticks");
+        assert!(super::realtime_ns() > 1_600_000_000 * 1_000_000_000, "the RTC says after 2020");
+    }
+}

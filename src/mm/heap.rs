@@ -86,3 +86,16 @@ unsafe impl GlobalAlloc for KernelHeap {
         unsafe { self.inner.lock().heap.deallocate(p, layout) };
     }
 }
+
+#[cfg(all(test, target_os = "none"))]
+mod kernel_tests {
+    use alloc::vec::Vec;
+
+    #[test_case]
+    fn the_heap_grows_past_its_first_mapping() {
+        let (_, size_before) = super::usage();
+        let big: Vec<u8> = alloc::vec![7u8; 1 << 20];
+        assert!(big.iter().all(|&b| b == 7));
+        assert!(super::usage().1 > size_before, "the heap mapped more pages");
+    }
+}

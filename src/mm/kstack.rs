@@ -115,3 +115,26 @@ pub fn guard_page_of(addr: u32) -> Option<GuardOf> {
     (off % SLOT_SIZE < PAGE_SIZE && slot < MAX_STACKS)
         .then(|| GuardOf::Slot { slot, bottom: KSTACK_AREA_START + slot * SLOT_SIZE + PAGE_SIZE })
 }
+
+#[cfg(all(test, target_os = "none"))]
+mod kernel_tests {
+    use super::*;
+    use crate::mm::paging::{current_cr3, walk_directory};
+    use crate::mm::addr::PhysAddr;
+
+    #[test_case]
+    fn a_stack_is_mapped_and_its_guard_is_not() {
+        let s = KernelStack::new().expect("stack");
+        let pd = PhysAddr::new(current_cr3()).frame();
+        assert!(walk_directory(pd, VirtAddr::new(s.bottom())).phys.is_some());
+        assert!(walk_directory(pd, VirtAddr::new(s.top() - 4)).phys.is_some());
+        let guard = s.bottom() - PAGE_SIZE;
+        assert!(walk_directory(pd, VirtAddr::new(guard)).phys.is_none());
+        assert!(matches!(guard_page_of(guard), Some(GuardOf::Slot { .. })));
+        // SAFETY: the stack's pages are mapped writable and owned by `s`.
+        unsafe { ((s.top() - 4) as *mut u32).write_volatile(0xDEAD_BEEF) };
+        let before = crate::mm::phys::stats().free;
+        drop(s);
+        assert_eq!(crate::mm::phys::stats().free, before + STACK_PAGES);
+    }
+}

@@ -79,3 +79,21 @@ pub fn dump(w: &mut impl Write) -> fmt::Result {
     writeln!(w, "  other vectors: DPL-0 interrupt gates (int N from ring 3 -> #GP)")
 }
 
+
+#[cfg(all(test, target_os = "none"))]
+mod kernel_tests {
+    use super::*;
+
+    #[test_case]
+    fn only_three_gates_are_open_to_ring_3() {
+        let open: alloc::vec::Vec<u8> = (0..=255u8).filter(|&v| gate(v).dpl() == Ring::Ring3).collect();
+        assert_eq!(open, alloc::vec![3, 4, 0x80]);
+        assert_eq!(gate(8).kind(), Some(GateKind::Task));
+        assert!((0..=255u8).all(|v| gate(v).present()));
+    }
+
+    #[test_case]
+    fn int3_returns() {
+        crate::arch::x86::instructions::breakpoint();
+    }
+}
