@@ -1,6 +1,6 @@
 //! System-wide fault counters (the sum over every process that ever ran).
 
-use super::stats::{FaultEvent, MgStats};
+use super::stats::{FaultEvent, MgStats, count as add};
 use spin::Mutex;
 
 static GLOBAL: Mutex<MgStats> = Mutex::new(MgStats {
@@ -9,7 +9,7 @@ static GLOBAL: Mutex<MgStats> = Mutex::new(MgStats {
 });
 
 pub fn count(e: FaultEvent) {
-    GLOBAL.lock().count(e);
+    add(&mut GLOBAL.lock(), e);
 }
 
 pub fn page_fault() {

@@ -77,7 +77,7 @@ impl UserMemory {
     /// Resolves a fault (from user mode, or on behalf of a system call).
     pub fn fault(&mut self, addr: u32, err: PfError) -> Result<(), KillReason> {
         let event = resolve(self, addr, err)?;
-        self.stats.count(event);
+        super::stats::count(&mut self.stats, event);
         super::stats_global::count(event);
         Ok(())
     }

@@ -45,70 +45,9 @@ pub fn encode(r: SysResult) -> u32 {
     }
 }
 
-/// Linux i386 system-call numbers this kernel implements, by name.
-pub mod nr {
-    pub const EXIT: u32 = 1;
-    pub const FORK: u32 = 2;
-    pub const READ: u32 = 3;
-    pub const WRITE: u32 = 4;
-    pub const OPEN: u32 = 5;
-    pub const CLOSE: u32 = 6;
-    pub const WAITPID: u32 = 7;
-    pub const EXECVE: u32 = 11;
-    pub const TIME: u32 = 13;
-    pub const LSEEK: u32 = 19;
-    pub const GETPID: u32 = 20;
-    pub const GETUID: u32 = 24;
-    pub const KILL: u32 = 37;
-    pub const DUP: u32 = 41;
-    pub const BRK: u32 = 45;
-    pub const GETGID: u32 = 47;
-    pub const GETEUID: u32 = 49;
-    pub const GETEGID: u32 = 50;
-    pub const IOCTL: u32 = 54;
-    pub const DUP2: u32 = 63;
-    pub const GETPPID: u32 = 64;
-    pub const GETTIMEOFDAY: u32 = 78;
-    pub const REBOOT: u32 = 88;
-    pub const MMAP: u32 = 90;
-    pub const MUNMAP: u32 = 91;
-    pub const WAIT4: u32 = 114;
-    pub const SYSINFO: u32 = 116;
-    pub const UNAME: u32 = 122;
-    pub const MPROTECT: u32 = 125;
-    pub const LLSEEK: u32 = 140;
-    pub const READV: u32 = 145;
-    pub const WRITEV: u32 = 146;
-    pub const SCHED_YIELD: u32 = 158;
-    pub const NANOSLEEP: u32 = 162;
-    pub const MMAP2: u32 = 192;
-    pub const GETUID32: u32 = 199;
-    pub const GETGID32: u32 = 200;
-    pub const GETEUID32: u32 = 201;
-    pub const GETEGID32: u32 = 202;
-    pub const GETTID: u32 = 224;
-    pub const EXIT_GROUP: u32 = 252;
-    pub const CLOCK_GETTIME: u32 = 265;
-    pub const CLOCK_GETTIME64: u32 = 403;
-
-    /// Project calls (not Linux): fault counters, text views, page walks.
-    pub const MG_STATS: u32 = 1000;
-    pub const MG_VIEW: u32 = 1001;
-    pub const MG_TRANSLATE: u32 = 1002;
-}
-
-/// Linux `waitpid` status words (see wait(2)'s W* macros).
-pub mod wstatus {
-    /// Exited normally with `code` (WIFEXITED, WEXITSTATUS).
-    pub const fn exited(code: u32) -> u32 {
-        (code & 0xFF) << 8
-    }
-    /// Killed by signal `sig` (WIFSIGNALED, WTERMSIG); no core dump, as with
-    /// Linux's default core-size limit of 0.
-    pub const fn signaled(sig: u8) -> u32 {
-        sig as u32 & 0x7F
-    }
-}
+/// System-call numbers and the `waitpid` status encoding are shared with
+/// the user programs (`memguard-abi`).
+pub use memguard_abi::{nr, wstatus};
 
 pub const WNOHANG: u32 = 1;
 pub const WUNTRACED: u32 = 2;

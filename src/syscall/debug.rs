@@ -11,7 +11,8 @@ use super::uaccess::copy_out;
 use crate::arch::x86::{gdt, idt, tss};
 use crate::mm::addr::VirtAddr;
 use crate::mm::paging::walk_directory;
-use crate::mm::stats::MgStats;
+use crate::mm::stats::{MgStats, Report};
+use memguard_abi::{MgTranslation, View};
 use crate::task::process::{IDLE_PID, Pid, Task};
 use crate::task::sched::{SCHED, with_process};
 use alloc::string::String;
@@ -57,22 +58,21 @@ pub fn stats(pid: i32, buf: u32, size: u32) -> SysResult {
 }
 
 pub fn view(which: u32, arg0: u32, arg1: u32, buf: u32, len: u32) -> SysResult {
-    if which == 4 || which == 5 {
+    if which == View::Vmmap as u32 || which == View::Pte as u32 {
         with_task(resolve_pid(arg0 as i32)?, |_| ())?;
     }
     let mut text = String::new();
     let w = &mut text;
-    let _ = match which {
-        0 => gdt::dump(w),
-        1 => idt::dump(w),
-        2 => tss::dump(w),
-        3 => ps(w),
-        4 => vmmap(w, resolve_pid(arg0 as i32)?),
-        5 => pte(w, resolve_pid(arg0 as i32)?, arg1),
-        6 => free(w),
-        7 => write!(w, "system-wide:\n{}\n", system_stats()),
-        8 => files(w),
-        _ => return Err(Errno::EINVAL),
+    let _ = match View::from_u32(which).ok_or(Errno::EINVAL)? {
+        View::Gdt => gdt::dump(w),
+        View::Idt => idt::dump(w),
+        View::Tss => tss::dump(w),
+        View::Ps => ps(w),
+        View::Vmmap => vmmap(w, resolve_pid(arg0 as i32)?),
+        View::Pte => pte(w, resolve_pid(arg0 as i32)?, arg1),
+        View::Free => free(w),
+        View::Pfstat => write!(w, "system-wide:\n{}\n", Report(&system_stats())),
+        View::Files => files(w),
     };
     let n = text.len().min(len as usize);
     with_process(|p| copy_out(&mut p.mem, buf, &text.as_bytes()[..n]))?;
@@ -148,8 +148,12 @@ pub fn translate(pid: i32, vaddr: u32, out: u32) -> SysResult {
     let pid = resolve_pid(pid)?;
     let pd = with_task(pid, |t| t.process.as_ref().expect("checked").mem.space.directory_frame())?;
     let walk = walk_directory(pd, VirtAddr::new(vaddr));
-    let words = [walk.pde.raw(), walk.pte.map_or(0, |e| e.raw()), walk.phys.map_or(0, |p| p.as_u32()), u32::from(walk.phys.is_some())];
-    let bytes: alloc::vec::Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-    with_process(|p| copy_out(&mut p.mem, out, &bytes))?;
+    let t = MgTranslation {
+        pde: walk.pde.raw(),
+        pte: walk.pte.map_or(0, |e| e.raw()),
+        phys: walk.phys.map_or(0, |p| p.as_u32()),
+        present: u32::from(walk.phys.is_some()),
+    };
+    with_process(|p| copy_out(&mut p.mem, out, t.as_bytes()))?;
     Ok(0)
 }

@@ -7,40 +7,7 @@ use crate::arch::syscall::{syscall3, syscall5};
 use crate::errno::{Errno, check};
 use crate::process::Pid;
 
-/// Memory counters of one process, or of the whole system (`mg_stats`).
-/// The kernel copies at most `size_of::<MgStats>()` bytes.
-#[repr(C)]
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
-pub struct MgStats {
-    /// Every page fault taken from ring 3.
-    pub page_faults: u32,
-    /// Faults answered with a fresh zeroed frame.
-    pub demand_zero: u32,
-    /// Read faults answered by mapping the shared zero page read-only.
-    pub zero_page_maps: u32,
-    /// Copy-on-write faults that copied the frame.
-    pub cow_copies: u32,
-    /// Copy-on-write faults that found the frame no longer shared and reused it.
-    pub cow_reuses: u32,
-    /// Faults that grew the stack region.
-    pub stack_growths: u32,
-    /// Faults that mapped a page of a file (program text and data).
-    pub file_maps: u32,
-    /// Processes killed by a fault.
-    pub kills: u32,
-    /// Frames mapped in user space.
-    pub resident_pages: u32,
-    /// Page-table frames (page directory included).
-    pub page_tables: u32,
-    /// System-wide only (pid -1): usable frames.
-    pub total_frames: u32,
-    /// System-wide only: free frames.
-    pub free_frames: u32,
-    /// System-wide only: live processes.
-    pub processes: u32,
-}
-
-const _: () = assert!(core::mem::size_of::<MgStats>() == 13 * 4);
+pub use memguard_abi::{MgStats, MgTranslation, View};
 
 /// Whose counters `mg_stats` reports.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -84,26 +51,6 @@ pub fn available() -> bool {
     mg_stats(StatsOf::Me) != Err(Errno::ENOSYS)
 }
 
-/// The kernel reports `mg_view` can produce.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum View {
-    Gdt = 0,
-    Idt = 1,
-    Tss = 2,
-    /// The process list.
-    Ps = 3,
-    /// A process's regions: arg0 = pid.
-    Vmmap = 4,
-    /// The page-directory and page-table entries for arg1 in process arg0.
-    Pte = 5,
-    /// Free and used memory.
-    Free = 6,
-    /// Page-fault counters.
-    Pfstat = 7,
-    /// The files (boot modules), one path per line.
-    Files = 8,
-}
-
 /// Formats report `view` into `buf`; returns the bytes written.
 pub fn mg_view(view: View, arg0: u32, arg1: u32, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: `buf` is valid and writable for `buf.len()` bytes.
@@ -125,29 +72,6 @@ pub fn mg_view_all(view: View, arg0: u32, arg1: u32) -> Result<Vec<u8>, Errno> {
             return Ok(buf);
         }
         len *= 4;
-    }
-}
-
-/// One address run through a process's page tables (`mg_translate`).
-#[repr(C)]
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
-pub struct MgTranslation {
-    /// The page-directory entry covering the address.
-    pub pde: u32,
-    /// The page-table entry, 0 if there is no page table.
-    pub pte: u32,
-    /// Frame address | page offset; meaningful only when `present` is 1.
-    pub phys: u32,
-    /// 1 when the address is mapped to a frame.
-    pub present: u32,
-}
-
-const _: () = assert!(core::mem::size_of::<MgTranslation>() == 16);
-
-impl MgTranslation {
-    /// The frame address (page offset dropped), if mapped.
-    pub fn frame(&self) -> Option<u32> {
-        (self.present != 0).then_some(self.phys & !0xfff)
     }
 }
 

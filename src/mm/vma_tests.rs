@@ -1,0 +1,138 @@
+//! Host tests of the memory map: lookup, insert, split, merge, resize.
+use super::*;
+
+const RW: Prot = Prot::READ.union(Prot::WRITE);
+
+fn map_of(ranges: &[(u32, u32, Prot)]) -> MemoryMap {
+    let mut m = MemoryMap::new();
+    for &(s, e, p) in ranges {
+        m.insert(Region::anon(s..e, p, Purpose::Mmap)).unwrap();
+    }
+    m
+}
+
+fn spans(m: &MemoryMap) -> Vec<(u32, u32, Prot)> {
+    m.iter().map(|r| (r.start, r.end, r.prot)).collect()
+}
+
+#[test]
+fn find_is_exact_at_the_edges() {
+    let m = map_of(&[(0x1000, 0x3000, RW), (0x5000, 0x6000, Prot::READ)]);
+    assert!(m.find(0xfff).is_none());
+    assert_eq!(m.find(0x1000).unwrap().start, 0x1000);
+    assert_eq!(m.find(0x2fff).unwrap().start, 0x1000);
+    assert!(m.find(0x3000).is_none());
+    assert_eq!(m.find(0x5abc).unwrap().start, 0x5000);
+    assert!(m.find(0x6000).is_none());
+    assert_eq!(m.next_above(0x3000).unwrap().start, 0x5000);
+    assert_eq!(m.prev_below(0x5000).unwrap().start, 0x1000);
+}
+
+#[test]
+fn insert_refuses_overlap_and_bad_ranges() {
+    let mut m = map_of(&[(0x2000, 0x4000, RW)]);
+    assert_eq!(m.insert(Region::anon(0x3000..0x5000, RW, Purpose::Mmap)).unwrap_err(), MapError::Overlap);
+    assert_eq!(m.insert(Region::anon(0x1000..0x2001, RW, Purpose::Mmap)).unwrap_err(), MapError::BadRange);
+    assert_eq!(m.insert(Region::anon(0xBFFF_F000..0xC000_1000, RW, Purpose::Mmap)).unwrap_err(), MapError::BadRange);
+    assert_eq!(m.insert(Region::anon(0x5000..0x5000, RW, Purpose::Mmap)).unwrap_err(), MapError::BadRange);
+    assert!(m.insert(Region::anon(0x1000..0x2000, RW, Purpose::Mmap)).is_ok());
+}
+
+#[test]
+fn remove_splits_regions() {
+    let mut m = map_of(&[(0x1000, 0x9000, RW)]);
+    let gone = m.remove(0x3000, 0x5000);
+    assert_eq!(gone.len(), 1);
+    assert_eq!((gone[0].start, gone[0].end), (0x3000, 0x5000));
+    assert_eq!(spans(&m), vec![(0x1000, 0x3000, RW), (0x5000, 0x9000, RW)]);
+    // Removing across a hole takes both neighbours' parts.
+    let gone = m.remove(0x2000, 0x6000);
+    assert_eq!(gone.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>(), vec![(0x2000, 0x3000), (0x5000, 0x6000)]);
+    assert_eq!(spans(&m), vec![(0x1000, 0x2000, RW), (0x6000, 0x9000, RW)]);
+    assert!(m.remove(0x20000, 0x30000).is_empty());
+}
+
+#[test]
+fn protect_splits_and_merges() {
+    let mut m = map_of(&[(0x1000, 0x5000, RW)]);
+    let changed = m.protect(0x2000, 0x3000, Prot::READ).unwrap();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(spans(&m), vec![(0x1000, 0x2000, RW), (0x2000, 0x3000, Prot::READ), (0x3000, 0x5000, RW)]);
+    m.protect(0x2000, 0x3000, RW).unwrap();
+    assert_eq!(spans(&m), vec![(0x1000, 0x5000, RW)], "equal neighbours merge back");
+    assert_eq!(m.protect(0x4000, 0x6000, RW).unwrap_err(), MapError::NotMapped);
+    assert_eq!(spans(&m), vec![(0x1000, 0x5000, RW)], "a refused protect changes nothing");
+}
+
+#[test]
+fn file_offsets_follow_splits() {
+    let mut m = MemoryMap::new();
+    let file = Backing::File { module: 0, file_start: 0x10_0000, file_bytes: 0x2800, past_eof: PastEof::Zero };
+    m.insert(Region { start: 0x8000, end: 0xC000, prot: RW, backing: file, purpose: Purpose::Program }).unwrap();
+    let r = m.find(0x8000).unwrap();
+    assert_eq!(r.file_page(0x8123), FilePage::Full { phys: 0x10_0000 });
+    assert_eq!(r.file_page(0x9000), FilePage::Full { phys: 0x10_1000 });
+    assert_eq!(r.file_page(0xA000), FilePage::Partial { phys: 0x10_2000, bytes: 0x800 });
+    assert_eq!(r.file_page(0xB000), FilePage::Zero);
+    m.protect(0x9000, 0xA000, Prot::READ).unwrap();
+    let tail = m.find(0xA000).unwrap();
+    assert_eq!(tail.start, 0xA000);
+    assert_eq!(tail.file_page(0xA000), FilePage::Partial { phys: 0x10_2000, bytes: 0x800 });
+    assert_eq!(m.find(0x9000).unwrap().file_page(0x9000), FilePage::Full { phys: 0x10_1000 });
+}
+
+#[test]
+fn shared_regions_keep_their_page_index() {
+    let pages = SharedPages::new(|_| {});
+    let mut m = MemoryMap::new();
+    let backing = Backing::Shared { pages: pages.clone(), first_page: 0 };
+    m.insert(Region { start: 0x10000, end: 0x14000, prot: RW, backing, purpose: Purpose::Mmap }).unwrap();
+    m.remove(0x11000, 0x12000);
+    match &m.find(0x12000).unwrap().backing {
+        Backing::Shared { first_page, .. } => assert_eq!(*first_page, 2),
+        _ => panic!("not shared"),
+    }
+}
+
+#[test]
+fn shared_pages_release_their_frames_once() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static RELEASED: AtomicU32 = AtomicU32::new(0);
+    let pages = SharedPages::new(|_| {
+        RELEASED.fetch_add(1, Ordering::SeqCst);
+    });
+    pages.frames.lock().insert(0, 42);
+    pages.frames.lock().insert(3, 43);
+    let mut a = MemoryMap::new();
+    let backing = Backing::Shared { pages, first_page: 0 };
+    a.insert(Region { start: 0x10000, end: 0x14000, prot: RW, backing, purpose: Purpose::Mmap }).unwrap();
+    let b = a.clone(); // fork
+    drop(a);
+    assert_eq!(RELEASED.load(Ordering::SeqCst), 0);
+    drop(b);
+    assert_eq!(RELEASED.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn brk_and_stack_resizing() {
+    let mut m = map_of(&[(0x10000, 0x11000, RW), (0x20000, 0x21000, RW)]);
+    m.resize_end(0x10000, 0x14000).unwrap();
+    assert_eq!(m.resize_end(0x10000, 0x21000).unwrap_err(), MapError::Overlap);
+    m.resize_end(0x10000, 0x11000).unwrap();
+    assert_eq!(m.resize_end(0x10000, 0x10000).unwrap_err(), MapError::BadRange);
+    m.extend_down(0x20000, 0x1E000).unwrap();
+    assert_eq!(m.find(0x1E000).unwrap().end, 0x21000);
+    assert_eq!(m.extend_down(0x1E000, 0x10000).unwrap_err(), MapError::Overlap);
+}
+
+#[test]
+fn top_down_search_finds_the_highest_hole() {
+    let m = map_of(&[(0x1000_0000, 0x1001_0000, RW), (0x2000_0000, 0x2000_1000, RW)]);
+    assert_eq!(m.find_free_top_down(0x1000, 0x3000_0000, 0x1_0000), Some(0x2FFF_F000));
+    // A hole exactly big enough between the two regions.
+    assert_eq!(m.find_free_top_down(0x0FFF_0000, 0x2000_0000, 0x1_0000), Some(0x1001_0000));
+    // Nothing fits.
+    assert_eq!(m.find_free_top_down(0x4000_0000, 0x3000_0000, 0x1000_0000), None);
+    // Search below everything.
+    assert_eq!(m.find_free_top_down(0x1000, 0x1000_0000, 0x1_0000), Some(0x0FFF_F000));
+}
