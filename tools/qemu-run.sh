@@ -72,7 +72,9 @@ run() {
             printf '%s\n' "$line"
             if [ $fed = 0 ] && [[ $line == memguard:* ]]; then
                 fed=1
-                cat <&3 > "$fifo/ser.in" &
+                # When the input ends, ^D tells the kernel (read returns 0),
+                # as a terminal's end-of-file character does.
+                { cat <&3; printf '\004'; } > "$fifo/ser.in" &
             fi
         done < "$fifo/ser.out"
     ) &

@@ -33,6 +33,14 @@ impl InputRing {
         self.buf[(self.head + self.len) % INPUT_CAPACITY] = b;
         self.len += 1;
     }
+    fn push_front(&mut self, b: u8) {
+        if self.is_full() {
+            return;
+        }
+        self.head = (self.head + INPUT_CAPACITY - 1) % INPUT_CAPACITY;
+        self.buf[self.head] = b;
+        self.len += 1;
+    }
     fn pop(&mut self) -> Option<u8> {
         if self.len == 0 {
             return None;
@@ -120,6 +128,11 @@ pub fn poll_input() -> usize {
 pub fn read_byte() -> Option<u8> {
     poll_input();
     INPUT.lock().pop()
+}
+
+/// Puts a byte back to be read first next time.
+pub fn unread(b: u8) {
+    INPUT.lock().push_front(b);
 }
 
 /// Drops the console lock if a panic interrupted a writer, so the panic

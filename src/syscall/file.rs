@@ -21,7 +21,8 @@ fn file(fd: u32) -> Result<Arc<OpenFile>, Errno> {
 }
 
 /// read(fd, buf, count). The console blocks until at least one byte has
-/// arrived and returns what is there (it is raw: no echo, no line editing).
+/// arrived and returns what is there (it is raw: no echo, no line editing),
+/// or 0 at an end-of-input character (^D).
 pub fn read(fd: u32, buf: u32, count: u32) -> SysResult {
     let f = file(fd)?;
     if !f.readable {
@@ -50,11 +51,21 @@ pub fn read(fd: u32, buf: u32, count: u32) -> SysResult {
     Ok(n as u32)
 }
 
+/// End of input, as a terminal's VEOF: a read at the start returns 0.
+/// tools/qemu-run.sh sends one when piped input runs out.
+const EOF_CHAR: u8 = 0x04;
+
 fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
     loop {
         let mut n = 0;
         while n < data.len() {
             match console::serial::read_byte() {
+                Some(EOF_CHAR) if n == 0 => return Ok(0),
+                Some(EOF_CHAR) => {
+                    // Deliver what came before; the next read sees the EOF.
+                    console::serial::unread(EOF_CHAR);
+                    return Ok(n);
+                }
                 Some(b) => {
                     data[n] = b;
                     n += 1;
