@@ -73,9 +73,12 @@ impl Screen {
             self.row += 1;
             return;
         }
-        for i in 0..WIDTH * (HEIGHT - 1) {
-            cell(i).write(cell(i + WIDTH).read());
-        }
+        let base = phys_to_virt(BUFFER_PHYS) as *mut u16;
+        // SAFETY: both ranges lie inside the 80×25 text buffer (direct
+        // mapped for good); `copy` handles the overlap. A plain memmove is
+        // fine for VGA memory: it has no read side effects, and the call
+        // cannot be optimised away since the buffer escapes to hardware.
+        unsafe { core::ptr::copy(base.add(WIDTH), base, WIDTH * (HEIGHT - 1)) };
         self.clear_row(HEIGHT - 1);
     }
 
