@@ -14,8 +14,8 @@ pub struct FpuState([u8; 512]);
 static FXSR: AtomicBool = AtomicBool::new(false);
 static INITIAL: spin::Once<FpuState> = spin::Once::new();
 
-/// Enables the FPU for user tasks (CR0.EM clear, CR0.MP set; CR4.OSFXSR and
-/// OSXMMEXCPT with FXSR) and records the clean initial state.
+/// Enables the FPU for user tasks (CR0.EM clear, CR0.MP and CR0.NE set;
+/// CR4.OSFXSR and OSXMMEXCPT with FXSR) and records the clean initial state.
 pub fn init() {
     // CPUID.1:EDX bit 24 = FXSR.
     let fxsr = core::arch::x86::__cpuid(1).edx & (1 << 24) != 0;
@@ -24,7 +24,13 @@ pub fn init() {
     // executes FPU instructions apart from the save/restore below.
     unsafe {
         use x86::controlregs::{Cr0, Cr4, cr0, cr0_write, cr4, cr4_write};
-        cr0_write((cr0() | Cr0::CR0_MONITOR_COPROCESSOR) - Cr0::CR0_EMULATE_COPROCESSOR - Cr0::CR0_TASK_SWITCHED);
+        // CR0.NE: x87 errors raise #MF (SIGFPE) rather than the legacy
+        // FERR# interrupt, which the PIC keeps masked.
+        cr0_write(
+            (cr0() | Cr0::CR0_MONITOR_COPROCESSOR | Cr0::CR0_NUMERIC_ERROR)
+                - Cr0::CR0_EMULATE_COPROCESSOR
+                - Cr0::CR0_TASK_SWITCHED,
+        );
         if fxsr {
             cr4_write(cr4() | Cr4::CR4_ENABLE_SSE | Cr4::CR4_UNMASKED_SSE);
         }
