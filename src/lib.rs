@@ -17,7 +17,6 @@ extern crate alloc;
 
 pub mod arch;
 pub mod bootinfo;
-#[cfg(target_os = "none")]
 pub mod fs;
 pub mod mm;
 pub mod syscall;

@@ -3,7 +3,7 @@
 //! expect-exit: panic
 //! expect-output: ^KERNEL EXCEPTION #DE divide error \(vector 0\)
 //! expect-output: in divide_error::divide
-//! expect-output: ^  eip=0xc0[0-9a-f]+ cs=0x0008 eflags=0x
+//! expect-output: ^  eip=0xc0[0-9a-f]+ cs=0x0060 eflags=0x
 //! expect-output: ^  eax=0x0000002a
 //! expect-output: ^KERNEL PANIC: divide error \(#DE\) in kernel mode
 #![no_std]

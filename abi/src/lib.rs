@@ -7,6 +7,7 @@
 /// Linux i386 system-call numbers (arch/x86/entry/syscalls/syscall_32.tbl),
 /// then memguard's own, which Linux answers with `-ENOSYS`.
 pub mod nr {
+    pub const RESTART_SYSCALL: u32 = 0;
     pub const EXIT: u32 = 1;
     pub const FORK: u32 = 2;
     pub const READ: u32 = 3;
@@ -34,6 +35,7 @@ pub mod nr {
     pub const MMAP: u32 = 90;
     pub const MUNMAP: u32 = 91;
     pub const WAIT4: u32 = 114;
+    pub const CLONE: u32 = 120;
     pub const SYSINFO: u32 = 116;
     pub const UNAME: u32 = 122;
     pub const MPROTECT: u32 = 125;
@@ -42,6 +44,7 @@ pub mod nr {
     pub const WRITEV: u32 = 146;
     pub const SCHED_YIELD: u32 = 158;
     pub const NANOSLEEP: u32 = 162;
+    pub const VFORK: u32 = 190;
     pub const MMAP2: u32 = 192;
     pub const GETUID32: u32 = 199;
     pub const GETGID32: u32 = 200;
@@ -50,7 +53,11 @@ pub mod nr {
     pub const GETTID: u32 = 224;
     pub const EXIT_GROUP: u32 = 252;
     pub const CLOCK_GETTIME: u32 = 265;
+    pub const CLOCK_GETRES: u32 = 266;
+    pub const CLOCK_NANOSLEEP: u32 = 267;
     pub const CLOCK_GETTIME64: u32 = 403;
+    pub const CLOCK_GETRES64: u32 = 406;
+    pub const CLOCK_NANOSLEEP64: u32 = 407;
 
     /// memguard: fault and memory counters of a process or the system
     /// (`MgStats`): `mg_stats(pid, buf, size)`, pid 0 = caller, -1 = system.

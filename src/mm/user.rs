@@ -134,7 +134,7 @@ impl UserMemory {
         }
         let (Some(old_end), Some(new_end)) = (page_round_up(self.brk), page_round_up(new)) else { return self.brk };
         if new_end > old_end {
-            if self.map.overlaps(old_end, new_end.saturating_add(BRK_GAP)) {
+            if self.map.overlaps(old_end, new_end.saturating_add(BRK_GAP)) || !commit_fits(new_end - old_end) {
                 return self.brk;
             }
             let grown = if old_end == self.brk_start {
@@ -166,15 +166,15 @@ impl UserMemory {
             if hint > USER_END - len {
                 return Err(Errno::ENOMEM);
             }
-            if hint < MIN_ADDR {
-                return Err(Errno::EPERM);
-            }
+            // Below MIN_ADDR is allowed: every process here is root, which
+            // Linux lets map page zero (CAP_SYS_RAWIO).
             if noreplace && self.map.overlaps(hint, hint + len) {
                 return Err(Errno::EEXIST);
             }
             hint
         } else {
-            let hint = hint & !(PAGE_SIZE - 1);
+            // A hint below mmap_min_addr is raised to it, as on Linux.
+            let hint = if hint != 0 && hint < MIN_ADDR { MIN_ADDR } else { hint & !(PAGE_SIZE - 1) };
             let fits = hint >= MIN_ADDR && hint <= USER_END - len && !self.map.overlaps(hint, hint + len);
             if fits { hint } else { self.map.find_free_top_down(len, MMAP_TOP, MIN_ADDR.max(self.brk_start)).ok_or(Errno::ENOMEM)? }
         };
@@ -194,10 +194,13 @@ impl UserMemory {
         Ok(())
     }
 
-    /// mprotect: every page of the range must be mapped (ENOMEM otherwise).
-    /// Present pages get the new permission at once; copy-on-write and
-    /// zero-frame pages stay read-only until written.
-    pub fn mprotect(&mut self, start: u32, len: u32, prot: Prot) -> Result<(), Errno> {
+    /// mprotect: Linux's order of checks; the range is changed in address
+    /// order up to the first unmapped page (ENOMEM) or a region that may
+    /// not become writable (EACCES). Present pages get the new permission
+    /// at once; copy-on-write and zero-frame pages stay read-only until
+    /// written. `grows_down` (PROT_GROWSDOWN) extends the change down to
+    /// the start of the stack region containing `start`.
+    pub fn mprotect(&mut self, start: u32, len: u32, prot: Prot, grows_down: bool) -> Result<(), Errno> {
         if !start.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
@@ -208,7 +211,16 @@ impl UserMemory {
         if end > USER_END {
             return Err(Errno::ENOMEM);
         }
-        let changed = self.map.protect(start, end, prot).map_err(|_| Errno::ENOMEM)?;
+        let start = if grows_down {
+            match self.map.find(start) {
+                Some(r) if r.purpose == Purpose::Stack => r.start,
+                Some(_) => return Err(Errno::EINVAL),
+                None => return Err(Errno::ENOMEM),
+            }
+        } else {
+            start
+        };
+        let (changed, done) = self.map.protect(start, end, prot);
         for r in changed {
             for page in (r.start..r.end).step_by(PAGE_SIZE as usize) {
                 let va = VirtAddr::new(page);
@@ -216,7 +228,7 @@ impl UserMemory {
                 self.space.protect(va, protected_flags(e, prot, r.is_shared()));
             }
         }
-        Ok(())
+        done.map_err(|e| if e == MapError::Denied { Errno::EACCES } else { Errno::ENOMEM })
     }
 
     /// Present user pages, the zero frame not counted.
@@ -234,6 +246,13 @@ impl UserMemory {
     pub fn stats_now(&self) -> MgStats {
         MgStats { resident_pages: self.resident_pages(), page_tables: self.space.table_count() + 1, ..self.stats }
     }
+}
+
+/// Linux's heuristic overcommit: one request for more memory than there is
+/// in total is refused outright (ENOMEM); smaller ones always succeed, and
+/// running out later kills the task that faults.
+pub fn commit_fits(bytes: u32) -> bool {
+    bytes / PAGE_SIZE <= phys::stats().total
 }
 
 /// The flags a present page gets under `prot`. PROT_NONE keeps the frame

@@ -75,10 +75,12 @@ pub enum Backing {
     /// Shared anonymous memory; `first_page` is the region start's page
     /// index in the object (it changes when the region is split).
     Shared { pages: Arc<SharedPages>, first_page: u32 },
-    /// A boot module's bytes, private: `file_start` is the physical address
-    /// of the module byte at the region's start, `file_bytes` how many
-    /// bytes from the region's start come from the file.
-    File { module: u16, file_start: u32, file_bytes: u32, past_eof: PastEof },
+    /// A boot module's bytes: `file_start` is the physical address of the
+    /// module byte at the region's start, `file_bytes` how many bytes from
+    /// the region's start come from the file. Private copy-on-write, unless
+    /// `shared`: a MAP_SHARED mapping of a read-only file, which may never
+    /// become writable.
+    File { module: u16, file_start: u32, file_bytes: u32, past_eof: PastEof, shared: bool },
 }
 
 /// What the region is for (names in `vmmap`, and stack growth).
@@ -120,6 +122,11 @@ impl Region {
         matches!(self.backing, Backing::Shared { .. })
     }
 
+    /// A shared mapping of a read-only file can never be written.
+    pub fn write_forbidden(&self) -> bool {
+        matches!(self.backing, Backing::File { shared: true, .. })
+    }
+
     /// The part of `self` from `at` on, with the backing offsets moved.
     fn tail_from(&self, at: u32) -> Region {
         let mut r = self.clone();
@@ -130,11 +137,12 @@ impl Region {
             Backing::Shared { pages, first_page } => {
                 Backing::Shared { pages: pages.clone(), first_page: first_page + delta / PAGE_SIZE }
             }
-            Backing::File { module, file_start, file_bytes, past_eof } => Backing::File {
+            Backing::File { module, file_start, file_bytes, past_eof, shared } => Backing::File {
                 module: *module,
-                file_start: file_start + delta,
+                file_start: file_start.wrapping_add(delta),
                 file_bytes: file_bytes.saturating_sub(delta),
                 past_eof: *past_eof,
+                shared: *shared,
             },
         };
         r
@@ -244,6 +252,8 @@ pub enum MapError {
     Overlap,
     /// Part of the range is not mapped (mprotect).
     NotMapped,
+    /// The protection is not allowed for the region (mprotect).
+    Denied,
 }
 
 /// Is `[start, end)` a non-empty, page-aligned range below the kernel half?
@@ -334,27 +344,38 @@ impl MemoryMap {
         keys.into_iter().filter_map(|k| self.regions.remove(&k)).collect()
     }
 
-    /// Sets the protection of `[start, end)`, which must be fully mapped.
-    /// Returns the pieces as they are now (the caller updates page tables).
-    pub fn protect(&mut self, start: u32, end: u32, prot: Prot) -> Result<Vec<Region>, MapError> {
+    /// Sets the protection of `[start, end)`, as Linux's mprotect does: in
+    /// address order, up to the first hole (NotMapped) or region that may
+    /// not take `prot` (Denied). Returns the pieces changed (the caller
+    /// updates page tables) and whether the whole range was done.
+    pub fn protect(&mut self, start: u32, end: u32, prot: Prot) -> (Vec<Region>, Result<(), MapError>) {
         if start >= end || end > USER_END {
-            return Err(MapError::BadRange);
+            return (Vec::new(), Err(MapError::BadRange));
         }
-        // Every byte of the range must be covered, without gaps.
         let mut cursor = start;
+        let mut result = Ok(());
         while cursor < end {
-            let r = self.find(cursor).ok_or(MapError::NotMapped)?;
-            cursor = r.end;
+            match self.find(cursor) {
+                None => result = Err(MapError::NotMapped),
+                Some(r) if prot.writable() && r.write_forbidden() => result = Err(MapError::Denied),
+                Some(r) => {
+                    cursor = r.end.min(end);
+                    continue;
+                }
+            }
+            break;
         }
-        self.split_at(start);
-        self.split_at(end);
         let mut changed = Vec::new();
-        for (_, r) in self.regions.range_mut(start..end) {
-            r.prot = prot;
-            changed.push(r.clone());
+        if cursor > start {
+            self.split_at(start);
+            self.split_at(cursor);
+            for (_, r) in self.regions.range_mut(start..cursor) {
+                r.prot = prot;
+                changed.push(r.clone());
+            }
+            self.merge_around(start, cursor);
         }
-        self.merge_around(start, end);
-        Ok(changed)
+        (changed, result)
     }
 
     /// Moves the end of the region ending at `old_end` to `new_end` (brk).

@@ -13,6 +13,7 @@ pub enum Errno {
     ESRCH = 3,
     EINTR = 4,
     EIO = 5,
+    ENXIO = 6,
     E2BIG = 7,
     ENOEXEC = 8,
     EBADF = 9,
@@ -33,6 +34,8 @@ pub enum Errno {
     ERANGE = 34,
     ENAMETOOLONG = 36,
     ENOSYS = 38,
+    EOVERFLOW = 75,
+    EOPNOTSUPP = 95,
 }
 
 pub type SysResult = Result<u32, Errno>;
@@ -66,6 +69,7 @@ pub const MAP_FIXED_NOREPLACE: u32 = 0x10_0000;
 pub const O_ACCMODE: u32 = 3;
 pub const O_RDONLY: u32 = 0;
 pub const O_CREAT: u32 = 0o100;
+pub const O_EXCL: u32 = 0o200;
 pub const O_TRUNC: u32 = 0o1000;
 pub const O_DIRECTORY: u32 = 0o200000;
 pub const O_CLOEXEC: u32 = 0o2000000;

@@ -1,8 +1,8 @@
 //! read, write, open, close, lseek, _llseek, dup, dup2, readv, writev, ioctl.
 //! Files are boot modules (read-only), the console and /dev/null.
 
-use super::abi::{Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET, SysResult};
-use super::uaccess::{copy_in, copy_out, read_cstr};
+use super::abi::{Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET, SysResult};
+use super::uaccess::{accessible_prefix, copy_in, copy_out, read_cstr};
 use crate::arch::x86::exception::Access;
 use crate::console;
 use crate::fs::{self, Fd, Node, OpenFile, PATH_MAX};
@@ -13,31 +13,83 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use spin::Mutex;
 
-/// Bytes moved per step between user memory and a device.
-const CHUNK: usize = 4096;
-
 fn file(fd: u32) -> Result<Arc<OpenFile>, Errno> {
     with_process(|p| p.files.get(fd).cloned())
 }
 
-/// read(fd, buf, count). The console blocks until at least one byte has
-/// arrived and returns what is there (it is raw: no echo, no line editing),
-/// or 0 at an end-of-input character (^D).
+/// Linux's MAX_RW_COUNT: one read or write moves at most this much.
+const MAX_RW_COUNT: u32 = 0x7FFF_F000;
+/// Linux's UIO_MAXIOV.
+const IOV_MAX: u32 = 1024;
+/// The console takes output in chunks of this size, all or nothing, as
+/// Linux's tty layer does.
+const TTY_CHUNK: u32 = 2048;
+
+/// One user buffer of a read or write: (address, length).
+type Segment = (u32, u32);
+
+/// Linux's checks before any I/O: the buffers lie below the kernel half
+/// (EFAULT), no length is negative as a signed size (EINVAL); the total is
+/// clamped to MAX_RW_COUNT. Mapping is checked later, as data moves.
+fn check_segments(segs: &mut [Segment]) -> Result<u32, Errno> {
+    let mut total = 0u32;
+    for seg in segs.iter_mut() {
+        if (seg.1 as i32) < 0 {
+            return Err(Errno::EINVAL);
+        }
+        super::usercheck::user_range(seg.0, seg.1)?;
+        seg.1 = seg.1.min(MAX_RW_COUNT - total);
+        total += seg.1;
+    }
+    Ok(total)
+}
+
+/// read(fd, buf, count).
 pub fn read(fd: u32, buf: u32, count: u32) -> SysResult {
+    readv_segments(fd, &mut [(buf, count)])
+}
+
+/// write(fd, buf, count).
+pub fn write(fd: u32, buf: u32, count: u32) -> SysResult {
+    writev_segments(fd, &mut [(buf, count)])
+}
+
+/// Reads into `segs` in order. The console blocks until at least one byte
+/// has arrived and returns what is there (raw: no echo, no line editing), or
+/// 0 at an end-of-input character (^D). A file read stops at the first
+/// buffer page that cannot be written: partial count, or EFAULT if none.
+fn readv_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
     let f = file(fd)?;
     if !f.readable {
         return Err(Errno::EBADF);
     }
-    if f.node == Node::Directory {
-        return Err(Errno::EISDIR);
-    }
-    with_process(|p| p.mem.ensure(buf, count, Access::Write))?;
-    if count == 0 {
+    let total = check_segments(segs)?;
+    let want = match f.node {
+        Node::Directory => return Err(Errno::EISDIR),
+        Node::Null => return Ok(0),
+        Node::Module(_) => (fs::size(f.node).saturating_sub(*f.offset.lock()) as u32).min(total),
+        Node::Console => total,
+    };
+    if want == 0 {
         return Ok(0);
     }
-    let mut data = alloc::vec![0u8; (count as usize).min(CHUNK * 16)];
+    // Only as much as the buffers can take is read from the source.
+    let room = with_process(|p| {
+        let mut room = 0;
+        for &(base, len) in segs.iter() {
+            let ok = accessible_prefix(&mut p.mem, base, len.min(want - room), Access::Write);
+            room += ok;
+            if ok < len || room == want {
+                break;
+            }
+        }
+        room
+    });
+    if room == 0 {
+        return Err(Errno::EFAULT);
+    }
+    let mut data = alloc::vec![0u8; room as usize];
     let n = match f.node {
-        Node::Null => 0,
         Node::Console => read_console(&mut data)?,
         Node::Module(i) => {
             let mut off = f.offset.lock();
@@ -45,10 +97,66 @@ pub fn read(fd: u32, buf: u32, count: u32) -> SysResult {
             *off += n as u64;
             n
         }
-        Node::Directory => unreachable!("checked above"),
+        _ => unreachable!("handled above"),
     };
-    with_process(|p| copy_out(&mut p.mem, buf, &data[..n]))?;
+    scatter(segs, &data[..n])?;
     Ok(n as u32)
+}
+
+/// Copies `data` out across `segs` (already made accessible).
+fn scatter(segs: &[Segment], data: &[u8]) -> Result<(), Errno> {
+    let mut done = 0usize;
+    for &(base, len) in segs {
+        if done == data.len() {
+            break;
+        }
+        let n = (len as usize).min(data.len() - done);
+        with_process(|p| copy_out(&mut p.mem, base, &data[done..done + n]))?;
+        done += n;
+    }
+    Ok(())
+}
+
+/// Writes `segs` in order. /dev/null takes everything without reading it.
+/// The console is fed in chunks; a chunk that cannot be read whole ends the
+/// write (a partial count, or EFAULT if nothing was written).
+fn writev_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
+    let f = file(fd)?;
+    if !f.writable {
+        return Err(Errno::EBADF);
+    }
+    let total = check_segments(segs)?;
+    if f.node != Node::Console {
+        return Ok(total);
+    }
+    let mut written = 0u32;
+    let mut chunk = alloc::vec::Vec::with_capacity(TTY_CHUNK as usize);
+    let (mut seg, mut off) = (0usize, 0u32);
+    while written < total {
+        chunk.clear();
+        // Gather the next chunk across segments; any unreadable byte fails it.
+        let gathered = with_process(|p| -> Result<(), Errno> {
+            while chunk.len() < TTY_CHUNK as usize && seg < segs.len() {
+                let (base, len) = segs[seg];
+                let n = (len - off).min(TTY_CHUNK - chunk.len() as u32);
+                let at = chunk.len();
+                chunk.resize(at + n as usize, 0);
+                copy_in(&mut p.mem, base + off, &mut chunk[at..])?;
+                off += n;
+                if off == len {
+                    seg += 1;
+                    off = 0;
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = gathered {
+            return if written > 0 { Ok(written) } else { Err(e) };
+        }
+        console::write_bytes(&chunk);
+        written += chunk.len() as u32;
+    }
+    Ok(written)
 }
 
 /// End of input, as a terminal's VEOF: a read at the start returns 0.
@@ -83,46 +191,29 @@ fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
     }
 }
 
-/// write(fd, buf, count): the whole buffer must be readable (EFAULT first,
-/// before anything is written).
-pub fn write(fd: u32, buf: u32, count: u32) -> SysResult {
-    let f = file(fd)?;
-    if !f.writable {
-        return Err(Errno::EBADF);
-    }
-    with_process(|p| p.mem.ensure(buf, count, Access::Read))?;
-    let mut done = 0u32;
-    let mut chunk = alloc::vec![0u8; CHUNK.min(count as usize)];
-    while done < count {
-        let n = (count - done).min(CHUNK as u32) as usize;
-        with_process(|p| copy_in(&mut p.mem, buf + done, &mut chunk[..n]))?;
-        if f.node == Node::Console {
-            console::write_bytes(&chunk[..n]);
-        }
-        done += n as u32;
-    }
-    Ok(count)
-}
-
-/// open(path, flags): files are read-only (EROFS for write access or
-/// creation), directories can be opened but not read.
+/// open(path, flags): files are read-only, so write access or creation is
+/// EROFS; directories open but cannot be read (EISDIR).
 pub fn open(path: u32, flags: u32) -> SysResult {
     let path = with_process(|p| read_cstr(&mut p.mem, path, PATH_MAX, Errno::ENAMETOOLONG))?;
-    let write_access = flags & O_ACCMODE != O_RDONLY;
-    let node = match fs::lookup(&path) {
-        Ok(n) => n,
-        Err(Errno::ENOENT) if flags & O_CREAT != 0 && !path.is_empty() => return Err(Errno::EROFS),
-        Err(e) => return Err(e),
+    let accmode = flags & O_ACCMODE;
+    let write_access = accmode == 1 || accmode == 2;
+    let node = match fs::lookup_or_missing(&path)? {
+        None if flags & O_CREAT != 0 => return Err(Errno::EROFS),
+        None => return Err(Errno::ENOENT),
+        Some(node) => node,
     };
+    if flags & (O_CREAT | O_EXCL) == O_CREAT | O_EXCL {
+        return Err(Errno::EEXIST);
+    }
     match node {
-        Node::Directory if write_access => return Err(Errno::EISDIR),
-        Node::Module(_) if flags & O_DIRECTORY != 0 => return Err(Errno::ENOTDIR),
+        Node::Directory if write_access || flags & O_CREAT != 0 => return Err(Errno::EISDIR),
+        Node::Directory => {}
+        _ if flags & O_DIRECTORY != 0 => return Err(Errno::ENOTDIR),
         Node::Module(_) if write_access || flags & O_TRUNC != 0 => return Err(Errno::EROFS),
         _ => {}
     }
-    let writable = write_access && matches!(node, Node::Console | Node::Null);
-    let readable = flags & O_ACCMODE != 1;
-    let file = Arc::new(OpenFile { node, readable, writable, offset: Mutex::new(0) });
+    let readable = accmode == 0 || accmode == 2;
+    let file = Arc::new(OpenFile { node, readable, writable: write_access, offset: Mutex::new(0) });
     with_process(|p| p.files.install(Fd { file, cloexec: flags & O_CLOEXEC != 0 }))
 }
 
@@ -130,28 +221,46 @@ pub fn close(fd: u32) -> SysResult {
     with_process(|p| p.files.close(fd)).map(|_| 0)
 }
 
+const SEEK_DATA: u32 = 3;
+const SEEK_HOLE: u32 = 4;
+
+/// The new offset; the file's offset moves even when lseek then reports
+/// EOVERFLOW, as on Linux.
 fn seek(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     let f = file(fd)?;
-    let base = match f.node {
-        Node::Module(_) | Node::Null | Node::Directory => match whence {
-            SEEK_SET => 0,
-            SEEK_CUR => *f.offset.lock() as i64,
-            SEEK_END => fs::size(f.node) as i64,
-            _ => return Err(Errno::EINVAL),
-        },
+    if whence > SEEK_HOLE {
+        return Err(Errno::EINVAL);
+    }
+    let size = fs::size(f.node) as i64;
+    let mut pos = f.offset.lock();
+    let new = match f.node {
         Node::Console => return Err(Errno::ESPIPE),
+        Node::Null => 0,
+        Node::Module(_) | Node::Directory => match whence {
+            SEEK_SET => offset,
+            SEEK_CUR => (*pos as i64).checked_add(offset).ok_or(Errno::EINVAL)?,
+            SEEK_END => size.checked_add(offset).ok_or(Errno::EINVAL)?,
+            // The whole file is data; the only hole is at its end.
+            SEEK_DATA if (0..size).contains(&offset) => offset,
+            SEEK_HOLE if (0..size).contains(&offset) => size,
+            _ if offset < 0 => return Err(Errno::EINVAL),
+            _ => return Err(Errno::ENXIO),
+        },
     };
-    let new = base.checked_add(offset).filter(|&n| n >= 0).ok_or(Errno::EINVAL)?;
-    *f.offset.lock() = new as u64;
+    if new < 0 {
+        return Err(Errno::EINVAL);
+    }
+    *pos = new as u64;
     Ok(new as u64)
 }
 
-/// lseek: 32-bit offsets (EOVERFLOW is impossible: modules are < 4 GiB).
+/// lseek: EOVERFLOW when the result does not fit a 32-bit off_t.
 pub fn lseek(fd: u32, offset: i32, whence: u32) -> SysResult {
-    seek(fd, i64::from(offset), whence).map(|n| n as u32)
+    let new = seek(fd, i64::from(offset), whence)?;
+    u32::try_from(new).ok().filter(|&n| n <= i32::MAX as u32).ok_or(Errno::EOVERFLOW)
 }
 
-/// _llseek(fd, high, low, result*, whence).
+/// _llseek(fd, high, low, result*, whence): 64-bit offsets.
 pub fn llseek(fd: u32, high: u32, low: u32, result: u32, whence: u32) -> SysResult {
     let off = ((u64::from(high) << 32) | u64::from(low)) as i64;
     let new = seek(fd, off, whence)?;
@@ -176,46 +285,81 @@ pub fn dup2(old: u32, new: u32) -> SysResult {
     })
 }
 
-/// ioctl: no terminal control here; ENOTTY for every request on an open fd
-/// (so isatty() says "not a terminal").
-pub fn ioctl(fd: u32) -> SysResult {
-    file(fd)?;
-    Err(Errno::ENOTTY)
+const TCGETS: u32 = 0x5401;
+const TCSETS: u32 = 0x5402;
+const TCSETSW: u32 = 0x5403;
+const TCSETSF: u32 = 0x5404;
+const TIOCGWINSZ: u32 = 0x5413;
+const FIONREAD: u32 = 0x541B;
+const FIONBIO: u32 = 0x5421;
+const FIONCLEX: u32 = 0x5450;
+const FIOCLEX: u32 = 0x5451;
+
+/// ioctl: the console answers as a raw terminal (TCGETS, TCSETS*,
+/// TIOCGWINSZ); FIONREAD, FIONBIO and FIO(N)CLEX work on any descriptor;
+/// everything else is ENOTTY.
+pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
+    let f = file(fd)?;
+    let console = f.node == Node::Console;
+    match request {
+        TCGETS if console => out(arg, &raw_termios()),
+        TCSETS | TCSETSW | TCSETSF if console => {
+            let mut t = [0u8; 36];
+            with_process(|p| copy_in(&mut p.mem, arg, &mut t))?;
+            Ok(0)
+        }
+        TIOCGWINSZ if console => out(arg, &[25, 0, 80, 0, 0, 0, 0, 0]),
+        FIONREAD => {
+            let n = match f.node {
+                Node::Module(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,
+                _ => 0,
+            };
+            out(arg, &n.to_le_bytes())
+        }
+        FIONBIO => Ok(0),
+        FIOCLEX | FIONCLEX => with_process(|p| p.files.set_cloexec(fd, request == FIOCLEX)).map(|_| 0),
+        _ => Err(Errno::ENOTTY),
+    }
 }
 
-/// The iovec array (base, len pairs), checked.
-fn iovecs(iov: u32, count: u32) -> Result<Vec<(u32, u32)>, Errno> {
-    if count > 1024 {
+fn out(addr: u32, bytes: &[u8]) -> SysResult {
+    with_process(|p| copy_out(&mut p.mem, addr, bytes)).map(|_| 0)
+}
+
+/// struct termios (36 bytes) for the console: raw input (no ICANON, no
+/// ECHO), output with ONLCR, 115200 8N1, ^D as VEOF.
+fn raw_termios() -> [u8; 36] {
+    const OPOST: u32 = 1;
+    const ONLCR: u32 = 4;
+    const B115200_CS8_CREAD: u32 = 0o010002 | 0o60 | 0o200;
+    let mut t = [0u8; 36];
+    t[4..8].copy_from_slice(&(OPOST | ONLCR).to_le_bytes());
+    t[8..12].copy_from_slice(&B115200_CS8_CREAD.to_le_bytes());
+    let cc = 17; // c_cc follows c_line
+    t[cc + 4] = EOF_CHAR; // VEOF
+    t[cc + 6] = 1; // VMIN
+    t
+}
+
+/// The iovec array: at most IOV_MAX entries (EINVAL), readable (EFAULT).
+fn iovecs(iov: u32, count: u32) -> Result<Vec<Segment>, Errno> {
+    if count > IOV_MAX {
         return Err(Errno::EINVAL);
     }
     let mut raw = alloc::vec![0u8; count as usize * 8];
     with_process(|p| copy_in(&mut p.mem, iov, &mut raw))?;
-    let v: Vec<(u32, u32)> = raw
+    Ok(raw
         .chunks(8)
         .map(|c| (u32::from_le_bytes([c[0], c[1], c[2], c[3]]), u32::from_le_bytes([c[4], c[5], c[6], c[7]])))
-        .collect();
-    if v.iter().try_fold(0u32, |acc, &(_, l)| acc.checked_add(l).filter(|&t| t <= i32::MAX as u32)).is_none() {
-        return Err(Errno::EINVAL);
-    }
-    Ok(v)
+        .collect())
 }
 
 pub fn writev(fd: u32, iov: u32, count: u32) -> SysResult {
-    let mut total = 0;
-    for (base, len) in iovecs(iov, count)? {
-        total += write(fd, base, len)?;
-    }
-    Ok(total)
+    file(fd)?;
+    writev_segments(fd, &mut iovecs(iov, count)?)
 }
 
 pub fn readv(fd: u32, iov: u32, count: u32) -> SysResult {
-    let mut total = 0;
-    for (base, len) in iovecs(iov, count)? {
-        let n = read(fd, base, len)?;
-        total += n;
-        if n < len {
-            break;
-        }
-    }
-    Ok(total)
+    file(fd)?;
+    readv_segments(fd, &mut iovecs(iov, count)?)
 }

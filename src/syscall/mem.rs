@@ -3,9 +3,9 @@
 
 use super::abi::{Errno, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, SysResult};
 use super::uaccess::copy_in;
-use crate::fs::{self, Node};
+use crate::fs::{self, Node, OpenFile};
 use crate::mm::addr::PAGE_SIZE;
-use crate::mm::user::new_shared;
+use crate::mm::user::{commit_fits, new_shared};
 use crate::mm::vma::{Backing, PastEof, Prot};
 use crate::task::sched::with_process;
 
@@ -13,35 +13,59 @@ pub fn brk(addr: u32) -> SysResult {
     Ok(with_process(|p| p.mem.set_brk(addr)))
 }
 
-fn prot_of(bits: u32) -> Result<Prot, Errno> {
-    Prot::from_bits(bits).ok_or(Errno::EINVAL)
-}
+const MAP_NORESERVE: u32 = 0x4000;
+const MAP_HUGETLB: u32 = 0x4_0000;
+/// The flags Linux knows without MAP_SHARED_VALIDATE's strictness
+/// (LEGACY_MAP_MASK), plus MAP_FIXED_NOREPLACE.
+const KNOWN_FLAGS: u32 = 0x1_FFFF | MAP_HUGETLB | MAP_FIXED_NOREPLACE;
+const PROT_SEM: u32 = 0x8;
+const PROT_GROWSDOWN: u32 = 0x0100_0000;
+const PROT_GROWSUP: u32 = 0x0200_0000;
 
 /// mmap2(addr, len, prot, flags, fd, pgoff): the offset is in pages.
+/// Checks in Linux's order; unknown PROT bits are ignored, as Linux does.
 pub fn mmap2(addr: u32, len: u32, prot: u32, flags: u32, fd: i32, pgoff: u32) -> SysResult {
-    let prot = prot_of(prot)?;
+    let prot = Prot::from_bits_truncate(prot);
+    let anonymous = flags & MAP_ANONYMOUS != 0;
+    // A file mapping looks its descriptor up before anything else.
+    let file = if anonymous { None } else { Some(with_process(|p| p.files.get(fd as u32).cloned())?) };
     if len == 0 {
         return Err(Errno::EINVAL);
     }
     let shared = match flags & MAP_TYPE {
-        MAP_SHARED | MAP_SHARED_VALIDATE => true,
+        MAP_SHARED => true,
         MAP_PRIVATE => false,
+        MAP_SHARED_VALIDATE if !anonymous => {
+            if flags & !KNOWN_FLAGS != 0 {
+                return Err(Errno::EOPNOTSUPP);
+            }
+            true
+        }
         _ => return Err(Errno::EINVAL),
     };
-    let backing = if flags & MAP_ANONYMOUS != 0 {
-        if shared { Backing::Shared { pages: new_shared(), first_page: 0 } } else { Backing::Anonymous }
-    } else {
-        file_backing(fd, pgoff, prot, shared)?
+    let pages = crate::mm::addr::page_round_up(len).ok_or(Errno::ENOMEM)? / PAGE_SIZE;
+    if pgoff.checked_add(pages).is_none() {
+        return Err(Errno::EOVERFLOW);
+    }
+    let backing = match file {
+        None if flags & MAP_HUGETLB != 0 => return Err(Errno::ENOMEM),
+        None if shared => Backing::Shared { pages: new_shared(), first_page: 0 },
+        None => Backing::Anonymous,
+        Some(_) if flags & MAP_HUGETLB != 0 => return Err(Errno::EINVAL),
+        Some(f) => file_backing(&f, pgoff, prot, shared)?,
     };
+    if prot.writable() && flags & MAP_NORESERVE == 0 && !commit_fits(pages * PAGE_SIZE) {
+        return Err(Errno::ENOMEM);
+    }
     let fixed = flags & MAP_FIXED != 0;
     let noreplace = flags & MAP_FIXED_NOREPLACE != 0;
     with_process(|p| p.mem.mmap(addr, len, prot, backing, fixed, noreplace))
 }
 
-/// A private mapping of a module file (a shared one is the same thing for
-/// a file nobody can write). Pages past the end of the file are SIGBUS.
-fn file_backing(fd: i32, pgoff: u32, prot: Prot, shared: bool) -> Result<Backing, Errno> {
-    let f = with_process(|p| p.files.get(fd as u32).cloned())?;
+/// A mapping of a module file. MAP_SHARED works as long as it is never
+/// writable (the file is read-only). Pages past the end of the file are
+/// SIGBUS, as on Linux.
+fn file_backing(f: &OpenFile, pgoff: u32, prot: Prot, shared: bool) -> Result<Backing, Errno> {
     if !f.readable {
         return Err(Errno::EACCES);
     }
@@ -50,9 +74,11 @@ fn file_backing(fd: i32, pgoff: u32, prot: Prot, shared: bool) -> Result<Backing
         return Err(Errno::EACCES);
     }
     let m = crate::init::boot_info().modules()[index];
-    let offset = pgoff.checked_mul(PAGE_SIZE).ok_or(Errno::EINVAL)?;
-    let file_bytes = (fs::size(f.node) as u32).saturating_sub(offset);
-    Ok(Backing::File { module: index as u16, file_start: m.start + offset, file_bytes, past_eof: PastEof::Bus })
+    let offset = u64::from(pgoff) * u64::from(PAGE_SIZE);
+    let size = fs::size(f.node);
+    let file_bytes = size.saturating_sub(offset) as u32;
+    let file_start = if offset < size { m.start + offset as u32 } else { m.start };
+    Ok(Backing::File { module: index as u16, file_start, file_bytes, past_eof: PastEof::Bus, shared })
 }
 
 /// The old mmap (90): one pointer to six arguments, offset in bytes.
@@ -70,7 +96,21 @@ pub fn munmap(addr: u32, len: u32) -> SysResult {
     with_process(|p| p.mem.munmap(addr, len)).map(|_| 0)
 }
 
+/// mprotect: PROT_SEM is accepted; PROT_GROWSDOWN extends the change to
+/// the stack region's start; any other unknown bit is EINVAL.
 pub fn mprotect(addr: u32, len: u32, prot: u32) -> SysResult {
-    let prot = prot_of(prot)?;
-    with_process(|p| p.mem.mprotect(addr, len, prot)).map(|_| 0)
+    let grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+    if grows == PROT_GROWSDOWN | PROT_GROWSUP {
+        return Err(Errno::EINVAL);
+    }
+    let bits = prot & !grows;
+    if addr.is_multiple_of(PAGE_SIZE) && len != 0 && bits & !(0x7 | PROT_SEM) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    if grows == PROT_GROWSUP && len != 0 && addr.is_multiple_of(PAGE_SIZE) {
+        // No region here grows up.
+        return Err(Errno::EINVAL);
+    }
+    let prot = Prot::from_bits_truncate(bits);
+    with_process(|p| p.mem.mprotect(addr, len, prot, grows == PROT_GROWSDOWN)).map(|_| 0)
 }

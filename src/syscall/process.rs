@@ -21,12 +21,14 @@ pub fn execve(frame: &mut TrapFrame, path: u32, argv: u32, envp: u32) -> SysResu
     let (path, argv, envp) = with_process(|p| -> Result<_, Errno> {
         let path = read_cstr(&mut p.mem, path, PATH_MAX, Errno::ENAMETOOLONG)?;
         let argv = read_str_array(&mut p.mem, argv, ARG_MAX)?;
-        let envp = read_str_array(&mut p.mem, envp, ARG_MAX)?;
+        let envp = read_str_array(&mut p.mem, envp, ARG_MAX - argv.iter().map(|a| a.len() + 5).sum::<usize>())?;
         Ok((path, argv, envp))
     })?;
     if path.is_empty() {
         return Err(Errno::ENOENT);
     }
+    // Linux gives a program started with an empty argv an argv[0] of "".
+    let argv = if argv.is_empty() { alloc::vec![alloc::string::String::new()] } else { argv };
     lifecycle::execve(frame, &path, argv, envp)
 }
 
@@ -65,29 +67,85 @@ pub fn sched_yield() -> SysResult {
     Ok(0)
 }
 
-/// nanosleep(req, rem): EINVAL for a negative or unnormalised request;
-/// EINTR (with the time left in `rem`) if a signal ends it early.
-pub fn nanosleep(req: u32, rem: u32) -> SysResult {
-    let mut ts = [0u8; 8];
-    with_process(|p| copy_in(&mut p.mem, req, &mut ts))?;
-    let sec = i32::from_le_bytes([ts[0], ts[1], ts[2], ts[3]]);
-    let nsec = i32::from_le_bytes([ts[4], ts[5], ts[6], ts[7]]);
+/// Reads a timespec (32- or 64-bit) as nanoseconds; EINVAL for a negative
+/// or unnormalised one.
+fn read_timespec(addr: u32, wide: bool) -> Result<u64, Errno> {
+    let mut b = [0u8; 16];
+    let len = if wide { 16 } else { 8 };
+    with_process(|p| copy_in(&mut p.mem, addr, &mut b[..len]))?;
+    let (sec, nsec) = if wide {
+        (i64::from_le_bytes(b[..8].try_into().unwrap()), i64::from_le_bytes(b[8..].try_into().unwrap()))
+    } else {
+        (i64::from(i32::from_le_bytes(b[..4].try_into().unwrap())), i64::from(i32::from_le_bytes(b[4..8].try_into().unwrap())))
+    };
     if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
         return Err(Errno::EINVAL);
     }
-    let deadline = crate::time::monotonic_ns() + sec as u64 * 1_000_000_000 + nsec as u64;
+    Ok((sec as u64).saturating_mul(1_000_000_000).saturating_add(nsec as u64))
+}
+
+/// Sleeps until `deadline` on the monotonic clock. A signal ends it early:
+/// EINTR, with the time left in `rem` (if not NULL).
+fn sleep_until(deadline: u64, rem: u32, wide: bool) -> SysResult {
     while crate::time::monotonic_ns() < deadline {
         if lifecycle::signal_pending() {
             if rem != 0 {
                 let left = deadline.saturating_sub(crate::time::monotonic_ns());
-                let mut out = [0u8; 8];
-                out[..4].copy_from_slice(&((left / 1_000_000_000) as u32).to_le_bytes());
-                out[4..].copy_from_slice(&((left % 1_000_000_000) as u32).to_le_bytes());
-                with_process(|p| copy_out(&mut p.mem, rem, &out))?;
+                let (sec, nsec) = (left / 1_000_000_000, left % 1_000_000_000);
+                let bytes = if wide {
+                    [sec.to_le_bytes(), nsec.to_le_bytes()].concat()
+                } else {
+                    [(sec as u32).to_le_bytes(), (nsec as u32).to_le_bytes()].concat()
+                };
+                with_process(|p| copy_out(&mut p.mem, rem, &bytes))?;
             }
             return Err(Errno::EINTR);
         }
         sched::sleep_until(deadline);
     }
     Ok(0)
+}
+
+/// nanosleep(req, rem).
+pub fn nanosleep(req: u32, rem: u32) -> SysResult {
+    let ns = read_timespec(req, false)?;
+    sleep_until(crate::time::monotonic_ns().saturating_add(ns), rem, false)
+}
+
+const TIMER_ABSTIME: u32 = 1;
+
+/// clock_nanosleep(clock, flags, req, rem) and the 64-bit variant: on the
+/// realtime, monotonic, boot-time or TAI clock, relative or TIMER_ABSTIME.
+pub fn clock_nanosleep(clock: u32, flags: u32, req: u32, rem: u32, wide: bool) -> SysResult {
+    let realtime = match clock {
+        0 | 11 => true,
+        1 | 7 => false,
+        2 | 3 => return Err(Errno::EOPNOTSUPP),
+        _ => return Err(Errno::EINVAL),
+    };
+    let ns = read_timespec(req, wide)?;
+    let now = crate::time::monotonic_ns();
+    let deadline = if flags & TIMER_ABSTIME == 0 {
+        now.saturating_add(ns)
+    } else if realtime {
+        now.saturating_add(ns.saturating_sub(crate::time::realtime_ns()))
+    } else {
+        ns
+    };
+    // An absolute sleep is not restarted with a remainder.
+    sleep_until(deadline, if flags & TIMER_ABSTIME == 0 { rem } else { 0 }, wide)
+}
+
+/// clone(flags, stack, ...): only the fork-like form, where the child gets
+/// its own copy of everything (flags hold just the exit signal); threads
+/// (CLONE_VM and friends) are not supported here: EINVAL.
+pub fn clone(frame: &TrapFrame, flags: u32, stack: u32) -> SysResult {
+    if flags & !0xFF != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mut child_frame = *frame;
+    if stack != 0 {
+        child_frame.user_esp = stack;
+    }
+    lifecycle::fork(&child_frame)
 }

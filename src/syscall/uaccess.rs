@@ -80,7 +80,7 @@ pub fn read_str_array(mem: &mut UserMemory, addr: u32, total_max: usize) -> Resu
         if p == 0 {
             break;
         }
-        let s = read_cstr(mem, p, super::super::task::exec::ARG_MAX, Errno::E2BIG)?;
+        let s = read_cstr(mem, p, super::super::task::exec::MAX_ARG_STRLEN, Errno::E2BIG)?;
         total += s.len() + 1 + 4;
         if total > total_max {
             return Err(Errno::E2BIG);
@@ -88,4 +88,20 @@ pub fn read_str_array(mem: &mut UserMemory, addr: u32, total_max: usize) -> Resu
         out.push(s);
     }
     Ok(out)
+}
+
+/// How many bytes from `addr` the task can access for `access`, up to
+/// `len`: pages are faulted in as for a user access, and the count stops at
+/// the first page that cannot be (Linux's partial-copy semantics).
+pub fn accessible_prefix(mem: &mut UserMemory, addr: u32, len: u32, access: Access) -> u32 {
+    let mut done = 0u32;
+    while done < len {
+        let at = addr + done;
+        let chunk = (4096 - at % 4096).min(len - done);
+        if mem.ensure(at, chunk, access).is_err() {
+            break;
+        }
+        done += chunk;
+    }
+    done
 }

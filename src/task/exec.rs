@@ -21,9 +21,12 @@ use crate::syscall::abi::Errno;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Total bytes of argv and envp strings accepted (Linux allows a quarter of
-/// the stack limit; this is the same 2 MiB).
+/// Total bytes of argv and envp strings and pointers accepted (Linux allows
+/// a quarter of the 8 MiB stack limit).
 pub const ARG_MAX: usize = 2 << 20;
+/// The longest single argument or environment string, NUL included
+/// (Linux's MAX_ARG_STRLEN).
+pub const MAX_ARG_STRLEN: usize = 32 * 4096;
 
 const AT_NULL: u32 = 0;
 const AT_PHDR: u32 = 3;
@@ -39,8 +42,10 @@ const AT_GID: u32 = 13;
 const AT_EGID: u32 = 14;
 const AT_HWCAP: u32 = 16;
 const AT_CLKTCK: u32 = 17;
+const AT_PLATFORM: u32 = 15;
 const AT_SECURE: u32 = 23;
 const AT_RANDOM: u32 = 25;
+const AT_HWCAP2: u32 = 26;
 const AT_EXECFN: u32 = 31;
 
 /// A program ready to run: its memory and where to start.
@@ -64,10 +69,12 @@ pub fn load(index: usize, path: &str, argv: &[String], envp: &[String]) -> Resul
     let brk = exe.brk_start();
     mem.brk_start = brk;
     mem.brk = brk;
-    mem.map
-        .insert(Region::anon(STACK_TOP - INITIAL_STACK..STACK_TOP, Prot::READ | Prot::WRITE, Purpose::Stack))
-        .map_err(|_| Errno::ENOEXEC)?;
     let stack_pointer = build_stack(&mut mem, &exe, path, argv, envp)?;
+    // The stack region covers the arguments and 128 KiB more.
+    let bottom = page_round_down(stack_pointer).saturating_sub(INITIAL_STACK).min(STACK_TOP - INITIAL_STACK);
+    mem.map
+        .insert(Region::anon(bottom..STACK_TOP, Prot::READ | Prot::WRITE, Purpose::Stack))
+        .map_err(|_| Errno::ENOEXEC)?;
     Ok(Image { mem, entry: exe.entry, stack_pointer })
 }
 
@@ -86,6 +93,7 @@ fn map_segments(mem: &mut UserMemory, exe: &Executable, module: u16, module_star
             file_start: module_start + s.offset - lead,
             file_bytes: s.filesz + lead,
             past_eof: PastEof::Zero,
+            shared: false,
         };
         let region = Region { start, end, prot: s.prot, backing, purpose: Purpose::Program };
         mem.map_region(region).map_err(|_| Errno::ENOEXEC)?;
@@ -95,8 +103,8 @@ fn map_segments(mem: &mut UserMemory, exe: &Executable, module: u16, module_star
 
 /// Writes the initial stack and returns the initial ESP (pointing at argc).
 fn build_stack(mem: &mut UserMemory, exe: &Executable, path: &str, argv: &[String], envp: &[String]) -> Result<u32, Errno> {
-    let strings: usize = argv.iter().chain(envp).map(|s| s.len() + 1).sum::<usize>() + path.len() + 1;
-    if strings > ARG_MAX {
+    let strings: usize = argv.iter().chain(envp).map(|s| s.len() + 1).sum::<usize>() + path.len() + 1 + 5;
+    if strings + 4 * (argv.len() + envp.len()) > ARG_MAX {
         return Err(Errno::E2BIG);
     }
     // Strings at the very top, below a 4-byte NULL end marker.
@@ -113,15 +121,20 @@ fn build_stack(mem: &mut UserMemory, exe: &Executable, path: &str, argv: &[Strin
     let argv_ptrs: Vec<u32> = argv.iter().map(|s| push_str(s, &mut strings_area)).collect();
     let envp_ptrs: Vec<u32> = envp.iter().map(|s| push_str(s, &mut strings_area)).collect();
     let execfn = push_str(path, &mut strings_area);
+    let platform = push_str("i686", &mut strings_area);
     strings_area.extend_from_slice(&[0; 4]);
 
     // AT_HWCAP on i386 is CPUID leaf 1's EDX feature bits.
     let hwcap = core::arch::x86::__cpuid(1).edx;
+    // In Linux's order (fs/binfmt_elf.c), less the vDSO entries: there is
+    // no vDSO here.
     let auxv = [
+        (AT_HWCAP, hwcap),
+        (AT_PAGESZ, PAGE_SIZE),
+        (AT_CLKTCK, 100),
         (AT_PHDR, exe.phdr_vaddr),
         (AT_PHENT, exe.phent),
         (AT_PHNUM, exe.phnum),
-        (AT_PAGESZ, PAGE_SIZE),
         (AT_BASE, 0),
         (AT_FLAGS, 0),
         (AT_ENTRY, exe.entry),
@@ -129,11 +142,11 @@ fn build_stack(mem: &mut UserMemory, exe: &Executable, path: &str, argv: &[Strin
         (AT_EUID, 0),
         (AT_GID, 0),
         (AT_EGID, 0),
-        (AT_HWCAP, hwcap),
-        (AT_CLKTCK, 100),
         (AT_SECURE, 0),
         (AT_RANDOM, random_at),
+        (AT_HWCAP2, 0),
         (AT_EXECFN, execfn),
+        (AT_PLATFORM, platform),
         (AT_NULL, 0),
     ];
     let mut words: Vec<u32> = Vec::with_capacity(3 + argv.len() + envp.len() + auxv.len() * 2);
@@ -148,9 +161,6 @@ fn build_stack(mem: &mut UserMemory, exe: &Executable, path: &str, argv: &[Strin
     }
     let table_bytes = words.len() as u32 * 4;
     let esp = (strings_base - table_bytes) & !15;
-    if STACK_TOP - esp > INITIAL_STACK - PAGE_SIZE {
-        return Err(Errno::E2BIG);
-    }
     let table: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
     write_into(mem, esp, &table).map_err(|_| Errno::ENOMEM)?;
     write_into(mem, strings_base, &strings_area).map_err(|_| Errno::ENOMEM)?;

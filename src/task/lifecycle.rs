@@ -1,7 +1,7 @@
 //! Birth and death: the first process, fork, execve, exit, waitpid, kill.
 
 use super::exec;
-use super::process::{ExitStatus, INIT_PID, Pid, Process, Task, TaskState, Wait};
+use super::process::{ExitStatus, INIT_PID, JobChange, Pid, Process, Task, TaskState, Wait};
 use super::sched::{self, SCHED, prepare_first_switch, schedule, user_frame_of, with_process};
 use crate::arch::x86::exception::Signal;
 use crate::arch::x86::fpu::FpuState;
@@ -10,7 +10,7 @@ use crate::fs::{self, FdTable};
 use crate::kprintln;
 use crate::mm::kstack::KernelStack;
 use crate::mm::paging::{kernel_directory, load_cr3};
-use crate::syscall::abi::{Errno, WNOHANG};
+use crate::syscall::abi::{Errno, WCONTINUED, WNOHANG, WUNTRACED};
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -26,7 +26,8 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
     let node = fs::lookup(path)?;
     let fs::Node::Module(index) = node else { return Err(Errno::EACCES) };
     let argv: Vec<String> = core::iter::once(path).chain(extra.iter().copied()).map(String::from).collect();
-    let envp = [String::from("PATH=/bin"), String::from("HOME=/"), String::from("TERM=vt100")];
+    // What Linux gives init.
+    let envp = [String::from("HOME=/"), String::from("TERM=linux")];
     let image = exec::load(index, path, &argv, &envp)?;
     let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
     let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
@@ -47,6 +48,8 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
         name,
         state: TaskState::Runnable,
         pending: None,
+        stop_requested: false,
+        unreported: None,
         kstack: Some(kstack),
         saved_esp,
         process: Some(process),
@@ -129,10 +132,7 @@ pub fn exit_current(status: ExitStatus) -> ! {
             t.ppid = INIT_PID;
             orphaned_zombie |= matches!(t.state, TaskState::Zombie(_));
         }
-        let ppid = s.current_task().ppid;
-        if s.tasks.get(&ppid).is_some_and(|p| p.state == TaskState::Sleeping(Wait::Child)) {
-            s.wake(ppid);
-        }
+        s.notify_parent(me);
         if orphaned_zombie {
             s.wake(INIT_PID);
         }
@@ -158,31 +158,56 @@ fn selects(pid_arg: i32, child: Pid) -> bool {
     match pid_arg {
         -1 | 0 => true,
         p if p > 0 => child == p as Pid,
-        p => p == -1 || -p == INIT_PID as i32,
+        p => -p == INIT_PID as i32,
     }
 }
 
+/// __WCLONE: wait only for children that signal their parent with something
+/// other than SIGCHLD — which no child here does.
+const WCLONE: u32 = 0x8000_0000;
+const WALL: u32 = 0x4000_0000;
+
+/// What waitpid found for one child.
+enum Found {
+    Zombie(Pid),
+    Change(Pid, JobChange),
+}
+
 /// waitpid()/wait4(): (pid, status word), or (0, 0) for WNOHANG with
-/// nothing to report. The zombie is reaped here.
+/// nothing to report. A zombie is reaped here; with WUNTRACED a stopped
+/// child is reported once, with WCONTINUED a continued one.
 pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
+    if pid_arg == i32::MIN {
+        return Err(Errno::ESRCH);
+    }
     loop {
-        let reaped: Option<Box<Task>> = {
+        let found: Option<Found> = {
             let mut s = SCHED.lock();
             let me = s.current;
+            let clone_only = options & WCLONE != 0 && options & WALL == 0;
             let mut any = false;
-            let mut zombie = None;
-            for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid)) {
+            let mut found = None;
+            for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid) && !clone_only) {
                 any = true;
                 if matches!(t.state, TaskState::Zombie(_)) {
-                    zombie = Some(t.pid);
+                    found = Some(Found::Zombie(t.pid));
                     break;
                 }
+                match t.unreported {
+                    Some(c @ JobChange::Stopped(_)) if options & WUNTRACED != 0 => found = Some(Found::Change(t.pid, c)),
+                    Some(c @ JobChange::Continued) if options & WCONTINUED != 0 => found = Some(Found::Change(t.pid, c)),
+                    _ => continue,
+                }
+                break;
             }
             if !any {
                 return Err(Errno::ECHILD);
             }
-            match zombie {
-                Some(z) => s.tasks.remove(&z),
+            if let Some(Found::Change(pid, _)) = found {
+                s.tasks.get_mut(&pid).expect("child").unreported = None;
+            }
+            match found {
+                Some(f) => Some(f),
                 None if options & WNOHANG != 0 => return Ok((0, 0)),
                 None if s.current_task().pending.is_some() => return Err(Errno::EINTR),
                 None => {
@@ -191,31 +216,38 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
                 }
             }
         };
-        match reaped {
-            Some(t) => {
+        match found {
+            Some(Found::Zombie(pid)) => {
+                let t = SCHED.lock().tasks.remove(&pid).expect("zombie");
                 let TaskState::Zombie(status) = t.state else { unreachable!() };
-                return Ok((t.pid, status.wait_status()));
+                // The task record (and its kernel stack) is freed here.
+                drop(t);
+                return Ok((pid, status.wait_status()));
             }
+            Some(Found::Change(pid, change)) => return Ok((pid, change.wait_status())),
             None => schedule(),
         }
     }
 }
 
+const SIGCONT: u8 = 18;
+const SIGSTOP: u8 = 19;
+
 /// The default action of each signal, since no handlers can be installed.
 fn terminates(sig: Signal) -> bool {
-    // SIGCHLD, SIGCONT, SIGURG, SIGWINCH are ignored by default; the stop
-    // signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) would stop the task, and
-    // job control is not implemented, so they are ignored too.
+    // SIGCHLD, SIGCONT, SIGURG, SIGWINCH are ignored by default. SIGTSTP,
+    // SIGTTIN and SIGTTOU are ignored too: every process group here is
+    // orphaned, and Linux discards them for orphaned groups.
     !matches!(sig.0, 17..=23 | 28)
 }
 
-/// kill(): `sig` 0 only checks that the target exists. Process 1 ignores
-/// every signal sent to it, as Linux's init does without handlers.
+/// kill(): the target must exist (ESRCH) before the signal is checked
+/// (EINVAL), as on Linux. `sig` 0 only checks. Process 1 ignores every
+/// signal sent to it, as Linux's init does without handlers.
 pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
-    if sig > u32::from(Signal::MAX) {
-        return Err(Errno::EINVAL);
+    if pid_arg == i32::MIN {
+        return Err(Errno::ESRCH);
     }
-    let sig = Signal(sig as u8);
     let mut s = SCHED.lock();
     let me = s.current;
     let targets: Vec<Pid> = s
@@ -232,23 +264,65 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
     if targets.is_empty() {
         return Err(Errno::ESRCH);
     }
-    if sig.0 == 0 || !terminates(sig) {
-        return Ok(());
+    if sig > u32::from(Signal::MAX) {
+        return Err(Errno::EINVAL);
     }
-    for pid in targets {
-        if pid == INIT_PID {
-            continue;
-        }
-        let t = s.tasks.get_mut(&pid).expect("target");
-        if matches!(t.state, TaskState::Zombie(_)) || t.pending.is_some() {
-            continue;
-        }
-        t.pending = Some(sig);
-        if matches!(t.state, TaskState::Sleeping(_)) {
-            s.wake(pid);
-        }
+    let sig = Signal(sig as u8);
+    for pid in targets.into_iter().filter(|&p| p != INIT_PID) {
+        deliver(&mut s, pid, sig);
     }
     Ok(())
+}
+
+/// Acts on one signal's default action for one task.
+fn deliver(s: &mut super::sched::Sched, pid: Pid, sig: Signal) {
+    let t = s.tasks.get_mut(&pid).expect("target");
+    if matches!(t.state, TaskState::Zombie(_)) {
+        return;
+    }
+    match sig.0 {
+        0 => {}
+        SIGSTOP => t.stop_requested = true,
+        SIGCONT => {
+            t.stop_requested = false;
+            if t.state == TaskState::Stopped {
+                t.unreported = Some(JobChange::Continued);
+                s.resume(pid);
+                s.notify_parent(pid);
+            }
+        }
+        _ if !terminates(sig) => {}
+        _ => {
+            if t.pending.is_none() {
+                t.pending = Some(sig);
+            }
+            let state = t.state;
+            // SIGKILL ends a stop; other signals wait for SIGCONT.
+            if state == TaskState::Stopped && sig == Signal::SIGKILL {
+                s.resume(pid);
+            } else if matches!(state, TaskState::Sleeping(_)) {
+                s.wake(pid);
+            }
+        }
+    }
+}
+
+/// Stops the current task if SIGSTOP asked it to: the parent hears of it,
+/// and this returns when SIGCONT or SIGKILL lets the task run again.
+pub fn stop_if_requested() {
+    {
+        let mut s = SCHED.lock();
+        let me = s.current;
+        let t = s.current_task();
+        if !t.stop_requested || t.pending == Some(Signal::SIGKILL) {
+            return;
+        }
+        t.stop_requested = false;
+        t.state = TaskState::Stopped;
+        t.unreported = Some(JobChange::Stopped(Signal(SIGSTOP)));
+        s.notify_parent(me);
+    }
+    schedule();
 }
 
 /// Whether the current task has a fatal signal waiting (sleepers check it

@@ -75,13 +75,21 @@ mod hooks {
         (t.pid, t.name.clone())
     }
 
-    /// Last stop before `iret` to ring 3: act on a fatal signal, and give
-    /// the CPU away if the slice is over.
+    /// Last stop before `iret` to ring 3: act on a fatal signal or a
+    /// SIGSTOP, and give the CPU away if the slice is over.
     pub fn on_return_to_user(_frame: &mut TrapFrame) {
         loop {
-            let pending = SCHED.lock().current_task().pending;
+            let (pending, stop) = {
+                let mut s = SCHED.lock();
+                let t = s.current_task();
+                (t.pending, t.stop_requested)
+            };
             if let Some(sig) = pending {
                 exit_current(ExitStatus::Killed(sig));
+            }
+            if stop {
+                super::lifecycle::stop_if_requested();
+                continue;
             }
             if !sched::need_resched() {
                 return;

@@ -57,7 +57,27 @@ pub enum TaskState {
     Runnable,
     Running,
     Sleeping(Wait),
+    /// Stopped by SIGSTOP until SIGCONT (or SIGKILL).
+    Stopped,
     Zombie(ExitStatus),
+}
+
+/// A job-control change the parent's waitpid has yet to see.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum JobChange {
+    /// Reported with WUNTRACED as `sig << 8 | 0x7f`.
+    Stopped(Signal),
+    /// Reported with WCONTINUED as `0xffff`.
+    Continued,
+}
+
+impl JobChange {
+    pub fn wait_status(self) -> u32 {
+        match self {
+            JobChange::Stopped(sig) => u32::from(sig.0) << 8 | 0x7F,
+            JobChange::Continued => 0xFFFF,
+        }
+    }
 }
 
 impl TaskState {
@@ -66,6 +86,7 @@ impl TaskState {
             TaskState::Runnable => 'R',
             TaskState::Running => 'R',
             TaskState::Sleeping(_) => 'S',
+            TaskState::Stopped => 'T',
             TaskState::Zombie(_) => 'Z',
         }
     }
@@ -86,6 +107,10 @@ pub struct Task {
     pub state: TaskState,
     /// A fatal signal to act on before the task next returns to ring 3.
     pub pending: Option<Signal>,
+    /// SIGSTOP arrived: stop before the next return to ring 3.
+    pub stop_requested: bool,
+    /// A stop or continue that waitpid has not reported yet.
+    pub unreported: Option<JobChange>,
     /// `None` only for the idle task, which runs on the boot stack.
     pub kstack: Option<KernelStack>,
     /// The kernel stack pointer saved by the last switch away.

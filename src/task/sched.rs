@@ -90,6 +90,24 @@ impl Sched {
     pub fn enqueue(&mut self, pid: Pid) {
         self.queue.push_back(pid);
     }
+
+    /// Lets a stopped task run again.
+    pub fn resume(&mut self, pid: Pid) {
+        if let Some(t) = self.tasks.get_mut(&pid)
+            && t.state == TaskState::Stopped
+        {
+            t.state = TaskState::Runnable;
+            self.queue.push_back(pid);
+        }
+    }
+
+    /// Wakes `pid`'s parent if it waits for a child to change state.
+    pub fn notify_parent(&mut self, pid: Pid) {
+        let Some(ppid) = self.tasks.get(&pid).map(|t| t.ppid) else { return };
+        if self.tasks.get(&ppid).is_some_and(|p| p.state == TaskState::Sleeping(Wait::Child)) {
+            self.wake(ppid);
+        }
+    }
 }
 
 /// Creates the idle task for the boot thread. Called once before the first
@@ -101,6 +119,8 @@ pub fn init() {
         name: String::from("idle"),
         state: TaskState::Running,
         pending: None,
+        stop_requested: false,
+        unreported: None,
         kstack: None,
         saved_esp: 0,
         process: None,

@@ -1,4 +1,5 @@
-/* A child maps far more memory than exists and writes to all of it: it must
+/* A child maps far more memory than exists (MAP_NORESERVE: Linux would
+ * refuse the mapping otherwise) and writes to all of it: it must
  * be killed (SIGKILL, "out of memory"), not the kernel, and its memory must
  * come back. Run with a small MEM. */
 #include "sys.h"
@@ -20,7 +21,7 @@ void _start(void) {
     unsigned before = free_bytes();
     int pid = sys_fork();
     if (pid == 0) {
-        char *p = (char *)sys_mmap2(0, 0x60000000, 3, 0x22, -1, 0);
+        char *p = (char *)sys_mmap2(0, 0x60000000, 3, 0x22 | 0x4000 /* MAP_NORESERVE */, -1, 0);
         if ((int)p < 0 && (int)p > -4096) { puts_("oom: mmap failed\n"); sys_exit(3); }
         for (unsigned i = 0; i < 0x60000000u; i += 4096) p[i] = 1;
         puts_("oom: wrote 1.5 GiB?!\n");

@@ -9,16 +9,21 @@ use super::descriptor::{Ring, SegmentDescriptor, SegmentSelector, Table};
 use core::cell::UnsafeCell;
 use core::fmt::{self, Write};
 
-pub const KERNEL_CODE: SegmentSelector = SegmentSelector::new(1, Table::Gdt, Ring::Ring0);
-pub const KERNEL_DATA: SegmentSelector = SegmentSelector::new(2, Table::Gdt, Ring::Ring0);
-pub const USER_CODE: SegmentSelector = SegmentSelector::new(3, Table::Gdt, Ring::Ring3);
-pub const USER_DATA: SegmentSelector = SegmentSelector::new(4, Table::Gdt, Ring::Ring3);
+// The indices are Linux i386's (arch/x86/include/asm/segment.h), so a
+// program sees the same selectors here as there: CS = 0x73, DS = 0x7b.
+pub const KERNEL_CODE: SegmentSelector = SegmentSelector::new(12, Table::Gdt, Ring::Ring0);
+pub const KERNEL_DATA: SegmentSelector = SegmentSelector::new(13, Table::Gdt, Ring::Ring0);
+pub const USER_CODE: SegmentSelector = SegmentSelector::new(14, Table::Gdt, Ring::Ring3);
+pub const USER_DATA: SegmentSelector = SegmentSelector::new(15, Table::Gdt, Ring::Ring3);
 /// The TSS every ring-3 → ring-0 transition reads ESP0/SS0 from.
-pub const MAIN_TSS: SegmentSelector = SegmentSelector::new(5, Table::Gdt, Ring::Ring0);
+pub const MAIN_TSS: SegmentSelector = SegmentSelector::new(16, Table::Gdt, Ring::Ring0);
 /// The TSS the #DF task gate switches to: its own stack and CR3.
-pub const DOUBLE_FAULT_TSS: SegmentSelector = SegmentSelector::new(6, Table::Gdt, Ring::Ring0);
+pub const DOUBLE_FAULT_TSS: SegmentSelector = SegmentSelector::new(31, Table::Gdt, Ring::Ring0);
 
-const ENTRIES: usize = 7;
+const ENTRIES: usize = 32;
+
+// trap.S loads the kernel data selector as an immediate.
+const _: () = assert!(KERNEL_DATA.raw() == 0x68);
 
 /// The table itself. The CPU writes to it (accessed and busy bits), so it
 /// lives in an `UnsafeCell` in writable memory.
@@ -33,15 +38,13 @@ static GDT: Gdt = Gdt(UnsafeCell::new([SegmentDescriptor::NULL; ENTRIES]));
 /// Fills the GDT, loads it, reloads every segment register and loads the
 /// task register. Called once, early, with interrupts off.
 pub fn init(main_tss: (u32, u32), double_fault_tss: (u32, u32)) {
-    let table = [
-        SegmentDescriptor::NULL,
-        SegmentDescriptor::flat_code(Ring::Ring0),
-        SegmentDescriptor::flat_data(Ring::Ring0),
-        SegmentDescriptor::flat_code(Ring::Ring3),
-        SegmentDescriptor::flat_data(Ring::Ring3),
-        SegmentDescriptor::tss(main_tss.0, main_tss.1),
-        SegmentDescriptor::tss(double_fault_tss.0, double_fault_tss.1),
-    ];
+    let mut table = [SegmentDescriptor::NULL; ENTRIES];
+    table[KERNEL_CODE.index() as usize] = SegmentDescriptor::flat_code(Ring::Ring0);
+    table[KERNEL_DATA.index() as usize] = SegmentDescriptor::flat_data(Ring::Ring0);
+    table[USER_CODE.index() as usize] = SegmentDescriptor::flat_code(Ring::Ring3);
+    table[USER_DATA.index() as usize] = SegmentDescriptor::flat_data(Ring::Ring3);
+    table[MAIN_TSS.index() as usize] = SegmentDescriptor::tss(main_tss.0, main_tss.1);
+    table[DOUBLE_FAULT_TSS.index() as usize] = SegmentDescriptor::tss(double_fault_tss.0, double_fault_tss.1);
     // SAFETY: one CPU, interrupts off, and no selector refers to the new
     // table until lgdt below.
     unsafe { *GDT.0.get() = table };
@@ -74,13 +77,21 @@ pub fn entry(index: usize) -> Option<SegmentDescriptor> {
     (index < ENTRIES).then(|| unsafe { (*GDT.0.get())[index] })
 }
 
-/// The decoded table, one descriptor a line (like a debugger's `dg`).
+/// The decoded table, one descriptor a line (like a debugger's `dg`); the
+/// null entries are summarised.
 pub fn dump(w: &mut impl Write) -> fmt::Result {
-    const NAMES: [&str; ENTRIES] = ["null", "kernel code", "kernel data", "user code", "user data", "TSS", "#DF TSS"];
-    writeln!(w, "GDT: {ENTRIES} entries")?;
-    for (i, name) in NAMES.iter().enumerate() {
-        let d = entry(i).unwrap_or(SegmentDescriptor::NULL);
-        writeln!(w, "  {:#06x} {:<12} {}", i * 8, name, d)?;
+    let named = [
+        (KERNEL_CODE, "kernel code"),
+        (KERNEL_DATA, "kernel data"),
+        (USER_CODE, "user code"),
+        (USER_DATA, "user data"),
+        (MAIN_TSS, "TSS"),
+        (DOUBLE_FAULT_TSS, "#DF TSS"),
+    ];
+    writeln!(w, "GDT: {ENTRIES} entries, the unlisted ones null")?;
+    for (sel, name) in named {
+        let d = entry(sel.index() as usize).unwrap_or(SegmentDescriptor::NULL);
+        writeln!(w, "  {:#06x} {:<12} {}", sel.raw(), name, d)?;
     }
     Ok(())
 }

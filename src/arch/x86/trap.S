@@ -28,7 +28,7 @@ trap_common:
     pushl %fs
     pushl %gs
     pushal
-    movw $0x10, %ax                  /* KERNEL_DATA */
+    movw $0x68, %ax                  /* KERNEL_DATA (gdt.rs) */
     movw %ax, %ds
     movw %ax, %es
     movw %ax, %fs

@@ -52,7 +52,8 @@ impl TrapFrame {
     }
 
     /// A frame that `iret`s to ring 3 at `eip` with stack `esp`: user
-    /// segments, IF set and IOPL 0 (so cli/sti/in/out fault in ring 3).
+    /// segments (FS and GS null, as Linux starts a program), IF set and
+    /// IOPL 0 (so cli/sti/in/out fault in ring 3), every register zero.
     pub fn new_user(eip: u32, esp: u32) -> Self {
         let data = u32::from(super::gdt::USER_DATA.raw());
         TrapFrame {
@@ -63,8 +64,6 @@ impl TrapFrame {
             user_ss: data,
             ds: data,
             es: data,
-            fs: data,
-            gs: data,
             ..Default::default()
         }
     }

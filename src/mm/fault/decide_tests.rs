@@ -28,9 +28,9 @@ fn map() -> MemoryMap {
     let shared = Backing::Shared { pages: SharedPages::new(|_| {}), first_page: 5 };
     m.insert(Region { start: SHARED, end: SHARED + 0x4000, prot: RW, backing: shared, purpose: Purpose::Mmap }).unwrap();
     // 2.5 pages of file, then .bss up to 4 pages.
-    let file = Backing::File { module: 1, file_start: 0x70_0000, file_bytes: 0x2800, past_eof: PastEof::Zero };
+    let file = Backing::File { module: 1, file_start: 0x70_0000, file_bytes: 0x2800, past_eof: PastEof::Zero, shared: false };
     m.insert(Region { start: FILE, end: FILE + 0x4000, prot: RW, backing: file, purpose: Purpose::Program }).unwrap();
-    let text = Backing::File { module: 1, file_start: 0x70_8000, file_bytes: 0x1000, past_eof: PastEof::Bus };
+    let text = Backing::File { module: 1, file_start: 0x70_8000, file_bytes: 0x1000, past_eof: PastEof::Bus, shared: false };
     m.insert(Region { start: 0x0900_0000, end: 0x0900_2000, prot: Prot::READ | Prot::EXEC, backing: text, purpose: Purpose::Mmap })
         .unwrap();
     m.insert(Region::anon(STACK..STACK_TOP, RW, Purpose::Stack)).unwrap();

@@ -1,11 +1,9 @@
-//! Files: every boot module is a read-only file named by its GRUB command
-//! line (`/bin/sh`), plus `/dev/console` and `/dev/null`, and the
-//! directories those names imply. File descriptors point at shared open-file
-//! descriptions (offset included), as fork and dup share them on Linux.
+//! The kernel side of files: nodes, open-file descriptions, fd tables.
 
 use crate::bootinfo::multiboot::Module;
 use crate::mm::addr::{PAGE_SIZE, PhysAddr};
 use crate::mm::kmap::FrameWindow;
+use super::path::{Kind, resolve};
 use crate::syscall::abi::Errno;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -89,6 +87,13 @@ impl FdTable {
         slot.take().map(|_| ()).ok_or(Errno::EBADF)
     }
 
+    /// Sets or clears close-on-exec (FIOCLEX, FIONCLEX).
+    pub fn set_cloexec(&mut self, fd: u32, on: bool) -> Result<(), Errno> {
+        let slot = self.fds.get_mut(fd as usize).and_then(|f| f.as_mut()).ok_or(Errno::EBADF)?;
+        slot.cloexec = on;
+        Ok(())
+    }
+
     pub fn dup_of(&self, fd: u32) -> Result<Fd, Errno> {
         Ok(Fd { file: self.get(fd)?.clone(), cloexec: false })
     }
@@ -129,26 +134,38 @@ fn modules() -> &'static [Module] {
     crate::init::boot_info().modules()
 }
 
-/// Looks a name up. A trailing slash demands a directory.
+fn kind_of(name: &str) -> Kind {
+    if node_of(name).is_some() {
+        Kind::File
+    } else if is_directory(name) {
+        Kind::Directory
+    } else {
+        Kind::Missing
+    }
+}
+
+fn node_of(canonical: &str) -> Option<Node> {
+    match canonical {
+        "/dev/console" | "/dev/tty" => Some(Node::Console),
+        "/dev/null" => Some(Node::Null),
+        n => modules().iter().position(|m| normalize(m.name) == n).map(Node::Module),
+    }
+}
+
+/// Looks a path up as Linux would (ENOENT, ENOTDIR, ENAMETOOLONG); `None`
+/// when only the last component is missing (O_CREAT cares).
+pub fn lookup_or_missing(path: &str) -> Result<Option<Node>, Errno> {
+    let (name, kind) = resolve(path, kind_of)?;
+    Ok(match kind {
+        Kind::Missing => None,
+        Kind::Directory => Some(Node::Directory),
+        Kind::File => node_of(&name),
+    })
+}
+
+/// Looks a path up; a missing file is ENOENT.
 pub fn lookup(path: &str) -> Result<Node, Errno> {
-    if path.is_empty() {
-        return Err(Errno::ENOENT);
-    }
-    let wants_dir = path.ends_with('/') && path.len() > 1;
-    let name = normalize(path);
-    let node = match name.as_str() {
-        "/dev/console" | "/dev/tty" => Node::Console,
-        "/dev/null" => Node::Null,
-        n => match modules().iter().position(|m| normalize(m.name) == n) {
-            Some(i) => Node::Module(i),
-            None if is_directory(n) => Node::Directory,
-            None => return Err(Errno::ENOENT),
-        },
-    };
-    if wants_dir && node != Node::Directory {
-        return Err(Errno::ENOTDIR);
-    }
-    Ok(node)
+    lookup_or_missing(path)?.ok_or(Errno::ENOENT)
 }
 
 /// A directory is any proper prefix of a file's path.

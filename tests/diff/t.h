@@ -1,0 +1,133 @@
+/* t.h: freestanding i386 Linux runtime for the differential tests.
+ * One include per program (defines _start, memset, memcpy).
+ * Every check prints one line "name: value" with a single write(2), so that
+ * lines from parent and child never interleave. Values are raw syscall
+ * results (-errno for errors) or normalised facts ("yes", "ok", ...). */
+#ifndef T_H
+#define T_H
+typedef unsigned int u32;
+typedef int i32;
+typedef unsigned long long u64;
+typedef long long i64;
+
+static inline long sys0(long n){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n):"memory");return r;}
+static inline long sys1(long n,long a){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n),"b"(a):"memory");return r;}
+static inline long sys2(long n,long a,long b){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n),"b"(a),"c"(b):"memory");return r;}
+static inline long sys3(long n,long a,long b,long c){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n),"b"(a),"c"(b),"d"(c):"memory");return r;}
+static inline long sys4(long n,long a,long b,long c,long d){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n),"b"(a),"c"(b),"d"(c),"S"(d):"memory");return r;}
+long sys6(long nr, long a, long b, long c, long d, long e, long f);
+__asm__(".text\n.globl sys6\nsys6:\n"
+        "  push %ebp\n  push %ebx\n  push %esi\n  push %edi\n"
+        "  mov 20(%esp), %eax\n  mov 24(%esp), %ebx\n  mov 28(%esp), %ecx\n"
+        "  mov 32(%esp), %edx\n  mov 36(%esp), %esi\n  mov 40(%esp), %edi\n"
+        "  mov 44(%esp), %ebp\n"
+        "  int $0x80\n"
+        "  pop %edi\n  pop %esi\n  pop %ebx\n  pop %ebp\n  ret\n");
+#define sys5(n,a,b,c,d,e) sys6(n,a,b,c,d,e,0)
+
+enum {
+    SYS_exit = 1, SYS_fork = 2, SYS_read = 3, SYS_write = 4, SYS_open = 5,
+    SYS_close = 6, SYS_waitpid = 7, SYS_execve = 11, SYS_time = 13, SYS_lseek = 19,
+    SYS_getpid = 20, SYS_getuid = 24, SYS_kill = 37, SYS_dup = 41, SYS_brk = 45,
+    SYS_getgid = 47, SYS_geteuid = 49, SYS_getegid = 50, SYS_ioctl = 54,
+    SYS_dup2 = 63, SYS_getppid = 64, SYS_gettimeofday = 78, SYS_reboot = 88,
+    SYS_mmap = 90, SYS_munmap = 91, SYS_wait4 = 114, SYS_sysinfo = 116,
+    SYS_uname = 122, SYS_mprotect = 125, SYS_llseek = 140, SYS_readv = 145,
+    SYS_writev = 146, SYS_sched_yield = 158, SYS_nanosleep = 162, SYS_mmap2 = 192,
+    SYS_getuid32 = 199, SYS_getgid32 = 200, SYS_geteuid32 = 201, SYS_getegid32 = 202,
+    SYS_gettid = 224, SYS_exit_group = 252, SYS_clock_gettime = 265,
+    SYS_clock_gettime64 = 403,
+};
+enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4 };
+enum { MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
+       MAP_FIXED_NOREPLACE = 0x100000 };
+enum { O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
+       O_TRUNC = 01000, O_APPEND = 02000, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000 };
+enum { WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8 };
+
+static inline int is_err(long r) { return (unsigned long)r >= -4095UL; }
+
+void *memset(void *d, int c, unsigned n) { char *p = d; while (n--) *p++ = (char)c; return d; }
+void *memcpy(void *d, const void *s, unsigned n) { char *p = d; const char *q = s; while (n--) *p++ = *q++; return d; }
+
+static inline u32 slen(const char *s) { u32 n = 0; while (s[n]) n++; return n; }
+static inline int seq(const char *a, const char *b) { while (*a && *a == *b) a++, b++; return *a == *b; }
+static inline int sprefix(const char *s, const char *p) { while (*p) if (*s++ != *p++) return 0; return 1; }
+
+/* ---- line building ---- */
+typedef struct { char b[512]; u32 n; } line_t;
+static void l_s(line_t *l, const char *s) { while (*s && l->n < sizeof l->b - 2) l->b[l->n++] = *s++; }
+static void l_u(line_t *l, u32 v) { char t[12]; int i = 0; do { t[i++] = '0' + v % 10; v /= 10; } while (v); while (i) { char c[2] = { t[--i], 0 }; l_s(l, c); } }
+static void l_d(line_t *l, long v) { if (v < 0) { l_s(l, "-"); l_u(l, (u32)(-(v + 1)) + 1); } else l_u(l, (u32)v); }
+static void l_x(line_t *l, u32 v) { const char *h = "0123456789abcdef"; char t[11] = "0x"; int i; for (i = 0; i < 8; i++) t[2 + i] = h[(v >> (28 - 4 * i)) & 15]; t[10] = 0; char *p = t + 2; while (*p == '0' && p[1]) p++; l_s(l, "0x"); l_s(l, p); }
+static void l_end(line_t *l) { l->b[l->n++] = '\n'; sys3(SYS_write, 1, (long)l->b, l->n); l->n = 0; }
+
+static void puts1(const char *s) { sys3(SYS_write, 1, (long)s, slen(s)); }
+static void out(const char *name, long v) { line_t l = {.n = 0}; l_s(&l, name); l_s(&l, ": "); l_d(&l, v); l_end(&l); }
+static void outx(const char *name, u32 v) { line_t l = {.n = 0}; l_s(&l, name); l_s(&l, ": "); l_x(&l, v); l_end(&l); }
+static void outs(const char *name, const char *v) { line_t l = {.n = 0}; l_s(&l, name); l_s(&l, ": "); l_s(&l, v); l_end(&l); }
+static void outb(const char *name, int yes) { outs(name, yes ? "yes" : "no"); }
+/* An error as -errno, anything else as "ok": for results that differ
+ * legitimately (addresses, pids, fds in unusual cases). */
+static void oute(const char *name, long v) { if (is_err(v)) out(name, v); else outs(name, "ok"); }
+
+static __attribute__((noreturn)) void _exit(int c) { for (;;) sys1(SYS_exit, c); }
+
+static void sleep_ms(u32 ms) { i32 ts[2] = { (i32)(ms / 1000), (i32)(ms % 1000) * 1000000 }; sys2(SYS_nanosleep, (long)ts, 0); }
+
+/* fork; the child runs fn(arg) and exits with its result. Returns the raw
+ * wait status (or -errno from fork/waitpid as a negative number). */
+static long run_child(int (*fn)(long), long arg)
+{
+    long pid = sys0(SYS_fork);
+    if (pid == 0)
+        _exit(fn(arg));
+    if (is_err(pid))
+        return pid;
+    i32 st = 0x5a5a5a5a;
+    long r = sys3(SYS_waitpid, pid, (long)&st, 0);
+    if (is_err(r))
+        return r;
+    return st;
+}
+
+static void *map_anon(u32 len, int prot)
+{
+    long r = sys6(SYS_mmap2, 0, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return is_err(r) ? 0 : (void *)r;
+}
+
+/* A page shared with children and grandchildren. */
+static volatile u32 *shared_page(void)
+{
+    long r = sys6(SYS_mmap2, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return is_err(r) ? 0 : (volatile u32 *)r;
+}
+
+/* The state at the first user instruction (filled in by _start). */
+u32 start_regs[8];   /* eax ebx ecx edx esi edi ebp esp */
+u32 start_eflags;
+u32 start_seg[6];    /* cs ds es fs gs ss */
+
+int main(int argc, char **argv, char **envp);
+__asm__(".text\n.globl _start\n_start:\n"
+        "  mov %eax, start_regs\n  mov %ebx, start_regs+4\n  mov %ecx, start_regs+8\n"
+        "  mov %edx, start_regs+12\n  mov %esi, start_regs+16\n  mov %edi, start_regs+20\n"
+        "  mov %ebp, start_regs+24\n  mov %esp, start_regs+28\n"
+        "  pushf\n  popl start_eflags\n"
+        "  movl $0, start_seg\n  mov %cs, start_seg\n  movl $0, start_seg+4\n  mov %ds, start_seg+4\n"
+        "  movl $0, start_seg+8\n  mov %es, start_seg+8\n  movl $0, start_seg+12\n  mov %fs, start_seg+12\n"
+        "  movl $0, start_seg+16\n  mov %gs, start_seg+16\n  movl $0, start_seg+20\n  mov %ss, start_seg+20\n"
+        "  xor %ebp, %ebp\n"
+        "  mov (%esp), %eax\n"
+        "  lea 4(%esp), %ecx\n"
+        "  lea 8(%esp,%eax,4), %edx\n"
+        "  and $-16, %esp\n"
+        "  sub $4, %esp\n"
+        "  push %edx\n  push %ecx\n  push %eax\n"
+        "  call main\n"
+        "  mov %eax, %ebx\n"
+        "  mov $252, %eax\n"
+        "  int $0x80\n"
+        "  hlt\n");
+#endif
