@@ -29,7 +29,7 @@ endif
 
 QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm)
 
-.PHONY: all help build kernel user iso run debug gdb trace test bench clean deps
+.PHONY: all help build kernel user iso run debug gdb trace test difftest bench clean deps
 all: build help
 
 help:
@@ -40,6 +40,7 @@ help:
 	@echo "make debug        boot and wait for gdb;  make gdb  attaches to it"
 	@echo "                  (make gdb PROG=user/build/bin/cow adds a program's symbols)"
 	@echo "make trace        boot with QEMU interrupt/reset logging to $(BUILD)/trace.log"
+	@echo "make difftest     the same test programs on this kernel and on Linux i386, diffed"
 	@echo "make bench        the benchmark on this kernel and on Linux i386, side by side"
 	@echo "make iso          build $(ISO)"
 	@echo "make clean        remove build products"
@@ -79,6 +80,11 @@ gdb:
 test:
 	@tools/deps.sh test
 	@tools/test.sh
+
+# Differential tests against Debian's Linux i386 in QEMU (fetches the kernel
+# package once; about a minute). Not part of `make test`.
+difftest: deps
+	@tests/diff/run.sh --mode both
 
 # BENCH_ARGS are passed to the benchmark program (e.g. --pages 256 --reps 5).
 bench: deps

@@ -8,7 +8,7 @@ use crate::console;
 use crate::fs::{self, Fd, Node, OpenFile, PATH_MAX};
 use crate::task::process::Wait;
 use crate::task::sched::{self, with_process};
-use crate::task::lifecycle::signal_pending;
+use crate::task::lifecycle::interrupted;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use spin::Mutex;
@@ -184,7 +184,7 @@ fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
         if n > 0 {
             return Ok(n);
         }
-        if signal_pending() {
+        if interrupted() {
             return Err(Errno::EINTR);
         }
         sched::sleep(Wait::ConsoleInput);

@@ -88,7 +88,7 @@ fn read_timespec(addr: u32, wide: bool) -> Result<u64, Errno> {
 /// EINTR, with the time left in `rem` (if not NULL).
 fn sleep_until(deadline: u64, rem: u32, wide: bool) -> SysResult {
     while crate::time::monotonic_ns() < deadline {
-        if lifecycle::signal_pending() {
+        if lifecycle::interrupted() {
             if rem != 0 {
                 let left = deadline.saturating_sub(crate::time::monotonic_ns());
                 let (sec, nsec) = (left / 1_000_000_000, left % 1_000_000_000);
@@ -147,5 +147,5 @@ pub fn clone(frame: &TrapFrame, flags: u32, stack: u32) -> SysResult {
     if stack != 0 {
         child_frame.user_esp = stack;
     }
-    lifecycle::fork(&child_frame)
+    lifecycle::fork_with(&child_frame, flags as u8)
 }

@@ -45,6 +45,7 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
     Task {
         pid,
         ppid,
+        exit_signal: Signal::SIGCHLD.0,
         name,
         state: TaskState::Runnable,
         pending: None,
@@ -66,6 +67,11 @@ const FORK_HEADROOM: u32 = 128;
 /// pid or kernel stack is left, ENOMEM when frames run out; nothing is left
 /// half-made either way.
 pub fn fork(parent_frame: &TrapFrame) -> Result<Pid, Errno> {
+    fork_with(parent_frame, Signal::SIGCHLD.0)
+}
+
+/// fork() with the signal the child's death sends its parent (clone).
+pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno> {
     // Leave the parent room to copy the pages it writes next (its stack at
     // least, now copy-on-write): refuse a fork rather than have the parent
     // killed for memory a moment later.
@@ -86,7 +92,9 @@ pub fn fork(parent_frame: &TrapFrame) -> Result<Pid, Errno> {
     let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
     let parent = s.current_task();
     let (ppid, name) = (parent.pid, parent.name.clone());
-    s.tasks.insert(pid, Box::new(new_task(pid, ppid, name, kstack, saved_esp, process)));
+    let mut child = new_task(pid, ppid, name, kstack, saved_esp, process);
+    child.exit_signal = exit_signal;
+    s.tasks.insert(pid, Box::new(child));
     s.enqueue(pid);
     Ok(pid)
 }
@@ -162,8 +170,7 @@ fn selects(pid_arg: i32, child: Pid) -> bool {
     }
 }
 
-/// __WCLONE: wait only for children that signal their parent with something
-/// other than SIGCHLD — which no child here does.
+/// __WCLONE: wait only for children whose exit signal is not SIGCHLD.
 const WCLONE: u32 = 0x8000_0000;
 const WALL: u32 = 0x4000_0000;
 
@@ -184,10 +191,14 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
         let found: Option<Found> = {
             let mut s = SCHED.lock();
             let me = s.current;
-            let clone_only = options & WCLONE != 0 && options & WALL == 0;
+            // Linux: a child that does not signal SIGCHLD at exit is a
+            // "clone child", waited for only with __WCLONE (or __WALL).
+            let eligible = |t: &Task| {
+                options & WALL != 0 || (t.exit_signal != Signal::SIGCHLD.0) == (options & WCLONE != 0)
+            };
             let mut any = false;
             let mut found = None;
-            for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid) && !clone_only) {
+            for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid) && eligible(t)) {
                 any = true;
                 if matches!(t.state, TaskState::Zombie(_)) {
                     found = Some(Found::Zombie(t.pid));
@@ -210,6 +221,7 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
                 Some(f) => Some(f),
                 None if options & WNOHANG != 0 => return Ok((0, 0)),
                 None if s.current_task().pending.is_some() => return Err(Errno::EINTR),
+                None if s.current_task().stop_requested => None,
                 None => {
                     s.current_task().state = TaskState::Sleeping(Wait::Child);
                     None
@@ -225,6 +237,7 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
                 return Ok((pid, status.wait_status()));
             }
             Some(Found::Change(pid, change)) => return Ok((pid, change.wait_status())),
+            None if SCHED.lock().current_task().stop_requested => stop_if_requested(),
             None => schedule(),
         }
     }
@@ -261,7 +274,8 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
         })
         .map(|t| t.pid)
         .collect();
-    if targets.is_empty() {
+    // kill(-1) always finds someone on Linux (its kernel threads count).
+    if targets.is_empty() && pid_arg != -1 {
         return Err(Errno::ESRCH);
     }
     if sig > u32::from(Signal::MAX) {
@@ -282,7 +296,13 @@ fn deliver(s: &mut super::sched::Sched, pid: Pid, sig: Signal) {
     }
     match sig.0 {
         0 => {}
-        SIGSTOP => t.stop_requested = true,
+        SIGSTOP => {
+            t.stop_requested = true;
+            // A sleeper stops now; its call resumes after SIGCONT.
+            if matches!(t.state, TaskState::Sleeping(_)) {
+                s.wake(pid);
+            }
+        }
         SIGCONT => {
             t.stop_requested = false;
             if t.state == TaskState::Stopped {
@@ -329,6 +349,14 @@ pub fn stop_if_requested() {
 /// when woken and return EINTR).
 pub fn signal_pending() -> bool {
     SCHED.lock().current_task().pending.is_some()
+}
+
+/// For a sleeper that was woken: stops here first if SIGSTOP asked (the
+/// call then goes on after SIGCONT, as Linux restarts it), then says
+/// whether a fatal signal ends the call (EINTR).
+pub fn interrupted() -> bool {
+    stop_if_requested();
+    signal_pending()
 }
 
 /// The current task's kernel stack top, where its user trap frame is.

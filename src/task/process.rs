@@ -102,6 +102,9 @@ pub struct Process {
 pub struct Task {
     pub pid: Pid,
     pub ppid: Pid,
+    /// The signal this task's death sends its parent: SIGCHLD, or what
+    /// clone asked for (which makes it a "clone child" for waitpid).
+    pub exit_signal: u8,
     /// The program name (argv[0]'s last component), for reports and `ps`.
     pub name: String,
     pub state: TaskState,

@@ -116,6 +116,7 @@ pub fn init() {
     let idle = Task {
         pid: IDLE_PID,
         ppid: IDLE_PID,
+        exit_signal: 0,
         name: String::from("idle"),
         state: TaskState::Running,
         pending: None,

@@ -92,6 +92,34 @@ int main(int argc, char **argv, char **envp)
         l_s(&l, ".. then waitpid(0)="); if (w == pid) l_s(&l, "pid"); else l_d(&l, w);
         l_s(&l, " status="); l_x(&l, (u32)st); l_end(&l);
     }
+    /* SIGSTOP must stop a child at once, even one asleep in nanosleep or
+     * blocked in waitpid, not when its sleep ends */
+    {
+        long pid = spawn_sleeper(1000);
+        sleep_ms(20);
+        sys2(SYS_kill, pid, SIGSTOP);
+        sleep_ms(50);
+        wait_print("SIGSTOP to child in nanosleep(1 s), 50 ms later waitpid(WUNTRACED|WNOHANG)", pid, WUNTRACED | WNOHANG);
+        sys2(SYS_kill, pid, SIGKILL);
+        sys3(SYS_waitpid, pid, 0, 0);
+        pid = sys0(SYS_fork);
+        if (pid == 0) { for (volatile u32 i = 0; ; i++) ; }
+        sleep_ms(20);
+        sys2(SYS_kill, pid, SIGSTOP);
+        sleep_ms(50);
+        wait_print("SIGSTOP to busy child, 50 ms later waitpid(WUNTRACED|WNOHANG)", pid, WUNTRACED | WNOHANG);
+        sys2(SYS_kill, pid, SIGKILL);
+        sys3(SYS_waitpid, pid, 0, 0);
+        /* stopped in nanosleep, continued: the sleep goes on (restart) */
+        pid = spawn_sleeper(300);
+        sleep_ms(20);
+        sys2(SYS_kill, pid, SIGSTOP);
+        sleep_ms(20);
+        sys2(SYS_kill, pid, SIGCONT);
+        sleep_ms(50);
+        wait_print("child stopped+continued in nanosleep(300 ms): still sleeping at 90 ms (WNOHANG)", pid, WNOHANG);
+        wait_print(".. then exits normally", pid, 0);
+    }
     /* a stopped child killed by SIGKILL */
     {
         long pid = spawn_sleeper(400);
