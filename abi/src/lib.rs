@@ -23,11 +23,13 @@ pub mod nr {
     pub const GETUID: u32 = 24;
     pub const KILL: u32 = 37;
     pub const DUP: u32 = 41;
+    pub const PIPE: u32 = 42;
     pub const BRK: u32 = 45;
     pub const GETGID: u32 = 47;
     pub const GETEUID: u32 = 49;
     pub const GETEGID: u32 = 50;
     pub const IOCTL: u32 = 54;
+    pub const FCNTL: u32 = 55;
     pub const DUP2: u32 = 63;
     pub const GETPPID: u32 = 64;
     pub const GETTIMEOFDAY: u32 = 78;
@@ -47,6 +49,7 @@ pub mod nr {
     pub const VFORK: u32 = 190;
     pub const MMAP2: u32 = 192;
     pub const GETUID32: u32 = 199;
+    pub const FCNTL64: u32 = 221;
     pub const GETGID32: u32 = 200;
     pub const GETEUID32: u32 = 201;
     pub const GETEGID32: u32 = 202;
@@ -55,6 +58,7 @@ pub mod nr {
     pub const CLOCK_GETTIME: u32 = 265;
     pub const CLOCK_GETRES: u32 = 266;
     pub const CLOCK_NANOSLEEP: u32 = 267;
+    pub const PIPE2: u32 = 331;
     pub const CLOCK_GETTIME64: u32 = 403;
     pub const CLOCK_GETRES64: u32 = 406;
     pub const CLOCK_NANOSLEEP64: u32 = 407;

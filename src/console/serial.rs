@@ -130,6 +130,12 @@ pub fn read_byte() -> Option<u8> {
     INPUT.lock().pop()
 }
 
+/// Bytes received and not yet read (FIONREAD).
+pub fn pending() -> usize {
+    poll_input();
+    INPUT.lock().len
+}
+
 /// Puts a byte back to be read first next time.
 pub fn unread(b: u8) {
     INPUT.lock().push_front(b);

@@ -23,6 +23,10 @@ pub enum Node {
     /// Boot module number `index`.
     Module(usize),
     Directory,
+    /// The read end of pipe `id`.
+    PipeRead(u32),
+    /// The write end of pipe `id`.
+    PipeWrite(u32),
 }
 
 pub struct OpenFile {
@@ -30,6 +34,34 @@ pub struct OpenFile {
     pub readable: bool,
     pub writable: bool,
     pub offset: Mutex<u64>,
+    /// O_NONBLOCK: a pipe read or write that would wait fails with EAGAIN.
+    pub nonblock: core::sync::atomic::AtomicBool,
+}
+
+impl OpenFile {
+    pub fn new(node: Node, readable: bool, writable: bool) -> Arc<Self> {
+        Arc::new(OpenFile {
+            node,
+            readable,
+            writable,
+            offset: Mutex::new(0),
+            nonblock: core::sync::atomic::AtomicBool::new(false),
+        })
+    }
+}
+
+impl Drop for OpenFile {
+    /// The last descriptor of a description is gone: a pipe loses an end,
+    /// and whoever waits on it must look again.
+    fn drop(&mut self) {
+        let end = match self.node {
+            Node::PipeRead(id) => (id, false),
+            Node::PipeWrite(id) => (id, true),
+            _ => return,
+        };
+        super::pipe::close(end.0, end.1);
+        crate::task::sched::SCHED.lock().wake_all(crate::task::process::Wait::Pipe);
+    }
 }
 
 /// A file descriptor: the shared description and its close-on-exec flag.
@@ -47,7 +79,7 @@ pub struct FdTable {
 impl FdTable {
     /// 0, 1 and 2 on the console.
     pub fn with_console() -> Self {
-        let console = Arc::new(OpenFile { node: Node::Console, readable: true, writable: true, offset: Mutex::new(0) });
+        let console = OpenFile::new(Node::Console, true, true);
         let fd = Fd { file: console, cloexec: false };
         FdTable { fds: alloc::vec![Some(fd.clone()), Some(fd.clone()), Some(fd)] }
     }
@@ -67,6 +99,20 @@ impl FdTable {
         }
         self.fds.push(Some(fd));
         Ok(self.fds.len() as u32 - 1)
+    }
+
+    /// Installs at the lowest free number not below `min` (F_DUPFD).
+    pub fn install_from(&mut self, min: u32, fd: Fd) -> Result<u32, Errno> {
+        let min = min as usize;
+        if min >= MAX_FDS {
+            return Err(Errno::EINVAL);
+        }
+        let free = (min..MAX_FDS).find(|&i| self.fds.get(i).is_none_or(|f| f.is_none())).ok_or(Errno::EMFILE)?;
+        self.install_at(free as u32, fd)
+    }
+
+    pub fn cloexec(&self, fd: u32) -> Result<bool, Errno> {
+        self.fds.get(fd as usize).and_then(|f| f.as_ref()).map(|f| f.cloexec).ok_or(Errno::EBADF)
     }
 
     /// Installs at exactly `n` (dup2), closing what was there.

@@ -8,4 +8,6 @@ pub mod path;
 #[cfg(target_os = "none")]
 mod files;
 #[cfg(target_os = "none")]
+pub mod pipe;
+#[cfg(target_os = "none")]
 pub use files::*;

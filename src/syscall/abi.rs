@@ -31,6 +31,7 @@ pub enum Errno {
     ENOTTY = 25,
     ESPIPE = 29,
     EROFS = 30,
+    EPIPE = 32,
     ERANGE = 34,
     ENAMETOOLONG = 36,
     ENOSYS = 38,
@@ -71,6 +72,7 @@ pub const O_RDONLY: u32 = 0;
 pub const O_CREAT: u32 = 0o100;
 pub const O_EXCL: u32 = 0o200;
 pub const O_TRUNC: u32 = 0o1000;
+pub const O_NONBLOCK: u32 = 0o4000;
 pub const O_DIRECTORY: u32 = 0o200000;
 pub const O_CLOEXEC: u32 = 0o2000000;
 

@@ -1,7 +1,7 @@
 //! read, write, open, close, lseek, _llseek, dup, dup2, readv, writev, ioctl.
 //! Files are boot modules (read-only), the console and /dev/null.
 
-use super::abi::{Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET, SysResult};
+use super::abi::{Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET, SysResult};
 use super::uaccess::{accessible_prefix, copy_in, copy_out, read_cstr};
 use crate::arch::x86::exception::Access;
 use crate::console;
@@ -9,9 +9,10 @@ use crate::fs::{self, Fd, Node, OpenFile, PATH_MAX};
 use crate::task::process::Wait;
 use crate::task::sched::{self, with_process};
 use crate::task::lifecycle::interrupted;
+use crate::task::sched::SCHED;
+use core::sync::atomic::Ordering;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use spin::Mutex;
 
 fn file(fd: u32) -> Result<Arc<OpenFile>, Errno> {
     with_process(|p| p.files.get(fd).cloned())
@@ -66,9 +67,9 @@ fn readv_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
     let total = check_segments(segs)?;
     let want = match f.node {
         Node::Directory => return Err(Errno::EISDIR),
-        Node::Null => return Ok(0),
+        Node::Null | Node::PipeWrite(_) => return Ok(0),
         Node::Module(_) => (fs::size(f.node).saturating_sub(*f.offset.lock()) as u32).min(total),
-        Node::Console => total,
+        Node::Console | Node::PipeRead(_) => total,
     };
     if want == 0 {
         return Ok(0);
@@ -91,6 +92,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
     let mut data = alloc::vec![0u8; room as usize];
     let n = match f.node {
         Node::Console => read_console(&mut data)?,
+        Node::PipeRead(id) => read_pipe(&f, id, &mut data)?,
         Node::Module(i) => {
             let mut off = f.offset.lock();
             let n = fs::read_module(i, *off, &mut data);
@@ -126,9 +128,11 @@ fn writev_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
         return Err(Errno::EBADF);
     }
     let total = check_segments(segs)?;
-    if f.node != Node::Console {
-        return Ok(total);
-    }
+    let chunk_size = match f.node {
+        Node::Console => TTY_CHUNK,
+        Node::PipeWrite(_) => fs::pipe::PIPE_BUF as u32,
+        _ => return Ok(total),
+    };
     let mut written = 0u32;
     let mut chunk = alloc::vec::Vec::with_capacity(TTY_CHUNK as usize);
     let (mut seg, mut off) = (0usize, 0u32);
@@ -136,9 +140,9 @@ fn writev_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
         chunk.clear();
         // Gather the next chunk across segments; any unreadable byte fails it.
         let gathered = with_process(|p| -> Result<(), Errno> {
-            while chunk.len() < TTY_CHUNK as usize && seg < segs.len() {
+            while chunk.len() < chunk_size as usize && seg < segs.len() {
                 let (base, len) = segs[seg];
-                let n = (len - off).min(TTY_CHUNK - chunk.len() as u32);
+                let n = (len - off).min(chunk_size - chunk.len() as u32);
                 let at = chunk.len();
                 chunk.resize(at + n as usize, 0);
                 copy_in(&mut p.mem, base + off, &mut chunk[at..])?;
@@ -153,10 +157,65 @@ fn writev_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
         if let Err(e) = gathered {
             return if written > 0 { Ok(written) } else { Err(e) };
         }
-        console::write_bytes(&chunk);
+        match f.node {
+            Node::PipeWrite(id) => match write_pipe(&f, id, &chunk) {
+                Ok(n) if n == chunk.len() => {}
+                Ok(n) => return Ok(written + n as u32),
+                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
+            },
+            _ => console::write_bytes(&chunk),
+        }
         written += chunk.len() as u32;
     }
     Ok(written)
+}
+
+/// Reads what the pipe has, waiting while it is empty and has a writer.
+fn read_pipe(f: &OpenFile, id: u32, data: &mut [u8]) -> Result<usize, Errno> {
+    loop {
+        match fs::pipe::read(id, data) {
+            fs::pipe::ReadResult::Data(n) => {
+                SCHED.lock().wake_all(Wait::Pipe);
+                return Ok(n);
+            }
+            fs::pipe::ReadResult::Eof => return Ok(0),
+            fs::pipe::ReadResult::Empty if f.nonblock.load(Ordering::Relaxed) => return Err(Errno::EAGAIN),
+            fs::pipe::ReadResult::Empty => {
+                if interrupted() {
+                    return Err(Errno::EINTR);
+                }
+                sched::sleep(Wait::Pipe);
+            }
+        }
+    }
+}
+
+/// Writes all of `chunk` into the pipe, waiting for room. With no reader
+/// left: SIGPIPE for the writer, and EPIPE. Returns bytes written when a
+/// signal or O_NONBLOCK cuts it short after some went in.
+fn write_pipe(f: &OpenFile, id: u32, chunk: &[u8]) -> Result<usize, Errno> {
+    let mut done = 0;
+    while done < chunk.len() {
+        match fs::pipe::write(id, &chunk[done..]) {
+            fs::pipe::WriteResult::Wrote(n) => {
+                done += n;
+                SCHED.lock().wake_all(Wait::Pipe);
+            }
+            fs::pipe::WriteResult::Broken => {
+                crate::task::lifecycle::raise(crate::arch::x86::exception::Signal::SIGPIPE);
+                return if done > 0 { Ok(done) } else { Err(Errno::EPIPE) };
+            }
+            fs::pipe::WriteResult::Full if done > 0 && f.nonblock.load(Ordering::Relaxed) => return Ok(done),
+            fs::pipe::WriteResult::Full if f.nonblock.load(Ordering::Relaxed) => return Err(Errno::EAGAIN),
+            fs::pipe::WriteResult::Full => {
+                if interrupted() {
+                    return if done > 0 { Ok(done) } else { Err(Errno::EINTR) };
+                }
+                sched::sleep(Wait::Pipe);
+            }
+        }
+    }
+    Ok(done)
 }
 
 /// End of input, as a terminal's VEOF: a read at the start returns 0.
@@ -213,7 +272,8 @@ pub fn open(path: u32, flags: u32) -> SysResult {
         _ => {}
     }
     let readable = accmode == 0 || accmode == 2;
-    let file = Arc::new(OpenFile { node, readable, writable: write_access, offset: Mutex::new(0) });
+    let file = OpenFile::new(node, readable, write_access);
+    file.nonblock.store(flags & O_NONBLOCK != 0, Ordering::Relaxed);
     with_process(|p| p.files.install(Fd { file, cloexec: flags & O_CLOEXEC != 0 }))
 }
 
@@ -234,7 +294,7 @@ fn seek(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     let size = fs::size(f.node) as i64;
     let mut pos = f.offset.lock();
     let new = match f.node {
-        Node::Console => return Err(Errno::ESPIPE),
+        Node::Console | Node::PipeRead(_) | Node::PipeWrite(_) => return Err(Errno::ESPIPE),
         Node::Null => 0,
         Node::Module(_) | Node::Directory => match whence {
             SEEK_SET => offset,
@@ -312,6 +372,8 @@ pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
         FIONREAD => {
             let n = match f.node {
                 Node::Module(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,
+                Node::PipeRead(id) => fs::pipe::available(id) as u32,
+                Node::Console => console::serial::pending() as u32,
                 _ => 0,
             };
             out(arg, &n.to_le_bytes())
@@ -362,4 +424,70 @@ pub fn writev(fd: u32, iov: u32, count: u32) -> SysResult {
 pub fn readv(fd: u32, iov: u32, count: u32) -> SysResult {
     file(fd)?;
     readv_segments(fd, &mut iovecs(iov, count)?)
+}
+
+/// pipe(fds) and pipe2(fds, flags): [read end, write end]. Flags are
+/// O_CLOEXEC and O_NONBLOCK; anything else is EINVAL. If the result cannot
+/// be stored, both descriptors are closed again (EFAULT).
+pub fn pipe2(fds: u32, flags: u32) -> SysResult {
+    if flags & !(O_CLOEXEC | O_NONBLOCK) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let id = fs::pipe::create();
+    let (r, w) = (OpenFile::new(Node::PipeRead(id), true, false), OpenFile::new(Node::PipeWrite(id), false, true));
+    for end in [&r, &w] {
+        end.nonblock.store(flags & O_NONBLOCK != 0, Ordering::Relaxed);
+    }
+    let cloexec = flags & O_CLOEXEC != 0;
+    with_process(|p| {
+        let rfd = p.files.install(Fd { file: r, cloexec })?;
+        let wfd = match p.files.install(Fd { file: w, cloexec }) {
+            Ok(fd) => fd,
+            Err(e) => {
+                let _ = p.files.close(rfd);
+                return Err(e);
+            }
+        };
+        let pair = [rfd.to_le_bytes(), wfd.to_le_bytes()].concat();
+        if let Err(e) = copy_out(&mut p.mem, fds, &pair) {
+            let _ = p.files.close(rfd);
+            let _ = p.files.close(wfd);
+            return Err(e);
+        }
+        Ok(0)
+    })
+}
+
+const F_DUPFD: u32 = 0;
+const F_GETFD: u32 = 1;
+const F_SETFD: u32 = 2;
+const F_GETFL: u32 = 3;
+const F_SETFL: u32 = 4;
+const F_DUPFD_CLOEXEC: u32 = 1030;
+const FD_CLOEXEC: u32 = 1;
+
+/// fcntl/fcntl64: duplicating, the close-on-exec flag, and the status
+/// flags (access mode; O_NONBLOCK is the one that can change).
+pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> SysResult {
+    let f = file(fd)?;
+    match cmd {
+        F_DUPFD | F_DUPFD_CLOEXEC => with_process(|p| {
+            p.files.install_from(arg, Fd { file: f.clone(), cloexec: cmd == F_DUPFD_CLOEXEC })
+        }),
+        F_GETFD => with_process(|p| p.files.cloexec(fd)).map(|c| if c { FD_CLOEXEC } else { 0 }),
+        F_SETFD => with_process(|p| p.files.set_cloexec(fd, arg & FD_CLOEXEC != 0)).map(|_| 0),
+        F_GETFL => {
+            let mode = match (f.readable, f.writable) {
+                (true, true) => 2,
+                (false, true) => 1,
+                _ => 0,
+            };
+            Ok(mode | if f.nonblock.load(Ordering::Relaxed) { O_NONBLOCK } else { 0 })
+        }
+        F_SETFL => {
+            f.nonblock.store(arg & O_NONBLOCK != 0, Ordering::Relaxed);
+            Ok(0)
+        }
+        _ => Err(Errno::EINVAL),
+    }
 }

@@ -351,6 +351,16 @@ pub fn signal_pending() -> bool {
     SCHED.lock().current_task().pending.is_some()
 }
 
+/// Sends `sig` to the current task (SIGPIPE from a broken pipe): it acts on
+/// it on the way back to ring 3.
+pub fn raise(sig: Signal) {
+    let mut s = SCHED.lock();
+    let me = s.current;
+    if me != INIT_PID {
+        deliver(&mut s, me, sig);
+    }
+}
+
 /// For a sleeper that was woken: stops here first if SIGSTOP asked (the
 /// call then goes on after SIGCONT, as Linux restarts it), then says
 /// whether a fatal signal ends the call (EINTR).

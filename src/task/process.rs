@@ -25,6 +25,8 @@ pub enum Wait {
     ConsoleInput,
     /// In nanosleep, until its deadline.
     Timer,
+    /// In read or write on a pipe, for data, room or a closed end.
+    Pipe,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
