@@ -180,7 +180,8 @@ fn modules() -> &'static [Module] {
     crate::init::boot_info().modules()
 }
 
-fn kind_of(name: &str) -> Kind {
+/// What a canonical path names.
+pub fn kind_of(name: &str) -> Kind {
     if node_of(name).is_some() {
         Kind::File
     } else if is_directory(name) {

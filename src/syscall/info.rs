@@ -136,3 +136,69 @@ pub fn reboot(magic1: u32, magic2: u32, cmd: u32) -> SysResult {
         _ => Err(Errno::EINVAL),
     }
 }
+
+/// Clock ticks (USER_HZ, 100 a second), as times() and rusage count.
+const NS_PER_TICK: u64 = 10_000_000;
+
+/// times(buf): CPU times of the caller and its reaped children in ticks;
+/// returns ticks since boot.
+pub fn times(buf: u32) -> SysResult {
+    if buf != 0 {
+        let (own, children) = cpu_and_children();
+        let words = [(own / NS_PER_TICK) as u32, 0, (children / NS_PER_TICK) as u32, 0];
+        out(buf, &words.iter().flat_map(|w| w.to_le_bytes()).collect::<alloc::vec::Vec<u8>>())?;
+    }
+    Ok((monotonic_ns() / NS_PER_TICK) as u32)
+}
+
+fn cpu_and_children() -> (u64, u64) {
+    let mut s = SCHED.lock();
+    let t = s.current_task();
+    (t.cpu_ns + monotonic_ns().saturating_sub(t.ran_since_ns), t.children_cpu_ns)
+}
+
+/// getrusage(who, buf): RUSAGE_SELF (0), RUSAGE_THREAD (1), RUSAGE_CHILDREN
+/// (-1); user time, maximum resident size and page faults (minor: nothing
+/// here ever waits for a disk). 72 bytes.
+pub fn getrusage(who: i32, buf: u32) -> SysResult {
+    let (own, children) = cpu_and_children();
+    let (ns, rss_kib, faults) = match who {
+        0 | 1 => {
+            let st = with_process(|p| p.mem.stats_now());
+            (own, st.resident_pages * 4, st.page_faults)
+        }
+        -1 => (children, 0, 0),
+        _ => return Err(Errno::EINVAL),
+    };
+    let mut words = [0u32; 18];
+    words[0] = (ns / 1_000_000_000) as u32;
+    words[1] = ((ns % 1_000_000_000) / 1000) as u32;
+    words[4] = rss_kib; // ru_maxrss
+    words[8] = faults; // ru_minflt
+    out(buf, &words.iter().flat_map(|w| w.to_le_bytes()).collect::<alloc::vec::Vec<u8>>()).map(|_| 0)
+}
+
+/// getrandom(buf, len, flags): xorshift bytes seeded from the TSC — fine
+/// for a teaching kernel, not for cryptography. EINVAL for unknown flags.
+pub fn getrandom(buf: u32, len: u32, flags: u32) -> SysResult {
+    const KNOWN: u32 = 1 | 2 | 4; // GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE
+    if flags & !KNOWN != 0 || flags & 6 == 6 {
+        return Err(Errno::EINVAL);
+    }
+    let len = len.min(0x01FF_FFFF);
+    let mut x = crate::arch::x86::instructions::rdtsc() | 1;
+    let mut done = 0u32;
+    let mut chunk = [0u8; 256];
+    while done < len {
+        let n = (len - done).min(256) as usize;
+        for b in chunk[..n].iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = (x >> 24) as u8;
+        }
+        out(buf + done, &chunk[..n])?;
+        done += n as u32;
+    }
+    Ok(len)
+}

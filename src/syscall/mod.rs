@@ -7,7 +7,11 @@ pub mod usercheck;
 #[cfg(target_os = "none")]
 mod debug;
 #[cfg(target_os = "none")]
+mod fdctl;
+#[cfg(target_os = "none")]
 mod file;
+#[cfg(target_os = "none")]
+mod fsinfo;
 #[cfg(target_os = "none")]
 mod info;
 #[cfg(target_os = "none")]
@@ -23,7 +27,7 @@ pub use dispatch::dispatch;
 #[cfg(target_os = "none")]
 mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
-    use super::{debug, file, info, mem, process};
+    use super::{debug, fdctl, file, fsinfo, info, mem, process};
     use crate::arch::x86::trap::TrapFrame;
 
     /// The six argument registers, in Linux's order.
@@ -65,10 +69,24 @@ mod dispatch {
             nr::KILL => process::kill(a.int(0), a0[1]),
             nr::DUP => file::dup(a0[0]),
             nr::DUP2 => file::dup2(a0[0], a0[1]),
-            nr::IOCTL => file::ioctl(a0[0], a0[1], a0[2]),
-            nr::FCNTL | nr::FCNTL64 => file::fcntl(a0[0], a0[1], a0[2]),
-            nr::PIPE => file::pipe2(a0[0], 0),
-            nr::PIPE2 => file::pipe2(a0[0], a0[1]),
+            nr::IOCTL => fdctl::ioctl(a0[0], a0[1], a0[2]),
+            nr::FCNTL | nr::FCNTL64 => fdctl::fcntl(a0[0], a0[1], a0[2]),
+            nr::PIPE => fdctl::pipe2(a0[0], 0),
+            nr::PIPE2 => fdctl::pipe2(a0[0], a0[1]),
+            nr::STAT64 | nr::LSTAT64 => fsinfo::stat64(a0[0], a0[1]),
+            nr::FSTAT64 => fsinfo::fstat64(a0[0], a0[1]),
+            nr::ACCESS => fsinfo::access(a0[0], a0[1]),
+            nr::FACCESSAT => fsinfo::faccessat(a.int(0), a0[1], a0[2]),
+            nr::GETCWD => fsinfo::getcwd(a0[0], a0[1]),
+            nr::CHDIR => fsinfo::chdir(a0[0]),
+            nr::UMASK => fsinfo::umask(a0[0]),
+            nr::SET_TID_ADDRESS => Ok(crate::task::sched::current_pid()),
+            nr::TIMES => info::times(a0[0]),
+            nr::GETRUSAGE => info::getrusage(a.int(0), a0[1]),
+            nr::GETRANDOM => info::getrandom(a0[0], a0[1], a0[2]),
+            nr::EXECVEAT => process::execveat(frame, a.int(0), a0[1], a0[2], a0[3], a0[4]),
+            nr::GETPGRP => Ok(0),
+            nr::GETPGID | nr::GETSID => process::session_of(a.int(0)),
             nr::BRK => mem::brk(a0[0]),
             nr::GETTIMEOFDAY => info::gettimeofday(a0[0], a0[1]),
             nr::REBOOT => info::reboot(a0[0], a0[1], a0[2]),

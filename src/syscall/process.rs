@@ -27,9 +27,40 @@ pub fn execve(frame: &mut TrapFrame, path: u32, argv: u32, envp: u32) -> SysResu
     if path.is_empty() {
         return Err(Errno::ENOENT);
     }
+    let path = super::fsinfo::absolute(&path);
     // Linux gives a program started with an empty argv an argv[0] of "".
     let argv = if argv.is_empty() { alloc::vec![alloc::string::String::new()] } else { argv };
     lifecycle::execve(frame, &path, argv, envp)
+}
+
+/// execveat(dirfd, path, argv, envp, flags): with AT_FDCWD or an absolute
+/// path it is execve; AT_EMPTY_PATH runs the file open on `dirfd`.
+pub fn execveat(frame: &mut TrapFrame, dirfd: i32, path: u32, argv: u32, envp: u32, flags: u32) -> SysResult {
+    const AT_EMPTY_PATH: u32 = 0x1000;
+    const AT_SYMLINK_NOFOLLOW: u32 = 0x100;
+    if flags & !(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let p = with_process(|p| read_cstr(&mut p.mem, path, PATH_MAX, Errno::ENAMETOOLONG))?;
+    if p.is_empty() && flags & AT_EMPTY_PATH != 0 {
+        let f = with_process(|p| p.files.get(dirfd as u32).cloned())?;
+        let crate::fs::Node::Module(i) = f.node else { return Err(Errno::EACCES) };
+        let name = alloc::string::String::from(crate::fs::module_name(i));
+        let (argv, envp) = with_process(|p| -> Result<_, Errno> {
+            let argv = read_str_array(&mut p.mem, argv, ARG_MAX)?;
+            let envp = read_str_array(&mut p.mem, envp, ARG_MAX - argv.iter().map(|a| a.len() + 5).sum::<usize>())?;
+            Ok((argv, envp))
+        })?;
+        let argv = if argv.is_empty() { alloc::vec![alloc::string::String::new()] } else { argv };
+        return lifecycle::execve(frame, &name, argv, envp);
+    }
+    if dirfd != -100 && !p.starts_with('/') {
+        let f = with_process(|p| p.files.get(dirfd as u32).cloned())?;
+        if f.node != crate::fs::Node::Directory {
+            return Err(Errno::ENOTDIR);
+        }
+    }
+    execve(frame, path, argv, envp)
 }
 
 /// waitpid(pid, status, options) is wait4 without rusage.
@@ -148,4 +179,16 @@ pub fn clone(frame: &TrapFrame, flags: u32, stack: u32) -> SysResult {
         child_frame.user_esp = stack;
     }
     lifecycle::fork_with(&child_frame, flags as u8)
+}
+
+/// getpgid/getsid: every process is in the process group and session of
+/// Linux's init, numbered 0 (there is no setpgid or setsid here).
+pub fn session_of(pid: i32) -> SysResult {
+    if pid < 0 {
+        return Err(Errno::ESRCH);
+    }
+    if pid != 0 && !SCHED.lock().tasks.contains_key(&(pid as u32)) {
+        return Err(Errno::ESRCH);
+    }
+    Ok(0)
 }

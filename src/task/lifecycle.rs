@@ -32,7 +32,13 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
     let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
     let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     let saved_esp = prepare_first_switch(kstack.top(), &frame);
-    let process = Box::new(Process { mem: image.mem, files: FdTable::with_console(), fpu: FpuState::initial() });
+    let process = Box::new(Process {
+        mem: image.mem,
+        files: FdTable::with_console(),
+        fpu: FpuState::initial(),
+        cwd: String::from("/"),
+        umask: 0o022,
+    });
     let mut s = SCHED.lock();
     let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
     assert_eq!(pid, INIT_PID, "init must be the first process");
@@ -56,6 +62,7 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
         process: Some(process),
         cpu_ns: 0,
         ran_since_ns: 0,
+        children_cpu_ns: 0,
         kills_by_fault: 0,
     }
 }
@@ -83,7 +90,7 @@ pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno
         let mem = p.mem.fork().map_err(|_| Errno::ENOMEM)?;
         let mut fpu = p.fpu.clone();
         fpu.save();
-        Ok(Box::new(Process { mem, files: p.files.clone(), fpu }))
+        Ok(Box::new(Process { mem, files: p.files.clone(), fpu, cwd: p.cwd.clone(), umask: p.umask }))
     })?;
     let mut child_frame = *parent_frame;
     child_frame.eax = 0;
@@ -230,7 +237,12 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
         };
         match found {
             Some(Found::Zombie(pid)) => {
-                let t = SCHED.lock().tasks.remove(&pid).expect("zombie");
+                let t = {
+                    let mut s = SCHED.lock();
+                    let t = s.tasks.remove(&pid).expect("zombie");
+                    s.current_task().children_cpu_ns += t.cpu_ns + t.children_cpu_ns;
+                    t
+                };
                 let TaskState::Zombie(status) = t.state else { unreachable!() };
                 // The task record (and its kernel stack) is freed here.
                 drop(t);

@@ -99,6 +99,10 @@ pub struct Process {
     pub mem: UserMemory,
     pub files: FdTable,
     pub fpu: FpuState,
+    /// The working directory, canonical ("/" to start with).
+    pub cwd: String,
+    /// The file-creation mask (umask), inherited across fork and exec.
+    pub umask: u32,
 }
 
 pub struct Task {
@@ -125,6 +129,8 @@ pub struct Task {
     /// Nanoseconds of CPU time, and when it was last switched in.
     pub cpu_ns: u64,
     pub ran_since_ns: u64,
+    /// CPU time of reaped children (and theirs), for times and getrusage.
+    pub children_cpu_ns: u64,
     pub kills_by_fault: u32,
 }
 

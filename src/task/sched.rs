@@ -127,6 +127,7 @@ pub fn init() {
         process: None,
         cpu_ns: 0,
         ran_since_ns: 0,
+        children_cpu_ns: 0,
         kills_by_fault: 0,
     };
     let mut s = SCHED.lock();

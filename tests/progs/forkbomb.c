@@ -1,6 +1,10 @@
 /* Forks until the kernel says no (EAGAIN or ENOMEM, never a crash), then
  * kills every child and checks that all of them are reaped. Run with a
- * small MEM so that memory, not time, runs out first. */
+ * small MEM so that memory, not time, runs out first. The parent yields
+ * after each fork so the child takes its copy-on-write stack page while
+ * memory is still there: otherwise a slice's worth of unstarted children
+ * would all want a page at once, and under memory exhaustion somebody must
+ * be killed (Linux's OOM killer would pick a victim too). */
 #include "sys.h"
 
 static int sys_kill(int pid, int sig) { return sys3(37, pid, sig, 0); }
@@ -18,6 +22,7 @@ void _start(void) {
             pause_forever();
         if (pid < 0) { err = pid; break; }
         pids[n++] = pid;
+        sys3(158, 0, 0, 0); /* sched_yield: let the child settle */
         if (n == 40000) break;
     }
     puts_("forkbomb: fork failed with ");

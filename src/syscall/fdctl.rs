@@ -1,0 +1,133 @@
+//! Descriptor control: ioctl, fcntl, and making pipes.
+
+use super::abi::{Errno, O_CLOEXEC, O_NONBLOCK, SysResult};
+use super::file::{EOF_CHAR, file};
+use super::uaccess::{copy_in, copy_out};
+use crate::console;
+use crate::fs::{self, Fd, Node, OpenFile};
+use crate::task::sched::with_process;
+use core::sync::atomic::Ordering;
+
+const TCGETS: u32 = 0x5401;
+const TCSETS: u32 = 0x5402;
+const TCSETSW: u32 = 0x5403;
+const TCSETSF: u32 = 0x5404;
+const TIOCGWINSZ: u32 = 0x5413;
+const FIONREAD: u32 = 0x541B;
+const FIONBIO: u32 = 0x5421;
+const FIONCLEX: u32 = 0x5450;
+const FIOCLEX: u32 = 0x5451;
+
+/// ioctl: the console answers as a raw terminal (TCGETS, TCSETS*,
+/// TIOCGWINSZ); FIONREAD, FIONBIO and FIO(N)CLEX work on any descriptor;
+/// everything else is ENOTTY.
+pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
+    let f = file(fd)?;
+    let console = f.node == Node::Console;
+    match request {
+        TCGETS if console => out(arg, &raw_termios()),
+        TCSETS | TCSETSW | TCSETSF if console => {
+            let mut t = [0u8; 36];
+            with_process(|p| copy_in(&mut p.mem, arg, &mut t))?;
+            Ok(0)
+        }
+        TIOCGWINSZ if console => out(arg, &[25, 0, 80, 0, 0, 0, 0, 0]),
+        FIONREAD => {
+            let n = match f.node {
+                Node::Module(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,
+                Node::PipeRead(id) => fs::pipe::available(id) as u32,
+                Node::Console => console::serial::pending() as u32,
+                _ => 0,
+            };
+            out(arg, &n.to_le_bytes())
+        }
+        FIONBIO => Ok(0),
+        FIOCLEX | FIONCLEX => with_process(|p| p.files.set_cloexec(fd, request == FIOCLEX)).map(|_| 0),
+        _ => Err(Errno::ENOTTY),
+    }
+}
+
+fn out(addr: u32, bytes: &[u8]) -> SysResult {
+    with_process(|p| copy_out(&mut p.mem, addr, bytes)).map(|_| 0)
+}
+
+/// struct termios (36 bytes) for the console: raw input (no ICANON, no
+/// ECHO), output with ONLCR, 115200 8N1, ^D as VEOF.
+fn raw_termios() -> [u8; 36] {
+    const OPOST: u32 = 1;
+    const ONLCR: u32 = 4;
+    const B115200_CS8_CREAD: u32 = 0o010002 | 0o60 | 0o200;
+    let mut t = [0u8; 36];
+    t[4..8].copy_from_slice(&(OPOST | ONLCR).to_le_bytes());
+    t[8..12].copy_from_slice(&B115200_CS8_CREAD.to_le_bytes());
+    let cc = 17; // c_cc follows c_line
+    t[cc + 4] = EOF_CHAR; // VEOF
+    t[cc + 6] = 1; // VMIN
+    t
+}
+
+/// pipe(fds) and pipe2(fds, flags): [read end, write end]. Flags are
+/// O_CLOEXEC and O_NONBLOCK; anything else is EINVAL. If the result cannot
+/// be stored, both descriptors are closed again (EFAULT).
+pub fn pipe2(fds: u32, flags: u32) -> SysResult {
+    if flags & !(O_CLOEXEC | O_NONBLOCK) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let id = fs::pipe::create();
+    let (r, w) = (OpenFile::new(Node::PipeRead(id), true, false), OpenFile::new(Node::PipeWrite(id), false, true));
+    for end in [&r, &w] {
+        end.nonblock.store(flags & O_NONBLOCK != 0, Ordering::Relaxed);
+    }
+    let cloexec = flags & O_CLOEXEC != 0;
+    with_process(|p| {
+        let rfd = p.files.install(Fd { file: r, cloexec })?;
+        let wfd = match p.files.install(Fd { file: w, cloexec }) {
+            Ok(fd) => fd,
+            Err(e) => {
+                let _ = p.files.close(rfd);
+                return Err(e);
+            }
+        };
+        let pair = [rfd.to_le_bytes(), wfd.to_le_bytes()].concat();
+        if let Err(e) = copy_out(&mut p.mem, fds, &pair) {
+            let _ = p.files.close(rfd);
+            let _ = p.files.close(wfd);
+            return Err(e);
+        }
+        Ok(0)
+    })
+}
+
+const F_DUPFD: u32 = 0;
+const F_GETFD: u32 = 1;
+const F_SETFD: u32 = 2;
+const F_GETFL: u32 = 3;
+const F_SETFL: u32 = 4;
+const F_DUPFD_CLOEXEC: u32 = 1030;
+const FD_CLOEXEC: u32 = 1;
+
+/// fcntl/fcntl64: duplicating, the close-on-exec flag, and the status
+/// flags (access mode; O_NONBLOCK is the one that can change).
+pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> SysResult {
+    let f = file(fd)?;
+    match cmd {
+        F_DUPFD | F_DUPFD_CLOEXEC => with_process(|p| {
+            p.files.install_from(arg, Fd { file: f.clone(), cloexec: cmd == F_DUPFD_CLOEXEC })
+        }),
+        F_GETFD => with_process(|p| p.files.cloexec(fd)).map(|c| if c { FD_CLOEXEC } else { 0 }),
+        F_SETFD => with_process(|p| p.files.set_cloexec(fd, arg & FD_CLOEXEC != 0)).map(|_| 0),
+        F_GETFL => {
+            let mode = match (f.readable, f.writable) {
+                (true, true) => 2,
+                (false, true) => 1,
+                _ => 0,
+            };
+            Ok(mode | if f.nonblock.load(Ordering::Relaxed) { O_NONBLOCK } else { 0 })
+        }
+        F_SETFL => {
+            f.nonblock.store(arg & O_NONBLOCK != 0, Ordering::Relaxed);
+            Ok(0)
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
