@@ -124,11 +124,31 @@ fn build_stack(mem: &mut UserMemory, exe: &Executable, path: &str, argv: &[Strin
     let platform = push_str("i686", &mut strings_area);
     strings_area.extend_from_slice(&[0; 4]);
 
+    let auxv = auxiliary_vector(exe, random_at, execfn, platform);
+    let mut words: Vec<u32> = Vec::with_capacity(3 + argv.len() + envp.len() + auxv.len() * 2);
+    words.push(argv.len() as u32);
+    words.extend(&argv_ptrs);
+    words.push(0);
+    words.extend(&envp_ptrs);
+    words.push(0);
+    for (k, v) in auxv {
+        words.push(k);
+        words.push(v);
+    }
+    let table_bytes = words.len() as u32 * 4;
+    let esp = (strings_base - table_bytes) & !15;
+    let table: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    write_into(mem, esp, &table).map_err(|_| Errno::ENOMEM)?;
+    write_into(mem, strings_base, &strings_area).map_err(|_| Errno::ENOMEM)?;
+    Ok(esp)
+}
+
+/// The auxiliary vector, in Linux's order (fs/binfmt_elf.c) less the vDSO
+/// entries: there is no vDSO here.
+fn auxiliary_vector(exe: &Executable, random_at: u32, execfn: u32, platform: u32) -> [(u32, u32); 19] {
     // AT_HWCAP on i386 is CPUID leaf 1's EDX feature bits.
     let hwcap = core::arch::x86::__cpuid(1).edx;
-    // In Linux's order (fs/binfmt_elf.c), less the vDSO entries: there is
-    // no vDSO here.
-    let auxv = [
+    [
         (AT_HWCAP, hwcap),
         (AT_PAGESZ, PAGE_SIZE),
         (AT_CLKTCK, 100),
@@ -148,23 +168,7 @@ fn build_stack(mem: &mut UserMemory, exe: &Executable, path: &str, argv: &[Strin
         (AT_EXECFN, execfn),
         (AT_PLATFORM, platform),
         (AT_NULL, 0),
-    ];
-    let mut words: Vec<u32> = Vec::with_capacity(3 + argv.len() + envp.len() + auxv.len() * 2);
-    words.push(argv.len() as u32);
-    words.extend(&argv_ptrs);
-    words.push(0);
-    words.extend(&envp_ptrs);
-    words.push(0);
-    for (k, v) in auxv {
-        words.push(k);
-        words.push(v);
-    }
-    let table_bytes = words.len() as u32 * 4;
-    let esp = (strings_base - table_bytes) & !15;
-    let table: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-    write_into(mem, esp, &table).map_err(|_| Errno::ENOMEM)?;
-    write_into(mem, strings_base, &strings_area).map_err(|_| Errno::ENOMEM)?;
-    Ok(esp)
+    ]
 }
 
 /// AT_RANDOM's 16 bytes, from the TSC (not cryptographic: nothing here is).

@@ -187,6 +187,35 @@ enum Found {
     Change(Pid, JobChange),
 }
 
+/// The first child of the current task that `pid_arg` and `options`
+/// select and that has something to report; `Err(ECHILD)` if none is
+/// selected at all.
+fn find_child(s: &mut super::sched::Sched, pid_arg: i32, options: u32) -> Result<Option<Found>, Errno> {
+    let me = s.current;
+    // Linux: a child that does not signal SIGCHLD at exit is a "clone
+    // child", waited for only with __WCLONE (or __WALL).
+    let eligible = |t: &Task| options & WALL != 0 || (t.exit_signal != Signal::SIGCHLD.0) == (options & WCLONE != 0);
+    let mut any = false;
+    let mut found = None;
+    for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid) && eligible(t)) {
+        any = true;
+        found = match (t.state, t.unreported) {
+            (TaskState::Zombie(_), _) => Some(Found::Zombie(t.pid)),
+            (_, Some(c @ JobChange::Stopped(_))) if options & WUNTRACED != 0 => Some(Found::Change(t.pid, c)),
+            (_, Some(c @ JobChange::Continued)) if options & WCONTINUED != 0 => Some(Found::Change(t.pid, c)),
+            _ => continue,
+        };
+        break;
+    }
+    if !any {
+        return Err(Errno::ECHILD);
+    }
+    if let Some(Found::Change(pid, _)) = found {
+        s.tasks.get_mut(&pid).expect("child").unreported = None;
+    }
+    Ok(found)
+}
+
 /// waitpid()/wait4(): (pid, status word), or (0, 0) for WNOHANG with
 /// nothing to report. A zombie is reaped here; with WUNTRACED a stopped
 /// child is reported once, with WCONTINUED a continued one.
@@ -195,36 +224,9 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
         return Err(Errno::ESRCH);
     }
     loop {
-        let found: Option<Found> = {
+        let found = {
             let mut s = SCHED.lock();
-            let me = s.current;
-            // Linux: a child that does not signal SIGCHLD at exit is a
-            // "clone child", waited for only with __WCLONE (or __WALL).
-            let eligible = |t: &Task| {
-                options & WALL != 0 || (t.exit_signal != Signal::SIGCHLD.0) == (options & WCLONE != 0)
-            };
-            let mut any = false;
-            let mut found = None;
-            for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid) && eligible(t)) {
-                any = true;
-                if matches!(t.state, TaskState::Zombie(_)) {
-                    found = Some(Found::Zombie(t.pid));
-                    break;
-                }
-                match t.unreported {
-                    Some(c @ JobChange::Stopped(_)) if options & WUNTRACED != 0 => found = Some(Found::Change(t.pid, c)),
-                    Some(c @ JobChange::Continued) if options & WCONTINUED != 0 => found = Some(Found::Change(t.pid, c)),
-                    _ => continue,
-                }
-                break;
-            }
-            if !any {
-                return Err(Errno::ECHILD);
-            }
-            if let Some(Found::Change(pid, _)) = found {
-                s.tasks.get_mut(&pid).expect("child").unreported = None;
-            }
-            match found {
+            match find_child(&mut s, pid_arg, options)? {
                 Some(f) => Some(f),
                 None if options & WNOHANG != 0 => return Ok((0, 0)),
                 None if s.current_task().pending.is_some() => return Err(Errno::EINTR),
@@ -236,23 +238,25 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
             }
         };
         match found {
-            Some(Found::Zombie(pid)) => {
-                let t = {
-                    let mut s = SCHED.lock();
-                    let t = s.tasks.remove(&pid).expect("zombie");
-                    s.current_task().children_cpu_ns += t.cpu_ns + t.children_cpu_ns;
-                    t
-                };
-                let TaskState::Zombie(status) = t.state else { unreachable!() };
-                // The task record (and its kernel stack) is freed here.
-                drop(t);
-                return Ok((pid, status.wait_status()));
-            }
+            Some(Found::Zombie(pid)) => return Ok(reap(pid)),
             Some(Found::Change(pid, change)) => return Ok((pid, change.wait_status())),
             None if SCHED.lock().current_task().stop_requested => stop_if_requested(),
             None => schedule(),
         }
     }
+}
+
+/// Removes a zombie child: its CPU time joins the parent's children's, and
+/// its task record and kernel stack are freed. Returns (pid, status word).
+fn reap(pid: Pid) -> (Pid, u32) {
+    let t = {
+        let mut s = SCHED.lock();
+        let t = s.tasks.remove(&pid).expect("zombie");
+        s.current_task().children_cpu_ns += t.cpu_ns + t.children_cpu_ns;
+        t
+    };
+    let TaskState::Zombie(status) = t.state else { unreachable!("reaped a live task") };
+    (pid, status.wait_status())
 }
 
 const SIGCONT: u8 = 18;
