@@ -11,6 +11,8 @@ use spin::Mutex;
 pub const CAPACITY: usize = 65536;
 /// Writes of at most this many bytes are atomic (POSIX PIPE_BUF).
 pub const PIPE_BUF: usize = 4096;
+/// Below this many free frames a pipe stops taking more than one batch.
+const LOW_MEMORY_FRAMES: u32 = 64;
 
 struct Pipe {
     buf: VecDeque<u8>,
@@ -85,6 +87,11 @@ pub fn write(id: u32, src: &[u8]) -> WriteResult {
     }
     let room = CAPACITY - p.buf.len();
     if room == 0 || (src.len() <= PIPE_BUF && room < src.len()) {
+        return WriteResult::Full;
+    }
+    // Pipe data lives on the kernel heap: when memory is nearly gone, a
+    // writer waits for the reader instead of growing the heap.
+    if !p.buf.is_empty() && crate::mm::phys::user_frames_available() < LOW_MEMORY_FRAMES {
         return WriteResult::Full;
     }
     let n = room.min(src.len());

@@ -190,6 +190,9 @@ impl UserMemory {
         if len == 0 || !start.is_multiple_of(PAGE_SIZE) || end > USER_END {
             return Err(Errno::EINVAL);
         }
+        if self.map.remove_would_exceed(start, end) {
+            return Err(Errno::ENOMEM);
+        }
         self.unmap(start, end);
         Ok(())
     }

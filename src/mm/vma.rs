@@ -252,9 +252,15 @@ pub enum MapError {
     Overlap,
     /// Part of the range is not mapped (mprotect).
     NotMapped,
+    /// The change would need more than MAX_REGIONS regions.
+    TooMany,
     /// The protection is not allowed for the region (mprotect).
     Denied,
 }
+
+/// The most regions one process may have (Linux's vm.max_map_count): the
+/// map lives on the kernel heap, so a program must not grow it unbounded.
+pub const MAX_REGIONS: usize = 65530;
 
 /// Is `[start, end)` a non-empty, page-aligned range below the kernel half?
 pub fn valid_user_range(start: u32, end: u32) -> bool {
@@ -311,6 +317,9 @@ impl MemoryMap {
         if self.overlaps(region.start, region.end) {
             return Err(MapError::Overlap);
         }
+        if self.regions.len() >= MAX_REGIONS {
+            return Err(MapError::TooMany);
+        }
         self.regions.insert(region.start, region);
         Ok(())
     }
@@ -321,6 +330,12 @@ impl MemoryMap {
         self.insert(region)?;
         self.merge_around(start, end);
         Ok(())
+    }
+
+    /// Whether removing `[start, end)` would leave more than MAX_REGIONS.
+    pub fn remove_would_exceed(&self, start: u32, end: u32) -> bool {
+        let inside = |a: u32| self.find(a).is_some_and(|r| r.start < a);
+        self.regions.len() >= MAX_REGIONS && inside(start) && self.find(end).is_some_and(|r| r.start < end && r.end > end)
     }
 
     /// Splits the region containing `at` (if any) so a region starts at `at`.
@@ -338,6 +353,8 @@ impl MemoryMap {
     /// Removes `[start, end)` from the map, splitting regions at the edges.
     /// Returns the removed pieces (the caller unmaps their pages).
     pub fn remove(&mut self, start: u32, end: u32) -> Vec<Region> {
+        // Cutting a hole in one region adds one; past the limit, Linux's
+        // munmap fails with ENOMEM, and so do callers here (see `would_split`).
         self.split_at(start);
         self.split_at(end);
         let keys: Vec<u32> = self.regions.range(start..end).map(|(k, _)| *k).collect();
@@ -366,6 +383,9 @@ impl MemoryMap {
             break;
         }
         let mut changed = Vec::new();
+        if cursor > start && self.regions.len() + 2 > MAX_REGIONS {
+            return (changed, Err(MapError::TooMany));
+        }
         if cursor > start {
             self.split_at(start);
             self.split_at(cursor);

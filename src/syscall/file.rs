@@ -26,6 +26,9 @@ const IOV_MAX: u32 = 1024;
 /// Linux's tty layer does.
 const TTY_CHUNK: u32 = 2048;
 
+/// The most one console read returns (Linux's tty buffer).
+const CONSOLE_READ_MAX: u32 = 4096;
+
 /// One user buffer of a read or write: (address, length).
 type Segment = (u32, u32);
 
@@ -69,7 +72,10 @@ fn readv_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
         Node::Directory => return Err(Errno::EISDIR),
         Node::Null | Node::PipeWrite(_) => return Ok(0),
         Node::Module(_) => (fs::size(f.node).saturating_sub(*f.offset.lock()) as u32).min(total),
-        Node::Console | Node::PipeRead(_) => total,
+        // A terminal or pipe read returns what is there, at most a buffer's
+        // worth: only that much of the user's buffer is faulted in.
+        Node::Console => total.min(CONSOLE_READ_MAX),
+        Node::PipeRead(_) => total.min(fs::pipe::CAPACITY as u32),
     };
     if want == 0 {
         return Ok(0);

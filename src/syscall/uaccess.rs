@@ -46,16 +46,18 @@ pub fn write_u32(mem: &mut UserMemory, addr: u32, v: u32) -> Result<(), Errno> {
 pub fn read_cstr(mem: &mut UserMemory, addr: u32, max: usize, too_long: Errno) -> Result<String, Errno> {
     let mut bytes = Vec::new();
     let mut at = addr;
+    let mut buf = [0u8; 64];
     loop {
-        // Read up to the end of the page: the next page may not exist.
-        let chunk = (4096 - (at % 4096)) as usize;
-        let mut buf = alloc::vec![0u8; chunk];
-        copy_in(mem, at, &mut buf)?;
+        // Small steps that never cross a page: the next page may not exist,
+        // and most strings are short.
+        let chunk = ((4096 - (at % 4096)) as usize).min(buf.len());
+        let buf = &mut buf[..chunk];
+        copy_in(mem, at, buf)?;
         if let Some(nul) = buf.iter().position(|&b| b == 0) {
             bytes.extend_from_slice(&buf[..nul]);
             break;
         }
-        bytes.extend_from_slice(&buf);
+        bytes.extend_from_slice(buf);
         if bytes.len() >= max {
             return Err(too_long);
         }
