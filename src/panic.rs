@@ -41,18 +41,25 @@ fn panic(info: &PanicInfo) -> ! {
     exit(ExitCode::Panic)
 }
 
+/// Whether the two words at `addr` can be read (a corrupt chain must end
+/// the backtrace, not fault inside the panic handler).
+fn mapped(addr: u32) -> bool {
+    use crate::mm::addr::{PhysAddr, VirtAddr};
+    let pd = PhysAddr::new(crate::mm::paging::current_cr3()).frame();
+    [addr, addr + 4].iter().all(|&a| crate::mm::paging::walk_directory(pd, VirtAddr::new(a)).phys.is_some())
+}
+
 /// Walks saved-EBP links from `ebp`, printing each return address with its
 /// symbol. Stops at a null or misaligned link, or one outside the kernel half.
 pub fn print_backtrace(mut ebp: u32) {
     kprintln!("backtrace:");
     for depth in 0..32 {
-        if ebp == 0 || !ebp.is_multiple_of(4) || !(crate::mm::layout::KERNEL_BASE..=0xFFFF_FFF0).contains(&ebp) {
+        if ebp == 0 || !ebp.is_multiple_of(4) || !(crate::mm::layout::KERNEL_BASE..=0xFFFF_FFF0).contains(&ebp) || !mapped(ebp) {
             break;
         }
         let frame = ebp as *const u32;
-        // SAFETY: ebp is a 4-aligned kernel-half address that a prologue
-        // pushed; stacks are mapped, and a corrupt chain would at worst fault
-        // into the double-fault handler, which reports without us.
+        // SAFETY: ebp is a 4-aligned kernel-half address whose two words
+        // the page tables map (checked just above).
         let (next, ret) = unsafe { (frame.read(), frame.add(1).read()) };
         if ret == 0 {
             break;

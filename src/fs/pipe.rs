@@ -4,7 +4,7 @@
 //! get EPIPE and SIGPIPE. Blocked readers and writers sleep on `Wait::Pipe`.
 
 use alloc::collections::{BTreeMap, VecDeque};
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use spin::Mutex;
 
 /// Linux's default pipe capacity.
@@ -22,6 +22,14 @@ struct Pipe {
 
 static PIPES: Mutex<BTreeMap<u32, Pipe>> = Mutex::new(BTreeMap::new());
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
+/// Bytes sitting in all pipes. Pipe data lives on the kernel heap, so the
+/// total is capped (like Linux's pipe-user-pages limits): a program cannot
+/// exhaust the kernel's memory through pipes.
+static BUFFERED: AtomicUsize = AtomicUsize::new(0);
+/// The cap: a sixteenth of RAM, at most 8 MiB.
+fn buffered_limit() -> usize {
+    (crate::mm::phys::stats().total as usize * 4096 / 16).min(8 << 20)
+}
 
 /// What a read found.
 pub enum ReadResult {
@@ -59,6 +67,7 @@ pub fn close(id: u32, write_end: bool) {
             p.readers -= 1;
         }
         if p.readers == 0 && p.writers == 0 {
+            BUFFERED.fetch_sub(p.buf.len(), Ordering::Relaxed);
             pipes.remove(&id);
         }
     }
@@ -74,6 +83,10 @@ pub fn read(id: u32, dst: &mut [u8]) -> ReadResult {
     for (d, b) in dst.iter_mut().zip(p.buf.drain(..n)) {
         *d = b;
     }
+    BUFFERED.fetch_sub(n, Ordering::Relaxed);
+    if p.buf.is_empty() {
+        p.buf.shrink_to(PIPE_BUF);
+    }
     ReadResult::Data(n)
 }
 
@@ -85,17 +98,17 @@ pub fn write(id: u32, src: &[u8]) -> WriteResult {
     if p.readers == 0 {
         return WriteResult::Broken;
     }
-    let room = CAPACITY - p.buf.len();
-    if room == 0 || (src.len() <= PIPE_BUF && room < src.len()) {
-        return WriteResult::Full;
-    }
-    // Pipe data lives on the kernel heap: when memory is nearly gone, a
-    // writer waits for the reader instead of growing the heap.
-    if !p.buf.is_empty() && crate::mm::phys::user_frames_available() < LOW_MEMORY_FRAMES {
+    let global_room = buffered_limit().saturating_sub(BUFFERED.load(Ordering::Relaxed));
+    let room = (CAPACITY - p.buf.len()).min(global_room);
+    // When memory is nearly gone, a writer waits for a reader instead of
+    // growing the kernel heap.
+    let low = crate::mm::phys::user_frames_available() < LOW_MEMORY_FRAMES;
+    if room == 0 || low || (src.len() <= PIPE_BUF && room < src.len()) {
         return WriteResult::Full;
     }
     let n = room.min(src.len());
     p.buf.extend(&src[..n]);
+    BUFFERED.fetch_add(n, Ordering::Relaxed);
     WriteResult::Wrote(n)
 }
 

@@ -129,19 +129,23 @@ pub fn alloc_zeroed(zone: Zone) -> Result<Frame, OutOfFrames> {
     Ok(f)
 }
 
-/// Low-memory frames user memory may not take: the kernel's heap, kernel
-/// stacks and the page tables of exiting processes still get frames when
-/// programs have used up everything else, so a program that exhausts memory
-/// is killed instead of the kernel failing.
-pub const KERNEL_RESERVE: u32 = 256;
+/// Low-memory frames user memory may not take: the kernel's heap (task
+/// records, memory maps, pipe buffers) still gets frames when programs have
+/// used up everything else, so a program that exhausts memory is killed
+/// instead of the kernel failing. 1 MiB plus 1/32 of memory: with at most
+/// one process per 16 frames (see `lifecycle`), their records fit in it.
+pub fn kernel_reserve() -> u32 {
+    256 + stats().total / 32
+}
 
 /// A frame for user memory (pages, page tables, kernel stacks of new
 /// processes): like `alloc`, but it fails before eating into the reserve.
 pub fn alloc_user(zone: Zone) -> Result<Frame, OutOfFrames> {
     with(|t| {
         let s = t.stats();
+        let reserve = 256 + s.total / 32;
         let from_low = zone == Zone::Low || s.free == s.free_low;
-        if from_low && s.free_low <= KERNEL_RESERVE {
+        if from_low && s.free_low <= reserve {
             return Err(OutOfFrames);
         }
         t.alloc(zone)
@@ -152,7 +156,7 @@ pub fn alloc_user(zone: Zone) -> Result<Frame, OutOfFrames> {
 pub fn user_frames_available() -> u32 {
     with(|t| {
         let s = t.stats();
-        (s.free - s.free_low) + s.free_low.saturating_sub(KERNEL_RESERVE)
+        (s.free - s.free_low) + s.free_low.saturating_sub(256 + s.total / 32)
     })
 }
 

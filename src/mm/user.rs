@@ -22,6 +22,8 @@ pub const INITIAL_STACK: u32 = 128 * 1024;
 /// mmap without MAP_FIXED searches down from here, leaving room for the
 /// stack to grow to its 8 MiB limit plus the guard gap.
 pub const MMAP_TOP: u32 = STACK_TOP - (8 << 20) - (1 << 20);
+/// mmap and mprotect refuse (ENOMEM) while fewer frames than this are left.
+const REGION_MIN_FRAMES: u32 = 16;
 /// brk may not grow to within this of the next mapping.
 const BRK_GAP: u32 = PAGE_SIZE;
 
@@ -155,6 +157,11 @@ impl UserMemory {
     /// mmap: places and adds a region. `fixed` replaces what is there;
     /// `noreplace` refuses to. Returns the address.
     pub fn mmap(&mut self, hint: u32, len: u32, prot: Prot, backing: Backing, fixed: bool, noreplace: bool) -> Result<u32, Errno> {
+        // Regions live on the kernel heap: none are made when memory is
+        // all but gone.
+        if phys::user_frames_available() < REGION_MIN_FRAMES {
+            return Err(Errno::ENOMEM);
+        }
         let len = page_round_up(len).ok_or(Errno::ENOMEM)?;
         if len == 0 || len > USER_END {
             return Err(Errno::ENOMEM);
@@ -223,6 +230,9 @@ impl UserMemory {
         } else {
             start
         };
+        if phys::user_frames_available() < REGION_MIN_FRAMES {
+            return Err(Errno::ENOMEM);
+        }
         let (changed, done) = self.map.protect(start, end, prot);
         for r in changed {
             for page in (r.start..r.end).step_by(PAGE_SIZE as usize) {

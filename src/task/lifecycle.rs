@@ -85,6 +85,12 @@ pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno
     if crate::mm::phys::user_frames_available() < FORK_HEADROOM {
         return Err(Errno::ENOMEM);
     }
+    // Linux's threads-max: one task per 16 frames of memory (8 KiB kernel
+    // stacks, 1/8 of RAM); past it fork is EAGAIN.
+    let max_tasks = (crate::mm::phys::stats().total / 16).max(64) as usize;
+    if SCHED.lock().tasks.len() > max_tasks {
+        return Err(Errno::EAGAIN);
+    }
     let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
     let process = with_process(|p| -> Result<Box<Process>, Errno> {
         let mem = p.mem.fork().map_err(|_| Errno::ENOMEM)?;
@@ -279,27 +285,30 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
     }
     let mut s = SCHED.lock();
     let me = s.current;
-    let targets: Vec<Pid> = s
-        .tasks
-        .values()
-        .filter(|t| t.pid != super::process::IDLE_PID)
-        .filter(|t| match pid_arg {
-            p if p > 0 => t.pid == p as Pid,
-            -1 => t.pid != INIT_PID && t.pid != me,
-            _ => pid_arg == 0 || -pid_arg == INIT_PID as i32,
-        })
-        .map(|t| t.pid)
-        .collect();
+    let selected = |t: &Task| {
+        t.pid != super::process::IDLE_PID
+            && match pid_arg {
+                p if p > 0 => t.pid == p as Pid,
+                -1 => t.pid != INIT_PID && t.pid != me,
+                _ => pid_arg == 0 || -pid_arg == INIT_PID as i32,
+            }
+    };
     // kill(-1) always finds someone on Linux (its kernel threads count).
-    if targets.is_empty() && pid_arg != -1 {
+    if !s.tasks.values().any(|t| selected(t)) && pid_arg != -1 {
         return Err(Errno::ESRCH);
     }
     if sig > u32::from(Signal::MAX) {
         return Err(Errno::EINVAL);
     }
     let sig = Signal(sig as u8);
-    for pid in targets.into_iter().filter(|&p| p != INIT_PID) {
-        deliver(&mut s, pid, sig);
+    // Walk the table by pid without collecting (no allocation: this must
+    // work when memory is gone, e.g. to kill a fork bomb).
+    let mut next = 0;
+    while let Some(pid) = s.tasks.range(next..).find(|(_, t)| selected(t)).map(|(&p, _)| p) {
+        if pid != INIT_PID {
+            deliver(&mut s, pid, sig);
+        }
+        next = pid + 1;
     }
     Ok(())
 }

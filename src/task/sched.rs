@@ -80,10 +80,13 @@ impl Sched {
 
     /// Wakes every task sleeping for `why`.
     pub fn wake_all(&mut self, why: Wait) {
-        let pids: alloc::vec::Vec<Pid> =
-            self.tasks.values().filter(|t| t.state == TaskState::Sleeping(why)).map(|t| t.pid).collect();
-        for pid in pids {
+        // By pid, without collecting: no allocation on this path.
+        let mut next = 0;
+        while let Some(pid) =
+            self.tasks.range(next..).find(|(_, t)| t.state == TaskState::Sleeping(why)).map(|(&p, _)| p)
+        {
             self.wake(pid);
+            next = pid + 1;
         }
     }
 
