@@ -15,6 +15,14 @@
 
 extern crate alloc;
 
+/// Declares modules that exist only on the kernel target: they touch
+/// hardware, so the host unit tests do not build them.
+macro_rules! kernel_only {
+    ($($vis:vis mod $name:ident;)*) => {
+        $(#[cfg(target_os = "none")] $vis mod $name;)*
+    };
+}
+
 pub mod arch;
 pub mod bootinfo;
 pub mod fs;
@@ -23,15 +31,15 @@ pub mod syscall;
 pub mod task;
 pub mod time;
 
+// Declared directly: it exports macros (kprint!), which a macro-declared
+// module may not.
 #[cfg(target_os = "none")]
 pub mod console;
-#[cfg(target_os = "none")]
-pub mod init;
-#[cfg(target_os = "none")]
-pub mod panic;
-#[cfg(target_os = "none")]
-pub mod qemu;
-#[cfg(target_os = "none")]
-pub mod symbols;
-#[cfg(target_os = "none")]
-pub mod testing;
+
+kernel_only! {
+    pub mod init;
+    pub mod panic;
+    pub mod qemu;
+    pub mod symbols;
+    pub mod testing;
+}

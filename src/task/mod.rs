@@ -4,16 +4,13 @@
 
 pub mod elf;
 
-#[cfg(target_os = "none")]
-pub mod exec;
-#[cfg(target_os = "none")]
-pub mod lifecycle;
-#[cfg(target_os = "none")]
-pub mod process;
-#[cfg(target_os = "none")]
-pub mod report;
-#[cfg(target_os = "none")]
-pub mod sched;
+kernel_only! {
+    pub mod exec;
+    pub mod lifecycle;
+    pub mod process;
+    pub mod report;
+    pub mod sched;
+}
 
 #[cfg(target_os = "none")]
 pub use hooks::*;

@@ -7,24 +7,21 @@
 pub mod descriptor;
 pub mod exception;
 
+// Declared directly: it exports a macro (symbol_addr!), which a
+// macro-declared module may not.
 #[cfg(target_os = "none")]
 pub mod boot;
-#[cfg(target_os = "none")]
-pub mod fpu;
-#[cfg(target_os = "none")]
-pub mod gdt;
-#[cfg(target_os = "none")]
-pub mod idt;
-#[cfg(target_os = "none")]
-pub mod instructions;
-#[cfg(target_os = "none")]
-pub mod pic;
-#[cfg(target_os = "none")]
-pub mod pit;
-#[cfg(target_os = "none")]
-pub mod trap;
-#[cfg(target_os = "none")]
-pub mod tss;
+
+kernel_only! {
+    pub mod fpu;
+    pub mod gdt;
+    pub mod idt;
+    pub mod instructions;
+    pub mod pic;
+    pub mod pit;
+    pub mod trap;
+    pub mod tss;
+}
 
 /// GDT with its TSSs, then the IDT; interrupts stay off.
 #[cfg(target_os = "none")]
