@@ -56,8 +56,9 @@ pub fn create() -> u32 {
     id
 }
 
-/// One more open-file description for an end (never needed by dup or fork,
-/// which share descriptions; kept for symmetry with `close`).
+/// An open-file description of one end went away (its last descriptor was
+/// closed: dup and fork share descriptions, so they never count here).
+/// The pipe is freed with its last end.
 pub fn close(id: u32, write_end: bool) {
     let mut pipes = PIPES.lock();
     if let Some(p) = pipes.get_mut(&id) {

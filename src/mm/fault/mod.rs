@@ -18,9 +18,9 @@ mod handler {
     #[unsafe(no_mangle)]
     pub static mut LAST_PAGE_FAULT: [u32; 3] = [0; 3];
 
-    /// Resolves a user page fault in the current process; returns false when
-    /// the task layer must kill it, or when the fault came from the kernel
-    /// (the trap layer reports those).
+    /// Resolves a user page fault in the current process (or kills the
+    /// task, never returning); returns false for a fault the kernel itself
+    /// took, which the trap layer reports as a kernel bug.
     pub fn on_page_fault(frame: &mut TrapFrame, cr2: u32) -> bool {
         // SAFETY: a plain store of three words; only the debugger reads them.
         unsafe { LAST_PAGE_FAULT = [cr2, frame.error_code, frame.eip] };
