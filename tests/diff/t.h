@@ -5,39 +5,11 @@
  * results (-errno for errors) or normalised facts ("yes", "ok", ...). */
 #ifndef T_H
 #define T_H
-typedef unsigned int u32;
-typedef int i32;
-typedef unsigned long long u64;
 typedef long long i64;
 
-static inline long sys0(long n){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n):"memory");return r;}
-static inline long sys1(long n,long a){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n),"b"(a):"memory");return r;}
-static inline long sys2(long n,long a,long b){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n),"b"(a),"c"(b):"memory");return r;}
-static inline long sys3(long n,long a,long b,long c){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n),"b"(a),"c"(b),"d"(c):"memory");return r;}
-static inline long sys4(long n,long a,long b,long c,long d){long r;__asm__ volatile("int $0x80":"=a"(r):"a"(n),"b"(a),"c"(b),"d"(c),"S"(d):"memory");return r;}
-long sys6(long nr, long a, long b, long c, long d, long e, long f);
-__asm__(".text\n.globl sys6\nsys6:\n"
-        "  push %ebp\n  push %ebx\n  push %esi\n  push %edi\n"
-        "  mov 20(%esp), %eax\n  mov 24(%esp), %ebx\n  mov 28(%esp), %ecx\n"
-        "  mov 32(%esp), %edx\n  mov 36(%esp), %esi\n  mov 40(%esp), %edi\n"
-        "  mov 44(%esp), %ebp\n"
-        "  int $0x80\n"
-        "  pop %edi\n  pop %esi\n  pop %ebx\n  pop %ebp\n  ret\n");
+#include "../../bench/syscall.h"
 #define sys5(n,a,b,c,d,e) sys6(n,a,b,c,d,e,0)
 
-enum {
-    SYS_exit = 1, SYS_fork = 2, SYS_read = 3, SYS_write = 4, SYS_open = 5,
-    SYS_close = 6, SYS_waitpid = 7, SYS_execve = 11, SYS_time = 13, SYS_lseek = 19,
-    SYS_getpid = 20, SYS_getuid = 24, SYS_kill = 37, SYS_dup = 41, SYS_brk = 45,
-    SYS_getgid = 47, SYS_geteuid = 49, SYS_getegid = 50, SYS_ioctl = 54,
-    SYS_dup2 = 63, SYS_getppid = 64, SYS_gettimeofday = 78, SYS_reboot = 88,
-    SYS_mmap = 90, SYS_munmap = 91, SYS_wait4 = 114, SYS_sysinfo = 116,
-    SYS_uname = 122, SYS_mprotect = 125, SYS_llseek = 140, SYS_readv = 145,
-    SYS_writev = 146, SYS_sched_yield = 158, SYS_nanosleep = 162, SYS_mmap2 = 192,
-    SYS_getuid32 = 199, SYS_getgid32 = 200, SYS_geteuid32 = 201, SYS_getegid32 = 202,
-    SYS_gettid = 224, SYS_exit_group = 252, SYS_clock_gettime = 265,
-    SYS_clock_gettime64 = 403,
-};
 enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4 };
 enum { MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
        MAP_FIXED_NOREPLACE = 0x100000 };
