@@ -5,24 +5,17 @@ use crate::bootinfo::multiboot::{BootError, BootInfo};
 use crate::bootinfo::{cmdline, usable_bytes};
 use crate::console;
 use crate::kprintln;
-use crate::qemu::{ExitCode, exit};
+use crate::arch::x86::qemu::{ExitCode, exit};
 
 /// The name the kernel gives itself (the gdb test reads it).
 pub static BANNER: &str = "memguard: 32-bit x86 kernel that catches every illegal memory reference";
-
-static BOOT_INFO: spin::Once<BootInfo> = spin::Once::new();
-
-/// The boot information, once `init` has read it.
-pub fn boot_info() -> &'static BootInfo {
-    BOOT_INFO.get().expect("boot information read before init")
-}
 
 /// Brings up every subsystem. Never returns on a boot loader that is not
 /// multiboot2: it says so on both consoles and stops.
 pub fn init(magic: u32, info_phys: u32) -> &'static BootInfo {
     console::init();
-    let info = match BootInfo::parse(magic, info_phys) {
-        Ok(info) => BOOT_INFO.call_once(|| info),
+    let info = match BootInfo::parse(magic, info_phys, crate::mm::layout::direct_map) {
+        Ok(info) => crate::bootinfo::keep(info),
         Err(e) => boot_failure(e),
     };
     if let Some(level) = cmdline::value(info.cmdline, "log").and_then(console::logger::parse_level) {
@@ -33,6 +26,7 @@ pub fn init(magic: u32, info_phys: u32) -> &'static BootInfo {
     print_summary(info);
     crate::mm::init(info);
     crate::arch::x86::init_interrupts();
+    console::serial::enable_receive_interrupt();
     crate::time::init();
     print_memory(info);
     let _ = crate::arch::x86::gdt::dump(&mut crate::console::Console);

@@ -15,31 +15,26 @@
 
 extern crate alloc;
 
-/// Declares modules that exist only on the kernel target: they touch
-/// hardware, so the host unit tests do not build them.
-macro_rules! kernel_only {
-    ($($vis:vis mod $name:ident;)*) => {
-        $(#[cfg(target_os = "none")] $vis mod $name;)*
-    };
-}
-
+// The layers, lowest first; a module may use only those above it in this
+// list (tools/layers.sh checks it):
+//   arch ← bootinfo ← mm ← console, time, symbols ← fs ← task ← syscall ← trap ← init, panic, testing
 pub mod arch;
 pub mod bootinfo;
-pub mod fs;
 pub mod mm;
-pub mod syscall;
-pub mod task;
-pub mod time;
-
-// Declared directly: it exports macros (kprint!), which a macro-declared
-// module may not.
+// Exports macros (kprint!, kprintln!).
 #[cfg(target_os = "none")]
 pub mod console;
-
-kernel_only! {
-    pub mod init;
-    pub mod panic;
-    pub mod qemu;
-    pub mod symbols;
-    pub mod testing;
-}
+#[cfg(target_os = "none")]
+pub mod symbols;
+pub mod time;
+pub mod fs;
+pub mod task;
+pub mod syscall;
+#[cfg(target_os = "none")]
+pub mod trap;
+#[cfg(target_os = "none")]
+pub mod init;
+#[cfg(target_os = "none")]
+pub mod panic;
+#[cfg(target_os = "none")]
+pub mod testing;

@@ -4,7 +4,7 @@
 
 use kernel::bootinfo::cmdline;
 use kernel::kprintln;
-use kernel::qemu::{ExitCode, exit};
+use kernel::arch::x86::qemu::{ExitCode, exit};
 use kernel::task::{lifecycle, sched};
 
 /// The program started as process 1 when the command line names none.

@@ -4,7 +4,7 @@
 //! Tests that expect a panic install a hook (`set_hook`) that judges it.
 
 use crate::arch::x86::instructions::{disable_interrupts, frame_pointer};
-use crate::qemu::{ExitCode, exit};
+use crate::arch::x86::qemu::{ExitCode, exit};
 use crate::{kprintln, symbols};
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicBool, Ordering};

@@ -2,7 +2,7 @@
 //! inside QEMU, print `name ... ok` each, and exit through isa-debug-exit.
 
 use crate::kprintln;
-use crate::qemu::{ExitCode, exit};
+use crate::arch::x86::qemu::{ExitCode, exit};
 
 /// Anything the harness can run and name.
 pub trait Testable {

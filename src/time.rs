@@ -18,10 +18,26 @@ pub const fn from_bcd(b: u8) -> u32 {
     (b >> 4) as u32 * 10 + (b & 0xF) as u32
 }
 
+/// Seconds since the Unix epoch for what the RTC registers say, in either of
+/// the chip's encodings (BCD or binary, 12- or 24-hour).
+pub fn rtc_unix_seconds(r: &crate::arch::x86::cmos::RtcRegisters) -> u64 {
+    let bcd = r.status_b & 0x04 == 0;
+    let conv = |v: u8| if bcd { from_bcd(v) } else { u32::from(v) };
+    let pm = r.hours & 0x80 != 0;
+    let mut hour = conv(r.hours & 0x7F);
+    if r.status_b & 0x02 == 0 && pm {
+        hour = (hour % 12) + 12;
+    }
+    let century = if r.century != 0 { conv(r.century) } else { 20 };
+    let year = century as i64 * 100 + conv(r.year) as i64;
+    let days = days_from_civil(year, conv(r.month), conv(r.day));
+    (days * 86_400) as u64 + u64::from(hour) * 3600 + u64::from(conv(r.minutes)) * 60 + u64::from(conv(r.seconds))
+}
+
 #[cfg(target_os = "none")]
 mod clock {
-    use super::{days_from_civil, from_bcd};
-    use crate::arch::x86::instructions::{inb, outb, rdtsc, wait_for_interrupt};
+    use crate::arch::x86::cmos;
+    use crate::arch::x86::instructions::{rdtsc, wait_for_interrupt};
     use crate::arch::x86::pit;
     use core::sync::atomic::{AtomicU64, Ordering};
 
@@ -46,7 +62,7 @@ mod clock {
         let elapsed_ns = wait_ticks * pit::tick_ns();
         TSC_PER_MS_X1024.store((elapsed_tsc * 1024 * 1_000_000 / elapsed_ns).max(1), Ordering::Relaxed);
         TSC_AT_BOOT.store(start_tsc - start_tick * pit::tick_ns() * elapsed_tsc / elapsed_ns, Ordering::Relaxed);
-        WALL_AT_BOOT_NS.store(read_rtc_unix_seconds() * 1_000_000_000 - monotonic_ns(), Ordering::Relaxed);
+        WALL_AT_BOOT_NS.store(super::rtc_unix_seconds(&cmos::read_rtc()) * 1_000_000_000 - monotonic_ns(), Ordering::Relaxed);
         log::info!("TSC: {} kHz", TSC_PER_MS_X1024.load(Ordering::Relaxed) / 1024);
     }
 
@@ -66,43 +82,6 @@ mod clock {
     /// Nanoseconds since the Unix epoch.
     pub fn realtime_ns() -> u64 {
         WALL_AT_BOOT_NS.load(Ordering::Relaxed) + monotonic_ns()
-    }
-
-    fn cmos(reg: u8) -> u8 {
-        // SAFETY: 0x70/0x71 are the CMOS index/data ports; bit 7 of the index
-        // keeps NMIs disabled as it was.
-        unsafe {
-            outb(0x70, reg | 0x80);
-            inb(0x71)
-        }
-    }
-
-    fn read_rtc_unix_seconds() -> u64 {
-        // Wait out an update in progress, then read twice until stable.
-        let read = || {
-            while cmos(0x0A) & 0x80 != 0 {}
-            [cmos(0x00), cmos(0x02), cmos(0x04), cmos(0x07), cmos(0x08), cmos(0x09), cmos(0x32)]
-        };
-        let mut r = read();
-        loop {
-            let again = read();
-            if again == r {
-                break;
-            }
-            r = again;
-        }
-        let status_b = cmos(0x0B);
-        let bcd = status_b & 0x04 == 0;
-        let conv = |v: u8| if bcd { from_bcd(v) } else { u32::from(v) };
-        let pm = r[2] & 0x80 != 0;
-        let mut hour = conv(r[2] & 0x7F);
-        if status_b & 0x02 == 0 && pm {
-            hour = (hour % 12) + 12;
-        }
-        let century = if r[6] != 0 { conv(r[6]) } else { 20 };
-        let year = century as i64 * 100 + conv(r[5]) as i64;
-        let days = days_from_civil(year, conv(r[4]), conv(r[3]));
-        (days * 86_400) as u64 + u64::from(hour) * 3600 + u64::from(conv(r[1])) * 60 + u64::from(conv(r[0]))
     }
 }
 
@@ -124,6 +103,19 @@ mod tests {
     fn bcd() {
         assert_eq!(from_bcd(0x59), 59);
         assert_eq!(from_bcd(0x00), 0);
+    }
+
+    #[test]
+    fn rtc_encodings() {
+        use crate::arch::x86::cmos::RtcRegisters;
+        // 2026-11-22 13:45:30, as QEMU's default (BCD, 24-hour) and in binary 12-hour mode.
+        let bcd = RtcRegisters {
+            seconds: 0x30, minutes: 0x45, hours: 0x13, day: 0x22, month: 0x11, year: 0x26, century: 0x20, status_b: 0x02,
+        };
+        let want = 20_779 * 86_400 + 13 * 3600 + 45 * 60 + 30;
+        assert_eq!(rtc_unix_seconds(&bcd), want);
+        let binary_pm = RtcRegisters { seconds: 30, minutes: 45, hours: 0x80 | 1, day: 22, month: 11, year: 26, century: 0, status_b: 0x04 };
+        assert_eq!(rtc_unix_seconds(&binary_pm), want);
     }
 }
 

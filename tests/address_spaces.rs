@@ -17,7 +17,7 @@ use kernel::mm::pte::PteFlags;
 
 fn round_trip() {
     let mut s = AddressSpace::new().unwrap();
-    let f = phys::alloc_zeroed(Zone::Any).unwrap();
+    let f = kernel::mm::kmap::alloc_zeroed(Zone::Any).unwrap();
     let va = VirtAddr::new(0x0804_8000);
     s.map(va, f, PteFlags::USER | PteFlags::WRITABLE).unwrap();
     assert_eq!(s.translate(VirtAddr::new(0x0804_8123)).unwrap().as_u32(), f.start().as_u32() + 0x123);
@@ -59,7 +59,7 @@ fn thousand_spaces() {
     for i in 0..1000u32 {
         let mut s = AddressSpace::new().unwrap();
         for p in 0..8 {
-            let f = phys::alloc_zeroed(Zone::Any).unwrap();
+            let f = kernel::mm::kmap::alloc_zeroed(Zone::Any).unwrap();
             s.map(VirtAddr::new(0x0800_0000 + (i % 64) * 0x40_0000 + p * PAGE_SIZE), f, PteFlags::USER).unwrap();
         }
         let f = phys::alloc(Zone::Any).unwrap();

@@ -7,7 +7,7 @@
 #![no_main]
 
 use kernel::bootinfo::{cmdline, usable_bytes};
-use kernel::qemu::{ExitCode, exit};
+use kernel::arch::x86::qemu::{ExitCode, exit};
 
 #[unsafe(no_mangle)]
 pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {

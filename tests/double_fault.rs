@@ -22,7 +22,7 @@ fn reported() -> ! {
 #[unsafe(no_mangle)]
 pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
     common::boot(magic, info_phys);
-    kernel::arch::x86::trap::set_double_fault_hook(reported);
+    kernel::trap::set_double_fault_hook(reported);
     recurse(0);
     common::finish(false, "recursion returned")
 }

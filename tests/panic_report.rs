@@ -24,5 +24,5 @@ fn level_one(n: u32) {
 pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
     kernel::init::init(magic, info_phys);
     level_one(core::hint::black_box(41));
-    kernel::qemu::exit(kernel::qemu::ExitCode::Success)
+    kernel::arch::x86::qemu::exit(kernel::arch::x86::qemu::ExitCode::Success)
 }

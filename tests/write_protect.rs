@@ -13,7 +13,8 @@
 mod common;
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::arch::x86::exception::{Exception, PfError};
-use kernel::arch::x86::trap::{TrapFrame, set_kernel_exception_hook};
+use kernel::arch::x86::trap::TrapFrame;
+use kernel::trap::set_kernel_exception_hook;
 use kernel::kprintln;
 use kernel::mm::addr::VirtAddr;
 use kernel::mm::frame::Zone;
@@ -48,7 +49,7 @@ pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
     common::boot(magic, info_phys);
     set_kernel_exception_hook(hook);
     let mut space = AddressSpace::new().expect("address space");
-    let frame = kernel::mm::phys::alloc_zeroed(Zone::Any).expect("frame");
+    let frame = kernel::mm::kmap::alloc_zeroed(Zone::Any).expect("frame");
     space.map(VirtAddr::new(VA), frame, PteFlags::USER).expect("map");
     space.activate();
     *SPACE.lock() = Some(space);

@@ -8,5 +8,5 @@
 pub extern "C" fn kmain(_magic: u32, info_phys: u32) -> ! {
     // Pretend a multiboot1 loader started us.
     kernel::init::init(0x2BAD_B002, info_phys);
-    kernel::qemu::exit(kernel::qemu::ExitCode::Success)
+    kernel::arch::x86::qemu::exit(kernel::arch::x86::qemu::ExitCode::Success)
 }

@@ -8,6 +8,21 @@
 pub mod multiboot;
 pub mod cmdline;
 
+#[cfg(target_os = "none")]
+static BOOT_INFO: spin::Once<multiboot::BootInfo> = spin::Once::new();
+
+/// Keeps the boot information for the kernel's whole life (`init` calls it once).
+#[cfg(target_os = "none")]
+pub fn keep(info: multiboot::BootInfo) -> &'static multiboot::BootInfo {
+    BOOT_INFO.call_once(|| info)
+}
+
+/// The boot information, once `init` has read it.
+#[cfg(target_os = "none")]
+pub fn get() -> &'static multiboot::BootInfo {
+    BOOT_INFO.get().expect("boot information read before init")
+}
+
 /// Memory-map entry types (multiboot2 spec §3.6.8, the same as e820's).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum MemKind {

@@ -2,7 +2,6 @@
 //! a `BootInfo` that the rest of the kernel keeps for its whole life.
 
 use super::{MemKind, MemRegion};
-use crate::mm::layout::{is_low_memory, phys_to_virt};
 use multiboot2::{BootInformation, BootInformationHeader};
 
 /// EAX at entry when a multiboot2 loader started us (spec §3.2).
@@ -66,18 +65,18 @@ impl core::fmt::Display for BootError {
 }
 
 impl BootInfo {
-    /// Checks the magic and copies out what the kernel needs.
-    pub fn parse(magic: u32, info_phys: u32) -> Result<Self, BootError> {
+    /// Checks the magic and copies out what the kernel needs. `reach` gives
+    /// the kernel virtual address of a physical one, where the kernel maps it.
+    pub fn parse(magic: u32, info_phys: u32, reach: fn(u32) -> Option<u32>) -> Result<Self, BootError> {
         if magic != BOOTLOADER_MAGIC {
             return Err(BootError::WrongMagic(magic));
         }
-        if !is_low_memory(info_phys) || !info_phys.is_multiple_of(8) {
-            return Err(BootError::InfoNotReachable(info_phys));
-        }
-        let ptr = phys_to_virt(info_phys) as *const BootInformationHeader;
+        let virt = reach(info_phys).filter(|_| info_phys.is_multiple_of(8));
+        let Some(virt) = virt else { return Err(BootError::InfoNotReachable(info_phys)) };
+        let ptr = virt as *const BootInformationHeader;
         // SAFETY: the magic says a multiboot2 loader put the information at
-        // info_phys, which the direct map reaches; the crate checks sizes and
-        // the end tag before handing out any tag.
+        // info_phys, which `reach` says is mapped at `virt`; the crate checks
+        // sizes and the end tag before handing out any tag.
         let mbi = unsafe { BootInformation::load(ptr) }.map_err(|_| BootError::Malformed)?;
         let mut bi = BootInfo {
             loader: "",

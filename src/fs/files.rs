@@ -60,8 +60,18 @@ impl Drop for OpenFile {
             _ => return,
         };
         super::pipe::close(end.0, end.1);
-        crate::task::sched::SCHED.lock().wake_all(crate::task::process::Wait::Pipe);
+        if let Some(wake) = PIPE_WAKER.get() {
+            wake();
+        }
     }
+}
+
+/// What wakes the tasks sleeping on pipes, set once by the task layer: a
+/// descriptor can close anywhere (exit, exec, dup2), and fs knows no tasks.
+static PIPE_WAKER: spin::Once<fn()> = spin::Once::new();
+
+pub fn set_pipe_waker(wake: fn()) {
+    PIPE_WAKER.call_once(|| wake);
 }
 
 /// A file descriptor: the shared description and its close-on-exec flag.
@@ -177,7 +187,7 @@ pub fn normalize(path: &str) -> String {
 }
 
 fn modules() -> &'static [Module] {
-    crate::init::boot_info().modules()
+    crate::bootinfo::get().modules()
 }
 
 /// What a canonical path names.

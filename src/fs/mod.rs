@@ -5,9 +5,9 @@
 //! Path walking (`path`) is pure; the rest needs the boot modules.
 
 pub mod path;
-kernel_only! {
-    mod files;
-    pub mod pipe;
-}
+#[cfg(target_os = "none")]
+mod files;
+#[cfg(target_os = "none")]
+pub mod pipe;
 #[cfg(target_os = "none")]
 pub use files::*;

@@ -94,6 +94,41 @@ impl Page {
     }
 }
 
+/// A byte range wholly inside the user half, without wrapping around 2^32:
+/// what every user pointer a system call receives must be before the
+/// kernel asks the memory map about it (Linux's `access_ok`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct UserRange {
+    start: u32,
+    end: u32,
+}
+
+impl UserRange {
+    /// `[addr, addr + len)`, or `None` if it leaves the user half or wraps.
+    /// A zero-length range may sit right at the end of the user half.
+    pub const fn new(addr: u32, len: u32) -> Option<Self> {
+        match addr.checked_add(len) {
+            Some(end) if end <= super::layout::USER_END => Some(Self { start: addr, end }),
+            _ => None,
+        }
+    }
+    pub const fn start(self) -> u32 {
+        self.start
+    }
+    pub const fn end(self) -> u32 {
+        self.end
+    }
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    /// The pages the range touches, first to last.
+    pub fn pages(self) -> impl Iterator<Item = Page> {
+        let first = VirtAddr(self.start).page().number();
+        let last = if self.is_empty() { first } else { VirtAddr(self.end - 1).page().number() + 1 };
+        (first..last).map(Page)
+    }
+}
+
 /// Rounds up to a page boundary; `None` if that passes 2^32.
 pub const fn page_round_up(a: u32) -> Option<u32> {
     match a.checked_add(PAGE_SIZE - 1) {
@@ -138,6 +173,28 @@ mod tests {
         assert_eq!(v.pt_index(), 0x102);
         assert_eq!(v.page_offset(), 0x345);
         assert_eq!(v.page().start(), VirtAddr::new(0xC010_2000));
+    }
+
+    #[test]
+    fn user_ranges() {
+        let r = |a, l| UserRange::new(a, l).map(|r| (r.start(), r.end()));
+        assert_eq!(r(0x1000, 0x10), Some((0x1000, 0x1010)));
+        assert_eq!(r(0xBFFF_FFF0, 0x10), Some((0xBFFF_FFF0, 0xC000_0000)));
+        assert_eq!(r(0xBFFF_FFF0, 0x11), None, "runs into the kernel half");
+        assert_eq!(r(0xC000_0000, 0), Some((0xC000_0000, 0xC000_0000)), "empty, at the very end");
+        assert_eq!(r(0xC000_0001, 0), None, "a kernel address");
+        assert_eq!(r(0xC000_0000, 1), None, "a kernel byte");
+        assert_eq!(r(0xFFFF_FFF0, 0x20), None, "wraps");
+        assert_eq!(r(0, 0), Some((0, 0)));
+    }
+
+    #[test]
+    fn a_user_range_lists_the_pages_it_touches() {
+        let pages = |a, l| UserRange::new(a, l).unwrap().pages().map(|p| p.start().as_u32()).collect::<Vec<_>>();
+        assert_eq!(pages(0x1fff, 2), vec![0x1000, 0x2000]);
+        assert_eq!(pages(0x1000, 0x1000), vec![0x1000]);
+        assert_eq!(pages(0x1000, 0), Vec::<u32>::new());
+        assert_eq!(pages(0xBFFF_F000, 0x1000), vec![0xBFFF_F000]);
     }
 
     #[test]

@@ -19,6 +19,23 @@ const FREE_BIT: u32 = 1 << 31;
 const RESERVED: u32 = 0x7FFF_FFFF;
 const MAX_REFS: u32 = RESERVED - 1;
 
+/// How many mappings share a frame.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Refs {
+    /// An allocator frame with this many references.
+    Counted(u32),
+    /// A frame the allocator does not own (module and kernel frames, the
+    /// zero frame's users): never freed, so always treated as shared.
+    Uncounted,
+}
+
+impl Refs {
+    /// Whether more than one mapping may see the frame (a write must copy).
+    pub const fn shared(self) -> bool {
+        !matches!(self, Refs::Counted(0 | 1))
+    }
+}
+
 /// Which frames an allocation may return.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Zone {
@@ -176,13 +193,13 @@ impl<'a> FrameTable<'a> {
         }
     }
 
-    /// References to `f`: `u32::MAX` for reserved frames (shared by nature),
-    /// 0 for free ones.
-    pub fn refs(&self, f: Frame) -> u32 {
+    /// References to `f`: `Uncounted` for reserved frames (the kernel's, the
+    /// modules': shared by nature), `Counted(0)` for free ones.
+    pub fn refs(&self, f: Frame) -> Refs {
         match self.state(f) {
-            FrameState::Free => 0,
-            FrameState::Reserved => u32::MAX,
-            FrameState::InUse { refs } => refs,
+            FrameState::Free => Refs::Counted(0),
+            FrameState::Reserved => Refs::Uncounted,
+            FrameState::InUse { refs } => Refs::Counted(refs),
         }
     }
 
@@ -306,7 +323,7 @@ mod tests {
         let mut t = FrameTable::new(&mut meta, fr(8));
         t.add_free(fr(1), fr(3));
         let f = t.alloc(Zone::Low).unwrap();
-        assert_eq!(t.refs(f), 1);
+        assert_eq!(t.refs(f), Refs::Counted(1));
         t.add_ref(f);
         t.add_ref(f);
         assert_eq!(t.state(f), FrameState::InUse { refs: 3 });
@@ -317,7 +334,7 @@ mod tests {
         assert_eq!(t.stats().free, 2);
         assert_eq!(t.state(f), FrameState::Free);
         // Reserved frames are shared by nature and never freed.
-        assert_eq!(t.refs(fr(0)), u32::MAX);
+        assert_eq!(t.refs(fr(0)), Refs::Uncounted);
         t.add_ref(fr(0));
         assert_eq!(t.release(fr(0)), Release::NotManaged);
     }

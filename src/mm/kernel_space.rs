@@ -10,7 +10,6 @@
 //! Everything is supervisor-only.
 
 use super::addr::{ENTRIES_PER_TABLE, Frame, PAGE_SIZE, PhysAddr, VirtAddr};
-use super::frame::Zone;
 use super::layout::{KERNEL_BASE, KERNEL_PT_AREA_END, KERNEL_PT_AREA_START, LOW_MEMORY_END, phys_to_virt, virt_to_phys};
 use super::paging::{self, KERNEL_PDE_START};
 use super::phys;
@@ -21,7 +20,7 @@ const HUGE: u32 = 4 << 20;
 
 /// Builds the master directory, turns on global pages and loads it.
 pub fn init() {
-    let pd = phys::alloc_zeroed(Zone::Low).expect("no memory for the kernel page directory");
+    let pd = phys::alloc_low_zeroed().expect("no memory for the kernel page directory");
     let dir = phys_to_virt(pd.start().as_u32()) as *mut [PageDirectoryEntry; ENTRIES_PER_TABLE];
     let kernel_end = virt_to_phys(symbol_addr!(__kernel_end));
     let fine_end = kernel_end.div_ceil(HUGE) * HUGE;
@@ -38,19 +37,16 @@ pub fn init() {
         unsafe { (*dir)[pdi] = pde };
     }
     for va in (KERNEL_PT_AREA_START..KERNEL_PT_AREA_END).step_by(HUGE as usize) {
-        let pt = phys::alloc_zeroed(Zone::Low).expect("no memory for kernel page tables");
+        let pt = phys::alloc_low_zeroed().expect("no memory for kernel page tables");
         // SAFETY: as above.
         unsafe { (*dir)[VirtAddr::new(va).pd_index()] = PageDirectoryEntry::table(pt, PteFlags::PRESENT | PteFlags::WRITABLE) };
     }
     paging::set_kernel_directory(pd);
-    // SAFETY: CR4.PGE only makes G entries survive CR3 loads; the new
-    // directory maps everything the kernel touches at the same addresses as
-    // the boot one (direct map, image, stack), so execution continues.
-    unsafe {
-        let cr4 = x86::controlregs::cr4();
-        x86::controlregs::cr4_write(cr4 | x86::controlregs::Cr4::CR4_ENABLE_GLOBAL_PAGES);
-        paging::load_cr3(pd);
-    }
+    crate::arch::x86::cpu::enable_global_pages();
+    // SAFETY: the new directory maps everything the kernel touches at the
+    // same addresses as the boot one (direct map, image, stack), so
+    // execution continues.
+    unsafe { paging::load_cr3(pd) };
     crate::arch::x86::tss::set_double_fault_cr3(pd.start().as_u32());
 }
 
@@ -58,7 +54,7 @@ pub fn init() {
 fn fine_table(base: u32) -> Frame {
     let text = (virt_to_phys(symbol_addr!(__kernel_start)), virt_to_phys(symbol_addr!(__rodata_end)));
     let guard = virt_to_phys(symbol_addr!(boot_stack_guard));
-    let pt = phys::alloc_zeroed(Zone::Low).expect("no memory for kernel page tables");
+    let pt = phys::alloc_low_zeroed().expect("no memory for kernel page tables");
     let table = phys_to_virt(pt.start().as_u32()) as *mut [PageTableEntry; ENTRIES_PER_TABLE];
     for i in 0..ENTRIES_PER_TABLE as u32 {
         let phys = base + i * PAGE_SIZE;

@@ -7,6 +7,7 @@
 //! one, and interrupt handlers never take one.
 
 use super::addr::{Frame, PAGE_SIZE, VirtAddr};
+use super::frame::{OutOfFrames, Zone};
 use super::layout::{KMAP_END, KMAP_START, is_low_memory, phys_to_virt};
 use super::pte::{PageTableEntry, PteFlags};
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -52,6 +53,22 @@ impl Drop for FrameWindow {
             super::paging::kernel_set_entry(VirtAddr::new(KMAP_START + slot * PAGE_SIZE), PageTableEntry::EMPTY);
         }
     }
+}
+
+/// `phys::alloc` from `zone`, zero-filled (through the window if the frame
+/// is high).
+pub fn alloc_zeroed(zone: Zone) -> Result<Frame, OutOfFrames> {
+    let f = super::phys::alloc(zone)?;
+    zero_frame(f);
+    Ok(f)
+}
+
+/// `phys::alloc_user` from any zone, zero-filled (through the window if the
+/// frame is high).
+pub fn alloc_user_zeroed() -> Result<Frame, OutOfFrames> {
+    let f = super::phys::alloc_user(Zone::Any)?;
+    zero_frame(f);
+    Ok(f)
 }
 
 pub fn zero_frame(f: Frame) {

@@ -36,6 +36,10 @@ pub const KERNEL_PT_AREA_END: u32 = KMAP_END;
 
 /// The user half ends where the kernel half begins.
 pub const USER_END: u32 = KERNEL_BASE;
+/// The lowest address a program is loaded at or mmap picks (Linux's
+/// default vm.mmap_min_addr): page zero and its neighbours stay unmapped,
+/// so a NULL dereference faults.
+pub const MIN_ADDR: u32 = 0x1_0000;
 
 const _: () = assert!(LOW_MEMORY_END.is_multiple_of(4 << 20));
 const _: () = assert!(DIRECT_MAP_END == KSTACK_AREA_START);
@@ -49,6 +53,12 @@ pub const fn phys_to_virt(phys: u32) -> u32 {
 /// Whether a physical frame is reachable through the direct map.
 pub const fn is_low_memory(phys: u32) -> bool {
     phys < LOW_MEMORY_END
+}
+
+/// Where the kernel reaches a physical address without a temporary
+/// mapping: its direct-map address, for low memory only.
+pub const fn direct_map(phys: u32) -> Option<u32> {
+    if is_low_memory(phys) { Some(phys_to_virt(phys)) } else { None }
 }
 
 /// The physical address of a direct-map (or kernel image) virtual address.

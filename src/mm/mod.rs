@@ -9,16 +9,22 @@ pub mod pte;
 pub mod stats;
 pub mod vma;
 
-kernel_only! {
-    pub mod heap;
-    pub mod kernel_space;
-    pub mod kmap;
-    pub mod kstack;
-    pub mod paging;
-    pub mod phys;
-    pub mod stats_global;
-    pub mod user;
-}
+#[cfg(target_os = "none")]
+pub mod heap;
+#[cfg(target_os = "none")]
+pub mod kernel_space;
+#[cfg(target_os = "none")]
+pub mod kmap;
+#[cfg(target_os = "none")]
+pub mod kstack;
+#[cfg(target_os = "none")]
+pub mod paging;
+#[cfg(target_os = "none")]
+pub mod phys;
+#[cfg(target_os = "none")]
+pub mod stats_global;
+#[cfg(target_os = "none")]
+pub mod user;
 
 #[cfg(target_os = "none")]
 mod setup {

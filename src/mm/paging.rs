@@ -13,10 +13,11 @@
 //! reaches them through the direct map.
 
 use super::addr::{ENTRIES_PER_TABLE, Frame, PAGE_SIZE, PhysAddr, VirtAddr};
-use super::frame::{OutOfFrames, Release, Zone};
+use super::frame::{OutOfFrames, Release};
 use super::layout::{KERNEL_BASE, phys_to_virt};
 use super::phys;
 use super::pte::{PageDirectoryEntry, PageTableEntry, PteFlags};
+use crate::arch::x86::cpu;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 /// Index of the first kernel PDE.
@@ -52,14 +53,12 @@ fn table(pt: Frame) -> *mut Table {
 
 /// The physical address CR3 holds.
 pub fn current_cr3() -> u32 {
-    // SAFETY: reading CR3 has no side effects.
-    unsafe { x86::controlregs::cr3() as u32 & 0xFFFF_F000 }
+    cpu::read_cr3()
 }
 
 /// Drops any TLB entry for the page holding `va`.
 pub fn flush_page(va: VirtAddr) {
-    // SAFETY: INVLPG only discards a cached translation.
-    unsafe { x86::tlb::flush(va.as_u32() as usize) };
+    cpu::invalidate_page(va.as_u32());
 }
 
 /// Loads CR3: switches address space and flushes every non-global entry.
@@ -68,7 +67,7 @@ pub fn flush_page(va: VirtAddr) {
 /// `pd` must be a complete page directory whose kernel half is the kernel's.
 pub unsafe fn load_cr3(pd: Frame) {
     // SAFETY: forwarded to the caller: the kernel stays mapped.
-    unsafe { x86::controlregs::cr3_write(u64::from(pd.start().as_u32())) };
+    unsafe { cpu::write_cr3(pd.start().as_u32()) };
 }
 
 /// Sets a kernel-half PTE (stacks, heap, temporary window) in the master
@@ -107,7 +106,7 @@ pub struct Walk {
 impl AddressSpace {
     /// An empty user half under the kernel half.
     pub fn new() -> Result<Self, OutOfFrames> {
-        let pd = phys::alloc_user_zeroed(Zone::Low)?;
+        let pd = phys::alloc_user_low_zeroed()?;
         PAGE_TABLE_FRAMES.fetch_add(1, Ordering::Relaxed);
         // SAFETY: pd is a fresh frame only we know of; the master directory
         // is read-only after boot.
@@ -156,7 +155,7 @@ impl AddressSpace {
             if e.is_unused() {
                 return Ok(PageTableEntry::EMPTY);
             }
-            let pt = phys::alloc_user_zeroed(Zone::Low)?;
+            let pt = phys::alloc_user_low_zeroed()?;
             PAGE_TABLE_FRAMES.fetch_add(1, Ordering::Relaxed);
             // The PDE allows everything; each PTE says what is allowed.
             pde = PageDirectoryEntry::table(pt, PteFlags::PRESENT | PteFlags::WRITABLE | PteFlags::USER);

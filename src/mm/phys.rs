@@ -7,7 +7,7 @@
 //! 4 GiB (no PAE).
 
 use super::addr::{Frame, PAGE_SIZE, PhysAddr, page_round_down, page_round_up};
-use super::frame::{FrameStats, FrameTable, OutOfFrames, Release, Zone};
+use super::frame::{FrameStats, FrameTable, OutOfFrames, Refs, Release, Zone};
 use super::layout::{LOW_MEMORY_END, phys_to_virt, virt_to_phys};
 use crate::bootinfo::multiboot::BootInfo;
 use crate::bootinfo::{for_each_usable_range, subtract_ranges};
@@ -122,11 +122,22 @@ pub fn alloc(zone: Zone) -> Result<Frame, OutOfFrames> {
     with(|t| t.alloc(zone))
 }
 
-/// A zero-filled frame with one reference.
-pub fn alloc_zeroed(zone: Zone) -> Result<Frame, OutOfFrames> {
-    let f = alloc(zone)?;
-    super::kmap::zero_frame(f);
+/// A zero-filled low-memory frame with one reference (kernel page tables,
+/// the zero frame).
+pub fn alloc_low_zeroed() -> Result<Frame, OutOfFrames> {
+    let f = alloc(Zone::Low)?;
+    zero_low(f);
     Ok(f)
+}
+
+/// Zeroes a low-memory frame through the direct map. (A frame above it
+/// needs a temporary mapping: `kmap::alloc_user_zeroed`.)
+fn zero_low(f: Frame) {
+    let phys = f.start().as_u32();
+    assert!(phys < LOW_MEMORY_END, "zero_low of a high frame {f:?}");
+    // SAFETY: the direct map covers low memory, and the frame was just
+    // allocated, so nothing else uses its bytes.
+    unsafe { core::ptr::write_bytes(phys_to_virt(phys) as *mut u8, 0, PAGE_SIZE as usize) };
 }
 
 /// Low-memory frames user memory may not take: the kernel's heap (task
@@ -160,10 +171,10 @@ pub fn user_frames_available() -> u32 {
     })
 }
 
-/// `alloc_user`, zero-filled.
-pub fn alloc_user_zeroed(zone: Zone) -> Result<Frame, OutOfFrames> {
-    let f = alloc_user(zone)?;
-    super::kmap::zero_frame(f);
+/// `alloc_user` from low memory, zero-filled (user page tables).
+pub fn alloc_user_low_zeroed() -> Result<Frame, OutOfFrames> {
+    let f = alloc_user(Zone::Low)?;
+    zero_low(f);
     Ok(f)
 }
 
@@ -175,7 +186,7 @@ pub fn release(f: Frame) -> Release {
     with(|t| t.release(f))
 }
 
-pub fn refs(f: Frame) -> u32 {
+pub fn refs(f: Frame) -> Refs {
     with(|t| t.refs(f))
 }
 

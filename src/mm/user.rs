@@ -2,19 +2,17 @@
 //! (regions), kept in step. brk, mmap, munmap and mprotect edit both; fork
 //! copies them copy-on-write; the fault handler fills pages in on demand.
 
-use super::addr::{PAGE_SIZE, VirtAddr, page_round_up};
-use super::fault::apply::resolve;
+use super::addr::{PAGE_SIZE, UserRange, VirtAddr, page_round_down, page_round_up};
+use super::fault::apply::{Target, resolve};
 use super::fault::decide::{KillReason, entry_allows};
 use super::frame::OutOfFrames;
-use super::layout::USER_END;
+use super::layout::{MIN_ADDR, USER_END};
 use super::paging::AddressSpace;
 use super::phys;
 use super::pte::{PageTableEntry, PteFlags};
 use super::stats::MgStats;
 use super::vma::{Backing, MapError, MemoryMap, Prot, Purpose, Region, SharedPages};
 use crate::arch::x86::exception::{Access, PfError};
-use crate::syscall::abi::Errno;
-use crate::task::elf::MIN_ADDR;
 
 /// Where the stack ends (exclusive) and how much of it exists at exec.
 pub const STACK_TOP: u32 = USER_END;
@@ -26,6 +24,46 @@ pub const MMAP_TOP: u32 = STACK_TOP - (8 << 20) - (1 << 20);
 const REGION_MIN_FRAMES: u32 = 16;
 /// brk may not grow to within this of the next mapping.
 const BRK_GAP: u32 = PAGE_SIZE;
+
+/// Why a change to user memory was refused. `syscall` turns each into the
+/// errno Linux gives for it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MemError {
+    /// A malformed request: misaligned, empty where it may not be, or
+    /// PROT_GROWSDOWN outside a stack (EINVAL).
+    Invalid,
+    /// No frames, no room in the address space, or too many regions (ENOMEM).
+    OutOfMemory,
+    /// Part of the range is not mapped (Linux says ENOMEM for this too).
+    Unmapped,
+    /// MAP_FIXED_NOREPLACE over an existing mapping (EEXIST).
+    Exists,
+    /// Write permission asked of a mapping that may not be written (EACCES).
+    Denied,
+    /// Memory the user could not access either (EFAULT).
+    BadAddress,
+}
+
+/// Where mmap puts a new region.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Placement {
+    /// Anywhere; near this address if it is free (0: no preference).
+    Hint(u32),
+    /// Exactly here, replacing what was there (MAP_FIXED).
+    Fixed(u32),
+    /// Exactly here, but never over an existing mapping (MAP_FIXED_NOREPLACE).
+    FixedNoReplace(u32),
+}
+
+/// The range mprotect changes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ProtectExtent {
+    /// Exactly the pages asked for.
+    Exact,
+    /// Down to the start of the stack region that holds the first page
+    /// (PROT_GROWSDOWN).
+    DownToStackStart,
+}
 
 pub struct UserMemory {
     pub space: AddressSpace,
@@ -78,24 +116,23 @@ impl UserMemory {
 
     /// Resolves a fault (from user mode, or on behalf of a system call).
     pub fn fault(&mut self, addr: u32, err: PfError) -> Result<(), KillReason> {
-        let event = resolve(self, addr, err)?;
-        super::stats::count(&mut self.stats, event);
-        super::stats_global::count(event);
+        let r = resolve(&mut Target { space: &mut self.space, map: &mut self.map }, addr, err)?;
+        if r.grew_stack {
+            self.stats.stack_growths += 1;
+        }
+        super::stats::count(&mut self.stats, r.event);
+        super::stats_global::count(r.event);
         Ok(())
     }
 
-    /// Makes every page of `[start, start+len)` accessible for `access`,
-    /// faulting pages in as a user access would. EFAULT where the user could
-    /// not access them either; ENOMEM if memory ran out.
-    pub fn ensure(&mut self, start: u32, len: u32, access: Access) -> Result<(), Errno> {
-        let range = crate::syscall::usercheck::user_range(start, len)?;
-        if range.is_empty() {
-            return Ok(());
-        }
-        let mut page = range.start & !(PAGE_SIZE - 1);
-        while page < range.end {
-            let e = self.space.entry(VirtAddr::new(page)).unwrap_or(PageTableEntry::EMPTY);
-            if !entry_allows(e, access) || !self.map.find(page).is_some_and(|r| r.prot.readable()) {
+    /// Makes every page of `range` accessible for `access`, faulting pages
+    /// in as a user access would. `BadAddress` where the user could not
+    /// access them either; `OutOfMemory` if memory ran out.
+    pub fn ensure(&mut self, range: UserRange, access: Access) -> Result<(), MemError> {
+        for page in range.pages() {
+            let va = page.start();
+            let e = self.space.entry(va).unwrap_or(PageTableEntry::EMPTY);
+            if !entry_allows(e, access) || !self.map.find(va.as_u32()).is_some_and(|r| r.prot.readable()) {
                 let mut err = PfError::USER;
                 if e.is_present() {
                     err |= PfError::PRESENT;
@@ -103,14 +140,10 @@ impl UserMemory {
                 if access == Access::Write {
                     err |= PfError::WRITE;
                 }
-                self.fault(page, err).map_err(|why| match why {
-                    KillReason::OutOfMemory => Errno::ENOMEM,
-                    _ => Errno::EFAULT,
+                self.fault(va.as_u32(), err).map_err(|why| match why {
+                    KillReason::OutOfMemory => MemError::OutOfMemory,
+                    _ => MemError::BadAddress,
                 })?;
-            }
-            match page.checked_add(PAGE_SIZE) {
-                Some(p) => page = p,
-                None => break,
             }
         }
         Ok(())
@@ -154,51 +187,58 @@ impl UserMemory {
         self.brk
     }
 
-    /// mmap: places and adds a region. `fixed` replaces what is there;
-    /// `noreplace` refuses to. Returns the address.
-    pub fn mmap(&mut self, hint: u32, len: u32, prot: Prot, backing: Backing, fixed: bool, noreplace: bool) -> Result<u32, Errno> {
+    /// mmap: places and adds a region of `len` bytes; returns its address.
+    pub fn mmap(&mut self, at: Placement, len: u32, prot: Prot, backing: Backing) -> Result<u32, MemError> {
         // Regions live on the kernel heap: none are made when memory is
         // all but gone.
         if phys::user_frames_available() < REGION_MIN_FRAMES {
-            return Err(Errno::ENOMEM);
+            return Err(MemError::OutOfMemory);
         }
-        let len = page_round_up(len).ok_or(Errno::ENOMEM)?;
+        let len = page_round_up(len).ok_or(MemError::OutOfMemory)?;
         if len == 0 || len > USER_END {
-            return Err(Errno::ENOMEM);
+            return Err(MemError::OutOfMemory);
         }
-        let start = if fixed || noreplace {
-            if !hint.is_multiple_of(PAGE_SIZE) {
-                return Err(Errno::EINVAL);
+        let start = match at {
+            Placement::Fixed(addr) | Placement::FixedNoReplace(addr) => {
+                if !addr.is_multiple_of(PAGE_SIZE) {
+                    return Err(MemError::Invalid);
+                }
+                if addr > USER_END - len {
+                    return Err(MemError::OutOfMemory);
+                }
+                // Below MIN_ADDR is allowed: every process here is root, which
+                // Linux lets map page zero (CAP_SYS_RAWIO).
+                if matches!(at, Placement::FixedNoReplace(_)) && self.map.overlaps(addr, addr + len) {
+                    return Err(MemError::Exists);
+                }
+                addr
             }
-            if hint > USER_END - len {
-                return Err(Errno::ENOMEM);
+            Placement::Hint(hint) => {
+                // A hint below mmap_min_addr is raised to it, as on Linux.
+                let hint = if hint != 0 && hint < MIN_ADDR { MIN_ADDR } else { page_round_down(hint) };
+                let fits = hint >= MIN_ADDR && hint <= USER_END - len && !self.map.overlaps(hint, hint + len);
+                if fits {
+                    hint
+                } else {
+                    let floor = MIN_ADDR.max(self.brk_start);
+                    self.map.find_free_top_down(len, MMAP_TOP, floor).ok_or(MemError::OutOfMemory)?
+                }
             }
-            // Below MIN_ADDR is allowed: every process here is root, which
-            // Linux lets map page zero (CAP_SYS_RAWIO).
-            if noreplace && self.map.overlaps(hint, hint + len) {
-                return Err(Errno::EEXIST);
-            }
-            hint
-        } else {
-            // A hint below mmap_min_addr is raised to it, as on Linux.
-            let hint = if hint != 0 && hint < MIN_ADDR { MIN_ADDR } else { hint & !(PAGE_SIZE - 1) };
-            let fits = hint >= MIN_ADDR && hint <= USER_END - len && !self.map.overlaps(hint, hint + len);
-            if fits { hint } else { self.map.find_free_top_down(len, MMAP_TOP, MIN_ADDR.max(self.brk_start)).ok_or(Errno::ENOMEM)? }
         };
         let region = Region { start, end: start + len, prot, backing, purpose: Purpose::Mmap };
-        self.map_region(region).map_err(|_| Errno::ENOMEM)?;
+        self.map_region(region).map_err(|_| MemError::OutOfMemory)?;
         Ok(start)
     }
 
-    /// munmap of a page-aligned range: EINVAL for a bad one; unmapping
+    /// munmap of a page-aligned range: `Invalid` for a bad one; unmapping
     /// nothing is fine.
-    pub fn munmap(&mut self, start: u32, len: u32) -> Result<(), Errno> {
-        let end = page_round_up(len).and_then(|l| start.checked_add(l)).ok_or(Errno::EINVAL)?;
+    pub fn munmap(&mut self, start: u32, len: u32) -> Result<(), MemError> {
+        let end = page_round_up(len).and_then(|l| start.checked_add(l)).ok_or(MemError::Invalid)?;
         if len == 0 || !start.is_multiple_of(PAGE_SIZE) || end > USER_END {
-            return Err(Errno::EINVAL);
+            return Err(MemError::Invalid);
         }
         if self.map.remove_would_exceed(start, end) {
-            return Err(Errno::ENOMEM);
+            return Err(MemError::OutOfMemory);
         }
         self.unmap(start, end);
         Ok(())
@@ -208,30 +248,28 @@ impl UserMemory {
     /// order up to the first unmapped page (ENOMEM) or a region that may
     /// not become writable (EACCES). Present pages get the new permission
     /// at once; copy-on-write and zero-frame pages stay read-only until
-    /// written. `grows_down` (PROT_GROWSDOWN) extends the change down to
-    /// the start of the stack region containing `start`.
-    pub fn mprotect(&mut self, start: u32, len: u32, prot: Prot, grows_down: bool) -> Result<(), Errno> {
+    /// written.
+    pub fn mprotect(&mut self, start: u32, len: u32, prot: Prot, extent: ProtectExtent) -> Result<(), MemError> {
         if !start.is_multiple_of(PAGE_SIZE) {
-            return Err(Errno::EINVAL);
+            return Err(MemError::Invalid);
         }
         if len == 0 {
             return Ok(());
         }
-        let end = page_round_up(len).and_then(|l| start.checked_add(l)).ok_or(Errno::ENOMEM)?;
+        let end = page_round_up(len).and_then(|l| start.checked_add(l)).ok_or(MemError::Unmapped)?;
         if end > USER_END {
-            return Err(Errno::ENOMEM);
+            return Err(MemError::Unmapped);
         }
-        let start = if grows_down {
-            match self.map.find(start) {
+        let start = match extent {
+            ProtectExtent::Exact => start,
+            ProtectExtent::DownToStackStart => match self.map.find(start) {
                 Some(r) if r.purpose == Purpose::Stack => r.start,
-                Some(_) => return Err(Errno::EINVAL),
-                None => return Err(Errno::ENOMEM),
-            }
-        } else {
-            start
+                Some(_) => return Err(MemError::Invalid),
+                None => return Err(MemError::Unmapped),
+            },
         };
         if phys::user_frames_available() < REGION_MIN_FRAMES {
-            return Err(Errno::ENOMEM);
+            return Err(MemError::OutOfMemory);
         }
         let (changed, done) = self.map.protect(start, end, prot);
         for r in changed {
@@ -241,7 +279,11 @@ impl UserMemory {
                 self.space.protect(va, protected_flags(e, prot, r.is_shared()));
             }
         }
-        done.map_err(|e| if e == MapError::Denied { Errno::EACCES } else { Errno::ENOMEM })
+        done.map_err(|e| match e {
+            MapError::Denied => MemError::Denied,
+            MapError::TooMany => MemError::OutOfMemory,
+            _ => MemError::Unmapped,
+        })
     }
 
     /// Present user pages, the zero frame not counted.
@@ -276,7 +318,7 @@ fn protected_flags(e: PageTableEntry, prot: Prot, shared: bool) -> PteFlags {
         flags |= PteFlags::USER;
     }
     let private_copy_pending = flags.intersects(PteFlags::ZERO | PteFlags::FILE | PteFlags::COW)
-        || (!shared && phys::refs(e.frame()) > 1);
+        || (!shared && phys::refs(e.frame()).shared());
     if prot.writable() && (shared || !private_copy_pending) {
         flags |= PteFlags::WRITABLE;
     }
@@ -300,11 +342,11 @@ pub fn write_into(mem: &mut UserMemory, va: u32, bytes: &[u8]) -> Result<(), Out
     let mut done = 0usize;
     while done < bytes.len() {
         let addr = va + done as u32;
-        let page = VirtAddr::new(addr & !(PAGE_SIZE - 1));
+        let page = VirtAddr::new(page_round_down(addr));
         let frame = match mem.space.entry(page).filter(|e| e.is_present()) {
             Some(e) => e.frame(),
             None => {
-                let f = phys::alloc_user_zeroed(super::frame::Zone::Any)?;
+                let f = super::kmap::alloc_user_zeroed()?;
                 if let Err(e) = mem.space.map(page, f, PteFlags::USER | PteFlags::WRITABLE) {
                     let _ = phys::release(f);
                     return Err(e);

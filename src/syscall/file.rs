@@ -260,7 +260,7 @@ fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
 /// EROFS; directories open but cannot be read (EISDIR).
 pub fn open(path: u32, flags: u32) -> SysResult {
     let path = with_process(|p| read_cstr(&mut p.mem, path, PATH_MAX, Errno::ENAMETOOLONG))?;
-    let path = super::fsinfo::absolute(&path);
+    let path = super::path::absolute(&path);
     let accmode = flags & O_ACCMODE;
     let write_access = accmode == 1 || accmode == 2;
     let node = match fs::lookup_or_missing(&path)? {

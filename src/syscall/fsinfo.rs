@@ -5,24 +5,10 @@
 
 use super::abi::{Errno, SysResult};
 use super::file::file;
+use super::path::read_path;
 use super::uaccess::{copy_out, read_cstr};
 use crate::fs::{self, Node, PATH_MAX};
 use crate::task::sched::with_process;
-use alloc::string::String;
-
-/// A path as the process means it: relative ones start at its working
-/// directory.
-pub fn absolute(path: &str) -> String {
-    if path.starts_with('/') || path.is_empty() {
-        return String::from(path);
-    }
-    let cwd = with_process(|p| p.cwd.clone());
-    alloc::format!("{}/{path}", if cwd == "/" { "" } else { cwd.as_str() })
-}
-
-fn read_path(addr: u32) -> Result<String, Errno> {
-    with_process(|p| read_cstr(&mut p.mem, addr, PATH_MAX, Errno::ENAMETOOLONG)).map(|p| absolute(&p))
-}
 
 const S_IFIFO: u32 = 0o010000;
 const S_IFCHR: u32 = 0o020000;

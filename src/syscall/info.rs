@@ -130,7 +130,7 @@ pub fn reboot(magic1: u32, magic2: u32, cmd: u32) -> SysResult {
     match cmd {
         LINUX_REBOOT_CMD_POWER_OFF | LINUX_REBOOT_CMD_HALT | LINUX_REBOOT_CMD_RESTART => {
             crate::kprintln!("reboot: {}", if cmd == LINUX_REBOOT_CMD_RESTART { "restart requested; powering off" } else { "power off" });
-            crate::qemu::exit(crate::qemu::ExitCode::Success)
+            crate::arch::x86::qemu::exit(crate::arch::x86::qemu::ExitCode::Success)
         }
         LINUX_REBOOT_CMD_CAD_ON | LINUX_REBOOT_CMD_CAD_OFF => Ok(0),
         _ => Err(Errno::EINVAL),

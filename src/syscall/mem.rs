@@ -5,9 +5,22 @@ use super::abi::{Errno, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVA
 use super::uaccess::copy_in;
 use crate::fs::{self, Node, OpenFile};
 use crate::mm::addr::PAGE_SIZE;
-use crate::mm::user::{commit_fits, new_shared};
+use crate::mm::user::{MemError, Placement, ProtectExtent, commit_fits, new_shared};
 use crate::mm::vma::{Backing, PastEof, Prot};
 use crate::task::sched::with_process;
+
+/// The errno Linux gives for each reason mm refuses a memory change.
+impl From<MemError> for Errno {
+    fn from(e: MemError) -> Errno {
+        match e {
+            MemError::Invalid => Errno::EINVAL,
+            MemError::OutOfMemory | MemError::Unmapped => Errno::ENOMEM,
+            MemError::Exists => Errno::EEXIST,
+            MemError::Denied => Errno::EACCES,
+            MemError::BadAddress => Errno::EFAULT,
+        }
+    }
+}
 
 pub fn brk(addr: u32) -> SysResult {
     Ok(with_process(|p| p.mem.set_brk(addr)))
@@ -57,9 +70,15 @@ pub fn mmap2(addr: u32, len: u32, prot: u32, flags: u32, fd: i32, pgoff: u32) ->
     if prot.writable() && flags & MAP_NORESERVE == 0 && !commit_fits(pages * PAGE_SIZE) {
         return Err(Errno::ENOMEM);
     }
-    let fixed = flags & MAP_FIXED != 0;
-    let noreplace = flags & MAP_FIXED_NOREPLACE != 0;
-    with_process(|p| p.mem.mmap(addr, len, prot, backing, fixed, noreplace))
+    // NOREPLACE wins over a MAP_FIXED beside it, as on Linux.
+    let at = if flags & MAP_FIXED_NOREPLACE != 0 {
+        Placement::FixedNoReplace(addr)
+    } else if flags & MAP_FIXED != 0 {
+        Placement::Fixed(addr)
+    } else {
+        Placement::Hint(addr)
+    };
+    Ok(with_process(|p| p.mem.mmap(at, len, prot, backing))?)
 }
 
 /// A mapping of a module file. MAP_SHARED works as long as it is never
@@ -73,7 +92,7 @@ fn file_backing(f: &OpenFile, pgoff: u32, prot: Prot, shared: bool) -> Result<Ba
     if shared && prot.writable() {
         return Err(Errno::EACCES);
     }
-    let m = crate::init::boot_info().modules()[index];
+    let m = crate::bootinfo::get().modules()[index];
     let offset = u64::from(pgoff) * u64::from(PAGE_SIZE);
     let size = fs::size(f.node);
     let file_bytes = size.saturating_sub(offset) as u32;
@@ -93,7 +112,8 @@ pub fn old_mmap(args: u32) -> SysResult {
 }
 
 pub fn munmap(addr: u32, len: u32) -> SysResult {
-    with_process(|p| p.mem.munmap(addr, len)).map(|_| 0)
+    with_process(|p| p.mem.munmap(addr, len))?;
+    Ok(0)
 }
 
 /// mprotect: PROT_SEM is accepted; PROT_GROWSDOWN extends the change to
@@ -112,5 +132,7 @@ pub fn mprotect(addr: u32, len: u32, prot: u32) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let prot = Prot::from_bits_truncate(bits);
-    with_process(|p| p.mem.mprotect(addr, len, prot, grows == PROT_GROWSDOWN)).map(|_| 0)
+    let extent = if grows == PROT_GROWSDOWN { ProtectExtent::DownToStackStart } else { ProtectExtent::Exact };
+    with_process(|p| p.mem.mprotect(addr, len, prot, extent))?;
+    Ok(0)
 }

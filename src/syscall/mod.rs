@@ -4,16 +4,24 @@
 pub mod abi;
 pub mod usercheck;
 
-kernel_only! {
-    mod debug;
-    mod fdctl;
-    mod file;
-    mod fsinfo;
-    mod info;
-    mod mem;
-    mod process;
-    pub mod uaccess;
-}
+#[cfg(target_os = "none")]
+mod debug;
+#[cfg(target_os = "none")]
+mod fdctl;
+#[cfg(target_os = "none")]
+mod file;
+#[cfg(target_os = "none")]
+mod fsinfo;
+#[cfg(target_os = "none")]
+mod info;
+#[cfg(target_os = "none")]
+mod mem;
+#[cfg(target_os = "none")]
+mod path;
+#[cfg(target_os = "none")]
+mod process;
+#[cfg(target_os = "none")]
+pub mod uaccess;
 
 #[cfg(target_os = "none")]
 pub use dispatch::dispatch;

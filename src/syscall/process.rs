@@ -27,7 +27,7 @@ pub fn execve(frame: &mut TrapFrame, path: u32, argv: u32, envp: u32) -> SysResu
     if path.is_empty() {
         return Err(Errno::ENOENT);
     }
-    let path = super::fsinfo::absolute(&path);
+    let path = super::path::absolute(&path);
     // Linux gives a program started with an empty argv an argv[0] of "".
     let argv = if argv.is_empty() { alloc::vec![alloc::string::String::new()] } else { argv };
     lifecycle::execve(frame, &path, argv, envp)

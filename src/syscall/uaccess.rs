@@ -4,14 +4,16 @@
 //! so the copy itself never faults and never writes through a shared frame.
 
 use super::abi::Errno;
+use super::usercheck::user_range;
 use crate::arch::x86::exception::Access;
+use crate::mm::addr::{PAGE_SIZE, UserRange};
 use crate::mm::user::UserMemory;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Copies `dst.len()` bytes from user address `src`.
 pub fn copy_in(mem: &mut UserMemory, src: u32, dst: &mut [u8]) -> Result<(), Errno> {
-    mem.ensure(src, dst.len() as u32, Access::Read)?;
+    mem.ensure(user_range(src, dst.len() as u32)?, Access::Read)?;
     debug_assert!(mem.space.is_current());
     // SAFETY: `ensure` made [src, src+len) present and user-readable in the
     // loaded address space; interrupts are off, so nothing unmaps it before
@@ -22,7 +24,7 @@ pub fn copy_in(mem: &mut UserMemory, src: u32, dst: &mut [u8]) -> Result<(), Err
 
 /// Copies `src` to user address `dst`.
 pub fn copy_out(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno> {
-    mem.ensure(dst, src.len() as u32, Access::Write)?;
+    mem.ensure(user_range(dst, src.len() as u32)?, Access::Write)?;
     debug_assert!(mem.space.is_current());
     // SAFETY: `ensure` made the range present and writable in the loaded
     // address space (copy-on-write pages were copied first), and it stays
@@ -98,9 +100,10 @@ pub fn read_str_array(mem: &mut UserMemory, addr: u32, total_max: usize) -> Resu
 pub fn accessible_prefix(mem: &mut UserMemory, addr: u32, len: u32, access: Access) -> u32 {
     let mut done = 0u32;
     while done < len {
-        let at = addr + done;
-        let chunk = (4096 - at % 4096).min(len - done);
-        if mem.ensure(at, chunk, access).is_err() {
+        let at = addr.wrapping_add(done);
+        let chunk = (PAGE_SIZE - at % PAGE_SIZE).min(len - done);
+        let Some(range) = UserRange::new(at, chunk) else { break };
+        if mem.ensure(range, access).is_err() {
             break;
         }
         done += chunk;

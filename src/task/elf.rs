@@ -3,18 +3,14 @@
 //! must not load, each refusal a named reason (exec turns them all into
 //! ENOEXEC). Pure.
 
-use crate::mm::addr::PAGE_SIZE;
-use crate::mm::layout::USER_END;
+use crate::mm::addr::{PAGE_SIZE, page_round_down};
+use crate::mm::layout::{MIN_ADDR, USER_END};
 use crate::mm::vma::Prot;
 use alloc::vec::Vec;
 use elf::ElfBytes;
 use elf::abi::{EM_386, ET_EXEC, PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, PT_PHDR};
 use elf::endian::LittleEndian;
 use elf::file::Class;
-
-/// The lowest address a program may map (Linux's mmap_min_addr), so that
-/// NULL-pointer accesses always fault.
-pub const MIN_ADDR: u32 = 0x1_0000;
 
 /// One PT_LOAD segment, checked.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -137,7 +133,7 @@ fn check_segment(ph: &elf::segment::ProgramHeader, file_len: usize) -> Result<Se
         return Err(ElfError::BadSegmentSize);
     }
     let end = vaddr.checked_add(memsz).ok_or(ElfError::BadSegmentAddress)?;
-    if end > USER_END || vaddr & !(PAGE_SIZE - 1) < MIN_ADDR {
+    if end > USER_END || page_round_down(vaddr) < MIN_ADDR {
         return Err(ElfError::BadSegmentAddress);
     }
     if vaddr % PAGE_SIZE != offset % PAGE_SIZE {

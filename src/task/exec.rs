@@ -64,7 +64,7 @@ pub fn load(index: usize, path: &str, argv: &[String], envp: &[String]) -> Resul
         Errno::ENOEXEC
     })?;
     let mut mem = UserMemory::new().map_err(|_| Errno::ENOMEM)?;
-    let module_start = crate::init::boot_info().modules()[index].start;
+    let module_start = crate::bootinfo::get().modules()[index].start;
     map_segments(&mut mem, &exe, index as u16, module_start)?;
     let brk = exe.brk_start();
     mem.brk_start = brk;
@@ -147,7 +147,7 @@ fn build_stack(mem: &mut UserMemory, exe: &Executable, path: &str, argv: &[Strin
 /// entries: there is no vDSO here.
 fn auxiliary_vector(exe: &Executable, random_at: u32, execfn: u32, platform: u32) -> [(u32, u32); 19] {
     // AT_HWCAP on i386 is CPUID leaf 1's EDX feature bits.
-    let hwcap = core::arch::x86::__cpuid(1).edx;
+    let hwcap = crate::arch::x86::cpu::feature_bits();
     [
         (AT_HWCAP, hwcap),
         (AT_PAGESZ, PAGE_SIZE),

@@ -2,7 +2,8 @@
 
 use super::exec;
 use super::process::{ExitStatus, INIT_PID, JobChange, Pid, Process, Task, TaskState, Wait};
-use super::sched::{self, SCHED, prepare_first_switch, schedule, user_frame_of, with_process};
+use super::sched::{self, SCHED, schedule, with_process};
+use crate::arch::x86::context::{prepare_first_switch, user_frame_of};
 use crate::arch::x86::exception::Signal;
 use crate::arch::x86::fpu::FpuState;
 use crate::arch::x86::trap::TrapFrame;
@@ -31,7 +32,8 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
     let image = exec::load(index, path, &argv, &envp)?;
     let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
     let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
-    let saved_esp = prepare_first_switch(kstack.top(), &frame);
+    // SAFETY: the stack was just made and no task runs on it yet.
+    let saved_esp = unsafe { prepare_first_switch(kstack.top(), &frame) };
     let process = Box::new(Process {
         mem: image.mem,
         files: FdTable::with_console(),
@@ -100,7 +102,8 @@ pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno
     })?;
     let mut child_frame = *parent_frame;
     child_frame.eax = 0;
-    let saved_esp = prepare_first_switch(kstack.top(), &child_frame);
+    // SAFETY: the stack was just made and no task runs on it yet.
+    let saved_esp = unsafe { prepare_first_switch(kstack.top(), &child_frame) };
     let mut s = SCHED.lock();
     let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
     let parent = s.current_task();
@@ -170,7 +173,7 @@ pub fn exit_current(status: ExitStatus) -> ! {
 fn init_ended(status: ExitStatus) -> ! {
     kprintln!("init (pid 1) {status}; powering off");
     let ok = status == ExitStatus::Exited(0);
-    crate::qemu::exit(if ok { crate::qemu::ExitCode::Success } else { crate::qemu::ExitCode::Failure })
+    crate::arch::x86::qemu::exit(if ok { crate::arch::x86::qemu::ExitCode::Success } else { crate::arch::x86::qemu::ExitCode::Failure })
 }
 
 /// Which children a waitpid argument selects. All processes share one

@@ -3,14 +3,18 @@
 //! calls for anything a user task does.
 
 pub mod elf;
+pub mod signal;
 
-kernel_only! {
-    pub mod exec;
-    pub mod lifecycle;
-    pub mod process;
-    pub mod report;
-    pub mod sched;
-}
+#[cfg(target_os = "none")]
+pub mod exec;
+#[cfg(target_os = "none")]
+pub mod lifecycle;
+#[cfg(target_os = "none")]
+pub mod process;
+#[cfg(target_os = "none")]
+pub mod report;
+#[cfg(target_os = "none")]
+pub mod sched;
 
 #[cfg(target_os = "none")]
 pub use hooks::*;
@@ -25,12 +29,10 @@ mod hooks {
     use crate::mm::stats_global;
     use crate::task::process::Wait;
 
-    core::arch::global_asm!(include_str!("switch.S"), options(att_syntax));
-
     /// A CPU exception in ring 3 other than a resolvable page fault: kill
     /// the task with the signal Linux would send.
-    pub fn on_user_exception(frame: &mut TrapFrame, exc: Exception, _cr2: u32) {
-        let sig = exc.user_signal();
+    pub fn on_user_exception(frame: &mut TrapFrame, exc: Exception) {
+        let sig = super::signal::signal_for(exc);
         let (pid, name) = current_name();
         super::report::exception_kill(pid, &name, frame, exc, sig);
         count_kill();
@@ -38,7 +40,7 @@ mod hooks {
     }
 
     /// A page fault in ring 3: resolve it, or kill the task with a report.
-    pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) -> bool {
+    pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
         let (pid, name) = current_name();
         let killed = with_process(|p| {
@@ -51,12 +53,9 @@ mod hooks {
                 }
             }
         });
-        match killed {
-            None => true,
-            Some(sig) => {
-                count_kill();
-                exit_current(ExitStatus::Killed(sig));
-            }
+        if let Some(sig) = killed {
+            count_kill();
+            exit_current(ExitStatus::Killed(sig));
         }
     }
 
@@ -95,11 +94,12 @@ mod hooks {
         }
     }
 
-    pub fn on_timer_tick(_frame: &mut TrapFrame) {
-        sched::on_timer_tick();
-    }
-
     pub fn on_console_input() {
         SCHED.lock().wake_all(Wait::ConsoleInput);
+    }
+
+    /// A pipe lost an end: its sleepers must look again.
+    pub fn on_pipe_closed() {
+        SCHED.lock().wake_all(Wait::Pipe);
     }
 }

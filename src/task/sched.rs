@@ -8,8 +8,8 @@
 //! others only while it is not running (debug views).
 
 use super::process::{IDLE_PID, Pid, Process, Task, TaskState, Wait};
+use crate::arch::x86::context;
 use crate::arch::x86::instructions::wait_for_interrupt;
-use crate::arch::x86::trap::TrapFrame;
 use crate::arch::x86::tss;
 use crate::mm::paging::{kernel_directory, load_cr3};
 use alloc::boxed::Box;
@@ -42,11 +42,6 @@ pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
     need_resched: false,
     slice_left: SLICE_TICKS,
 });
-
-unsafe extern "C" {
-    fn context_switch(from: *mut u32, to: u32);
-    fn task_first_return();
-}
 
 impl Sched {
     pub fn current_task(&mut self) -> &mut Task {
@@ -136,6 +131,7 @@ pub fn init() {
     let mut s = SCHED.lock();
     s.tasks.insert(IDLE_PID, Box::new(idle));
     s.current = IDLE_PID;
+    crate::fs::set_pipe_waker(super::on_pipe_closed);
 }
 
 pub fn current_pid() -> Pid {
@@ -155,28 +151,6 @@ pub fn with_process<R>(f: impl FnOnce(&mut Process) -> R) -> R {
     // (running now, on one CPU) uses its process mutably; the table lock is
     // released so `f` may use the scheduler.
     f(unsafe { &mut *ptr })
-}
-
-/// Lays out a new task's kernel stack so that its first switch "returns"
-/// through `task_first_return` into `trap_return` with `frame`: the task
-/// starts in ring 3 as the frame says. Returns the stack pointer to save.
-pub fn prepare_first_switch(stack_top: u32, frame: &TrapFrame) -> u32 {
-    let frame_at = stack_top - core::mem::size_of::<TrapFrame>() as u32;
-    let switch_frame = [0u32, 0, 0, 0, task_first_return as *const () as u32]; // edi esi ebx ebp ret
-    let esp = frame_at - core::mem::size_of_val(&switch_frame) as u32;
-    // SAFETY: [esp, stack_top) lies in a freshly mapped kernel stack that no
-    // one else uses yet.
-    unsafe {
-        (frame_at as *mut TrapFrame).write(*frame);
-        (esp as *mut [u32; 5]).write(switch_frame);
-    }
-    esp
-}
-
-/// The trap frame of the current task's latest entry from ring 3: always at
-/// the top of its kernel stack.
-pub fn user_frame_of(stack_top: u32) -> *mut TrapFrame {
-    (stack_top - core::mem::size_of::<TrapFrame>() as u32) as *mut TrapFrame
 }
 
 /// Switches from the current task to `next`. The current task's state must
@@ -217,9 +191,9 @@ fn switch_to(next: Pid) {
     };
     // SAFETY: `from` points into a boxed task that outlives this switch (a
     // zombie's box lives until its parent reaps it, after this call), and
-    // `to` is a stack pointer saved by context_switch or laid out by
+    // `to` is a stack pointer saved by a switch or laid out by
     // prepare_first_switch.
-    unsafe { context_switch(from, to) };
+    unsafe { context::switch(from, to) };
 }
 
 /// Gives up the CPU because the current task cannot run (it is sleeping or

@@ -3,7 +3,7 @@
 
 use kernel::bootinfo::multiboot::BootInfo;
 use kernel::kprintln;
-use kernel::qemu::{ExitCode, exit};
+use kernel::arch::x86::qemu::{ExitCode, exit};
 
 /// Boots the kernel library and returns the boot information.
 pub fn boot(magic: u32, info_phys: u32) -> &'static BootInfo {

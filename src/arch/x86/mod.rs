@@ -1,42 +1,56 @@
-//! 32-bit x86: descriptor tables, interrupts, the PIC and PIT, and the few
-//! instructions the rest of the kernel may ask for.
+//! 32-bit x86 and the PC around it: the only layer that touches hardware.
+//! Descriptor tables, the trap entry and its frame, control registers and
+//! the TLB, the context switch, port I/O (PIC, PIT, CMOS, QEMU's exit
+//! device), the FPU. Nothing here names a process, a file or a system call:
+//! `src/trap.rs` decides what an event means.
 //!
-//! Encodings (descriptors, gates, error codes) are pure and host-tested; the
-//! modules that load them into the CPU compile only for the kernel target.
+//! Encodings (descriptors, gates, error codes, the RTC's registers) are pure
+//! and host-tested; the modules that load them into the CPU compile only for
+//! the kernel target.
 
+pub mod cmos;
 pub mod descriptor;
 pub mod exception;
 
-// Declared directly: it exports a macro (symbol_addr!), which a
-// macro-declared module may not.
+// Exports a macro (symbol_addr!).
 #[cfg(target_os = "none")]
 pub mod boot;
 
-kernel_only! {
-    pub mod fpu;
-    pub mod gdt;
-    pub mod idt;
-    pub mod instructions;
-    pub mod pic;
-    pub mod pit;
-    pub mod trap;
-    pub mod tss;
-}
+#[cfg(target_os = "none")]
+pub mod context;
+#[cfg(target_os = "none")]
+pub mod cpu;
+#[cfg(target_os = "none")]
+pub mod fpu;
+#[cfg(target_os = "none")]
+pub mod gdt;
+#[cfg(target_os = "none")]
+pub mod idt;
+#[cfg(target_os = "none")]
+pub mod instructions;
+#[cfg(target_os = "none")]
+pub mod pic;
+#[cfg(target_os = "none")]
+pub mod pit;
+#[cfg(target_os = "none")]
+pub mod qemu;
+#[cfg(target_os = "none")]
+pub mod trap;
+#[cfg(target_os = "none")]
+pub mod tss;
 
 /// GDT with its TSSs, then the IDT; interrupts stay off.
 #[cfg(target_os = "none")]
 pub fn init_cpu() {
-    let cr3 = crate::mm::paging::current_cr3();
-    let (main, df) = tss::init(cr3, crate::symbol_addr!(boot_stack_top));
+    let (main, df) = tss::init(cpu::read_cr3(), crate::symbol_addr!(boot_stack_top));
     gdt::init(main, df);
     idt::init();
     fpu::init();
 }
 
-/// The PIC, the timer and the serial receive interrupt.
+/// The PIC and the timer; interrupts stay off.
 #[cfg(target_os = "none")]
 pub fn init_interrupts() {
     pic::init();
     pit::init();
-    crate::console::serial::enable_receive_interrupt();
 }

@@ -5,7 +5,6 @@
 //! Only the IRQs with a driver are unmasked: 0 (PIT), 2 (cascade), 4 (COM1).
 
 use super::instructions::{inb, outb};
-use super::trap::TrapFrame;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 pub const IRQ_BASE: u32 = 32;
@@ -81,28 +80,21 @@ fn end_of_interrupt(irq: u8) {
     }
 }
 
-/// Handles one hardware interrupt. IRQ 7 and 15 may be spurious (the
-/// line dropped before the CPU acknowledged it): then the ISR bit is clear,
-/// and only the cascade of a spurious IRQ 15 is acknowledged.
-pub fn dispatch(frame: &mut TrapFrame) {
-    let irq = (frame.vector - IRQ_BASE) as u8;
+/// Acknowledges IRQ `irq` so the PIC can deliver the next one; false if it
+/// was spurious. IRQ 7 and 15 may be spurious (the line dropped before the
+/// CPU acknowledged it): then the ISR bit is clear, nothing is in service,
+/// and only the cascade of a spurious IRQ 15 wants its EOI.
+pub fn acknowledge(irq: u8) -> bool {
     if irq == 7 && in_service(MASTER_CMD) & 0x80 == 0 {
         SPURIOUS.fetch_add(1, Ordering::Relaxed);
-        return;
+        return false;
     }
     if irq == 15 && in_service(SLAVE_CMD) & 0x80 == 0 {
         SPURIOUS.fetch_add(1, Ordering::Relaxed);
         // SAFETY: the master did see IRQ 2 (the cascade) and wants its EOI.
         unsafe { outb(MASTER_CMD, EOI) };
-        return;
+        return false;
     }
     end_of_interrupt(irq);
-    match irq {
-        IRQ_TIMER => super::pit::on_tick(frame),
-        IRQ_COM1 => {
-            crate::console::serial::poll_input();
-            crate::task::on_console_input();
-        }
-        _ => log::debug!("IRQ {irq} with no driver"),
-    }
+    true
 }

@@ -6,7 +6,6 @@
 //! fine one (`time`).
 
 use super::instructions::outb;
-use super::trap::TrapFrame;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 pub const PIT_FREQUENCY_HZ: u32 = 1_193_182;
@@ -35,7 +34,7 @@ pub const fn tick_ns() -> u64 {
     DIVISOR as u64 * 1_000_000_000 / PIT_FREQUENCY_HZ as u64
 }
 
-pub(super) fn on_tick(frame: &mut TrapFrame) {
+/// Counts one timer interrupt.
+pub fn tick() {
     TICKS.fetch_add(1, Ordering::Relaxed);
-    crate::task::on_timer_tick(frame);
 }

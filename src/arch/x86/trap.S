@@ -13,8 +13,7 @@ trap_vector_stubs:
 .set vec, 0
 .rept 256
     .balign 16
-    .if (vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-    .else
+    .if ((({error_code_vectors}) >> vec) & 1) == 0
     pushl $0
     .endif
     pushl $vec
@@ -28,14 +27,14 @@ trap_common:
     pushl %fs
     pushl %gs
     pushal
-    movw $0x68, %ax                  /* KERNEL_DATA (gdt.rs) */
+    movw ${kernel_data}, %ax
     movw %ax, %ds
     movw %ax, %es
     movw %ax, %fs
     movw %ax, %gs
     cld
     pushl %esp                       /* &mut TrapFrame */
-    call trap_dispatch
+    call trap_entry                  /* src/trap.rs */
     addl $4, %esp
 .global trap_return
 trap_return:
@@ -51,7 +50,7 @@ trap_return:
  * pushed by the task switch: it becomes the argument of the Rust handler. */
 .global double_fault_task_entry
 double_fault_task_entry:
-    call double_fault_report
+    call double_fault_report         /* src/trap.rs */
 1:  cli
     hlt
     jmp 1b

@@ -1,13 +1,22 @@
-//! The trap frame and the one Rust function every interrupt, exception and
-//! system call enters through.
+//! The trap frame, the entry stubs (`trap.S`) and the decoding of a trap
+//! into a typed event. The stubs save the frame and call `trap_entry` in
+//! `src/trap.rs`, which alone decides who handles the event; the #DF task
+//! calls `double_fault_report` there.
 
-use super::exception::{Exception, PfError, SelectorError};
-use super::gdt::USER_CODE;
-use super::{idt, pic};
-use crate::kprintln;
+use super::exception::{ERROR_CODE_VECTORS, Exception, PfError};
+use super::gdt::{KERNEL_DATA, USER_CODE};
+use super::{cpu, idt, pic};
 use core::fmt;
 
-core::arch::global_asm!(include_str!("trap.S"), options(att_syntax));
+// The stubs push a zero error code exactly for the vectors the CPU gives
+// none (the same mask `Exception::has_error_code` reads), so every frame
+// has one shape.
+core::arch::global_asm!(
+    include_str!("trap.S"),
+    error_code_vectors = const ERROR_CODE_VECTORS,
+    kernel_data = const KERNEL_DATA.raw(),
+    options(att_syntax)
+);
 
 /// Everything the entry path saved, lowest address first: `pushal`'s
 /// registers, the data segments, the vector and error code, and the CPU's
@@ -84,107 +93,32 @@ impl fmt::Display for TrapFrame {
     }
 }
 
-/// A test (or debugger) may take over kernel-mode exceptions: return true if
-/// handled. Used by tests that expect a fault.
-pub type KernelExceptionHook = fn(&mut TrapFrame, Exception, u32) -> bool;
-static KERNEL_EXCEPTION_HOOK: spin::Once<KernelExceptionHook> = spin::Once::new();
-
-pub fn set_kernel_exception_hook(hook: KernelExceptionHook) {
-    KERNEL_EXCEPTION_HOOK.call_once(|| hook);
+/// What a trap was, decoded from its vector (and, for a page fault, CR2 and
+/// the error code).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TrapEvent {
+    /// `int 0x80`.
+    SystemCall,
+    /// A hardware interrupt on this PIC line (0–15).
+    Irq(u8),
+    /// #PF: the linear address (CR2) and what the access was.
+    PageFault { addr: u32, err: PfError },
+    /// Any other CPU exception.
+    Exception(Exception),
+    /// A vector nothing is wired to raise (a stray `int N` from ring 0).
+    Unexpected(u32),
 }
 
-#[unsafe(no_mangle)]
-extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
-    match frame.vector {
-        v if v < 32 => exception(frame, Exception::from_vector(v).unwrap_or(Exception::Reserved(v as u8))),
-        v if pic::is_irq_vector(v) => pic::dispatch(frame),
-        idt::SYSCALL_VECTOR => crate::syscall::dispatch(frame),
-        v => log::warn!("unexpected interrupt vector {v:#x} at eip {:#010x}", frame.eip),
-    }
-    if frame.from_user() {
-        crate::task::on_return_to_user(frame);
-    }
-}
-
-fn exception(frame: &mut TrapFrame, exc: Exception) {
-    let cr2 = if exc == Exception::PageFault { read_cr2() } else { 0 };
-    if exc == Exception::PageFault && crate::mm::fault::on_page_fault(frame, cr2) {
-        return;
-    }
-    if frame.from_user() {
-        crate::task::on_user_exception(frame, exc, cr2);
-        return;
-    }
-    if exc == Exception::Breakpoint {
-        kprintln!("breakpoint in kernel at eip {:#010x}: continuing", frame.eip - 1);
-        return;
-    }
-    if let Some(hook) = KERNEL_EXCEPTION_HOOK.get()
-        && hook(frame, exc, cr2)
-    {
-        return;
-    }
-    report_kernel_exception(frame, exc, cr2);
-    panic!("{} ({}) in kernel mode", exc.name(), exc.mnemonic());
-}
-
-/// The readable report of an exception the kernel itself caused.
-pub fn report_kernel_exception(frame: &TrapFrame, exc: Exception, cr2: u32) {
-    kprintln!("\nKERNEL EXCEPTION {} {} (vector {})", exc.mnemonic(), exc.name(), frame.vector);
-    match exc {
-        Exception::PageFault => {
-            let err = PfError::from_bits_retain(frame.error_code);
-            kprintln!("  error code {:#x} = {err}  address (CR2) = {cr2:#010x}", frame.error_code);
+impl TrapFrame {
+    /// Decodes the trap. Reads CR2 for a page fault, so call it before
+    /// anything can fault again.
+    pub fn event(&self) -> TrapEvent {
+        match self.vector {
+            14 => TrapEvent::PageFault { addr: cpu::read_cr2(), err: PfError::from_bits_retain(self.error_code) },
+            v if v < 32 => TrapEvent::Exception(Exception::from_vector(v).unwrap_or(Exception::Reserved(v as u8))),
+            v if let Some(irq) = pic::irq_of_vector(v) => TrapEvent::Irq(irq),
+            idt::SYSCALL_VECTOR => TrapEvent::SystemCall,
+            v => TrapEvent::Unexpected(v),
         }
-        Exception::GeneralProtection
-        | Exception::InvalidTss
-        | Exception::SegmentNotPresent
-        | Exception::StackSegmentFault => {
-            kprintln!("  error code {:#x} = {}", frame.error_code, SelectorError(frame.error_code));
-        }
-        _ if Exception::has_error_code(frame.vector) => kprintln!("  error code {:#x}", frame.error_code),
-        _ => {}
     }
-    if let Some((name, off)) = crate::symbols::lookup(frame.eip) {
-        kprintln!("  in {:#}+{off:#x}", rustc_demangle::demangle(name));
-    }
-    kprintln!("{frame}");
-}
-
-pub fn read_cr2() -> u32 {
-    // SAFETY: reading CR2 has no side effects.
-    unsafe { x86::controlregs::cr2() as u32 }
-}
-
-/// Called by the #DF task (trap.S) on its own stack. The faulting context was
-/// saved in the main TSS by the task switch.
-#[unsafe(no_mangle)]
-extern "C" fn double_fault_report(error_code: u32) -> ! {
-    let t = super::tss::main_snapshot();
-    let cr2 = read_cr2();
-    // SAFETY: the faulting task never runs again, so whatever console lock
-    // it held is dead.
-    unsafe {
-        crate::console::serial::force_unlock();
-        crate::console::vga::force_unlock();
-    }
-    kprintln!("\nDOUBLE FAULT (#DF, error code {error_code}): the kernel could not deliver an exception");
-    kprintln!("  faulting context: eip={:#010x} esp={:#010x} ebp={:#010x} cr2={cr2:#010x}", t.eip, t.esp, t.ebp);
-    if let Some((name, off)) = crate::symbols::lookup(t.eip) {
-        kprintln!("  in {:#}+{off:#x}", rustc_demangle::demangle(name));
-    }
-    if let Some(stack) = crate::mm::kstack::guard_page_of(cr2).or_else(|| crate::mm::kstack::guard_page_of(t.esp)) {
-        kprintln!("  cause: kernel stack overflow into the guard page of {stack}");
-    }
-    if let Some(hook) = DOUBLE_FAULT_HOOK.get() {
-        hook();
-    }
-    crate::qemu::exit(crate::qemu::ExitCode::Panic)
-}
-
-static DOUBLE_FAULT_HOOK: spin::Once<fn() -> !> = spin::Once::new();
-
-/// Lets a test end the run its own way after the double-fault report.
-pub fn set_double_fault_hook(hook: fn() -> !) {
-    DOUBLE_FAULT_HOOK.call_once(|| hook);
 }

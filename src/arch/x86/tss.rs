@@ -67,9 +67,14 @@ const fn zeroed() -> TaskStateSegment {
     }
 }
 
+/// The #DF task's own stack: only the CPU writes it, when it switches to
+/// that task, so the kernel needs nothing but its address.
 #[repr(C, align(16))]
-struct DoubleFaultStack([u8; 16384]);
-static mut DOUBLE_FAULT_STACK: DoubleFaultStack = DoubleFaultStack([0; 16384]);
+struct DoubleFaultStack(UnsafeCell<[u8; 16384]>);
+// SAFETY: the kernel never reads or writes the bytes; only the CPU does,
+// in the #DF task, which runs once and never returns.
+unsafe impl Sync for DoubleFaultStack {}
+static DOUBLE_FAULT_STACK: DoubleFaultStack = DoubleFaultStack(UnsafeCell::new([0; 16384]));
 
 unsafe extern "C" {
     fn double_fault_task_entry();
@@ -78,7 +83,7 @@ unsafe extern "C" {
 /// Base and limit of both TSSs, for their GDT descriptors; fills in the
 /// double-fault task with the kernel's CR3 (`cr3`), stack and entry point.
 pub fn init(cr3: u32, boot_stack_top: u32) -> ((u32, u32), (u32, u32)) {
-    let stack_top = (&raw mut DOUBLE_FAULT_STACK) as u32 + core::mem::size_of::<DoubleFaultStack>() as u32;
+    let stack_top = DOUBLE_FAULT_STACK.0.get() as u32 + core::mem::size_of::<DoubleFaultStack>() as u32;
     // SAFETY: called once before the GDT refers to either TSS; one CPU.
     unsafe {
         let main = &mut *MAIN.0.get();

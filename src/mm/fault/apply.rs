@@ -5,14 +5,28 @@
 use super::decide::{EntryState, FaultAction, KillReason, decide, decide_after_growth};
 use crate::arch::x86::exception::PfError;
 use crate::mm::addr::{Frame, PhysAddr, VirtAddr};
-use crate::mm::frame::Zone;
-use crate::mm::kmap::{FrameWindow, copy_frame};
+use crate::mm::frame::{Refs, Zone};
+use crate::mm::kmap::{FrameWindow, alloc_user_zeroed, copy_frame};
 use crate::mm::paging::release_mapped;
 use crate::mm::phys;
 use crate::mm::pte::{PageTableEntry, PteFlags};
 use crate::mm::stats::FaultEvent;
-use crate::mm::user::UserMemory;
-use crate::mm::vma::Backing;
+use crate::mm::paging::AddressSpace;
+use crate::mm::vma::{Backing, MemoryMap};
+
+/// What the executor works on: a process's page tables and memory map,
+/// borrowed together so they stay in step.
+pub struct Target<'a> {
+    pub space: &'a mut AddressSpace,
+    pub map: &'a mut MemoryMap,
+}
+
+/// A fault resolved: what it cost, and whether the stack grew to reach it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Resolved {
+    pub event: FaultEvent,
+    pub grew_stack: bool,
+}
 
 /// The frame every untouched anonymous page reads as.
 static ZERO_FRAME: spin::Once<Frame> = spin::Once::new();
@@ -21,44 +35,43 @@ pub fn zero_frame() -> Frame {
     *ZERO_FRAME.call_once(|| {
         // Pinned forever: one reference that is never dropped, and mappings
         // of it (flag ZERO) do not count.
-        phys::alloc_zeroed(Zone::Low).expect("no memory for the zero frame")
+        phys::alloc_low_zeroed().expect("no memory for the zero frame")
     })
 }
 
 /// What the entry at `va` means to `decide`.
-pub fn entry_state(mem: &UserMemory, va: u32) -> EntryState {
-    let entry = mem.space.entry(VirtAddr::new(va)).unwrap_or(PageTableEntry::EMPTY);
+pub fn entry_state(space: &AddressSpace, va: u32) -> EntryState {
+    let entry = space.entry(VirtAddr::new(va)).unwrap_or(PageTableEntry::EMPTY);
     if !entry.is_present() {
         return EntryState::NONE;
     }
     let zero_frame = entry.flags().contains(PteFlags::ZERO);
-    let refs = if zero_frame || entry.flags().contains(PteFlags::FILE) { u32::MAX } else { phys::refs(entry.frame()) };
+    let refs = if zero_frame || entry.flags().contains(PteFlags::FILE) { Refs::Uncounted } else { phys::refs(entry.frame()) };
     EntryState { entry, zero_frame, refs }
 }
 
 /// Resolves a fault at `addr` or says why the task must die.
-pub fn resolve(mem: &mut UserMemory, addr: u32, err: PfError) -> Result<FaultEvent, KillReason> {
-    let action = decide(err, addr, &mem.map, entry_state(mem, addr));
-    let action = match action {
+pub fn resolve(mem: &mut Target, addr: u32, err: PfError) -> Result<Resolved, KillReason> {
+    let action = decide(err, addr, mem.map, entry_state(mem.space, addr));
+    let (action, grew_stack) = match action {
         FaultAction::GrowStack { new_start } => {
             let stack = mem.map.next_above(addr).map(|r| r.start).ok_or(KillReason::NoMapping)?;
             mem.map.extend_down(stack, new_start).map_err(|_| KillReason::StackOverflow)?;
-            mem.stats.stack_growths += 1;
             crate::mm::stats_global::stack_growth();
-            decide_after_growth(err, addr, &mem.map)
+            (decide_after_growth(err, addr, mem.map), true)
         }
-        a => a,
+        a => (a, false),
     };
-    apply(mem, addr, action)
+    Ok(Resolved { event: apply(mem, addr, action)?, grew_stack })
 }
 
-fn user_flags(mem: &UserMemory, va: u32) -> PteFlags {
+fn user_flags(mem: &Target, va: u32) -> PteFlags {
     let writable = mem.map.find(va).is_some_and(|r| r.prot.writable());
     PteFlags::USER | if writable { PteFlags::WRITABLE } else { PteFlags::empty() }
 }
 
-fn apply(mem: &mut UserMemory, addr: u32, action: FaultAction) -> Result<FaultEvent, KillReason> {
-    let va = VirtAddr::new(addr & !0xFFF);
+fn apply(mem: &mut Target, addr: u32, action: FaultAction) -> Result<FaultEvent, KillReason> {
+    let va = VirtAddr::new(addr).page().start();
     let oom = |_| KillReason::OutOfMemory;
     let event = match action {
         FaultAction::Retry => FaultEvent::None,
@@ -69,7 +82,7 @@ fn apply(mem: &mut UserMemory, addr: u32, action: FaultAction) -> Result<FaultEv
             FaultEvent::ZeroPageMap
         }
         FaultAction::MapZeroed => {
-            let f = phys::alloc_user_zeroed(Zone::Any).map_err(oom)?;
+            let f = alloc_user_zeroed().map_err(oom)?;
             install(mem, va, f, user_flags(mem, addr))?;
             FaultEvent::DemandZero
         }
@@ -113,7 +126,7 @@ fn apply(mem: &mut UserMemory, addr: u32, action: FaultAction) -> Result<FaultEv
 
 /// Maps a fresh frame (one reference, handed to the mapping) and drops the
 /// reference the old entry held. On failure the frame is given back.
-fn install(mem: &mut UserMemory, va: VirtAddr, f: Frame, flags: PteFlags) -> Result<(), KillReason> {
+fn install(mem: &mut Target, va: VirtAddr, f: Frame, flags: PteFlags) -> Result<(), KillReason> {
     match mem.space.map(va, f, flags) {
         Ok(old) => {
             if old.is_present() {
@@ -136,7 +149,7 @@ fn copy_partial(src: PhysAddr, bytes: usize, to: Frame) {
     d[bytes..].fill(0);
 }
 
-fn map_shared(mem: &mut UserMemory, addr: u32, page: u32) -> Result<FaultEvent, KillReason> {
+fn map_shared(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, KillReason> {
     let region = mem.map.find(addr).ok_or(KillReason::NoMapping)?;
     let Backing::Shared { pages, .. } = &region.backing else { return Err(KillReason::NoMapping) };
     let pages = pages.clone();
@@ -144,7 +157,7 @@ fn map_shared(mem: &mut UserMemory, addr: u32, page: u32) -> Result<FaultEvent, 
     let (frame, event) = match frames.get(&page) {
         Some(&n) => (Frame::from_number(n), FaultEvent::None),
         None => {
-            let f = phys::alloc_user_zeroed(Zone::Any).map_err(|_| KillReason::OutOfMemory)?;
+            let f = alloc_user_zeroed().map_err(|_| KillReason::OutOfMemory)?;
             frames.insert(page, f.number());
             (f, FaultEvent::DemandZero)
         }
@@ -152,6 +165,6 @@ fn map_shared(mem: &mut UserMemory, addr: u32, page: u32) -> Result<FaultEvent, 
     // The object keeps its reference; the mapping takes another.
     phys::add_ref(frame);
     let flags = user_flags(mem, addr);
-    install(mem, VirtAddr::new(addr & !0xFFF), frame, flags)?;
+    install(mem, VirtAddr::new(addr).page().start(), frame, flags)?;
     Ok(event)
 }

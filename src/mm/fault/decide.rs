@@ -22,7 +22,8 @@
 
 use super::super::vma::{Backing, FilePage, MemoryMap, Purpose, Region};
 use crate::arch::x86::exception::{Access, PfError};
-use crate::mm::addr::PAGE_SIZE;
+use crate::mm::addr::{PAGE_SIZE, page_round_down};
+use crate::mm::frame::Refs;
 use crate::mm::layout::USER_END;
 use crate::mm::pte::{PageTableEntry, PteFlags};
 use core::fmt;
@@ -122,13 +123,12 @@ pub struct EntryState {
     pub entry: PageTableEntry,
     /// The entry maps the shared zero frame.
     pub zero_frame: bool,
-    /// References to the entry's frame (`u32::MAX` for frames the allocator
-    /// does not own, like module frames).
-    pub refs: u32,
+    /// References to the entry's frame.
+    pub refs: Refs,
 }
 
 impl EntryState {
-    pub const NONE: EntryState = EntryState { entry: PageTableEntry::EMPTY, zero_frame: false, refs: 0 };
+    pub const NONE: EntryState = EntryState { entry: PageTableEntry::EMPTY, zero_frame: false, refs: Refs::Counted(0) };
 }
 
 /// Decides what to do about a fault at `addr`.
@@ -166,7 +166,7 @@ fn decide_in_region(access: Access, addr: u32, region: &Region, state: EntryStat
         if state.zero_frame {
             return FaultAction::MapZeroed;
         }
-        if flags.contains(PteFlags::FILE) || state.refs > 1 {
+        if flags.contains(PteFlags::FILE) || state.refs.shared() {
             return FaultAction::CopyOnWrite;
         }
         return FaultAction::MakeWritable;
@@ -196,7 +196,7 @@ fn stack_growth(addr: u32, map: &MemoryMap) -> FaultAction {
     let Some(stack) = map.next_above(addr).filter(|r| r.purpose == Purpose::Stack) else {
         return FaultAction::Kill(KillReason::NoMapping);
     };
-    let new_start = addr & !(PAGE_SIZE - 1);
+    let new_start = page_round_down(addr);
     let lowest = USER_END.saturating_sub(STACK_LIMIT).max(stack.end.saturating_sub(STACK_LIMIT));
     if new_start < lowest {
         // Far below the stack is an ordinary wild access; just below its

@@ -38,11 +38,20 @@ fn map() -> MemoryMap {
 }
 
 fn present(flags: PteFlags, refs: u32) -> EntryState {
+    with_refs(flags, Refs::Counted(refs))
+}
+
+/// A present entry for a frame the allocator does not count (module, zero).
+fn uncounted(flags: PteFlags) -> EntryState {
+    with_refs(flags, Refs::Uncounted)
+}
+
+fn with_refs(flags: PteFlags, refs: Refs) -> EntryState {
     EntryState { entry: PageTableEntry::new(Frame::from_number(0x123), flags | PteFlags::PRESENT | PteFlags::USER), zero_frame: false, refs }
 }
 
 fn zero_frame() -> EntryState {
-    EntryState { zero_frame: true, ..present(PteFlags::empty(), u32::MAX) }
+    EntryState { zero_frame: true, ..uncounted(PteFlags::empty()) }
 }
 
 #[test]
@@ -60,7 +69,7 @@ fn write_to_shared_cow_page_copies() {
     assert_eq!(decide(PW, ANON, &m, present(PteFlags::COW, 2)), FaultAction::CopyOnWrite);
     assert_eq!(decide(PW, ANON, &m, present(PteFlags::COW, 1)), FaultAction::MakeWritable);
     // A private file page (module frame, not counted) is always copied.
-    assert_eq!(decide(PW, FILE, &m, present(PteFlags::FILE | PteFlags::COW, u32::MAX)), FaultAction::CopyOnWrite);
+    assert_eq!(decide(PW, FILE, &m, uncounted(PteFlags::FILE | PteFlags::COW)), FaultAction::CopyOnWrite);
 }
 
 #[test]
@@ -131,7 +140,7 @@ fn every_combination_obeys_the_rules() {
         present(PteFlags::WRITABLE, 1),
         present(PteFlags::COW, 1),
         present(PteFlags::COW, 3),
-        present(PteFlags::FILE, u32::MAX),
+        uncounted(PteFlags::FILE),
         zero_frame(),
     ];
     for bits in 0..16u32 {

@@ -1,0 +1,47 @@
+//! Control registers and the TLB (SDM Vol. 3A §2.5, §4.10.4): the switches
+//! paging is built from. Physical addresses are plain `u32`s here; `mm`
+//! wraps them in its own types.
+
+use x86::controlregs::{self, Cr4};
+
+/// CR2: the linear address of the last page fault. Read it before anything
+/// can fault again (the entry path runs with interrupts off).
+pub fn read_cr2() -> u32 {
+    // SAFETY: reading CR2 has no side effects.
+    unsafe { controlregs::cr2() as u32 }
+}
+
+/// The page-directory base in CR3 (its low 12 bits are flags, always 0 here).
+pub fn read_cr3() -> u32 {
+    // SAFETY: reading CR3 has no side effects.
+    unsafe { controlregs::cr3() as u32 & 0xFFFF_F000 }
+}
+
+/// Loads CR3: switches address space and flushes every non-global TLB entry.
+///
+/// # Safety
+/// `pd` must be the physical address of a complete page directory that maps
+/// the kernel (the code running now, its stack and data) where it is now.
+pub unsafe fn write_cr3(pd: u32) {
+    // SAFETY: forwarded to the caller: the kernel stays mapped.
+    unsafe { controlregs::cr3_write(u64::from(pd)) };
+}
+
+/// INVLPG: drops any TLB entry for the page holding `va`. Needed after any
+/// change to a present entry; the CPU never snoops page-table writes.
+pub fn invalidate_page(va: u32) {
+    // SAFETY: INVLPG only discards a cached translation.
+    unsafe { x86::tlb::flush(va as usize) };
+}
+
+/// CR4.PGE: entries with the G bit survive CR3 loads (the kernel half).
+pub fn enable_global_pages() {
+    // SAFETY: setting PGE only changes which TLB entries a CR3 load keeps;
+    // the kernel marks global only mappings shared by every address space.
+    unsafe { controlregs::cr4_write(controlregs::cr4() | Cr4::CR4_ENABLE_GLOBAL_PAGES) };
+}
+
+/// CPUID leaf 1's EDX: the feature bits Linux i386 passes as AT_HWCAP.
+pub fn feature_bits() -> u32 {
+    core::arch::x86::__cpuid(1).edx
+}

@@ -1,0 +1,159 @@
+//! The switchboard: every interrupt, exception and system call arrives in
+//! `trap_entry` (from the stubs in `arch/x86/trap.S`), and this is the one
+//! place that decides who handles it, as xv6's `trap.c` does:
+//!
+//! | event                     | from ring 3                         | from ring 0                 |
+//! |---------------------------|-------------------------------------|-----------------------------|
+//! | `int 0x80`                | `syscall::dispatch`                 | (cannot happen: DPL 3 gate) |
+//! | page fault                | `task::on_user_page_fault` (mm resolves, or the task is killed) | kernel bug: report, panic |
+//! | other exception           | `task::on_user_exception` (a signal)| int3 continues; else report, panic |
+//! | IRQ 0 (PIT)               | tick the clock, then the scheduler  | same                        |
+//! | IRQ 4 (COM1)              | drain the UART, wake console readers| same                        |
+//!
+//! Every trap from ring 3 leaves through `task::on_return_to_user`, where
+//! pending signals, stops and the end of a time slice take effect.
+//! Test kernels may take over kernel-mode exceptions and the double-fault
+//! report through the hooks below.
+
+use crate::arch::x86::exception::{Exception, PfError, SelectorError};
+use crate::arch::x86::qemu::{ExitCode, exit};
+use crate::arch::x86::trap::{TrapEvent, TrapFrame};
+use crate::arch::x86::{cpu, pic, pit, tss};
+use crate::{console, kprintln, mm, symbols, syscall, task};
+use core::sync::atomic::{AtomicU32, Ordering};
+
+/// The last page fault seen, user or kernel, for the debugger (`pf` in
+/// gdb reads three words here): CR2, the error code, EIP.
+#[unsafe(no_mangle)]
+pub static LAST_PAGE_FAULT: [AtomicU32; 3] = [AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0)];
+
+/// Called by the entry stubs with the saved frame; returns into it.
+#[unsafe(no_mangle)]
+extern "C" fn trap_entry(frame: &mut TrapFrame) {
+    match frame.event() {
+        TrapEvent::SystemCall => syscall::dispatch(frame),
+        TrapEvent::Irq(irq) => interrupt(irq),
+        TrapEvent::PageFault { addr, err } => page_fault(frame, addr, err),
+        TrapEvent::Exception(exc) => exception(frame, exc),
+        TrapEvent::Unexpected(v) => log::warn!("unexpected interrupt vector {v:#x} at eip {:#010x}", frame.eip),
+    }
+    if frame.from_user() {
+        task::on_return_to_user(frame);
+    }
+}
+
+/// A hardware interrupt: acknowledge it at the PIC, then the device's work.
+fn interrupt(irq: u8) {
+    if !pic::acknowledge(irq) {
+        return; // spurious: the line dropped before the CPU took it
+    }
+    match irq {
+        pic::IRQ_TIMER => {
+            pit::tick();
+            task::sched::on_timer_tick();
+        }
+        pic::IRQ_COM1 => {
+            console::serial::poll_input();
+            task::on_console_input();
+        }
+        _ => log::debug!("IRQ {irq} with no driver"),
+    }
+}
+
+fn page_fault(frame: &mut TrapFrame, addr: u32, err: PfError) {
+    for (slot, v) in LAST_PAGE_FAULT.iter().zip([addr, err.bits(), frame.eip]) {
+        slot.store(v, Ordering::Relaxed);
+    }
+    if frame.from_user() {
+        task::on_user_page_fault(frame, addr, err);
+    } else {
+        // The kernel touches user memory only through `mm::usercopy`, which
+        // faults pages in first: a kernel page fault is always a bug.
+        kernel_exception(frame, Exception::PageFault, addr);
+    }
+}
+
+fn exception(frame: &mut TrapFrame, exc: Exception) {
+    if frame.from_user() {
+        task::on_user_exception(frame, exc);
+    } else if exc == Exception::Breakpoint {
+        kprintln!("breakpoint in kernel at eip {:#010x}: continuing", frame.eip - 1);
+    } else {
+        kernel_exception(frame, exc, 0);
+    }
+}
+
+/// A test (or debugger) may take over kernel-mode exceptions: return true if
+/// handled. Used by test kernels that expect a fault.
+pub type KernelExceptionHook = fn(&mut TrapFrame, Exception, u32) -> bool;
+static KERNEL_EXCEPTION_HOOK: spin::Once<KernelExceptionHook> = spin::Once::new();
+
+pub fn set_kernel_exception_hook(hook: KernelExceptionHook) {
+    KERNEL_EXCEPTION_HOOK.call_once(|| hook);
+}
+
+fn kernel_exception(frame: &mut TrapFrame, exc: Exception, cr2: u32) {
+    if let Some(hook) = KERNEL_EXCEPTION_HOOK.get()
+        && hook(frame, exc, cr2)
+    {
+        return;
+    }
+    report_kernel_exception(frame, exc, cr2);
+    panic!("{} ({}) in kernel mode", exc.name(), exc.mnemonic());
+}
+
+/// The readable report of an exception the kernel itself caused.
+pub fn report_kernel_exception(frame: &TrapFrame, exc: Exception, cr2: u32) {
+    kprintln!("\nKERNEL EXCEPTION {} {} (vector {})", exc.mnemonic(), exc.name(), frame.vector);
+    match exc {
+        Exception::PageFault => {
+            let err = PfError::from_bits_retain(frame.error_code);
+            kprintln!("  error code {:#x} = {err}  address (CR2) = {cr2:#010x}", frame.error_code);
+        }
+        Exception::GeneralProtection
+        | Exception::InvalidTss
+        | Exception::SegmentNotPresent
+        | Exception::StackSegmentFault => {
+            kprintln!("  error code {:#x} = {}", frame.error_code, SelectorError(frame.error_code));
+        }
+        _ if Exception::has_error_code(frame.vector) => kprintln!("  error code {:#x}", frame.error_code),
+        _ => {}
+    }
+    if let Some((name, off)) = symbols::lookup(frame.eip) {
+        kprintln!("  in {:#}+{off:#x}", rustc_demangle::demangle(name));
+    }
+    kprintln!("{frame}");
+}
+
+static DOUBLE_FAULT_HOOK: spin::Once<fn() -> !> = spin::Once::new();
+
+/// Lets a test end the run its own way after the double-fault report.
+pub fn set_double_fault_hook(hook: fn() -> !) {
+    DOUBLE_FAULT_HOOK.call_once(|| hook);
+}
+
+/// Called by the #DF task (`trap.S`) on its own stack. The faulting context
+/// was saved in the main TSS by the task switch.
+#[unsafe(no_mangle)]
+extern "C" fn double_fault_report(error_code: u32) -> ! {
+    let t = tss::main_snapshot();
+    let cr2 = cpu::read_cr2();
+    // SAFETY: the faulting task never runs again, so whatever console lock
+    // it held is dead.
+    unsafe {
+        console::serial::force_unlock();
+        console::vga::force_unlock();
+    }
+    kprintln!("\nDOUBLE FAULT (#DF, error code {error_code}): the kernel could not deliver an exception");
+    kprintln!("  faulting context: eip={:#010x} esp={:#010x} ebp={:#010x} cr2={cr2:#010x}", t.eip, t.esp, t.ebp);
+    if let Some((name, off)) = symbols::lookup(t.eip) {
+        kprintln!("  in {:#}+{off:#x}", rustc_demangle::demangle(name));
+    }
+    if let Some(stack) = mm::kstack::guard_page_of(cr2).or_else(|| mm::kstack::guard_page_of(t.esp)) {
+        kprintln!("  cause: kernel stack overflow into the guard page of {stack}");
+    }
+    if let Some(hook) = DOUBLE_FAULT_HOOK.get() {
+        hook();
+    }
+    exit(ExitCode::Panic)
+}
