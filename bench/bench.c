@@ -22,7 +22,7 @@ static __attribute__((noreturn)) void fail(const char *what, long err)
 {
     char num[21];
     if (spinner_pid > 0)
-        sys2(SYS_kill, spinner_pid, SIGKILL);
+        sys2(__NR_kill, spinner_pid, SIGKILL);
     put_fd(2, "bench: ");
     put_fd(2, what);
     if (err) {
@@ -45,11 +45,11 @@ static long check(long r, const char *what)
 /* Maps `bytes` of anonymous read-write memory; no page is touched yet. */
 static volatile char *map_anon(u32 bytes, int flags)
 {
-    return (volatile char *)check(sys6(SYS_mmap2, 0, bytes, PROT_READ | PROT_WRITE,
+    return (volatile char *)check(sys6(__NR_mmap2, 0, bytes, PROT_READ | PROT_WRITE,
                                        flags | MAP_ANONYMOUS, -1, 0), "mmap2");
 }
 
-static void unmap(volatile char *p, u32 bytes) { check(sys2(SYS_munmap, (long)p, bytes), "munmap"); }
+static void unmap(volatile char *p, u32 bytes) { check(sys2(__NR_munmap, (long)p, bytes), "munmap"); }
 
 /* Writes one byte in each of `pages` pages, so each page is made present. */
 static void touch(volatile char *p, u32 pages, char v)
@@ -58,14 +58,14 @@ static void touch(volatile char *p, u32 pages, char v)
         p[i * PAGE] = v;
 }
 
-static long fork_checked(void) { return check(sys0(SYS_fork), "fork"); }
+static long fork_checked(void) { return check(sys0(__NR_fork), "fork"); }
 
 /* Waits for `pid`; returns its raw wait status. */
 static u32 wait_for(long pid)
 {
     i32 status = 0;
     long r;
-    while ((r = sys4(SYS_wait4, pid, (long)&status, 0, 0)) == -4)   /* EINTR: try again */
+    while ((r = sys4(__NR_wait4, pid, (long)&status, 0, 0)) == -EINTR)   /* try again */
         ;
     check(r, "wait4");
     return (u32)status;
@@ -77,10 +77,10 @@ static u64 per(u64 cycles, u32 n) { return udiv64(cycles, n, 0); }
 
 static u64 getpid_once(void)
 {
-    check(sys0(SYS_getpid), "getpid");
+    check(sys0(__NR_getpid), "getpid");
     u64 t0 = rdtsc();
     for (u32 i = 0; i < GETPID_CALLS; i++)
-        sys0(SYS_getpid);
+        sys0(__NR_getpid);
     return per(rdtsc() - t0, GETPID_CALLS);
 }
 
@@ -147,7 +147,7 @@ static u64 log_decode(u32 code)
 
 static void cow_setup(void)
 {
-    long r = sys6(SYS_mmap2, 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    long r = sys6(__NR_mmap2, 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (cow_force_exit_status || is_err(r)) {
         put_fd(2, "bench: cow_write comes back through the exit status (within 4.5%)\n");
         cow_report = 0;
@@ -179,7 +179,7 @@ static __attribute__((noreturn)) void cow_child(u32 seq)
         code = log_code(t);
     }
     for (;;)
-        sys1(SYS_exit, code);
+        sys1(__NR_exit, code);
 }
 
 static u64 cow_write_once(void)
@@ -207,7 +207,7 @@ static u64 fork_exit_wait_once(void)
     long pid = fork_checked();
     if (pid == 0)
         for (;;)
-            sys1(SYS_exit, 0);
+            sys1(__NR_exit, 0);
     u32 status = wait_for(pid);
     u64 t = rdtsc() - t0;
     if (status != 0)
@@ -226,21 +226,21 @@ static u64 sched_yield_switch_once(void)
     long pid = fork_checked();
     if (pid == 0)
         for (;;) {
-            sys0(SYS_sched_yield);
+            sys0(__NR_sched_yield);
             turns[0]++;
         }
     spinner_pid = pid;
     for (u32 i = 0; i < 10; i++)   /* let the partner start spinning */
-        check(sys0(SYS_sched_yield), "sched_yield");
+        check(sys0(__NR_sched_yield), "sched_yield");
     /* Yield until the partner has had YIELDS turns (a bounded number of
      * tries): the time per real switch, however many yields it took. */
     u32 before = turns[0];
     u64 t0 = rdtsc();
     for (u32 i = 0; i < 1000 * YIELDS && turns[0] - before < YIELDS; i++)
-        sys0(SYS_sched_yield);
+        sys0(__NR_sched_yield);
     u64 t = rdtsc() - t0;
     u32 partner_turns = turns[0] - before;
-    check(sys2(SYS_kill, pid, SIGKILL), "kill");
+    check(sys2(__NR_kill, pid, SIGKILL), "kill");
     spinner_pid = 0;
     if ((wait_for(pid) & 0x7f) != SIGKILL)
         fail("sched_yield_switch: partner did not die of SIGKILL", 0);

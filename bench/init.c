@@ -19,22 +19,20 @@
  */
 #include "rt.h"
 
-enum { O_RDONLY = 0 };
-enum { TCGETS = 0x5401, TCSETS = 0x5402, TCSBRK = 0x5409, OPOST = 1 };
-enum { CLOCK_MONOTONIC = 1 };
-/* reboot(2) magic numbers and LINUX_REBOOT_CMD_POWER_OFF / _RESTART. */
-enum { RB_MAGIC1 = (int)0xfee1dead, RB_MAGIC2 = 672274793 };
-enum { RB_POWER_OFF = 0x4321fedc, RB_RESTART = 0x01234567 };
-
 static char args_buf[65536];
 static char *prog_argv[1024];
 
-static const char *const sig_names[32] = {
-    0, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
-    "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
-    "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
-    "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
-    "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+/* The names of the signals below SIGRTMIN, indexed by Linux's numbers. */
+#define SIG_NAME(s) [s] = #s
+static const char *const sig_names[SIGRTMIN] = {
+    SIG_NAME(SIGHUP), SIG_NAME(SIGINT), SIG_NAME(SIGQUIT), SIG_NAME(SIGILL),
+    SIG_NAME(SIGTRAP), SIG_NAME(SIGABRT), SIG_NAME(SIGBUS), SIG_NAME(SIGFPE),
+    SIG_NAME(SIGKILL), SIG_NAME(SIGUSR1), SIG_NAME(SIGSEGV), SIG_NAME(SIGUSR2),
+    SIG_NAME(SIGPIPE), SIG_NAME(SIGALRM), SIG_NAME(SIGTERM), SIG_NAME(SIGSTKFLT),
+    SIG_NAME(SIGCHLD), SIG_NAME(SIGCONT), SIG_NAME(SIGSTOP), SIG_NAME(SIGTSTP),
+    SIG_NAME(SIGTTIN), SIG_NAME(SIGTTOU), SIG_NAME(SIGURG), SIG_NAME(SIGXCPU),
+    SIG_NAME(SIGXFSZ), SIG_NAME(SIGVTALRM), SIG_NAME(SIGPROF), SIG_NAME(SIGWINCH),
+    SIG_NAME(SIGIO), SIG_NAME(SIGPWR), SIG_NAME(SIGSYS),
 };
 
 /* Stops the machine. Power-off needs ACPI; if that fails, a restart ends
@@ -43,21 +41,21 @@ static __attribute__((noreturn)) void power_off(void)
 {
     /* TCSBRK with a non-zero argument is tcdrain(): without it the last
      * bytes still in the UART's buffer die with the machine. */
-    sys3(SYS_ioctl, 1, TCSBRK, 1);
-    sys3(SYS_reboot, RB_MAGIC1, RB_MAGIC2, RB_POWER_OFF);
-    sys3(SYS_reboot, RB_MAGIC1, RB_MAGIC2, RB_RESTART);
+    sys3(__NR_ioctl, 1, TCSBRK, 1);
+    sys3(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF);
+    sys3(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART);
     for (;;)
-        sys0(SYS_sched_yield);
+        sys0(__NR_sched_yield);
 }
 
 /* Turns off output post-processing (LF -> CR LF) on the console so the
  * host sees the program's bytes unchanged. */
 static void raw_output(void)
 {
-    u32 termios[16];   /* struct termios is 36 bytes; c_oflag is word 1 */
-    if (sys3(SYS_ioctl, 1, TCGETS, (long)termios) == 0) {
-        termios[1] &= ~(u32)OPOST;
-        sys3(SYS_ioctl, 1, TCSETS, (long)termios);
+    struct termios t;
+    if (sys3(__NR_ioctl, 1, TCGETS, (long)&t) == 0) {
+        t.c_oflag &= ~(u32)OPOST;
+        sys3(__NR_ioctl, 1, TCSETS, (long)&t);
     }
 }
 
@@ -71,14 +69,14 @@ static int has_env(char **envp, const char *want)
 
 static void report_boot(u64 tsc)
 {
-    i32 ts[2] = {0, 0};   /* 32-bit struct timespec: seconds, nanoseconds */
+    struct timespec ts = {0, 0};   /* 32-bit time_t: clock_gettime, not _time64 */
     char line[128], num[21];
     u32 n = 0;
-    sys2(SYS_clock_gettime, CLOCK_MONOTONIC, (long)ts);
+    sys2(__NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts);
     cat(line, &n, sizeof line, "[linux-run] boot tsc=");
     cat(line, &n, sizeof line, u64_str(tsc, num));
     cat(line, &n, sizeof line, " monotonic_ns=");
-    cat(line, &n, sizeof line, u64_str((u64)ts[0] * 1000000000ULL + (u32)ts[1], num));
+    cat(line, &n, sizeof line, u64_str((u64)ts.tv_sec * 1000000000ULL + (u32)ts.tv_nsec, num));
     cat(line, &n, sizeof line, "\n");
     put_fd(1, line);
 }
@@ -86,13 +84,13 @@ static void report_boot(u64 tsc)
 /* Splits /args into prog_argv; falls back to argv = {"/prog"}. */
 static void load_args(void)
 {
-    long fd = sys2(SYS_open, (long)"/args", O_RDONLY), len = 0, r;
+    long fd = sys2(__NR_open, (long)"/args", O_RDONLY), len = 0, r;
     u32 argc = 0;
     if (!is_err(fd)) {
         while (len < (long)sizeof args_buf - 1 &&
-               (r = sys3(SYS_read, fd, (long)args_buf + len, sizeof args_buf - 1 - len)) > 0)
+               (r = sys3(__NR_read, fd, (long)args_buf + len, sizeof args_buf - 1 - len)) > 0)
             len += r;
-        sys1(SYS_close, fd);
+        sys1(__NR_close, fd);
     }
     for (long i = 0; i < len && argc < 1023; argc++) {
         prog_argv[argc] = args_buf + i;
@@ -109,20 +107,20 @@ static void load_args(void)
 static __attribute__((noreturn)) void exec_prog(void)
 {
     static char *empty_env[] = {0};
-    long in = sys2(SYS_open, (long)"/stdin", O_RDONLY);
+    long in = sys2(__NR_open, (long)"/stdin", O_RDONLY);
     if (is_err(in))
-        in = sys2(SYS_open, (long)"/dev/null", O_RDONLY);
+        in = sys2(__NR_open, (long)"/dev/null", O_RDONLY);
     if (!is_err(in) && in != 0) {
-        sys2(SYS_dup2, in, 0);
-        sys1(SYS_close, in);
+        sys2(__NR_dup2, in, 0);
+        sys1(__NR_close, in);
     }
-    long r = sys3(SYS_execve, (long)"/prog", (long)prog_argv, (long)empty_env);
+    long r = sys3(__NR_execve, (long)"/prog", (long)prog_argv, (long)empty_env);
     char num[21];
     put_fd(2, "linux-run: cannot execute /prog: errno ");
     put_fd(2, u64_str((u64)-r, num));
     put_fd(2, "\n");
     for (;;)
-        sys1(SYS_exit, 127);
+        sys1(__NR_exit, 127);
 }
 
 static void report_status(u32 status)
@@ -134,7 +132,7 @@ static void report_status(u32 status)
         cat(line, &n, sizeof line, u64_str((status >> 8) & 0xff, num));
     } else {
         cat(line, &n, sizeof line, "[linux-run] killed by ");
-        cat(line, &n, sizeof line, sig < 32 ? sig_names[sig] : "SIGRT");
+        cat(line, &n, sizeof line, sig < SIGRTMIN ? sig_names[sig] : "SIGRT");
         cat(line, &n, sizeof line, " (signal ");
         cat(line, &n, sizeof line, u64_str(sig, num));
         cat(line, &n, sizeof line, ")");
@@ -152,7 +150,7 @@ int main(int argc, char **argv, char **envp)
         report_boot(tsc);
     load_args();
 
-    long pid = sys0(SYS_fork);
+    long pid = sys0(__NR_fork);
     if (pid == 0)
         exec_prog();
     if (is_err(pid)) {
@@ -161,8 +159,8 @@ int main(int argc, char **argv, char **envp)
     }
     i32 status = 0;
     long r;
-    /* Retry on EINTR (-4); any other error means there is no child to wait for. */
-    while ((r = sys3(SYS_waitpid, pid, (long)&status, 0)) == -4)
+    /* Retry on EINTR; any other error means there is no child to wait for. */
+    while ((r = sys3(__NR_waitpid, pid, (long)&status, 0)) == -EINTR)
         ;
     if (is_err(r))
         put_fd(1, "linux-run: waitpid failed\n[linux-run] exit 125\n");

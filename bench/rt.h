@@ -1,24 +1,24 @@
 /* rt.h: the whole "libc" of bench and init, a freestanding i386 Linux runtime.
  *
  * Programs built with it use nothing but the Linux i386 `int 0x80` ABI, so
- * the same static binary runs on Linux and on memguard. Calling convention of
- * that ABI: eax = syscall number, ebx ecx edx esi edi ebp = arguments 1..6,
- * result in eax; a result in [-4095, -1] is -errno.
+ * the same static binary runs on Linux and on memguard. The calls, their
+ * numbers and flags come from abi/c/memguard.h (Linux's own headers plus the
+ * int 0x80 helpers sys0..sys6 and is_err); this file adds the output,
+ * arithmetic and string helpers and _start.
  *
  * Include it from exactly one .c file per program: it defines _start.
  */
 #ifndef RT_H
 #define RT_H
 
-#include "syscall.h"
+#include "../abi/c/memguard.h"
 
-enum { PROT_READ = 1, PROT_WRITE = 2 };
-enum { MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20 };
-enum { SIGKILL = 9 };
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 i32;
 
-/* The kernel returns -errno; everything else, including a high mmap
- * address, is a success. */
-static inline int is_err(long r) { return (unsigned long)r >= -4095UL; }
+#define RT_STR_(x) #x
+#define RT_STR(x) RT_STR_(x)
 
 static inline u64 rdtsc(void)
 {
@@ -32,7 +32,7 @@ static inline u64 rdtsc(void)
 static inline __attribute__((noreturn)) void sys_exit_group(int code)
 {
     for (;;)
-        sys1(SYS_exit_group, code);
+        sys1(__NR_exit_group, code);
 }
 
 /* ---- output, without a buffer: one write per call keeps lines whole
@@ -46,7 +46,7 @@ static inline u32 str_len(const char *s)
     return n;
 }
 
-static inline void put_fd(int fd, const char *s) { sys3(SYS_write, fd, (long)s, str_len(s)); }
+static inline void put_fd(int fd, const char *s) { sys3(__NR_write, fd, (long)s, str_len(s)); }
 
 /* n / d for a 64-bit n. A plain C `/` on u64 would call libgcc's __udivdi3,
  * which -nostdlib leaves out; two divl instructions do it instead (the
@@ -116,7 +116,7 @@ __asm__(".text\n.globl _start\n_start:\n"
         "  push %edx\n  push %ecx\n  push %eax\n"
         "  call main\n"
         "  mov %eax, %ebx\n"
-        "  mov $252, %eax\n"             /* exit_group(main's result) */
+        "  mov $" RT_STR(__NR_exit_group) ", %eax\n" /* exit_group(main's result) */
         "  int $0x80\n"
         "  hlt\n");
 

@@ -30,14 +30,16 @@ for src in progs/src/bin/*.rs progs/src/bin/*/main.rs; do
     install_bin "target/i686-user/release/$name" "$name"
 done
 
-# C: freestanding, linked with the same layout script as the Rust programs.
+# C: freestanding, linked with the same layout script as the Rust programs;
+# c/crt.h includes ../abi/c/memguard.h (Linux's numbers, the int 0x80 calls).
 cflags=(-m32 -static -nostdlib -fno-pie -no-pie -ffreestanding -O2 -g
         -Wall -Wextra -Werror -fno-stack-protector -fno-asynchronous-unwind-tables
         -Wl,--build-id=none -Wl,-T,user.ld)
 for src in c/*.c; do
     name=$(basename "$src" .c)
     obj=build/c/$name
-    if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ c/sys.h -nt "$obj" ] || [ user.ld -nt "$obj" ]; then
+    if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ c/crt.h -nt "$obj" ] ||
+       [ ../abi/c/memguard.h -nt "$obj" ] || [ user.ld -nt "$obj" ]; then
         if ! gcc "${cflags[@]}" -o "$obj" "$src" >"$log" 2>&1; then
             cat "$log" >&2
             exit 1

@@ -11,7 +11,7 @@ int main(int argc, char **argv, char **envp)
         put_fd(1, argv[i]);
         put_fd(1, "\n");
     }
-    while ((n = sys3(SYS_read, 0, (long)buf, sizeof buf)) > 0)
-        sys3(SYS_write, 1, (long)buf, n);
+    while ((n = sys3(__NR_read, 0, (long)buf, sizeof buf)) > 0)
+        sys3(__NR_write, 1, (long)buf, n);
     return n < 0 ? 3 : 0;
 }

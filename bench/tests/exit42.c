@@ -6,5 +6,5 @@ int main(int argc, char **argv, char **envp)
 {
     (void)argc, (void)argv, (void)envp;
     for (;;)
-        sys1(SYS_exit, 42);
+        sys1(__NR_exit, 42);
 }

@@ -38,16 +38,16 @@ static int exec_mode(int argc, char **argv, char **envp, const char *mode)
     if (seq(mode, "fds")) {
         long a = num(env_get(envp, "A")), b = num(env_get(envp, "B"));
         char c;
-        l_s(&l, "[new image] plain fd: lseek CUR="); l_d(&l, sys3(SYS_lseek, a, 0, 1));
-        l_s(&l, " read="); l_d(&l, sys3(SYS_read, a, (long)&c, 1));
-        l_s(&l, "; O_CLOEXEC fd: read="); l_d(&l, sys3(SYS_read, b, (long)&c, 1));
-        l_s(&l, "; pid unchanged: "); l_s(&l, sys0(SYS_getpid) == num(env_get(envp, "PID")) ? "yes" : "no");
-        l_s(&l, "; ppid unchanged: "); l_s(&l, sys0(SYS_getppid) == num(env_get(envp, "PPID")) ? "yes" : "no");
+        l_s(&l, "[new image] plain fd: lseek CUR="); l_d(&l, sys3(__NR_lseek, a, 0, SEEK_CUR));
+        l_s(&l, " read="); l_d(&l, sys3(__NR_read, a, (long)&c, 1));
+        l_s(&l, "; O_CLOEXEC fd: read="); l_d(&l, sys3(__NR_read, b, (long)&c, 1));
+        l_s(&l, "; pid unchanged: "); l_s(&l, sys0(__NR_getpid) == num(env_get(envp, "PID")) ? "yes" : "no");
+        l_s(&l, "; ppid unchanged: "); l_s(&l, sys0(__NR_getppid) == num(env_get(envp, "PPID")) ? "yes" : "no");
         l_end(&l);
         return 5;
     }
     if (seq(mode, "brk")) {
-        u32 b = (u32)sys1(SYS_brk, 0);
+        u32 b = (u32)sys1(__NR_brk, 0);
         extern char _end[];
         l_s(&l, "[new image] brk fresh: "); l_s(&l, b >= (u32)_end && b - (u32)_end < 0x3000000 ? "yes" : "no");
         static u32 bss[1024];
@@ -70,13 +70,13 @@ static void num_env(char *dst, const char *key, long v)
  * the exec result (if it failed) and the child's wait status */
 static void try_exec(const char *name, const char *path, char **av, char **ev)
 {
-    long pid = sys0(SYS_fork);
+    long pid = sys0(__NR_fork);
     if (pid == 0) {
-        long r = sys3(SYS_execve, (long)path, (long)av, (long)ev);
+        long r = sys3(__NR_execve, (long)path, (long)av, (long)ev);
         _exit(100 + (int)-r);   /* exit status 100 + errno */
     }
     i32 st = 0;
-    sys3(SYS_waitpid, pid, (long)&st, 0);
+    sys3(__NR_waitpid, pid, (long)&st, 0);
     line_t l = {.n = 0};
     l_s(&l, name); l_s(&l, ": ");
     if ((st & 0x7f) == 0 && ((st >> 8) & 0xff) >= 100) { l_s(&l, "execve="); l_d(&l, -(((st >> 8) & 0xff) - 100)); }
@@ -97,50 +97,50 @@ int main(int argc, char **argv, char **envp)
     char *no_env[] = { 0 };
 
     /* ---------- errors, in this process (it must survive them) ---------- */
-    out("execve /nonexistent", sys3(SYS_execve, (long)"/nonexistent", (long)av, (long)no_env));
-    out("execve NULL path", sys3(SYS_execve, 0, (long)av, (long)no_env));
-    out("execve \"\"", sys3(SYS_execve, (long)"", (long)av, (long)no_env));
-    out("execve path 0xC0000000", sys3(SYS_execve, (long)0xC0000000, (long)av, (long)no_env));
-    out("execve /dev/null", sys3(SYS_execve, (long)"/dev/null", (long)av, (long)no_env));
-    out("execve /", sys3(SYS_execve, (long)"/", (long)av, (long)no_env));
-    out("execve /dev", sys3(SYS_execve, (long)"/dev", (long)av, (long)no_env));
-    out("execve /prog/", sys3(SYS_execve, (long)"/prog/", (long)av, (long)no_env));
-    out("execve /prog/x", sys3(SYS_execve, (long)"/prog/x", (long)av, (long)no_env));
-    out("execve /args (not ELF, mode 0644 on Linux)", sys3(SYS_execve, (long)"/args", (long)av, (long)no_env));
-    out("execve /prog argv=0x1", sys3(SYS_execve, (long)"/prog", 1, (long)no_env));
-    out("execve /prog argv=0xC0000000", sys3(SYS_execve, (long)"/prog", (long)0xC0000000, (long)no_env));
+    out("execve /nonexistent", sys3(__NR_execve, (long)"/nonexistent", (long)av, (long)no_env));
+    out("execve NULL path", sys3(__NR_execve, 0, (long)av, (long)no_env));
+    out("execve \"\"", sys3(__NR_execve, (long)"", (long)av, (long)no_env));
+    out("execve path 0xC0000000", sys3(__NR_execve, (long)0xC0000000, (long)av, (long)no_env));
+    out("execve /dev/null", sys3(__NR_execve, (long)"/dev/null", (long)av, (long)no_env));
+    out("execve /", sys3(__NR_execve, (long)"/", (long)av, (long)no_env));
+    out("execve /dev", sys3(__NR_execve, (long)"/dev", (long)av, (long)no_env));
+    out("execve /prog/", sys3(__NR_execve, (long)"/prog/", (long)av, (long)no_env));
+    out("execve /prog/x", sys3(__NR_execve, (long)"/prog/x", (long)av, (long)no_env));
+    out("execve /args (not ELF, mode 0644 on Linux)", sys3(__NR_execve, (long)"/args", (long)av, (long)no_env));
+    out("execve /prog argv=0x1", sys3(__NR_execve, (long)"/prog", 1, (long)no_env));
+    out("execve /prog argv=0xC0000000", sys3(__NR_execve, (long)"/prog", (long)0xC0000000, (long)no_env));
     {
         char *bad1[] = { (char *)0x1, 0 };
-        out("execve /prog argv={0x1}", sys3(SYS_execve, (long)"/prog", (long)bad1, (long)no_env));
+        out("execve /prog argv={0x1}", sys3(__NR_execve, (long)"/prog", (long)bad1, (long)no_env));
         char *bad2[] = { "x", (char *)0xC0000000, 0 };
-        out("execve /prog argv={x, 0xC0000000}", sys3(SYS_execve, (long)"/prog", (long)bad2, (long)no_env));
-        out("execve /prog envp=0x1", sys3(SYS_execve, (long)"/prog", (long)av, 1));
+        out("execve /prog argv={x, 0xC0000000}", sys3(__NR_execve, (long)"/prog", (long)bad2, (long)no_env));
+        out("execve /prog envp=0x1", sys3(__NR_execve, (long)"/prog", (long)av, 1));
         char *bad3[] = { (char *)0xC0000000, 0 };
-        out("execve /prog envp={0xC0000000}", sys3(SYS_execve, (long)"/prog", (long)av, (long)bad3));
+        out("execve /prog envp={0xC0000000}", sys3(__NR_execve, (long)"/prog", (long)av, (long)bad3));
         /* an argv array running into an unmapped page */
         char **p = map_anon(8192, PROT_READ | PROT_WRITE);
-        sys2(SYS_munmap, (long)p + 4096, 4096);
+        sys2(__NR_munmap, (long)p + 4096, 4096);
         for (int i = 0; i < 1024; i++) p[i] = "a";
-        out("execve /prog argv without NULL into unmapped page", sys3(SYS_execve, (long)"/prog", (long)p, (long)no_env));
+        out("execve /prog argv without NULL into unmapped page", sys3(__NR_execve, (long)"/prog", (long)p, (long)no_env));
         /* a string running into an unmapped page */
         char *s = (char *)p + 4096 - 3;
         s[0] = s[1] = s[2] = 'z';
         char *bad4[] = { s, 0 };
-        out("execve /prog argv string into unmapped page", sys3(SYS_execve, (long)"/prog", (long)bad4, (long)no_env));
+        out("execve /prog argv string into unmapped page", sys3(__NR_execve, (long)"/prog", (long)bad4, (long)no_env));
     }
     for (int i = 0; i < 5000; i++) longpath[i] = 'a';
     longpath[0] = '/';
-    out("execve path of 5000 chars", sys3(SYS_execve, (long)longpath, (long)av, (long)no_env));
+    out("execve path of 5000 chars", sys3(__NR_execve, (long)longpath, (long)av, (long)no_env));
     longpath[300] = 0;
-    out("execve path component of 299 chars", sys3(SYS_execve, (long)longpath, (long)av, (long)no_env));
-    out("execveat(AT_FDCWD, /nonexistent)", sys5(358, -100, (long)"/nonexistent", (long)av, (long)no_env, 0));
+    out("execve path component of 299 chars", sys3(__NR_execve, (long)longpath, (long)av, (long)no_env));
+    out("execveat(AT_FDCWD, /nonexistent)", sys5(__NR_execveat, AT_FDCWD, (long)"/nonexistent", (long)av, (long)no_env, 0));
     /* E2BIG */
     for (int i = 0; i < 131072; i++) big[i] = 'b';
     big[131072] = 0;   /* 131073 bytes with the NUL: over MAX_ARG_STRLEN */
     {
         char *a1[] = { "prog", big, 0 };
-        out("execve one 131073-byte string", sys3(SYS_execve, (long)"/prog", (long)a1, (long)no_env));
-        out(".. as environment", sys3(SYS_execve, (long)"/prog", (long)av, (long)a1));
+        out("execve one 131073-byte string", sys3(__NR_execve, (long)"/prog", (long)a1, (long)no_env));
+        out(".. as environment", sys3(__NR_execve, (long)"/prog", (long)av, (long)a1));
     }
     outs("still running after failed execs", "yes");
 
@@ -187,30 +187,30 @@ int main(int argc, char **argv, char **envp)
     }
     /* inheritance */
     {
-        long pid = sys0(SYS_fork);
+        long pid = sys0(__NR_fork);
         if (pid == 0) {
-            long a = sys3(SYS_open, (long)"/prog", O_RDONLY, 0);
-            long b = sys3(SYS_open, (long)"/prog", O_RDONLY | O_CLOEXEC, 0);
-            sys3(SYS_lseek, a, 7, 0);
+            long a = sys3(__NR_open, (long)"/prog", O_RDONLY, 0);
+            long b = sys3(__NR_open, (long)"/prog", O_RDONLY | O_CLOEXEC, 0);
+            sys3(__NR_lseek, a, 7, SEEK_SET);
             static char e[5][32];
             num_env(e[0], "A", a); num_env(e[1], "B", b);
-            num_env(e[2], "PID", sys0(SYS_getpid)); num_env(e[3], "PPID", sys0(SYS_getppid));
+            num_env(e[2], "PID", sys0(__NR_getpid)); num_env(e[3], "PPID", sys0(__NR_getppid));
             char *ev[] = { "MODE=fds", e[0], e[1], e[2], e[3], 0 };
-            long r = sys3(SYS_execve, (long)"/prog", (long)av, (long)ev);
+            long r = sys3(__NR_execve, (long)"/prog", (long)av, (long)ev);
             _exit(100 + (int)-r);
         }
         i32 st = 0;
-        sys3(SYS_waitpid, pid, (long)&st, 0);
+        sys3(__NR_waitpid, pid, (long)&st, 0);
         outx("exec inheritance child status", (u32)st);
         char *ev_brk[] = { "MODE=brk", 0 };
-        pid = sys0(SYS_fork);
+        pid = sys0(__NR_fork);
         if (pid == 0) {
-            sys1(SYS_brk, sys1(SYS_brk, 0) + 0x100000);   /* a big heap before exec */
-            long r = sys3(SYS_execve, (long)"/prog", (long)av, (long)ev_brk);
+            sys1(__NR_brk, sys1(__NR_brk, 0) + 0x100000);   /* a big heap before exec */
+            long r = sys3(__NR_execve, (long)"/prog", (long)av, (long)ev_brk);
             _exit(100 + (int)-r);
         }
         st = 0;
-        sys3(SYS_waitpid, pid, (long)&st, 0);
+        sys3(__NR_waitpid, pid, (long)&st, 0);
         outx("exec fresh brk child status", (u32)st);
     }
     return 0;

@@ -114,7 +114,7 @@ static int do_exec_ro_map(long a)
     (void)a;
     unsigned char *p = map_anon(4096, PROT_READ | PROT_WRITE);
     p[0] = 0xb8; p[1] = 42; p[2] = p[3] = p[4] = 0; p[5] = 0xc3;
-    sys3(SYS_mprotect, (long)p, 4096, PROT_READ);
+    sys3(__NR_mprotect, (long)p, 4096, PROT_READ);
     int r = ((int (*)(void))(void *)p)();
     return r == 42 ? 99 : 1;
 }
@@ -134,11 +134,11 @@ static int do_ro_write(long a)
 }
 static int do_file_past_eof(long off)
 {
-    long fd = sys2(SYS_open, (long)"/prog", O_RDONLY);
+    long fd = sys2(__NR_open, (long)"/prog", O_RDONLY);
     if (is_err(fd)) return 50;
-    long size = sys3(SYS_lseek, fd, 0, 2);
+    long size = sys3(__NR_lseek, fd, 0, SEEK_END);
     u32 len = ((u32)size + 4095) & ~4095u;
-    long p = sys6(SYS_mmap2, 0, len + 8192, PROT_READ, MAP_PRIVATE, fd, 0);
+    long p = sys6(__NR_mmap2, 0, len + 8192, PROT_READ, MAP_PRIVATE, fd, 0);
     if (is_err(p)) return 51;
     if (off == 0) { sink = *(volatile unsigned char *)(p + len - 1); return 98; }  /* in the last, partial page */
     sink = *(volatile unsigned char *)(p + len + (off - 1) * 4096);
@@ -172,11 +172,11 @@ static int do_ldmxcsr_bad(long a) { (void)a; u32 mx = 0xffffffff; __asm__ volati
 static int do_brk_then_shrink(long a)
 {
     (void)a;
-    long b = sys1(SYS_brk, 0);
+    long b = sys1(__NR_brk, 0);
     long top = ((b + 4095) & ~4095) + 8192;
-    sys1(SYS_brk, top);
+    sys1(__NR_brk, top);
     *(volatile u32 *)(top - 4) = 1;
-    sys1(SYS_brk, b);
+    sys1(__NR_brk, b);
     *(volatile u32 *)(top - 4) = 2;   /* freed */
     return 99;
 }
@@ -185,11 +185,11 @@ static int do_munmapped(long a)
     (void)a;
     volatile u32 *p = map_anon(8192, PROT_READ | PROT_WRITE);
     p[0] = 1;
-    sys2(SYS_munmap, (long)p, 4096);
+    sys2(__NR_munmap, (long)p, 4096);
     return (int)p[0] + 98;
 }
 static int do_jump_zero_page(long a) { (void)a; ((void (*)(void))0x10)(); return 99; }
-static int do_bad_syscall_frame(long a) { (void)a; __asm__ volatile("mov $0, %%esp\n mov $20, %%eax\n int $0x80\n mov $1, %%eax\n mov $33, %%ebx\n int $0x80" ::: "memory"); return 99; }
+static int do_bad_syscall_frame(long a) { (void)a; __asm__ volatile("mov $0, %%esp\n mov $" T_STR(__NR_getpid) ", %%eax\n int $0x80\n mov $" T_STR(__NR_exit) ", %%eax\n mov $33, %%ebx\n int $0x80" ::: "memory"); return 99; }
 
 struct t { const char *name; int (*fn)(long); long arg; };
 static const struct t tests[] = {

@@ -3,19 +3,17 @@
  * as facts about the address, or as -errno. */
 #include "t.h"
 
-enum { MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000,
-       MAP_HUGETLB = 0x40000, MAP_LOCKED = 0x2000, MAP_STACK = 0x20000 };
 #define RW (PROT_READ | PROT_WRITE)
 #define PA (MAP_PRIVATE | MAP_ANONYMOUS)
 
 static long mm2(u32 addr, u32 len, u32 prot, u32 flags, long fd, u32 pgoff)
 {
-    return sys6(SYS_mmap2, addr, len, prot, flags, fd, pgoff);
+    return sys6(__NR_mmap2, addr, len, prot, flags, fd, pgoff);
 }
 static long old_mmap(u32 addr, u32 len, u32 prot, u32 flags, long fd, u32 off)
 {
     u32 a[6] = { addr, len, prot, flags, (u32)fd, off };
-    return sys1(SYS_mmap, (long)a);
+    return sys1(__NR_mmap, (long)a);
 }
 
 static volatile u32 sink;
@@ -44,43 +42,43 @@ int main(int argc, char **argv, char **envp)
     extern char _end[];
 
     /* ---------- brk ---------- */
-    u32 b0 = (u32)sys1(SYS_brk, 0);
+    u32 b0 = (u32)sys1(__NR_brk, 0);
     outb("brk(0) page aligned", (b0 & 4095) == 0);
     outb("brk(0) == page_align(&_end)", b0 == (((u32)_end + 4095) & ~4095u));
     outb("brk(0) >= &_end", b0 >= (u32)_end);
-    outb("brk(b0+1) == b0+1", (u32)sys1(SYS_brk, b0 + 1) == b0 + 1);
-    outb("brk(0) now b0+1", (u32)sys1(SYS_brk, 0) == b0 + 1);
+    outb("brk(b0+1) == b0+1", (u32)sys1(__NR_brk, b0 + 1) == b0 + 1);
+    outb("brk(0) now b0+1", (u32)sys1(__NR_brk, 0) == b0 + 1);
     *(volatile char *)b0 = 5;
-    outb("brk(b0+0x10000) grows", (u32)sys1(SYS_brk, b0 + 0x10000) == b0 + 0x10000);
+    outb("brk(b0+0x10000) grows", (u32)sys1(__NR_brk, b0 + 0x10000) == b0 + 0x10000);
     *(volatile char *)(b0 + 0xffff) = 7;
     outb("new brk memory readable/writable", *(volatile char *)(b0 + 0xffff) == 7);
     outb("byte between old brk and its page end kept", *(volatile char *)b0 == 5);
     *(volatile char *)(b0 + 0x5000) = 9;
-    outb("brk(b0) shrinks", (u32)sys1(SYS_brk, b0) == b0);
+    outb("brk(b0) shrinks", (u32)sys1(__NR_brk, b0) == b0);
     probe("freed brk page", b0 + 0x5000, 0);
-    outb("brk(b0+0x10000) regrows", (u32)sys1(SYS_brk, b0 + 0x10000) == b0 + 0x10000);
+    outb("brk(b0+0x10000) regrows", (u32)sys1(__NR_brk, b0 + 0x10000) == b0 + 0x10000);
     outb("regrown brk page is zero", *(volatile char *)(b0 + 0x5000) == 0);
-    u32 cur = (u32)sys1(SYS_brk, 0);
-    outb("brk(b0-4096) refused (returns current)", (u32)sys1(SYS_brk, b0 - 4096) == cur);
-    outb("brk(1) refused", (u32)sys1(SYS_brk, 1) == cur);
-    outb("brk(0xC0000000) refused", (u32)sys1(SYS_brk, 0xC0000000) == cur);
-    outb("brk(0xFFFFFFFF) refused", (u32)sys1(SYS_brk, 0xFFFFFFFF) == cur);
-    outb("brk(0xBFFFF000) refused", (u32)sys1(SYS_brk, 0xBFFFF000) == cur);
+    u32 cur = (u32)sys1(__NR_brk, 0);
+    outb("brk(b0-4096) refused (returns current)", (u32)sys1(__NR_brk, b0 - 4096) == cur);
+    outb("brk(1) refused", (u32)sys1(__NR_brk, 1) == cur);
+    outb("brk(0xC0000000) refused", (u32)sys1(__NR_brk, 0xC0000000) == cur);
+    outb("brk(0xFFFFFFFF) refused", (u32)sys1(__NR_brk, 0xFFFFFFFF) == cur);
+    outb("brk(0xBFFFF000) refused", (u32)sys1(__NR_brk, 0xBFFFF000) == cur);
     {
         /* a mapping right above the heap blocks brk growth (1 page gap) */
         u32 page = (cur + 4095) & ~4095u;
         long m = mm2(page + 0x20000, 4096, RW, PA | MAP_FIXED, -1, 0);
         outa("MAP_FIXED just above brk", m);
-        outb("brk up to 2 pages below it grows", (u32)sys1(SYS_brk, page + 0x1e000) == page + 0x1e000);
-        outb("brk up to 1 page below it", (u32)sys1(SYS_brk, page + 0x1f000) == page + 0x1f000);
-        outb("brk up to it", (u32)sys1(SYS_brk, page + 0x20000) == page + 0x20000);
-        outb("brk past it", (u32)sys1(SYS_brk, page + 0x30000) == page + 0x30000);
-        sys2(SYS_munmap, m, 4096);
-        sys1(SYS_brk, b0);
+        outb("brk up to 2 pages below it grows", (u32)sys1(__NR_brk, page + 0x1e000) == page + 0x1e000);
+        outb("brk up to 1 page below it", (u32)sys1(__NR_brk, page + 0x1f000) == page + 0x1f000);
+        outb("brk up to it", (u32)sys1(__NR_brk, page + 0x20000) == page + 0x20000);
+        outb("brk past it", (u32)sys1(__NR_brk, page + 0x30000) == page + 0x30000);
+        sys2(__NR_munmap, m, 4096);
+        sys1(__NR_brk, b0);
     }
-    outb("brk(b0 + 64 MiB)", (u32)sys1(SYS_brk, b0 + (64u << 20)) == b0 + (64u << 20));
-    outb("brk(b0 + 512 MiB)", (u32)sys1(SYS_brk, b0 + (512u << 20)) == b0 + (512u << 20));
-    sys1(SYS_brk, b0);
+    outb("brk(b0 + 64 MiB)", (u32)sys1(__NR_brk, b0 + (64u << 20)) == b0 + (64u << 20));
+    outb("brk(b0 + 512 MiB)", (u32)sys1(__NR_brk, b0 + (512u << 20)) == b0 + (512u << 20));
+    sys1(__NR_brk, b0);
 
     /* ---------- mmap2: lengths ---------- */
     out("mmap2 len 0", mm2(0, 0, RW, PA, -1, 0));
@@ -92,37 +90,37 @@ int main(int argc, char **argv, char **envp)
     {
         long r = mm2(0, 0x80000000, PROT_READ, PA, -1, 0);
         outa("mmap2 2 GiB PROT_READ", r);
-        if (!is_err(r)) sys2(SYS_munmap, r, 0x80000000);
+        if (!is_err(r)) sys2(__NR_munmap, r, 0x80000000);
         r = mm2(0, 0x80000000, RW, PA, -1, 0);
         outa("mmap2 2 GiB RW private (overcommit)", r);
-        if (!is_err(r)) sys2(SYS_munmap, r, 0x80000000);
+        if (!is_err(r)) sys2(__NR_munmap, r, 0x80000000);
         r = mm2(0, 0x80000000, RW, PA | MAP_NORESERVE, -1, 0);
         outa("mmap2 2 GiB RW MAP_NORESERVE", r);
-        if (!is_err(r)) sys2(SYS_munmap, r, 0x80000000);
+        if (!is_err(r)) sys2(__NR_munmap, r, 0x80000000);
         r = mm2(0, 0x10000000, RW, PA, -1, 0);
         outa("mmap2 256 MiB RW private (> RAM)", r);
-        if (!is_err(r)) sys2(SYS_munmap, r, 0x10000000);
+        if (!is_err(r)) sys2(__NR_munmap, r, 0x10000000);
         r = mm2(0, 0x10000000, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         outa("mmap2 256 MiB RW shared", r);
-        if (!is_err(r)) sys2(SYS_munmap, r, 0x10000000);
+        if (!is_err(r)) sys2(__NR_munmap, r, 0x10000000);
         r = mm2(0, 0x4000000, RW, PA, -1, 0);
         outa("mmap2 64 MiB RW", r);
         if (!is_err(r)) {
             *(volatile u32 *)r = 1;
             *(volatile u32 *)(r + 0x4000000 - 4) = 2;
             outb("64 MiB mapping: first and last page written", *(volatile u32 *)r == 1);
-            sys2(SYS_munmap, r, 0x4000000);
+            sys2(__NR_munmap, r, 0x4000000);
         }
     }
     /* ---------- mmap2: flags and prot ---------- */
     out("mmap2 flags=ANON only (no type)", mm2(0, 4096, RW, MAP_ANONYMOUS, -1, 0));
-    outa("mmap2 MAP_SHARED_VALIDATE|ANON", mm2(0, 4096, RW, 3 | MAP_ANONYMOUS, -1, 0));
+    outa("mmap2 MAP_SHARED_VALIDATE|ANON", mm2(0, 4096, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0));
     out("mmap2 type 0xf|ANON", mm2(0, 4096, RW, 0xf | MAP_ANONYMOUS, -1, 0));
     out("mmap2 type 0x4|ANON", mm2(0, 4096, RW, 0x4 | MAP_ANONYMOUS, -1, 0));
-    outa("mmap2 prot 0x8 (PROT_SEM)", mm2(0, 4096, 0x8 | RW, PA, -1, 0));
+    outa("mmap2 prot 0x8 (PROT_SEM)", mm2(0, 4096, PROT_SEM | RW, PA, -1, 0));
     outa("mmap2 prot 0x10", mm2(0, 4096, 0x10 | RW, PA, -1, 0));
     outa("mmap2 prot 0xff", mm2(0, 4096, 0xff, PA, -1, 0));
-    outa("mmap2 prot PROT_GROWSDOWN|RW", mm2(0, 4096, 0x01000000 | RW, PA, -1, 0));
+    outa("mmap2 prot PROT_GROWSDOWN|RW", mm2(0, 4096, PROT_GROWSDOWN | RW, PA, -1, 0));
     outa("mmap2 prot PROT_EXEC only", mm2(0, 4096, PROT_EXEC, PA, -1, 0));
     outa("mmap2 prot PROT_WRITE only", mm2(0, 4096, PROT_WRITE, PA, -1, 0));
     outa("mmap2 MAP_GROWSDOWN", mm2(0, 4096, RW, PA | MAP_GROWSDOWN, -1, 0));
@@ -142,17 +140,17 @@ int main(int argc, char **argv, char **envp)
     {
         long r = mm2(0x40000000, 4096, RW, PA, -1, 0);
         outb("hint 0x40000000 honoured", r == 0x40000000);
-        sys2(SYS_munmap, 0x40000000, 4096);
+        sys2(__NR_munmap, 0x40000000, 4096);
         r = mm2(0x40000123, 4096, RW, PA, -1, 0);
         line_t l = {.n = 0}; l_s(&l, "hint 0x40000123 gives 0x40000000 + "); l_x(&l, (u32)r - 0x40000000); l_end(&l);
-        sys2(SYS_munmap, r, 4096);
+        sys2(__NR_munmap, r, 4096);
         r = mm2(0x1000, 4096, RW, PA, -1, 0);
         outb("hint 0x1000 honoured", r == 0x1000);
         outb(".. placed at 0x10000 (rounded up to mmap_min_addr)", r == 0x10000);
-        sys2(SYS_munmap, r, 4096);
+        sys2(__NR_munmap, r, 4096);
         r = mm2(0x10000, 4096, RW, PA, -1, 0);
         outb("hint 0x10000 honoured", r == 0x10000);
-        if (r == 0x10000) sys2(SYS_munmap, r, 4096);
+        if (r == 0x10000) sys2(__NR_munmap, r, 4096);
         r = mm2(0xC0000000, 4096, RW, PA, -1, 0);
         outa("hint 0xC0000000 (ignored)", r);
         r = mm2(0xFFFFF000, 0x2000, RW, PA, -1, 0);
@@ -166,7 +164,7 @@ int main(int argc, char **argv, char **envp)
     out("MAP_FIXED 0x1000", mm2(0x1000, 4096, RW, PA | MAP_FIXED, -1, 0));
     out("MAP_FIXED 0xF000", mm2(0xF000, 4096, RW, PA | MAP_FIXED, -1, 0));
     out("MAP_FIXED 0x10000", mm2(0x10000, 4096, RW, PA | MAP_FIXED, -1, 0));
-    sys2(SYS_munmap, 0, 0x11000);
+    sys2(__NR_munmap, 0, 0x11000);
     out("MAP_FIXED 0xBFFF0000 len 0x20000", mm2(0xBFFF0000, 0x20000, RW, PA | MAP_FIXED, -1, 0));
     out("MAP_FIXED 0xC0000000", mm2(0xC0000000, 4096, RW, PA | MAP_FIXED, -1, 0));
     out("MAP_FIXED 0xFFFFF000", mm2(0xFFFFF000, 4096, RW, PA | MAP_FIXED, -1, 0));
@@ -178,7 +176,7 @@ int main(int argc, char **argv, char **envp)
     out("MAP_FIXED_NOREPLACE free", mm2(0x40100000, 4096, RW, PA | MAP_FIXED_NOREPLACE, -1, 0) == 0x40100000 ? 0 : -1);
     out("MAP_FIXED|MAP_FIXED_NOREPLACE over existing", mm2(0x40100000, 4096, RW, PA | MAP_FIXED | MAP_FIXED_NOREPLACE, -1, 0));
     out("MAP_FIXED_NOREPLACE 0x1000", mm2(0x1000, 4096, RW, PA | MAP_FIXED_NOREPLACE, -1, 0));
-    sys2(SYS_munmap, 0x1000, 4096);
+    sys2(__NR_munmap, 0x1000, 4096);
     {
         /* MAP_FIXED over the middle of a mapping replaces it */
         u32 a = 0x41000000;
@@ -203,107 +201,107 @@ int main(int argc, char **argv, char **envp)
         u32 a = 0x42000000;
         mm2(a, 3 * 4096, RW, PA | MAP_FIXED, -1, 0);
         for (int i = 0; i < 3; i++) *(volatile u32 *)(a + i * 4096) = 1;
-        out("munmap middle page", sys2(SYS_munmap, a + 4096, 4096));
+        out("munmap middle page", sys2(__NR_munmap, a + 4096, 4096));
         probe(".. first page", a, 0);
         probe(".. middle page", a + 4096, 0);
         probe(".. last page", a + 8192, 0);
-        out("munmap len 1 (one page)", sys2(SYS_munmap, a, 1));
+        out("munmap len 1 (one page)", sys2(__NR_munmap, a, 1));
         probe(".. first page after munmap len 1", a, 0);
-        out("munmap len 0", sys2(SYS_munmap, a, 0));
-        out("munmap unaligned", sys2(SYS_munmap, a + 1, 4096));
-        out("munmap nothing mapped", sys2(SYS_munmap, 0x50000000, 0x10000));
-        out("munmap(0, 4096)", sys2(SYS_munmap, 0, 4096));
-        out("munmap(0xC0000000, 4096)", sys2(SYS_munmap, 0xC0000000, 4096));
-        out("munmap(0xC0000000, 0)", sys2(SYS_munmap, 0xC0000000, 0));
-        out("munmap(0xBFFFF000, 0x2000)", sys2(SYS_munmap, 0xBFFFF000, 0x2000));
-        out("munmap(0x40000000, 0xFFFFFFFF)", sys2(SYS_munmap, 0x40000000, 0xFFFFFFFF));
-        out("munmap(0xFFFFF000, 0x1000)", sys2(SYS_munmap, 0xFFFFF000, 0x1000));
-        out("munmap(0x50000000, 0x70000001) past 0xC0000000", sys2(SYS_munmap, 0x50000000, 0x70000001));
+        out("munmap len 0", sys2(__NR_munmap, a, 0));
+        out("munmap unaligned", sys2(__NR_munmap, a + 1, 4096));
+        out("munmap nothing mapped", sys2(__NR_munmap, 0x50000000, 0x10000));
+        out("munmap(0, 4096)", sys2(__NR_munmap, 0, 4096));
+        out("munmap(0xC0000000, 4096)", sys2(__NR_munmap, 0xC0000000, 4096));
+        out("munmap(0xC0000000, 0)", sys2(__NR_munmap, 0xC0000000, 0));
+        out("munmap(0xBFFFF000, 0x2000)", sys2(__NR_munmap, 0xBFFFF000, 0x2000));
+        out("munmap(0x40000000, 0xFFFFFFFF)", sys2(__NR_munmap, 0x40000000, 0xFFFFFFFF));
+        out("munmap(0xFFFFF000, 0x1000)", sys2(__NR_munmap, 0xFFFFF000, 0x1000));
+        out("munmap(0x50000000, 0x70000001) past 0xC0000000", sys2(__NR_munmap, 0x50000000, 0x70000001));
     }
     /* ---------- mprotect ---------- */
     {
         u32 a = 0x43000000;
         mm2(a, 4 * 4096, RW, PA | MAP_FIXED, -1, 0);
         for (int i = 0; i < 4; i++) *(volatile u32 *)(a + i * 4096) = 0x100 + i;
-        out("mprotect unaligned", sys3(SYS_mprotect, a + 1, 4096, PROT_READ));
-        out("mprotect len 0", sys3(SYS_mprotect, a, 0, PROT_READ));
-        out("mprotect len 0 with bad prot 0xff", sys3(SYS_mprotect, a, 0, 0xff));
-        out("mprotect unaligned with bad prot 0xff", sys3(SYS_mprotect, a + 1, 4096, 0xff));
-        out("mprotect prot 0x8 (PROT_SEM)", sys3(SYS_mprotect, a, 4096, RW | 0x8));
-        out("mprotect prot 0x10", sys3(SYS_mprotect, a, 4096, RW | 0x10));
-        out("mprotect prot PROT_GROWSDOWN on anon", sys3(SYS_mprotect, a, 4096, RW | 0x01000000));
-        out("mprotect prot GROWSDOWN|GROWSUP", sys3(SYS_mprotect, a, 4096, RW | 0x03000000));
+        out("mprotect unaligned", sys3(__NR_mprotect, a + 1, 4096, PROT_READ));
+        out("mprotect len 0", sys3(__NR_mprotect, a, 0, PROT_READ));
+        out("mprotect len 0 with bad prot 0xff", sys3(__NR_mprotect, a, 0, 0xff));
+        out("mprotect unaligned with bad prot 0xff", sys3(__NR_mprotect, a + 1, 4096, 0xff));
+        out("mprotect prot 0x8 (PROT_SEM)", sys3(__NR_mprotect, a, 4096, RW | PROT_SEM));
+        out("mprotect prot 0x10", sys3(__NR_mprotect, a, 4096, RW | 0x10));
+        out("mprotect prot PROT_GROWSDOWN on anon", sys3(__NR_mprotect, a, 4096, RW | PROT_GROWSDOWN));
+        out("mprotect prot GROWSDOWN|GROWSUP", sys3(__NR_mprotect, a, 4096, RW | PROT_GROWSDOWN | PROT_GROWSUP));
         u32 sp; __asm__ volatile("mov %%esp, %0" : "=r"(sp));
-        out("mprotect stack page PROT_GROWSDOWN|RW", sys3(SYS_mprotect, (sp & ~4095u) - 4096, 4096, RW | 0x01000000));
-        out("mprotect stack page RW|EXEC", sys3(SYS_mprotect, sp & ~4095u, 4096, RW | PROT_EXEC));
-        out("mprotect len 1 rounds up", sys3(SYS_mprotect, a, 1, PROT_READ));
+        out("mprotect stack page PROT_GROWSDOWN|RW", sys3(__NR_mprotect, (sp & ~4095u) - 4096, 4096, RW | PROT_GROWSDOWN));
+        out("mprotect stack page RW|EXEC", sys3(__NR_mprotect, sp & ~4095u, 4096, RW | PROT_EXEC));
+        out("mprotect len 1 rounds up", sys3(__NR_mprotect, a, 1, PROT_READ));
         probe(".. page 0 now read-only", a, 1);
-        out("mprotect unmapped 0x50000000", sys3(SYS_mprotect, 0x50000000, 4096, PROT_READ));
-        out("mprotect(0xC0000000, 4096)", sys3(SYS_mprotect, 0xC0000000, 4096, PROT_READ));
-        out("mprotect(0xBFFFF000, 0x2000)", sys3(SYS_mprotect, 0xBFFFF000, 0x2000, RW));
-        out("mprotect(0xFFFFF000, 0x2000) wraps", sys3(SYS_mprotect, 0xFFFFF000, 0x2000, PROT_READ));
-        out("mprotect(a, 0xFFFFFFFF)", sys3(SYS_mprotect, a, 0xFFFFFFFF, PROT_READ));
-        out("mprotect(0, 4096)", sys3(SYS_mprotect, 0, 4096, PROT_READ));
+        out("mprotect unmapped 0x50000000", sys3(__NR_mprotect, 0x50000000, 4096, PROT_READ));
+        out("mprotect(0xC0000000, 4096)", sys3(__NR_mprotect, 0xC0000000, 4096, PROT_READ));
+        out("mprotect(0xBFFFF000, 0x2000)", sys3(__NR_mprotect, 0xBFFFF000, 0x2000, RW));
+        out("mprotect(0xFFFFF000, 0x2000) wraps", sys3(__NR_mprotect, 0xFFFFF000, 0x2000, PROT_READ));
+        out("mprotect(a, 0xFFFFFFFF)", sys3(__NR_mprotect, a, 0xFFFFFFFF, PROT_READ));
+        out("mprotect(0, 4096)", sys3(__NR_mprotect, 0, 4096, PROT_READ));
         /* partly unmapped: [a+1 mapped][a+2 mapped][hole] */
-        sys2(SYS_munmap, a + 3 * 4096, 4096);
-        out("mprotect range ending in a hole", sys3(SYS_mprotect, a + 4096, 3 * 4096, PROT_READ));
+        sys2(__NR_munmap, a + 3 * 4096, 4096);
+        out("mprotect range ending in a hole", sys3(__NR_mprotect, a + 4096, 3 * 4096, PROT_READ));
         probe(".. its mapped first page (changed on Linux?)", a + 4096, 1);
         probe(".. its mapped second page", a + 2 * 4096, 1);
         /* [hole][mapped] */
         u32 b = 0x44001000;
         mm2(b, 4096, RW, PA | MAP_FIXED, -1, 0);
-        out("mprotect range starting in a hole", sys3(SYS_mprotect, b - 4096, 2 * 4096, PROT_READ));
+        out("mprotect range starting in a hole", sys3(__NR_mprotect, b - 4096, 2 * 4096, PROT_READ));
         probe(".. its mapped page", b, 1);
         /* [mapped][hole][mapped] */
         u32 c = 0x45000000;
         mm2(c, 3 * 4096, RW, PA | MAP_FIXED, -1, 0);
-        sys2(SYS_munmap, c + 4096, 4096);
-        out("mprotect across a hole", sys3(SYS_mprotect, c, 3 * 4096, PROT_READ));
+        sys2(__NR_munmap, c + 4096, 4096);
+        out("mprotect across a hole", sys3(__NR_mprotect, c, 3 * 4096, PROT_READ));
         probe(".. page before the hole", c, 1);
         probe(".. page after the hole", c + 8192, 1);
         /* PROT_NONE round trip keeps data */
         u32 d = 0x46000000;
         mm2(d, 4096, RW, PA | MAP_FIXED, -1, 0);
         *(volatile u32 *)d = 0xabcd;
-        out("mprotect PROT_NONE", sys3(SYS_mprotect, d, 4096, PROT_NONE));
+        out("mprotect PROT_NONE", sys3(__NR_mprotect, d, 4096, PROT_NONE));
         probe(".. PROT_NONE page", d, 0);
-        out("mprotect back to RW", sys3(SYS_mprotect, d, 4096, RW));
+        out("mprotect back to RW", sys3(__NR_mprotect, d, 4096, RW));
         outb(".. data kept", *(volatile u32 *)d == 0xabcd);
-        out("mprotect PROT_WRITE only", sys3(SYS_mprotect, d, 4096, PROT_WRITE));
+        out("mprotect PROT_WRITE only", sys3(__NR_mprotect, d, 4096, PROT_WRITE));
         probe(".. write-only page", d, 0);
         /* the program's text made writable */
         u32 text = (u32)main & ~4095u;
-        out("mprotect own text RWX", sys3(SYS_mprotect, text, 4096, RW | PROT_EXEC));
+        out("mprotect own text RWX", sys3(__NR_mprotect, text, 4096, RW | PROT_EXEC));
         probe(".. text page", text, 1);
-        out("mprotect own text back to RX", sys3(SYS_mprotect, text, 4096, PROT_READ | PROT_EXEC));
+        out("mprotect own text back to RX", sys3(__NR_mprotect, text, 4096, PROT_READ | PROT_EXEC));
     }
     /* ---------- file mappings ---------- */
     {
-        long fd = sys2(SYS_open, (long)"/prog", O_RDONLY);
+        long fd = sys2(__NR_open, (long)"/prog", O_RDONLY);
         out("open /prog", fd >= 0 ? 0 : fd);
-        long size = sys3(SYS_lseek, fd, 0, 2);
+        long size = sys3(__NR_lseek, fd, 0, SEEK_END);
         long p = mm2(0, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
         outa("mmap2 /prog private read", p);
         if (!is_err(p)) outb(".. starts with ELF magic", *(volatile u32 *)p == 0x464c457f);
         out("mmap2 /prog MAP_SHARED RW on O_RDONLY fd", mm2(0, 4096, RW, MAP_SHARED, fd, 0));
         outa("mmap2 /prog MAP_SHARED READ", mm2(0, 4096, PROT_READ, MAP_SHARED, fd, 0));
         long s = mm2(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
-        out(".. mprotect it RW", sys3(SYS_mprotect, s, 4096, RW));
+        out(".. mprotect it RW", sys3(__NR_mprotect, s, 4096, RW));
         long q = mm2(0, 4096, RW, MAP_PRIVATE, fd, 0);
         outa("mmap2 /prog MAP_PRIVATE RW", q);
         if (!is_err(q)) {
             *(volatile u32 *)q = 0x12345678;
             u32 w = 0;
-            sys3(SYS_lseek, fd, 0, 0);
-            sys3(SYS_read, fd, (long)&w, 4);
+            sys3(__NR_lseek, fd, 0, SEEK_SET);
+            sys3(__NR_read, fd, (long)&w, 4);
             outb(".. private write does not reach the file", w == 0x464c457f);
         }
         long r = mm2(0, 8192, PROT_READ, MAP_PRIVATE, fd, 1);
         outa("mmap2 /prog pgoff 1", r);
         if (!is_err(r)) {
             unsigned char c1 = 0;
-            sys3(SYS_lseek, fd, 4096, 0);
-            sys3(SYS_read, fd, (long)&c1, 1);
+            sys3(__NR_lseek, fd, 4096, SEEK_SET);
+            sys3(__NR_read, fd, (long)&c1, 1);
             outb(".. byte 0 is file byte 4096", *(volatile unsigned char *)r == c1);
         }
         outa("mmap2 /prog pgoff past EOF", mm2(0, 4096, PROT_READ, MAP_PRIVATE, fd, 1000));
@@ -314,26 +312,26 @@ int main(int argc, char **argv, char **envp)
         outa("old mmap /prog offset 0xFFFFF000", old_mmap(0, 4096, PROT_READ, MAP_PRIVATE, fd, 0xFFFFF000));
         out("old mmap anon len 0", old_mmap(0, 0, RW, PA, -1, 0));
         outa("old mmap anon", old_mmap(0, 4096, RW, PA, -1, 0));
-        out("old mmap NULL block", sys1(SYS_mmap, 0));
-        out("old mmap block at 0xBFFFFFF0 (runs into kernel)", sys1(SYS_mmap, 0xBFFFFFF0));
+        out("old mmap NULL block", sys1(__NR_mmap, 0));
+        out("old mmap block at 0xBFFFFFF0 (runs into kernel)", sys1(__NR_mmap, 0xBFFFFFF0));
         out("mmap2 len 0 with bad fd 99 (which error first)", mm2(0, 0, PROT_READ, MAP_PRIVATE, 99, 0));
         out("mmap2 bad type 0xf with bad fd 99", mm2(0, 4096, PROT_READ, 0xf, 99, 0));
         outa("mmap2 /prog with MAP_HUGETLB", mm2(0, 4096, PROT_READ, MAP_PRIVATE | MAP_HUGETLB, fd, 0));
         out("mmap2 fd -1 not anonymous", mm2(0, 4096, PROT_READ, MAP_PRIVATE, -1, 0));
         out("mmap2 fd 99", mm2(0, 4096, PROT_READ, MAP_PRIVATE, 99, 0));
-        long nul = sys2(SYS_open, (long)"/dev/null", O_RDONLY);
+        long nul = sys2(__NR_open, (long)"/dev/null", O_RDONLY);
         out("mmap2 /dev/null", mm2(0, 4096, PROT_READ, MAP_PRIVATE, nul, 0));
-        long nulw = sys2(SYS_open, (long)"/dev/null", O_WRONLY);
+        long nulw = sys2(__NR_open, (long)"/dev/null", O_WRONLY);
         out("mmap2 /dev/null O_WRONLY", mm2(0, 4096, PROT_READ, MAP_PRIVATE, nulw, 0));
         out("mmap2 console fd 1", mm2(0, 4096, PROT_READ, MAP_PRIVATE, 1, 0));
-        long dir = sys2(SYS_open, (long)"/", O_RDONLY);
+        long dir = sys2(__NR_open, (long)"/", O_RDONLY);
         out("mmap2 directory /", mm2(0, 4096, PROT_READ, MAP_PRIVATE, dir, 0));
         out("mmap2 /prog len 0", mm2(0, 0, PROT_READ, MAP_PRIVATE, fd, 0));
         outa("mmap2 /prog MAP_SHARED_VALIDATE read", mm2(0, 4096, PROT_READ, 3, fd, 0));
-        outa("mmap2 /prog MAP_SHARED_VALIDATE|0x80000", mm2(0, 4096, PROT_READ, 3 | 0x80000, fd, 0));
+        outa("mmap2 /prog MAP_SHARED_VALIDATE|0x80000", mm2(0, 4096, PROT_READ, MAP_SHARED_VALIDATE | 0x80000, fd, 0));
         long big = mm2(0, ((u32)size + 4095 + 8192) & ~4095u, PROT_READ, MAP_PRIVATE, fd, 0);
         outa("mmap2 /prog longer than the file", big);
-        sys1(SYS_close, fd);
+        sys1(__NR_close, fd);
         if (!is_err(p)) outb("mapping survives close", *(volatile u32 *)p == 0x464c457f);
     }
     /* ---------- placement ---------- */
@@ -341,39 +339,39 @@ int main(int argc, char **argv, char **envp)
         long m1 = mm2(0, 4096, RW, PA, -1, 0), m2 = mm2(0, 4096, RW, PA, -1, 0), m3 = mm2(0, 8192, RW, PA, -1, 0);
         out("second mmap - first", m2 - m1);
         out("third (2 pages) - second", m3 - m2);
-        sys2(SYS_munmap, m2, 4096);
+        sys2(__NR_munmap, m2, 4096);
         long m4 = mm2(0, 4096, RW, PA, -1, 0);
         outb("mmap after munmap reuses the hole", m4 == m2);
         long m5 = mm2(0, 8192, RW, PA, -1, 0);
         outb("2-page mmap goes below (hole too small? no hole now)", m5 == m3 - 8192);
         long p2 = mm2(0, 4096, RW, PA, -1, 0);
-        sys2(SYS_munmap, p2, 4096);
-        long fd = sys2(SYS_open, (long)"/prog", O_RDONLY);
+        sys2(__NR_munmap, p2, 4096);
+        long fd = sys2(__NR_open, (long)"/prog", O_RDONLY);
         long fm = mm2(0, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
         outb("file mmap placed like anonymous", fm == p2);
-        sys1(SYS_close, fd);
+        sys1(__NR_close, fd);
         /* touch every page of 16 MiB */
         volatile char *big = (volatile char *)mm2(0, 16u << 20, RW, PA, -1, 0);
         u32 sum = 0;
         for (u32 o = 0; o < (16u << 20); o += 4096) big[o] = 1;
         for (u32 o = 0; o < (16u << 20); o += 4096) sum += big[o];
         out("16 MiB touched page by page, sum", sum);
-        out("munmap 16 MiB", sys2(SYS_munmap, (long)big, 16u << 20));
+        out("munmap 16 MiB", sys2(__NR_munmap, (long)big, 16u << 20));
     }
     /* ---------- fork and mappings ---------- */
     {
         volatile u32 *priv = (volatile u32 *)mm2(0, 4096, RW, PA, -1, 0);
         volatile u32 *shr = (volatile u32 *)mm2(0, 4096, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         priv[0] = 1; shr[0] = 1;
-        long pid = sys0(SYS_fork);
+        long pid = sys0(__NR_fork);
         if (pid == 0) { priv[0] = 2; shr[0] = 2; _exit(0); }
-        sys3(SYS_waitpid, pid, 0, 0);
+        sys3(__NR_waitpid, pid, 0, 0);
         outb("private page after child write unchanged", priv[0] == 1);
         outb("shared page sees child write", shr[0] == 2);
         volatile u32 *late = (volatile u32 *)mm2(0, 8192, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        pid = sys0(SYS_fork);
+        pid = sys0(__NR_fork);
         if (pid == 0) { late[1024] = 5; _exit(0); }   /* page first touched in the child */
-        sys3(SYS_waitpid, pid, 0, 0);
+        sys3(__NR_waitpid, pid, 0, 0);
         outb("shared page first touched by child is shared", late[1024] == 5);
     }
     return 0;

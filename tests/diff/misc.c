@@ -54,51 +54,51 @@ int main(int argc, char **argv, char **envp)
             if (a[0] != type) continue;
             line_t m = {.n = 0};
             switch (a[0]) {
-            case 3: l_s(&m, "AT_PHDR "); l_x(&m, a[1]); break;
-            case 4: l_s(&m, "AT_PHENT "); l_d(&m, a[1]); break;
-            case 5: l_s(&m, "AT_PHNUM "); l_d(&m, a[1]); break;
-            case 6: l_s(&m, "AT_PAGESZ "); l_d(&m, a[1]); break;
-            case 7: l_s(&m, "AT_BASE "); l_x(&m, a[1]); break;
-            case 8: l_s(&m, "AT_FLAGS "); l_x(&m, a[1]); break;
-            case 9: { extern char _start[]; l_s(&m, "AT_ENTRY == _start: "); l_s(&m, a[1] == (u32)_start ? "yes" : "no"); } break;
-            case 11: case 12: case 13: case 14: l_s(&m, "AT_UID/EUID/GID/EGID "); l_d(&m, a[1]); break;
-            case 15: l_s(&m, "AT_PLATFORM "); l_s(&m, (const char *)a[1]); break;
-            case 16: l_s(&m, "AT_HWCAP nonzero: "); l_s(&m, a[1] ? "yes" : "no"); break;
-            case 17: l_s(&m, "AT_CLKTCK "); l_d(&m, a[1]); break;
-            case 23: l_s(&m, "AT_SECURE "); l_d(&m, a[1]); break;
-            case 25: l_s(&m, "AT_RANDOM readable: "); l_s(&m, ((volatile char *)a[1])[15] || 1 ? "yes" : ""); break;
-            case 31: l_s(&m, "AT_EXECFN "); l_s(&m, (const char *)a[1]); break;
-            case 32: l_s(&m, "AT_SYSINFO present"); break;
-            case 33: l_s(&m, "AT_SYSINFO_EHDR present"); break;
+            case AT_PHDR: l_s(&m, "AT_PHDR "); l_x(&m, a[1]); break;
+            case AT_PHENT: l_s(&m, "AT_PHENT "); l_d(&m, a[1]); break;
+            case AT_PHNUM: l_s(&m, "AT_PHNUM "); l_d(&m, a[1]); break;
+            case AT_PAGESZ: l_s(&m, "AT_PAGESZ "); l_d(&m, a[1]); break;
+            case AT_BASE: l_s(&m, "AT_BASE "); l_x(&m, a[1]); break;
+            case AT_FLAGS: l_s(&m, "AT_FLAGS "); l_x(&m, a[1]); break;
+            case AT_ENTRY: { extern char _start[]; l_s(&m, "AT_ENTRY == _start: "); l_s(&m, a[1] == (u32)_start ? "yes" : "no"); } break;
+            case AT_UID: case AT_EUID: case AT_GID: case AT_EGID: l_s(&m, "AT_UID/EUID/GID/EGID "); l_d(&m, a[1]); break;
+            case AT_PLATFORM: l_s(&m, "AT_PLATFORM "); l_s(&m, (const char *)a[1]); break;
+            case AT_HWCAP: l_s(&m, "AT_HWCAP nonzero: "); l_s(&m, a[1] ? "yes" : "no"); break;
+            case AT_CLKTCK: l_s(&m, "AT_CLKTCK "); l_d(&m, a[1]); break;
+            case AT_SECURE: l_s(&m, "AT_SECURE "); l_d(&m, a[1]); break;
+            case AT_RANDOM: l_s(&m, "AT_RANDOM readable: "); l_s(&m, ((volatile char *)a[1])[15] || 1 ? "yes" : ""); break;
+            case AT_EXECFN: l_s(&m, "AT_EXECFN "); l_s(&m, (const char *)a[1]); break;
+            case AT_SYSINFO: l_s(&m, "AT_SYSINFO present"); break;
+            case AT_SYSINFO_EHDR: l_s(&m, "AT_SYSINFO_EHDR present"); break;
             default: l_s(&m, "AT_"); l_d(&m, a[0]); l_s(&m, " present"); break;
             }
             l_end(&m);
         }
     }
     /* ---------- register preservation ---------- */
-    outregs("getpid", 20);
-    outregs("close(0x11111111)", 6);
+    outregs("getpid", __NR_getpid);
+    outregs("close(0x11111111)", __NR_close);
     outregs("unknown 500", 500);
-    outregs("getppid", 64);
-    outregs("sched_yield", 158);
+    outregs("getppid", __NR_getppid);
+    outregs("sched_yield", __NR_sched_yield);
     {
         /* DF=1 on entry must not disturb the kernel's copies */
         static char ub[6 * 65];
         long r;
-        __asm__ volatile("std\n int $0x80\n cld" : "=a"(r) : "a"(SYS_uname), "b"(ub) : "memory", "cc");
+        __asm__ volatile("std\n int $0x80\n cld" : "=a"(r) : "a"(__NR_uname), "b"(ub) : "memory", "cc");
         out("uname with DF=1", r);
         outb(".. sysname non-empty and terminated", ub[0] && !ub[64]);
         const char *msg = "write with DF=1: ok\n";
-        __asm__ volatile("std\n int $0x80\n cld" : "=a"(r) : "a"(SYS_write), "b"(1), "c"(msg), "d"(slen(msg)) : "memory", "cc");
+        __asm__ volatile("std\n int $0x80\n cld" : "=a"(r) : "a"(__NR_write), "b"(1), "c"(msg), "d"(slen(msg)) : "memory", "cc");
         u32 f;
-        __asm__ volatile("std\n mov $20, %%eax\n int $0x80\n pushf\n pop %0\n cld" : "=r"(f) :: "eax", "memory", "cc");
+        __asm__ volatile("std\n mov $" T_STR(__NR_getpid) ", %%eax\n int $0x80\n pushf\n pop %0\n cld" : "=r"(f) :: "eax", "memory", "cc");
         outb("DF still set after a syscall", (f & 0x400) != 0);
     }
     /* ---------- uname ---------- */
     {
         static char u[6 * 65 + 16];
         for (unsigned i = 0; i < sizeof u; i++) u[i] = 'X';
-        out("uname", sys1(SYS_uname, (long)u));
+        out("uname", sys1(__NR_uname, (long)u));
         const char *names[6] = { "sysname", "nodename", "release", "version", "machine", "domainname" };
         for (int i = 0; i < 6; i++) {
             char *s = u + 65 * i;
@@ -113,17 +113,17 @@ int main(int argc, char **argv, char **envp)
         }
         outs("uname machine", u + 4 * 65);
         outb("uname wrote nothing past 390 bytes", u[390] == 'X');
-        out("uname(NULL)", sys1(SYS_uname, 0));
-        out("uname(0xC0000000)", sys1(SYS_uname, (long)0xC0000000));
-        out("uname(buffer running into kernel half)", sys1(SYS_uname, (long)(0xC0000000 - 100)));
-        out("olduname (109)", sys1(109, (long)u));
-        out("oldolduname (59)", sys1(59, (long)u));
+        out("uname(NULL)", sys1(__NR_uname, 0));
+        out("uname(0xC0000000)", sys1(__NR_uname, (long)0xC0000000));
+        out("uname(buffer running into kernel half)", sys1(__NR_uname, (long)(0xC0000000 - 100)));
+        out("olduname (109)", sys1(__NR_olduname, (long)u));
+        out("oldolduname (59)", sys1(__NR_oldolduname, (long)u));
     }
     /* ---------- sysinfo ---------- */
     {
         u32 si[16];
         for (int i = 0; i < 16; i++) si[i] = 0xdeadbeef;
-        out("sysinfo", sys1(SYS_sysinfo, (long)si));
+        out("sysinfo", sys1(__NR_sysinfo, (long)si));
         u32 unit = si[13];
         out("sysinfo mem_unit", unit);
         outb("sysinfo uptime < 1000", si[0] < 1000);
@@ -137,21 +137,21 @@ int main(int argc, char **argv, char **envp)
         out("sysinfo freehigh", si[12]);
         outx("sysinfo pad word after procs", si[10] >> 16);
         outx("sysinfo _f padding (bytes 56..63)", si[14] | si[15]);
-        out("sysinfo(NULL)", sys1(SYS_sysinfo, 0));
-        out("sysinfo(0xC0000000)", sys1(SYS_sysinfo, (long)0xC0000000));
+        out("sysinfo(NULL)", sys1(__NR_sysinfo, 0));
+        out("sysinfo(0xC0000000)", sys1(__NR_sysinfo, (long)0xC0000000));
     }
     /* ---------- ids ---------- */
-    out("getuid", sys0(SYS_getuid));
-    out("geteuid", sys0(SYS_geteuid));
-    out("getgid", sys0(SYS_getgid));
-    out("getegid", sys0(SYS_getegid));
-    out("getuid32", sys0(SYS_getuid32));
-    out("geteuid32", sys0(SYS_geteuid32));
-    out("getgid32", sys0(SYS_getgid32));
-    out("getegid32", sys0(SYS_getegid32));
-    outb("getpid == gettid", sys0(SYS_getpid) == sys0(SYS_gettid));
-    outb("getpid > 0", sys0(SYS_getpid) > 0);
-    out("sched_yield", sys0(SYS_sched_yield));
+    out("getuid", sys0(__NR_getuid));
+    out("geteuid", sys0(__NR_geteuid));
+    out("getgid", sys0(__NR_getgid));
+    out("getegid", sys0(__NR_getegid));
+    out("getuid32", sys0(__NR_getuid32));
+    out("geteuid32", sys0(__NR_geteuid32));
+    out("getgid32", sys0(__NR_getgid32));
+    out("getegid32", sys0(__NR_getegid32));
+    outb("getpid == gettid", sys0(__NR_getpid) == sys0(__NR_gettid));
+    outb("getpid > 0", sys0(__NR_getpid) > 0);
+    out("sched_yield", sys0(__NR_sched_yield));
     /* ---------- unknown numbers ---------- */
     long nrs[] = { 0, 17, 31, 32, 35, 44, 53, 56, 58, 98, 137, 188, 189, 222, 223, 251, 285, 451, 460, 500, 999, 0x7fffffff, -1, -1000 };
     for (unsigned i = 0; i < sizeof nrs / sizeof nrs[0]; i++) {
@@ -162,81 +162,81 @@ int main(int argc, char **argv, char **envp)
     /* ---------- a survey of common syscalls ---------- */
     {
         u32 st[64], t[16];
-        long fd = sys3(SYS_open, (long)"/prog", O_RDONLY, 0);
-        oute("fstat64(/prog fd)", sys2(197, fd, (long)st));
-        oute("stat64(/prog)", sys2(195, (long)"/prog", (long)st));
-        oute("lstat64(/prog)", sys2(196, (long)"/prog", (long)st));
-        oute("fstat (108)", sys2(108, fd, (long)st));
-        oute("stat (106)", sys2(106, (long)"/prog", (long)st));
-        oute("statx (383)", sys5(383, -100, (long)"/prog", 0, 0x7ff, (long)buf));
-        oute("access(/prog, X_OK)", sys2(33, (long)"/prog", 1));
-        oute("access(/nonexistent)", sys2(33, (long)"/nonexistent", 0));
-        oute("faccessat(AT_FDCWD, /prog)", sys3(307, -100, (long)"/prog", 0));
-        out("fcntl64(1, F_GETFD)", sys3(221, 1, 1, 0));
-        out("fcntl(1, F_GETFD) (55)", sys3(55, 1, 1, 0));
-        out("fcntl64(fd, F_SETFD, FD_CLOEXEC)", sys3(221, fd, 2, 1));
-        oute("fcntl64(fd, F_DUPFD, 10)", sys3(221, fd, 0, 10));
-        oute("getcwd", sys2(183, (long)buf, 100));
-        out("chdir(/)", sys1(12, (long)"/"));
-        out("fchdir(fd of /prog)", sys1(133, fd));
-        out("umask(022)", sys1(60, 022));
-        oute("getdents64(/)", sys3(220, sys3(SYS_open, (long)"/", O_RDONLY | O_DIRECTORY, 0), (long)buf, sizeof buf));
-        out("readlink(/prog)", sys3(85, (long)"/prog", (long)buf, 100));
-        out("pipe", sys1(42, (long)t) == 0 ? 0 : sys1(42, (long)t));
-        oute("pipe2(O_CLOEXEC)", sys2(331, (long)t, O_CLOEXEC));
-        out("rt_sigaction(SIGUSR1, NULL, &old)", sys4(174, 10, 0, (long)buf, 8));
-        out("rt_sigprocmask(SIG_BLOCK, NULL, &old)", sys4(175, 0, 0, (long)buf, 8));
-        out("sigaction (67)", sys3(67, 10, 0, (long)buf));
-        out("signal(SIGUSR2, SIG_DFL) (48)", sys2(48, 12, 0));
-        out("sigaltstack(NULL, &old)", sys2(186, 0, (long)buf));
-        out("alarm(0)", sys1(27, 0));
-        oute("set_tid_address", sys1(258, (long)t));
+        long fd = sys3(__NR_open, (long)"/prog", O_RDONLY, 0);
+        oute("fstat64(/prog fd)", sys2(__NR_fstat64, fd, (long)st));
+        oute("stat64(/prog)", sys2(__NR_stat64, (long)"/prog", (long)st));
+        oute("lstat64(/prog)", sys2(__NR_lstat64, (long)"/prog", (long)st));
+        oute("fstat (108)", sys2(__NR_fstat, fd, (long)st));
+        oute("stat (106)", sys2(__NR_stat, (long)"/prog", (long)st));
+        oute("statx (383)", sys5(__NR_statx, AT_FDCWD, (long)"/prog", 0, STATX_BASIC_STATS, (long)buf));
+        oute("access(/prog, X_OK)", sys2(__NR_access, (long)"/prog", 1 /* X_OK */));
+        oute("access(/nonexistent)", sys2(__NR_access, (long)"/nonexistent", 0 /* F_OK */));
+        oute("faccessat(AT_FDCWD, /prog)", sys3(__NR_faccessat, AT_FDCWD, (long)"/prog", 0));
+        out("fcntl64(1, F_GETFD)", sys3(__NR_fcntl64, 1, F_GETFD, 0));
+        out("fcntl(1, F_GETFD) (55)", sys3(__NR_fcntl, 1, F_GETFD, 0));
+        out("fcntl64(fd, F_SETFD, FD_CLOEXEC)", sys3(__NR_fcntl64, fd, F_SETFD, FD_CLOEXEC));
+        oute("fcntl64(fd, F_DUPFD, 10)", sys3(__NR_fcntl64, fd, F_DUPFD, 10));
+        oute("getcwd", sys2(__NR_getcwd, (long)buf, 100));
+        out("chdir(/)", sys1(__NR_chdir, (long)"/"));
+        out("fchdir(fd of /prog)", sys1(__NR_fchdir, fd));
+        out("umask(022)", sys1(__NR_umask, 022));
+        oute("getdents64(/)", sys3(__NR_getdents64, sys3(__NR_open, (long)"/", O_RDONLY | O_DIRECTORY, 0), (long)buf, sizeof buf));
+        out("readlink(/prog)", sys3(__NR_readlink, (long)"/prog", (long)buf, 100));
+        out("pipe", sys1(__NR_pipe, (long)t) == 0 ? 0 : sys1(__NR_pipe, (long)t));
+        oute("pipe2(O_CLOEXEC)", sys2(__NR_pipe2, (long)t, O_CLOEXEC));
+        out("rt_sigaction(SIGUSR1, NULL, &old)", sys4(__NR_rt_sigaction, SIGUSR1, 0, (long)buf, 8));
+        out("rt_sigprocmask(SIG_BLOCK, NULL, &old)", sys4(__NR_rt_sigprocmask, SIG_BLOCK, 0, (long)buf, 8));
+        out("sigaction (67)", sys3(__NR_sigaction, SIGUSR1, 0, (long)buf));
+        out("signal(SIGUSR2, SIG_DFL) (48)", sys2(__NR_signal, SIGUSR2, 0));
+        out("sigaltstack(NULL, &old)", sys2(__NR_sigaltstack, 0, (long)buf));
+        out("alarm(0)", sys1(__NR_alarm, 0));
+        oute("set_tid_address", sys1(__NR_set_tid_address, (long)t));
         {
             u32 ud[4] = { (u32)-1, (u32)buf, 0xfffff, 0x51 };   /* entry -1, base, limit, seg_32bit|limit_in_pages|useable */
-            out("set_thread_area(entry -1)", sys1(243, (long)ud));
+            out("set_thread_area(entry -1)", sys1(__NR_set_thread_area, (long)ud));
             outb(".. entry number assigned", ud[0] != (u32)-1);
         }
-        oute("getrandom(16, GRND_NONBLOCK)", sys3(355, (long)buf, 16, 1));
-        out("getpgrp", sys0(65));
-        out("getpgid(0)", sys1(132, 0));
-        out("getsid(0)", sys1(147, 0));
-        out("prlimit64(0, RLIMIT_STACK, NULL, &old)", sys4(340, 0, 3, 0, (long)buf));
-        out("ugetrlimit(RLIMIT_NOFILE)", sys2(191, 7, (long)t));
+        oute("getrandom(16, GRND_NONBLOCK)", sys3(__NR_getrandom, (long)buf, 16, 1 /* GRND_NONBLOCK */));
+        out("getpgrp", sys0(__NR_getpgrp));
+        out("getpgid(0)", sys1(__NR_getpgid, 0));
+        out("getsid(0)", sys1(__NR_getsid, 0));
+        out("prlimit64(0, RLIMIT_STACK, NULL, &old)", sys4(__NR_prlimit64, 0, RLIMIT_STACK, 0, (long)buf));
+        out("ugetrlimit(RLIMIT_NOFILE)", sys2(__NR_ugetrlimit, RLIMIT_NOFILE, (long)t));
         out(".. soft limit", t[0]);
-        out("getrlimit (76) (RLIMIT_NOFILE)", sys2(76, 7, (long)t));
-        oute("sched_getaffinity(0, 4)", sys3(242, 0, 4, (long)t));
-        out("tgkill(self, self, 0)", sys3(270, sys0(SYS_getpid), sys0(SYS_gettid), 0));
-        out("tkill(self, 0)", sys2(238, sys0(SYS_gettid), 0));
-        out("waitid(P_ALL, WEXITED|WNOHANG) no children", sys4(284, 0, 0, (long)buf, 5));
-        out("personality(0xffffffff)", sys1(136, -1));
-        out("getpriority(PRIO_PROCESS, 0)", sys2(96, 0, 0));
-        out("sync", sys0(36));
-        out("poll(NULL, 0, 0)", sys3(168, 0, 0, 0));
+        out("getrlimit (76) (RLIMIT_NOFILE)", sys2(__NR_getrlimit, RLIMIT_NOFILE, (long)t));
+        oute("sched_getaffinity(0, 4)", sys3(__NR_sched_getaffinity, 0, 4, (long)t));
+        out("tgkill(self, self, 0)", sys3(__NR_tgkill, sys0(__NR_getpid), sys0(__NR_gettid), 0));
+        out("tkill(self, 0)", sys2(__NR_tkill, sys0(__NR_gettid), 0));
+        out("waitid(P_ALL, WEXITED|WNOHANG) no children", sys4(__NR_waitid, P_ALL, 0, (long)buf, WEXITED | WNOHANG));
+        out("personality(0xffffffff)", sys1(__NR_personality, -1));
+        out("getpriority(PRIO_PROCESS, 0)", sys2(__NR_getpriority, PRIO_PROCESS, 0));
+        out("sync", sys0(__NR_sync));
+        out("poll(NULL, 0, 0)", sys3(__NR_poll, 0, 0, 0));
         {
             i32 tv[2] = { 0, 0 };
-            out("_newselect(0, .., {0,0})", sys5(142, 0, 0, 0, 0, (long)tv));
+            out("_newselect(0, .., {0,0})", sys5(__NR__newselect, 0, 0, 0, 0, (long)tv));
         }
-        out("getgroups32(0, NULL)", sys2(205, 0, 0));
-        out("setuid(0)", sys1(23, 0));
-        out("setgid32(0)", sys1(214, 0));
-        out("setpgid(0, 0)", sys2(57, 0, 0));
-        oute("setsid", sys0(66));
-        long m = sys6(SYS_mmap2, 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        out("madvise(MADV_DONTNEED)", sys3(219, m, 4096, 4));
-        out("msync(MS_SYNC)", sys3(144, m, 4096, 4));
-        out("mlock", sys2(150, m, 4096));
-        out("munlock", sys2(151, m, 4096));
-        out("mincore", sys3(218, m, 8192, (long)buf));
-        long m2 = sys6(SYS_mmap2, 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        oute("mremap(grow, MAYMOVE)", sys5(163, m2, 8192, 16384, 1, 0));
-        out("ioperm(0x80, 1, 1)", sys3(101, 0x80, 1, 1));
-        out("iopl(3)", sys1(110, 3));
-        out("modify_ldt(0 read)", sys3(123, 0, (long)buf, 16));
-        out("ptrace(PTRACE_TRACEME)", sys4(26, 0, 0, 0, 0));
-        out("kill(getpid(), 0)", sys2(SYS_kill, sys0(SYS_getpid), 0));
-        out("reboot(bad magic)", sys3(SYS_reboot, 0x1234, 0, 0));
-        out("reboot(magic, CAD_OFF)", sys3(SYS_reboot, (long)0xfee1dead, 672274793, 0));
-        out("reboot(magic, bad cmd)", sys3(SYS_reboot, (long)0xfee1dead, 672274793, 0x12345678));
+        out("getgroups32(0, NULL)", sys2(__NR_getgroups32, 0, 0));
+        out("setuid(0)", sys1(__NR_setuid, 0));
+        out("setgid32(0)", sys1(__NR_setgid32, 0));
+        out("setpgid(0, 0)", sys2(__NR_setpgid, 0, 0));
+        oute("setsid", sys0(__NR_setsid));
+        long m = sys6(__NR_mmap2, 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        out("madvise(MADV_DONTNEED)", sys3(__NR_madvise, m, 4096, MADV_DONTNEED));
+        out("msync(MS_SYNC)", sys3(__NR_msync, m, 4096, MS_SYNC));
+        out("mlock", sys2(__NR_mlock, m, 4096));
+        out("munlock", sys2(__NR_munlock, m, 4096));
+        out("mincore", sys3(__NR_mincore, m, 8192, (long)buf));
+        long m2 = sys6(__NR_mmap2, 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        oute("mremap(grow, MAYMOVE)", sys5(__NR_mremap, m2, 8192, 16384, MREMAP_MAYMOVE, 0));
+        out("ioperm(0x80, 1, 1)", sys3(__NR_ioperm, 0x80, 1, 1));
+        out("iopl(3)", sys1(__NR_iopl, 3));
+        out("modify_ldt(0 read)", sys3(__NR_modify_ldt, 0, (long)buf, 16));
+        out("ptrace(PTRACE_TRACEME)", sys4(__NR_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0));
+        out("kill(getpid(), 0)", sys2(__NR_kill, sys0(__NR_getpid), 0));
+        out("reboot(bad magic)", sys3(__NR_reboot, 0x1234, 0, 0));
+        out("reboot(magic, CAD_OFF)", sys3(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_CAD_OFF));
+        out("reboot(magic, bad cmd)", sys3(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, 0x12345678));
     }
     return 0;
 }

@@ -3,21 +3,16 @@
  * in hex. */
 #include "t.h"
 
-enum { SIGHUP = 1, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL,
-       SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGSTKFLT, SIGCHLD, SIGCONT,
-       SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF,
-       SIGWINCH, SIGIO, SIGPWR, SIGSYS };
-
 static int ret_arg(long a) { return (int)a; }
 static int exit_arg(long a) { _exit((int)a); }
-static int exit_group_arg(long a) { for (;;) sys1(SYS_exit_group, a); return 0; }
+static int exit_group_arg(long a) { for (;;) sys1(__NR_exit_group, a); return 0; }
 static int sleeper(long ms) { sleep_ms((u32)ms); return 7; }
-static int kill_self(long sig) { sys2(SYS_kill, sys0(SYS_getpid), sig); sleep_ms(300); return 99; }
+static int kill_self(long sig) { sys2(__NR_kill, sys0(__NR_getpid), sig); sleep_ms(300); return 99; }
 
 /* fork a child that sleeps `ms` then exits 7; returns its pid. */
 static long spawn_sleeper(u32 ms)
 {
-    long pid = sys0(SYS_fork);
+    long pid = sys0(__NR_fork);
     if (pid == 0)
         _exit(sleeper(ms));
     return pid;
@@ -26,7 +21,7 @@ static long spawn_sleeper(u32 ms)
 static void wait_print(const char *name, long pid, int options)
 {
     i32 st = 0x5a5a5a5a;
-    long r = sys3(SYS_waitpid, pid, (long)&st, options);
+    long r = sys3(__NR_waitpid, pid, (long)&st, options);
     line_t l = {.n = 0};
     l_s(&l, name); l_s(&l, ": ");
     if (is_err(r)) l_d(&l, r);
@@ -43,7 +38,7 @@ int main(int argc, char **argv, char **envp)
 
     /* before any child exists: Linux counts every process but init and the
      * caller, kernel threads included */
-    out("kill(-1, 0) before any fork", sys2(SYS_kill, -1, 0));
+    out("kill(-1, 0) before any fork", sys2(__NR_kill, -1, 0));
 
     /* exit codes */
     long codes[] = { 0, 1, 42, 255, 256, 257, -1, 0x12345 };
@@ -54,14 +49,14 @@ int main(int argc, char **argv, char **envp)
     outx("return 5 from child fn status", (u32)run_child(ret_arg, 5));
 
     /* kill with every signal number; the child sleeps 300 ms then exits 7 */
-    for (int sig = 1; sig <= 64; sig++) {
+    for (int sig = 1; sig <= 64; sig++) {   /* 64: the kernel's _NSIG */
         if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
             continue;   /* stop signals below */
         long pid = spawn_sleeper(300);
         sleep_ms(20);
-        long r = sys2(SYS_kill, pid, sig);
+        long r = sys2(__NR_kill, pid, sig);
         i32 st = 0;
-        long w = sys3(SYS_waitpid, pid, (long)&st, 0);
+        long w = sys3(__NR_waitpid, pid, (long)&st, 0);
         l_s(&l, "kill sig "); l_d(&l, sig); l_s(&l, ": kill="); l_d(&l, r);
         l_s(&l, " wait="); l_s(&l, w == pid ? "pid" : "ERR"); l_s(&l, " status="); l_x(&l, (u32)st); l_end(&l);
     }
@@ -76,19 +71,19 @@ int main(int argc, char **argv, char **envp)
     for (int i = 0; i < 4; i++) {
         long pid = spawn_sleeper(400);
         sleep_ms(20);
-        long r = sys2(SYS_kill, pid, stops[i]);
+        long r = sys2(__NR_kill, pid, stops[i]);
         i32 st = 0;
-        long w = sys3(SYS_waitpid, pid, (long)&st, WUNTRACED);
+        long w = sys3(__NR_waitpid, pid, (long)&st, WUNTRACED);
         l_s(&l, "stop sig "); l_d(&l, stops[i]); l_s(&l, ": kill="); l_d(&l, r);
         l_s(&l, " waitpid(WUNTRACED)="); if (w == pid) l_s(&l, "pid"); else l_d(&l, w);
         l_s(&l, " status="); l_x(&l, (u32)st); l_end(&l);
-        long c = sys2(SYS_kill, pid, SIGCONT);
+        long c = sys2(__NR_kill, pid, SIGCONT);
         st = 0;
-        w = sys3(SYS_waitpid, pid, (long)&st, WCONTINUED);
+        w = sys3(__NR_waitpid, pid, (long)&st, WCONTINUED);
         l_s(&l, ".. then SIGCONT: kill="); l_d(&l, c); l_s(&l, " waitpid(WCONTINUED)="); if (w == pid) l_s(&l, "pid"); else l_d(&l, w);
         l_s(&l, " status="); l_x(&l, (u32)st); l_end(&l);
         st = 0;
-        w = sys3(SYS_waitpid, pid, (long)&st, 0);
+        w = sys3(__NR_waitpid, pid, (long)&st, 0);
         l_s(&l, ".. then waitpid(0)="); if (w == pid) l_s(&l, "pid"); else l_d(&l, w);
         l_s(&l, " status="); l_x(&l, (u32)st); l_end(&l);
     }
@@ -97,25 +92,25 @@ int main(int argc, char **argv, char **envp)
     {
         long pid = spawn_sleeper(1000);
         sleep_ms(20);
-        sys2(SYS_kill, pid, SIGSTOP);
+        sys2(__NR_kill, pid, SIGSTOP);
         sleep_ms(50);
         wait_print("SIGSTOP to child in nanosleep(1 s), 50 ms later waitpid(WUNTRACED|WNOHANG)", pid, WUNTRACED | WNOHANG);
-        sys2(SYS_kill, pid, SIGKILL);
-        sys3(SYS_waitpid, pid, 0, 0);
-        pid = sys0(SYS_fork);
+        sys2(__NR_kill, pid, SIGKILL);
+        sys3(__NR_waitpid, pid, 0, 0);
+        pid = sys0(__NR_fork);
         if (pid == 0) { for (volatile u32 i = 0; ; i++) ; }
         sleep_ms(20);
-        sys2(SYS_kill, pid, SIGSTOP);
+        sys2(__NR_kill, pid, SIGSTOP);
         sleep_ms(50);
         wait_print("SIGSTOP to busy child, 50 ms later waitpid(WUNTRACED|WNOHANG)", pid, WUNTRACED | WNOHANG);
-        sys2(SYS_kill, pid, SIGKILL);
-        sys3(SYS_waitpid, pid, 0, 0);
+        sys2(__NR_kill, pid, SIGKILL);
+        sys3(__NR_waitpid, pid, 0, 0);
         /* stopped in nanosleep, continued: the sleep goes on (restart) */
         pid = spawn_sleeper(300);
         sleep_ms(20);
-        sys2(SYS_kill, pid, SIGSTOP);
+        sys2(__NR_kill, pid, SIGSTOP);
         sleep_ms(20);
-        sys2(SYS_kill, pid, SIGCONT);
+        sys2(__NR_kill, pid, SIGCONT);
         sleep_ms(50);
         wait_print("child stopped+continued in nanosleep(300 ms): still sleeping at 90 ms (WNOHANG)", pid, WNOHANG);
         wait_print(".. then exits normally", pid, 0);
@@ -124,9 +119,9 @@ int main(int argc, char **argv, char **envp)
     {
         long pid = spawn_sleeper(400);
         sleep_ms(20);
-        sys2(SYS_kill, pid, SIGSTOP);
+        sys2(__NR_kill, pid, SIGSTOP);
         sleep_ms(20);
-        long r = sys2(SYS_kill, pid, SIGKILL);
+        long r = sys2(__NR_kill, pid, SIGKILL);
         out("SIGKILL to stopped child", r);
         wait_print(".. waitpid", pid, 0);
     }
@@ -134,61 +129,61 @@ int main(int argc, char **argv, char **envp)
     {
         long pid = spawn_sleeper(400);
         sleep_ms(20);
-        sys2(SYS_kill, pid, SIGSTOP);
+        sys2(__NR_kill, pid, SIGSTOP);
         sleep_ms(20);
-        sys2(SYS_kill, pid, SIGTERM);
+        sys2(__NR_kill, pid, SIGTERM);
         sleep_ms(20);
         wait_print("SIGTERM to stopped child, waitpid(WNOHANG)", pid, WNOHANG);
-        sys2(SYS_kill, pid, SIGCONT);
+        sys2(__NR_kill, pid, SIGCONT);
         wait_print(".. after SIGCONT waitpid", pid, 0);
     }
 
     /* invalid signals and targets */
     {
         long pid = spawn_sleeper(300);
-        out("kill(child, 0)", sys2(SYS_kill, pid, 0));
-        out("kill(child, 65)", sys2(SYS_kill, pid, 65));
-        out("kill(child, -1)", sys2(SYS_kill, pid, -1));
-        out("kill(child, 0x80000000)", sys2(SYS_kill, pid, (long)0x80000000));
-        out("kill(99999, 0)", sys2(SYS_kill, 99999, 0));
-        out("kill(99999, 65) [ESRCH before EINVAL on Linux]", sys2(SYS_kill, 99999, 65));
-        out("kill(-99999, 0)", sys2(SYS_kill, -99999, 0));
-        out("kill(-99999, 65)", sys2(SYS_kill, -99999, 65));
-        out("kill(INT_MIN, 0)", sys2(SYS_kill, (long)0x80000000, 0));
-        out("kill(INT_MIN, SIGTERM)", sys2(SYS_kill, (long)0x80000000, SIGTERM));
-        out("kill(0, 0)", sys2(SYS_kill, 0, 0));
-        out("kill(-1, 0)", sys2(SYS_kill, -1, 0));
-        out("kill(-1, 65)", sys2(SYS_kill, -1, 65));
-        out("kill(1, 0)", sys2(SYS_kill, 1, 0));
-        out("kill(getpid(), 0)", sys2(SYS_kill, sys0(SYS_getpid), 0));
-        out("kill(getpid(), 65)", sys2(SYS_kill, sys0(SYS_getpid), 65));
+        out("kill(child, 0)", sys2(__NR_kill, pid, 0));
+        out("kill(child, 65)", sys2(__NR_kill, pid, 65));
+        out("kill(child, -1)", sys2(__NR_kill, pid, -1));
+        out("kill(child, 0x80000000)", sys2(__NR_kill, pid, (long)0x80000000));
+        out("kill(99999, 0)", sys2(__NR_kill, 99999, 0));
+        out("kill(99999, 65) [ESRCH before EINVAL on Linux]", sys2(__NR_kill, 99999, 65));
+        out("kill(-99999, 0)", sys2(__NR_kill, -99999, 0));
+        out("kill(-99999, 65)", sys2(__NR_kill, -99999, 65));
+        out("kill(INT_MIN, 0)", sys2(__NR_kill, (long)0x80000000, 0));
+        out("kill(INT_MIN, SIGTERM)", sys2(__NR_kill, (long)0x80000000, SIGTERM));
+        out("kill(0, 0)", sys2(__NR_kill, 0, 0));
+        out("kill(-1, 0)", sys2(__NR_kill, -1, 0));
+        out("kill(-1, 65)", sys2(__NR_kill, -1, 65));
+        out("kill(1, 0)", sys2(__NR_kill, 1, 0));
+        out("kill(getpid(), 0)", sys2(__NR_kill, sys0(__NR_getpid), 0));
+        out("kill(getpid(), 65)", sys2(__NR_kill, sys0(__NR_getpid), 65));
         wait_print("waitpid(child) after kill(child,0)", pid, 0);
-        out("kill(reaped child, 0)", sys2(SYS_kill, pid, 0));
+        out("kill(reaped child, 0)", sys2(__NR_kill, pid, 0));
     }
     /* zombies */
     {
-        long pid = sys0(SYS_fork);
+        long pid = sys0(__NR_fork);
         if (pid == 0) _exit(3);
         sleep_ms(50);
-        out("kill(zombie, 0)", sys2(SYS_kill, pid, 0));
-        out("kill(zombie, SIGKILL)", sys2(SYS_kill, pid, SIGKILL));
+        out("kill(zombie, 0)", sys2(__NR_kill, pid, 0));
+        out("kill(zombie, SIGKILL)", sys2(__NR_kill, pid, SIGKILL));
         wait_print("waitpid(zombie after SIGKILL)", pid, 0);
     }
     /* waitpid options and arguments */
     {
         long pid = spawn_sleeper(200);
         wait_print("waitpid(running, WNOHANG)", pid, WNOHANG);
-        wait_print("waitpid(running, 0x4 WEXITED)", pid, 4);
+        wait_print("waitpid(running, 0x4 WEXITED)", pid, WEXITED);
         wait_print("waitpid(running, 0x10)", pid, 0x10);
-        wait_print("waitpid(running, 0x01000000 WNOWAIT)", pid, 0x01000000);
-        wait_print("waitpid(running, WNOHANG|__WALL)", pid, WNOHANG | 0x40000000);
-        wait_print("waitpid(running, WNOHANG|__WCLONE)", pid, WNOHANG | (int)0x80000000);
-        wait_print("waitpid(running, WNOHANG|__WNOTHREAD)", pid, WNOHANG | 0x20000000);
+        wait_print("waitpid(running, 0x01000000 WNOWAIT)", pid, WNOWAIT);
+        wait_print("waitpid(running, WNOHANG|__WALL)", pid, WNOHANG | __WALL);
+        wait_print("waitpid(running, WNOHANG|__WCLONE)", pid, WNOHANG | (int)__WCLONE);
+        wait_print("waitpid(running, WNOHANG|__WNOTHREAD)", pid, WNOHANG | __WNOTHREAD);
         wait_print("waitpid(running, WNOHANG|WUNTRACED|WCONTINUED)", pid, WNOHANG | WUNTRACED | WCONTINUED);
         wait_print("waitpid(99999, 0)", 99999, 0);
         wait_print("waitpid(99999, 0x10)", 99999, 0x10);
         wait_print("waitpid(1, WNOHANG) not a child", 1, WNOHANG);
-        wait_print("waitpid(self, WNOHANG)", sys0(SYS_getpid), WNOHANG);
+        wait_print("waitpid(self, WNOHANG)", sys0(__NR_getpid), WNOHANG);
         wait_print("waitpid(-99999, WNOHANG)", -99999, WNOHANG);
         wait_print("waitpid(INT_MIN, WNOHANG)", (long)0x80000000, WNOHANG);
         wait_print("waitpid(0, WNOHANG)", 0, WNOHANG);
@@ -206,82 +201,82 @@ int main(int argc, char **argv, char **envp)
     }
     /* status pointers */
     {
-        long pid = sys0(SYS_fork);
+        long pid = sys0(__NR_fork);
         if (pid == 0) _exit(9);
-        long r = sys3(SYS_waitpid, pid, 0, 0);
+        long r = sys3(__NR_waitpid, pid, 0, 0);
         outs("waitpid(pid, NULL, 0)", r == pid ? "pid" : "ERR");
-        pid = sys0(SYS_fork);
+        pid = sys0(__NR_fork);
         if (pid == 0) _exit(9);
         sleep_ms(30);
-        out("waitpid(pid, 0xC0000000, 0)", sys3(SYS_waitpid, pid, (long)0xC0000000, 0));
-        out(".. then waitpid(pid) [reaped anyway?]", sys3(SYS_waitpid, pid, 0, 0));
-        pid = sys0(SYS_fork);
+        out("waitpid(pid, 0xC0000000, 0)", sys3(__NR_waitpid, pid, (long)0xC0000000, 0));
+        out(".. then waitpid(pid) [reaped anyway?]", sys3(__NR_waitpid, pid, 0, 0));
+        pid = sys0(__NR_fork);
         if (pid == 0) _exit(9);
         sleep_ms(30);
-        out("waitpid(pid, 0x1000 unmapped, 0)", sys3(SYS_waitpid, pid, 0x1000, 0));
-        out(".. then waitpid(pid)", sys3(SYS_waitpid, pid, 0, 0));
-        pid = sys0(SYS_fork);
+        out("waitpid(pid, 0x1000 unmapped, 0)", sys3(__NR_waitpid, pid, 0x1000, 0));
+        out(".. then waitpid(pid)", sys3(__NR_waitpid, pid, 0, 0));
+        pid = sys0(__NR_fork);
         if (pid == 0) _exit(9);
         sleep_ms(30);
-        out("waitpid(pid, bad status, WNOHANG) running-or-zombie", sys3(SYS_waitpid, pid, 0x1000, WNOHANG));
-        out(".. then waitpid(pid)", sys3(SYS_waitpid, pid, 0, 0));
+        out("waitpid(pid, bad status, WNOHANG) running-or-zombie", sys3(__NR_waitpid, pid, 0x1000, WNOHANG));
+        out(".. then waitpid(pid)", sys3(__NR_waitpid, pid, 0, 0));
         /* wait4 with rusage */
         static u32 ru[18];
-        pid = sys0(SYS_fork);
+        pid = sys0(__NR_fork);
         if (pid == 0) _exit(4);
         i32 st = 0;
-        r = sys4(SYS_wait4, pid, (long)&st, 0, (long)ru);
+        r = sys4(__NR_wait4, pid, (long)&st, 0, (long)ru);
         l_s(&l, "wait4(pid, &st, 0, &ru)="); l_s(&l, r == pid ? "pid" : "ERR"); l_s(&l, " status="); l_x(&l, (u32)st); l_end(&l);
-        pid = sys0(SYS_fork);
+        pid = sys0(__NR_fork);
         if (pid == 0) _exit(4);
-        out("wait4(pid, &st, 0, 0xC0000000)", sys4(SYS_wait4, pid, (long)&st, 0, (long)0xC0000000));
-        out(".. then waitpid(pid)", sys3(SYS_waitpid, pid, 0, 0));
-        out("wait4(-1, 0, 0x4, 0)", sys4(SYS_wait4, -1, 0, 4, 0));
+        out("wait4(pid, &st, 0, 0xC0000000)", sys4(__NR_wait4, pid, (long)&st, 0, (long)0xC0000000));
+        out(".. then waitpid(pid)", sys3(__NR_waitpid, pid, 0, 0));
+        out("wait4(-1, 0, 0x4, 0)", sys4(__NR_wait4, -1, 0, 4, 0));
     }
     /* reaping order with waitpid(-1) */
     {
-        long a = sys0(SYS_fork);
+        long a = sys0(__NR_fork);
         if (a == 0) _exit(1);
         sleep_ms(20);
-        long b = sys0(SYS_fork);
+        long b = sys0(__NR_fork);
         if (b == 0) _exit(2);
         sleep_ms(50);
         i32 st = 0;
-        long r = sys3(SYS_waitpid, -1, (long)&st, 0);
+        long r = sys3(__NR_waitpid, -1, (long)&st, 0);
         outs("waitpid(-1) with two zombies reaps", r == a ? "the older" : r == b ? "the younger" : "ERR");
-        r = sys3(SYS_waitpid, -1, (long)&st, 0);
+        r = sys3(__NR_waitpid, -1, (long)&st, 0);
         outs(".. then", r == a ? "the older" : r == b ? "the younger" : "ERR");
     }
     /* SIGKILL to a child blocked in waitpid and one blocked in nanosleep */
     {
-        long pid = sys0(SYS_fork);
+        long pid = sys0(__NR_fork);
         if (pid == 0) {
             long g = spawn_sleeper(2000);
-            sys3(SYS_waitpid, g, 0, 0);
+            sys3(__NR_waitpid, g, 0, 0);
             _exit(1);
         }
         sleep_ms(50);
-        sys2(SYS_kill, pid, SIGKILL);
+        sys2(__NR_kill, pid, SIGKILL);
         wait_print("SIGKILL to child blocked in waitpid", pid, 0);
         pid = spawn_sleeper(5000);
         sleep_ms(30);
-        sys2(SYS_kill, pid, SIGTERM);
+        sys2(__NR_kill, pid, SIGTERM);
         wait_print("SIGTERM to child in nanosleep", pid, 0);
         /* the grandchild of the first case is an orphan now; it is not ours */
         wait_print("waitpid(-1, WNOHANG) after orphaning", -1, WNOHANG);
     }
     /* kill(-1, 0) from a child with no children of its own */
     {
-        long pid = sys0(SYS_fork);
-        if (pid == 0) _exit((int)-sys2(SYS_kill, -1, 0));
+        long pid = sys0(__NR_fork);
+        if (pid == 0) _exit((int)-sys2(__NR_kill, -1, 0));
         wait_print("kill(-1, 0) in a child (exit code = -result)", pid, 0);
     }
     /* SIGKILL / SIGTERM to pid 1 from a child */
     {
-        long pid = sys0(SYS_fork);
+        long pid = sys0(__NR_fork);
         if (pid == 0) {
-            long r = sys2(SYS_kill, 1, SIGTERM);
-            long r2 = sys2(SYS_kill, 1, SIGKILL);
+            long r = sys2(__NR_kill, 1, SIGTERM);
+            long r2 = sys2(__NR_kill, 1, SIGKILL);
             _exit((int)(-r * 16 + -r2));
         }
         wait_print("kill(1, SIGTERM), kill(1, SIGKILL) from a child (exit 0 = both 0)", pid, 0);
@@ -291,15 +286,15 @@ int main(int argc, char **argv, char **envp)
     {
         volatile u32 *sh = shared_page();
         sh[0] = 0; sh[1] = 0;
-        long mypid = sys0(SYS_getpid);
-        long pid = sys0(SYS_fork);
+        long mypid = sys0(__NR_getpid);
+        long pid = sys0(__NR_fork);
         if (pid == 0) {
-            long g = sys0(SYS_fork);
+            long g = sys0(__NR_fork);
             if (g == 0) {
-                long before = sys0(SYS_getppid);
+                long before = sys0(__NR_getppid);
                 sh[2] = before == mypid ? 1 : 2;
-                while (sys0(SYS_getppid) == before && sh[1] < 200) { sh[1]++; sleep_ms(10); }
-                long pp = sys0(SYS_getppid);
+                while (sys0(__NR_getppid) == before && sh[1] < 200) { sh[1]++; sleep_ms(10); }
+                long pp = sys0(__NR_getppid);
                 sh[0] = pp == 1 ? 1 : pp == mypid ? 2 : pp == 0 ? 3 : 4;
                 _exit(0);
             }
@@ -316,40 +311,40 @@ int main(int argc, char **argv, char **envp)
     }
     /* getppid of a child, getpid stability across fork */
     {
-        long me = sys0(SYS_getpid);
-        long pid = sys0(SYS_fork);
-        if (pid == 0) _exit(sys0(SYS_getppid) == me ? 0 : 1);
+        long me = sys0(__NR_getpid);
+        long pid = sys0(__NR_fork);
+        if (pid == 0) _exit(sys0(__NR_getppid) == me ? 0 : 1);
         wait_print("child's getppid() == parent's getpid() (exit 0)", pid, 0);
         outb("fork returns a positive pid", pid > 0);
-        outb("getpid() == gettid()", sys0(SYS_getpid) == sys0(SYS_gettid));
+        outb("getpid() == gettid()", sys0(__NR_getpid) == sys0(__NR_gettid));
     }
     /* vfork and clone(SIGCHLD) as fork */
     {
-        long pid = sys0(190);   /* vfork */
+        long pid = sys0(__NR_vfork);
         if (pid == 0) _exit(6);
         if (is_err(pid)) out("vfork", pid);
         else wait_print("vfork child exit(6)", pid, 0);
-        pid = sys2(120, SIGCHLD, 0);   /* clone(SIGCHLD, 0): fork */
+        pid = sys2(__NR_clone, SIGCHLD, 0);   /* clone(SIGCHLD, 0): fork */
         if (pid == 0) _exit(8);
         if (is_err(pid)) out("clone(SIGCHLD, NULL)", pid);
         else wait_print("clone(SIGCHLD) child exit(8)", pid, 0);
-        pid = sys2(120, 0, 0);   /* clone(0, 0): no exit signal */
+        pid = sys2(__NR_clone, 0, 0);   /* clone(0, 0): no exit signal */
         if (pid == 0) _exit(9);
         if (is_err(pid)) out("clone(0, NULL)", pid);
         else { sleep_ms(50); wait_print("clone(0) child, plain waitpid(WNOHANG)", pid, WNOHANG);
-               wait_print(".. waitpid(__WALL)", pid, 0x40000000); }
+               wait_print(".. waitpid(__WALL)", pid, __WALL); }
     }
     /* kill(-1, SIGKILL) from the program: every process but init and the
      * caller, here our two sleeping children */
     {
         long a = spawn_sleeper(3000), b = spawn_sleeper(3000);
         sleep_ms(30);
-        long r = sys2(SYS_kill, -1, SIGKILL);
+        long r = sys2(__NR_kill, -1, SIGKILL);
         out("kill(-1, SIGKILL)", r);
         wait_print(".. child a", a, 0);
         wait_print(".. child b", b, 0);
-        out("kill(-1, SIGKILL) with no other process", sys2(SYS_kill, -1, SIGKILL));
-        out("kill(-1, 0) with no other process", sys2(SYS_kill, -1, 0));
+        out("kill(-1, SIGKILL) with no other process", sys2(__NR_kill, -1, SIGKILL));
+        out("kill(-1, 0) with no other process", sys2(__NR_kill, -1, 0));
     }
     /* many processes */
     {
@@ -357,14 +352,14 @@ int main(int argc, char **argv, char **envp)
         int ok = 0, failed = 0;
         long err = 0;
         for (int i = 0; i < 200; i++) {
-            pids[i] = sys0(SYS_fork);
+            pids[i] = sys0(__NR_fork);
             if (pids[i] == 0) { sleep_ms(200); _exit(i & 0xff); }
             if (is_err(pids[i])) { failed++; err = pids[i]; }
         }
         for (int i = 0; i < 200; i++) {
             if (is_err(pids[i])) continue;
             i32 st = 0;
-            if (sys3(SYS_waitpid, pids[i], (long)&st, 0) == pids[i] && st == ((i & 0xff) << 8)) ok++;
+            if (sys3(__NR_waitpid, pids[i], (long)&st, 0) == pids[i] && st == ((i & 0xff) << 8)) ok++;
         }
         line_t m = {.n = 0};
         l_s(&m, "200 concurrent children: ok="); l_d(&m, ok); l_s(&m, " fork failures="); l_d(&m, failed);
@@ -372,31 +367,31 @@ int main(int argc, char **argv, char **envp)
         l_end(&m);
         ok = 0;
         for (int i = 0; i < 1000; i++) {
-            long pid = sys0(SYS_fork);
+            long pid = sys0(__NR_fork);
             if (pid == 0) _exit(1);
             i32 st = 0;
-            if (!is_err(pid) && sys3(SYS_waitpid, pid, (long)&st, 0) == pid && st == 0x100) ok++;
+            if (!is_err(pid) && sys3(__NR_waitpid, pid, (long)&st, 0) == pid && st == 0x100) ok++;
         }
         out("1000 sequential fork/exit/wait ok", ok);
         /* a chain of 50 nested children, each waiting for the next */
-        long pid = sys0(SYS_fork);
+        long pid = sys0(__NR_fork);
         if (pid == 0) {
             int depth = 0;
             for (;;) {
                 if (depth == 50) _exit(0);
-                long c = sys0(SYS_fork);
+                long c = sys0(__NR_fork);
                 if (c == 0) { depth++; continue; }
                 i32 st = 0;
-                sys3(SYS_waitpid, c, (long)&st, 0);
+                sys3(__NR_waitpid, c, (long)&st, 0);
                 _exit(st == 0 ? 0 : 1);
             }
         }
         wait_print("chain of 50 nested children", pid, 0);
     }
     /* the program's own pid-1-ness (differs between init and wrapped modes) */
-    outb("program is pid 1", sys0(SYS_getpid) == 1);
+    outb("program is pid 1", sys0(__NR_getpid) == 1);
     /* last: the program kills itself with SIGTERM */
-    sys2(SYS_kill, sys0(SYS_getpid), SIGTERM);
+    sys2(__NR_kill, sys0(__NR_getpid), SIGTERM);
     sleep_ms(100);
     outs("survived kill(getpid(), SIGTERM)", "yes");
     return 0;

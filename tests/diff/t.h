@@ -1,23 +1,21 @@
 /* t.h: freestanding i386 Linux runtime for the differential tests.
- * One include per program (defines _start, memset, memcpy).
+ * One include per program (defines _start, memset, memcpy). The calls,
+ * their numbers and flags come from abi/c/memguard.h: Linux's own headers
+ * plus the int 0x80 helpers sys0..sys6 and is_err.
  * Every check prints one line "name: value" with a single write(2), so that
  * lines from parent and child never interleave. Values are raw syscall
  * results (-errno for errors) or normalised facts ("yes", "ok", ...). */
 #ifndef T_H
 #define T_H
-typedef long long i64;
+#include "../../abi/c/memguard.h"
 
-#include "../../bench/syscall.h"
-#define sys5(n,a,b,c,d,e) sys6(n,a,b,c,d,e,0)
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 i32;
+typedef __s64 i64;
 
-enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4 };
-enum { MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
-       MAP_FIXED_NOREPLACE = 0x100000 };
-enum { O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
-       O_TRUNC = 01000, O_APPEND = 02000, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000 };
-enum { WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8 };
-
-static inline int is_err(long r) { return (unsigned long)r >= -4095UL; }
+#define T_STR_(x) #x
+#define T_STR(x) T_STR_(x)
 
 void *memset(void *d, int c, unsigned n) { char *p = d; while (n--) *p++ = (char)c; return d; }
 void *memcpy(void *d, const void *s, unsigned n) { char *p = d; const char *q = s; while (n--) *p++ = *q++; return d; }
@@ -32,9 +30,9 @@ static void l_s(line_t *l, const char *s) { while (*s && l->n < sizeof l->b - 2)
 static void l_u(line_t *l, u32 v) { char t[12]; int i = 0; do { t[i++] = '0' + v % 10; v /= 10; } while (v); while (i) { char c[2] = { t[--i], 0 }; l_s(l, c); } }
 static void l_d(line_t *l, long v) { if (v < 0) { l_s(l, "-"); l_u(l, (u32)(-(v + 1)) + 1); } else l_u(l, (u32)v); }
 static void l_x(line_t *l, u32 v) { const char *h = "0123456789abcdef"; char t[11] = "0x"; int i; for (i = 0; i < 8; i++) t[2 + i] = h[(v >> (28 - 4 * i)) & 15]; t[10] = 0; char *p = t + 2; while (*p == '0' && p[1]) p++; l_s(l, "0x"); l_s(l, p); }
-static void l_end(line_t *l) { l->b[l->n++] = '\n'; sys3(SYS_write, 1, (long)l->b, l->n); l->n = 0; }
+static void l_end(line_t *l) { l->b[l->n++] = '\n'; sys3(__NR_write, 1, (long)l->b, l->n); l->n = 0; }
 
-static void puts1(const char *s) { sys3(SYS_write, 1, (long)s, slen(s)); }
+static void puts1(const char *s) { sys3(__NR_write, 1, (long)s, slen(s)); }
 static void out(const char *name, long v) { line_t l = {.n = 0}; l_s(&l, name); l_s(&l, ": "); l_d(&l, v); l_end(&l); }
 static void outx(const char *name, u32 v) { line_t l = {.n = 0}; l_s(&l, name); l_s(&l, ": "); l_x(&l, v); l_end(&l); }
 static void outs(const char *name, const char *v) { line_t l = {.n = 0}; l_s(&l, name); l_s(&l, ": "); l_s(&l, v); l_end(&l); }
@@ -43,21 +41,21 @@ static void outb(const char *name, int yes) { outs(name, yes ? "yes" : "no"); }
  * legitimately (addresses, pids, fds in unusual cases). */
 static void oute(const char *name, long v) { if (is_err(v)) out(name, v); else outs(name, "ok"); }
 
-static __attribute__((noreturn)) void _exit(int c) { for (;;) sys1(SYS_exit, c); }
+static __attribute__((noreturn)) void _exit(int c) { for (;;) sys1(__NR_exit, c); }
 
-static void sleep_ms(u32 ms) { i32 ts[2] = { (i32)(ms / 1000), (i32)(ms % 1000) * 1000000 }; sys2(SYS_nanosleep, (long)ts, 0); }
+static void sleep_ms(u32 ms) { i32 ts[2] = { (i32)(ms / 1000), (i32)(ms % 1000) * 1000000 }; sys2(__NR_nanosleep, (long)ts, 0); }
 
 /* fork; the child runs fn(arg) and exits with its result. Returns the raw
  * wait status (or -errno from fork/waitpid as a negative number). */
 static long run_child(int (*fn)(long), long arg)
 {
-    long pid = sys0(SYS_fork);
+    long pid = sys0(__NR_fork);
     if (pid == 0)
         _exit(fn(arg));
     if (is_err(pid))
         return pid;
     i32 st = 0x5a5a5a5a;
-    long r = sys3(SYS_waitpid, pid, (long)&st, 0);
+    long r = sys3(__NR_waitpid, pid, (long)&st, 0);
     if (is_err(r))
         return r;
     return st;
@@ -65,14 +63,14 @@ static long run_child(int (*fn)(long), long arg)
 
 static void *map_anon(u32 len, int prot)
 {
-    long r = sys6(SYS_mmap2, 0, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    long r = sys6(__NR_mmap2, 0, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return is_err(r) ? 0 : (void *)r;
 }
 
 /* A page shared with children and grandchildren. */
 static volatile u32 *shared_page(void)
 {
-    long r = sys6(SYS_mmap2, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    long r = sys6(__NR_mmap2, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     return is_err(r) ? 0 : (volatile u32 *)r;
 }
 
@@ -99,7 +97,7 @@ __asm__(".text\n.globl _start\n_start:\n"
         "  push %edx\n  push %ecx\n  push %eax\n"
         "  call main\n"
         "  mov %eax, %ebx\n"
-        "  mov $252, %eax\n"
+        "  mov $" T_STR(__NR_exit_group) ", %eax\n"
         "  int $0x80\n"
         "  hlt\n");
 #endif

@@ -1,7 +1,7 @@
 /* Tries to execve each hostile ELF file the test put in /bad and checks
- * that every one is refused with -ENOEXEC (8) while this process, and the
+ * that every one is refused with -ENOEXEC while this process, and the
  * kernel, run on. Then execs a good program to show exec still works. */
-#include "sys.h"
+#include "crt.h"
 
 static const char *bad[] = {
     "/bad/bad_magic", "/bad/elf64", "/bad/arm", "/bad/dyn", "/bad/kernel_segment",
@@ -18,7 +18,7 @@ void _start(void) {
         puts_(bad[i]);
         puts_(" -> ");
         putnum(r);
-        if (r != -8) {
+        if (r != -ENOEXEC) {
             puts_("  WRONG (expected -8, ENOEXEC)");
             failed++;
         }

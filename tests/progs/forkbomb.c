@@ -5,12 +5,12 @@
  * memory is still there: otherwise a slice's worth of unstarted children
  * would all want a page at once, and under memory exhaustion somebody must
  * be killed (Linux's OOM killer would pick a victim too). */
-#include "sys.h"
+#include "crt.h"
 
-static int sys_kill(int pid, int sig) { return sys3(37, pid, sig, 0); }
+static int sys_kill(int pid, int sig) { return sys2(__NR_kill, pid, sig); }
 static void pause_forever(void) {
     static const int forever[2] = {100000, 0};
-    for (;;) sys3(162, (int)forever, 0, 0);
+    for (;;) sys2(__NR_nanosleep, (long)forever, 0);
 }
 
 void _start(void) {
@@ -22,18 +22,18 @@ void _start(void) {
             pause_forever();
         if (pid < 0) { err = pid; break; }
         pids[n++] = pid;
-        sys3(158, 0, 0, 0); /* sched_yield: let the child settle */
+        sys0(__NR_sched_yield); /* let the child settle */
         if (n == 40000) break;
     }
     puts_("forkbomb: fork failed with ");
     putnum(err);
-    puts_(err == -11 || err == -12 ? " (EAGAIN/ENOMEM, as it should)\n" : " (UNEXPECTED)\n");
+    puts_(err == -EAGAIN || err == -ENOMEM ? " (EAGAIN/ENOMEM, as it should)\n" : " (UNEXPECTED)\n");
     for (int i = 0; i < n; i++)
-        sys_kill(pids[i], 9);
+        sys_kill(pids[i], SIGKILL);
     int reaped = 0, status;
     while (sys_waitpid(-1, &status, 0) > 0)
-        if ((status & 0x7f) == 9) reaped++;
+        if ((status & 0x7f) == SIGKILL) reaped++;
     puts_("forkbomb: reaped ");
     puts_(reaped == n ? "every child\n" : "NOT every child\n");
-    sys_exit(err == -11 || err == -12 ? (reaped == n ? 0 : 2) : 1);
+    sys_exit(err == -EAGAIN || err == -ENOMEM ? (reaped == n ? 0 : 2) : 1);
 }

@@ -1,13 +1,13 @@
 /* Pipes between processes, checked the way Linux behaves: data flows, EOF
  * when the writers are gone, EPIPE + SIGPIPE when the readers are gone,
  * O_NONBLOCK gives EAGAIN, a 128 KiB write blocks until it is read. */
-#include "sys.h"
+#include "crt.h"
 
-static int sys_pipe(int *fds) { return sys3(42, (int)fds, 0, 0); }
-static int sys_pipe2(int *fds, int flags) { return sys3(331, (int)fds, flags, 0); }
-static int sys_read(int fd, void *b, int n) { return sys3(3, fd, (int)b, n); }
-static int sys_close(int fd) { return sys3(6, fd, 0, 0); }
-static int sys_fcntl(int fd, int cmd, int arg) { return sys3(221, fd, cmd, arg); }
+static int sys_pipe(int *fds) { return sys1(__NR_pipe, (long)fds); }
+static int sys_pipe2(int *fds, int flags) { return sys2(__NR_pipe2, (long)fds, flags); }
+static int sys_read(int fd, void *b, int n) { return sys3(__NR_read, fd, (long)b, n); }
+static int sys_close(int fd) { return sys1(__NR_close, fd); }
+static int sys_fcntl(int fd, int cmd, int arg) { return sys3(__NR_fcntl64, fd, cmd, arg); }
 
 static int failed;
 static void check(const char *what, int got, int want) {
@@ -40,17 +40,17 @@ void _start(void) {
     pid = sys_fork();
     if (pid == 0) {
         int r = sys_write(fds[1], "x", 1);
-        sys_exit(r == -32 ? 1 : 2); /* not reached: SIGPIPE kills first */
+        sys_exit(r == -EPIPE ? 1 : 2); /* not reached: SIGPIPE kills first */
     }
     sys_waitpid(pid, &st, 0);
-    check("writer with no reader: wait status (SIGPIPE)", st, 13);
+    check("writer with no reader: wait status (SIGPIPE)", st, SIGPIPE);
     sys_close(fds[1]);
 
-    check("pipe2 O_NONBLOCK", sys_pipe2(fds, 04000), 0);
-    check("empty non-blocking read (EAGAIN)", sys_read(fds[0], buf, 1), -11);
-    check("F_GETFL has O_NONBLOCK", sys_fcntl(fds[0], 3, 0) & 04000, 04000);
-    check("F_SETFL clears it", sys_fcntl(fds[0], 4, 0), 0);
-    int dup = sys_fcntl(fds[1], 0, 10);
+    check("pipe2 O_NONBLOCK", sys_pipe2(fds, O_NONBLOCK), 0);
+    check("empty non-blocking read (EAGAIN)", sys_read(fds[0], buf, 1), -EAGAIN);
+    check("F_GETFL has O_NONBLOCK", sys_fcntl(fds[0], F_GETFL, 0) & O_NONBLOCK, O_NONBLOCK);
+    check("F_SETFL clears it", sys_fcntl(fds[0], F_SETFL, 0), 0);
+    int dup = sys_fcntl(fds[1], F_DUPFD, 10);
     check("F_DUPFD 10", dup, 10);
     sys_close(fds[1]);
     sys_write(dup, "ab", 2);

@@ -1,6 +1,6 @@
 /* cfault: prints a line, then writes to address 0. The kernel must kill it
  * with SIGSEGV; reaching the last line means it did not. */
-#include "sys.h"
+#include "crt.h"
 
 SYS_START
 

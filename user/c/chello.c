@@ -1,5 +1,5 @@
 /* chello: a C program on the same ABI as the Rust ones. Prints one line. */
-#include "sys.h"
+#include "crt.h"
 
 SYS_START
 

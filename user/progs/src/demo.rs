@@ -4,7 +4,7 @@ use alloc::ffi::CString;
 use alloc::vec::Vec;
 
 use rt::mg::{self, StatsOf};
-use rt::system::sysinfo;
+use rt::system::{self, sysinfo};
 
 /// The demo's exit status: 0 when every check held.
 pub fn verdict(ok: bool) -> i32 {
@@ -29,7 +29,7 @@ pub fn not_on_memguard(what: &str) -> i32 {
 pub fn free_bytes() -> (u64, &'static str) {
     match mg::mg_stats(StatsOf::System) {
         Ok(s) => (s.free_frames as u64 * 4096, "mg_stats"),
-        Err(_) => (sysinfo().map_or(0, |s| s.free_bytes()), "sysinfo"),
+        Err(_) => (sysinfo().map_or(0, |s| system::free_bytes(&s)), "sysinfo"),
     }
 }
 

@@ -2,6 +2,7 @@
 use core::ffi::CStr;
 
 use bitflags::bitflags;
+use memguard_abi::linux;
 
 use crate::arch::nr;
 use crate::arch::syscall::{syscall1, syscall2, syscall3};
@@ -16,31 +17,33 @@ pub const STDERR: Fd = 2;
 /// The access mode, the two low bits of open's flags (O_ACCMODE). An enum,
 /// not a flag: O_RDONLY is 0, so "contains(O_RDONLY)" would always be true.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
 pub enum Access {
-    ReadOnly = 0,
-    WriteOnly = 1,
-    ReadWrite = 2,
+    ReadOnly = linux::O_RDONLY,
+    WriteOnly = linux::O_WRONLY,
+    ReadWrite = linux::O_RDWR,
 }
 
 bitflags! {
-    /// open's single-bit flags (Linux i386 values, octal as in fcntl.h).
+    /// open's single-bit flags (Linux's O_* values).
     #[derive(Clone, Copy, PartialEq, Eq, Debug)]
     pub struct OpenFlags: u32 {
-        const CREAT = 0o100;
-        const EXCL = 0o200;
-        const TRUNC = 0o1000;
-        const APPEND = 0o2000;
-        const DIRECTORY = 0o200000;
-        const CLOEXEC = 0o2000000;
+        const CREAT = linux::O_CREAT;
+        const EXCL = linux::O_EXCL;
+        const TRUNC = linux::O_TRUNC;
+        const APPEND = linux::O_APPEND;
+        const DIRECTORY = linux::O_DIRECTORY;
+        const CLOEXEC = linux::O_CLOEXEC;
     }
 }
 
 /// lseek's `whence`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
 pub enum Whence {
-    Set = 0,
-    Cur = 1,
-    End = 2,
+    Set = linux::SEEK_SET,
+    Cur = linux::SEEK_CUR,
+    End = linux::SEEK_END,
 }
 
 pub fn read(fd: Fd, buf: &mut [u8]) -> Result<usize, Errno> {

@@ -47,9 +47,7 @@ pub struct Heap {
 }
 
 #[global_allocator]
-static HEAP: Heap = Heap {
-    pools: Mutex::new(Pools { free: [None; CLASSES], bump: 0, bump_end: 0 }),
-};
+static HEAP: Heap = Heap { pools: Mutex::new(Pools { free: [None; CLASSES], bump: 0, bump_end: 0 }) };
 
 /// Set once mmap2 has answered ENOSYS: memory comes from brk from then on.
 static USE_BRK: AtomicBool = AtomicBool::new(false);

@@ -1,5 +1,6 @@
 //! Address-space system calls: brk, mmap2, munmap, mprotect.
 use bitflags::bitflags;
+use memguard_abi::linux;
 
 use crate::arch::nr;
 use crate::arch::syscall::{syscall1, syscall2, syscall3, syscall6};
@@ -12,18 +13,19 @@ bitflags! {
     /// Page protection (PROT_*). The empty set is PROT_NONE.
     #[derive(Clone, Copy, PartialEq, Eq, Debug)]
     pub struct Prot: u32 {
-        const READ = 1;
-        const WRITE = 2;
-        const EXEC = 4;
+        const READ = linux::PROT_READ;
+        const WRITE = linux::PROT_WRITE;
+        const EXEC = linux::PROT_EXEC;
     }
 }
 
 /// Whether writes are seen by other processes mapping the same memory:
 /// the two-bit MAP_TYPE field of mmap's flags, hence an enum.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
 pub enum Sharing {
-    Shared = 1,
-    Private = 2,
+    Shared = linux::MAP_SHARED,
+    Private = linux::MAP_PRIVATE,
 }
 
 bitflags! {
@@ -31,9 +33,9 @@ bitflags! {
     #[derive(Clone, Copy, PartialEq, Eq, Debug)]
     pub struct MapFlags: u32 {
         /// Place the mapping exactly at `addr`, replacing what was there.
-        const FIXED = 0x10;
+        const FIXED = linux::MAP_FIXED;
         /// Not backed by a file: reads as zeros (`fd` must be -1).
-        const ANONYMOUS = 0x20;
+        const ANONYMOUS = linux::MAP_ANONYMOUS;
     }
 }
 
@@ -65,15 +67,18 @@ pub unsafe fn set_brk(addr: usize) -> Result<usize, Errno> {
 /// With `MapFlags::FIXED`, whatever was mapped at `addr..addr+len` is
 /// replaced, so it must not be memory Rust still uses.
 pub unsafe fn mmap2(
-    addr: usize, len: usize, prot: Prot, sharing: Sharing, flags: MapFlags, fd: Fd,
+    addr: usize,
+    len: usize,
+    prot: Prot,
+    sharing: Sharing,
+    flags: MapFlags,
+    fd: Fd,
     page_offset: usize,
 ) -> Result<*mut u8, Errno> {
     let f = sharing as u32 | flags.bits();
     // SAFETY: the caller vouches for FIXED; otherwise the kernel picks a
     // free range and existing memory is untouched.
-    let r = unsafe {
-        syscall6(nr::MMAP2, addr, len, prot.bits() as usize, f as usize, fd as usize, page_offset)
-    };
+    let r = unsafe { syscall6(nr::MMAP2, addr, len, prot.bits() as usize, f as usize, fd as usize, page_offset) };
     check(r).map(|a| a as *mut u8)
 }
 

@@ -42,8 +42,7 @@ pub fn mg_stats(of: StatsOf) -> Result<MgStats, Errno> {
 pub fn mg_stats_into(of: StatsOf, out: &mut MgStats) -> Result<(), Errno> {
     let size = core::mem::size_of::<MgStats>();
     // SAFETY: `out` is valid and writable for `size` bytes.
-    check(unsafe { syscall3(nr::MG_STATS, of.pid() as usize, out as *mut _ as usize, size) })
-        .map(drop)
+    check(unsafe { syscall3(nr::MG_STATS, of.pid() as usize, out as *mut _ as usize, size) }).map(drop)
 }
 
 /// True when running on memguard (its system calls exist).
@@ -55,8 +54,7 @@ pub fn available() -> bool {
 pub fn mg_view(view: View, arg0: u32, arg1: u32, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: `buf` is valid and writable for `buf.len()` bytes.
     let r = unsafe {
-        syscall5(nr::MG_VIEW, view as usize, arg0 as usize, arg1 as usize,
-                 buf.as_mut_ptr() as usize, buf.len())
+        syscall5(nr::MG_VIEW, view as usize, arg0 as usize, arg1 as usize, buf.as_mut_ptr() as usize, buf.len())
     };
     check(r)
 }

@@ -87,16 +87,14 @@ pub unsafe fn waitpid_into(pid: Pid, status: *mut i32, options: u32) -> Result<P
 pub fn wait4(pid: Pid, options: u32) -> Result<(Pid, i32), Errno> {
     let mut status = 0i32;
     // SAFETY: `status` is valid and writable; rusage NULL is allowed.
-    let r = unsafe {
-        syscall4(nr::WAIT4, pid as usize, &mut status as *mut i32 as usize, options as usize, 0)
-    };
+    let r = unsafe { syscall4(nr::WAIT4, pid as usize, &mut status as *mut i32 as usize, options as usize, 0) };
     check(r).map(|p| (p as Pid, status))
 }
 
 /// Sends `sig` to process `pid`.
 pub fn kill(pid: Pid, sig: Signal) -> Result<(), Errno> {
     // SAFETY: no pointer arguments.
-    check(unsafe { syscall2(nr::KILL, pid as usize, sig.number() as usize) }).map(drop)
+    check(unsafe { syscall2(nr::KILL, pid as usize, sig.raw() as usize) }).map(drop)
 }
 
 pub fn sched_yield() {
@@ -114,10 +112,8 @@ pub struct CStrArray {
 impl CStrArray {
     /// Copies `items`; fails with `EINVAL` if one contains a NUL byte.
     pub fn new<'a>(items: impl IntoIterator<Item = &'a [u8]>) -> Result<CStrArray, Errno> {
-        let strings = items
-            .into_iter()
-            .map(|s| CString::new(s).map_err(|_| Errno::EINVAL))
-            .collect::<Result<Vec<_>, _>>()?;
+        let strings =
+            items.into_iter().map(|s| CString::new(s).map_err(|_| Errno::EINVAL)).collect::<Result<Vec<_>, _>>()?;
         let mut ptrs: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
         ptrs.push(core::ptr::null());
         Ok(CStrArray { _strings: strings, ptrs })
@@ -141,9 +137,7 @@ pub fn execve(path: &CStr, argv: &CStrArray, envp: &CStrArray) -> Errno {
 /// The kernel only reads through the pointers and answers EFAULT for an
 /// unmapped one, but a mapped `path` must be NUL-terminated and mapped
 /// arrays NULL-terminated, or the kernel reads memory the caller did not mean.
-pub unsafe fn execve_raw(
-    path: *const c_char, argv: *const *const c_char, envp: *const *const c_char,
-) -> Errno {
+pub unsafe fn execve_raw(path: *const c_char, argv: *const *const c_char, envp: *const *const c_char) -> Errno {
     // SAFETY: the kernel validates the pointers; see the contract above.
     let r = unsafe { syscall3(nr::EXECVE, path as usize, argv as usize, envp as usize) };
     match check(r) {

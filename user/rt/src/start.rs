@@ -14,7 +14,7 @@ use spin::Once;
 use crate::process;
 
 /// The auxiliary-vector entry that holds the page size.
-pub const AT_PAGESZ: usize = 6;
+pub const AT_PAGESZ: usize = memguard_abi::linux::AT_PAGESZ as usize;
 
 /// The command line and environment the kernel put on the initial stack.
 /// Everything it points to lives until the process ends.
@@ -123,9 +123,7 @@ impl Args {
 
     /// The value of environment variable `name`.
     pub fn env_var(&self, name: &str) -> Option<&'static [u8]> {
-        self.env().find_map(|kv| {
-            kv.strip_prefix(name.as_bytes()).and_then(|rest| rest.strip_prefix(b"="))
-        })
+        self.env().find_map(|kv| kv.strip_prefix(name.as_bytes()).and_then(|rest| rest.strip_prefix(b"=")))
     }
 
     /// The auxiliary-vector value of type `key` (e.g. [`AT_PAGESZ`]).

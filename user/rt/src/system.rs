@@ -1,75 +1,73 @@
-//! Whole-system calls: uname, sysinfo, reboot.
+//! Whole-system calls: uname, sysinfo, reboot. The structures are Linux's
+//! own (`memguard_abi::linux`), as the kernel fills them in.
+use core::ffi::c_char;
+
+use memguard_abi::linux;
+
 use crate::arch::nr;
 use crate::arch::syscall::{syscall1, syscall4};
 use crate::errno::{Errno, check};
 
-/// `struct new_utsname`: six NUL-terminated 65-byte fields (call 122).
-#[repr(C)]
-pub struct Utsname {
-    pub sysname: [u8; 65],
-    pub nodename: [u8; 65],
-    pub release: [u8; 65],
-    pub version: [u8; 65],
-    pub machine: [u8; 65],
-    pub domainname: [u8; 65],
-}
-
-const _: () = assert!(core::mem::size_of::<Utsname>() == 390);
+/// `struct new_utsname`: six NUL-terminated 65-byte fields (uname).
+pub type Utsname = linux::new_utsname;
 
 /// One utsname field up to its NUL, or "?" if it is not UTF-8.
-pub fn field(f: &[u8; 65]) -> &str {
-    let len = f.iter().position(|&b| b == 0).unwrap_or(f.len());
-    core::str::from_utf8(&f[..len]).unwrap_or("?")
+pub fn field(f: &[c_char; 65]) -> &str {
+    // SAFETY: c_char and u8 have the same size and alignment, and the
+    // slice borrows `f` for its lifetime.
+    let bytes = unsafe { &*(f as *const [c_char; 65] as *const [u8; 65]) };
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    core::str::from_utf8(&bytes[..len]).unwrap_or("?")
 }
 
 pub fn uname() -> Result<Utsname, Errno> {
     let mut u = Utsname {
-        sysname: [0; 65], nodename: [0; 65], release: [0; 65],
-        version: [0; 65], machine: [0; 65], domainname: [0; 65],
+        sysname: [0; 65],
+        nodename: [0; 65],
+        release: [0; 65],
+        version: [0; 65],
+        machine: [0; 65],
+        domainname: [0; 65],
     };
     // SAFETY: `u` is a valid, writable utsname.
     check(unsafe { syscall1(nr::UNAME, &mut u as *mut Utsname as usize) })?;
     Ok(u)
 }
 
-/// `struct sysinfo` for i386 (64 bytes): memory sizes are in `mem_unit` bytes.
-#[repr(C)]
-#[derive(Clone, Copy, Default, Debug)]
-pub struct Sysinfo {
-    pub uptime: i32,
-    pub loads: [u32; 3],
-    pub totalram: u32,
-    pub freeram: u32,
-    pub sharedram: u32,
-    pub bufferram: u32,
-    pub totalswap: u32,
-    pub freeswap: u32,
-    pub procs: u16,
-    pub pad: u16,
-    pub totalhigh: u32,
-    pub freehigh: u32,
-    pub mem_unit: u32,
-    pub reserved: [u8; 8],
+/// `struct sysinfo` (64 bytes on i386): memory sizes are in `mem_unit` bytes.
+pub type Sysinfo = linux::sysinfo;
+
+fn unit(s: &Sysinfo) -> u64 {
+    s.mem_unit.max(1) as u64
 }
 
-const _: () = assert!(core::mem::size_of::<Sysinfo>() == 64);
+/// Total usable RAM in bytes.
+pub fn total_bytes(s: &Sysinfo) -> u64 {
+    s.totalram as u64 * unit(s)
+}
 
-impl Sysinfo {
-    fn unit(&self) -> u64 {
-        self.mem_unit.max(1) as u64
-    }
-
-    pub fn total_bytes(&self) -> u64 {
-        self.totalram as u64 * self.unit()
-    }
-
-    pub fn free_bytes(&self) -> u64 {
-        self.freeram as u64 * self.unit()
-    }
+/// Free RAM in bytes.
+pub fn free_bytes(s: &Sysinfo) -> u64 {
+    s.freeram as u64 * unit(s)
 }
 
 pub fn sysinfo() -> Result<Sysinfo, Errno> {
-    let mut s = Sysinfo::default();
+    let mut s = Sysinfo {
+        uptime: 0,
+        loads: [0; 3],
+        totalram: 0,
+        freeram: 0,
+        sharedram: 0,
+        bufferram: 0,
+        totalswap: 0,
+        freeswap: 0,
+        procs: 0,
+        pad: 0,
+        totalhigh: 0,
+        freehigh: 0,
+        mem_unit: 0,
+        _f: [0; 8],
+    };
     // SAFETY: `s` is a valid, writable sysinfo.
     check(unsafe { syscall1(nr::SYSINFO, &mut s as *mut Sysinfo as usize) })?;
     Ok(s)
@@ -79,19 +77,17 @@ pub fn sysinfo() -> Result<Sysinfo, Errno> {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u32)]
 pub enum RebootCmd {
-    Restart = 0x0123_4567,
-    Halt = 0xCDEF_0123,
-    PowerOff = 0x4321_FEDC,
+    Restart = linux::LINUX_REBOOT_CMD_RESTART,
+    Halt = linux::LINUX_REBOOT_CMD_HALT,
+    PowerOff = linux::LINUX_REBOOT_CMD_POWER_OFF,
 }
-
-const REBOOT_MAGIC1: usize = 0xfee1_dead;
-const REBOOT_MAGIC2: usize = 672_274_793;
 
 /// Restarts, halts or powers off the machine. Returns only on failure.
 /// On success every process stops at once: callers that may run on a host
 /// Linux as root must check which kernel they are on first.
 pub fn reboot(cmd: RebootCmd) -> Errno {
+    let (magic1, magic2) = (linux::LINUX_REBOOT_MAGIC1 as usize, linux::LINUX_REBOOT_MAGIC2 as usize);
     // SAFETY: no pointer arguments.
-    let r = unsafe { syscall4(nr::REBOOT, REBOOT_MAGIC1, REBOOT_MAGIC2, cmd as usize, 0) };
+    let r = unsafe { syscall4(nr::REBOOT, magic1, magic2, cmd as usize, 0) };
     check(r).err().unwrap_or(Errno::EINVAL)
 }

@@ -1,4 +1,8 @@
 //! Time system calls with the i386 32-bit `time_t` structures.
+use core::mem::{offset_of, size_of};
+
+use memguard_abi::linux;
+
 use crate::arch::nr;
 use crate::arch::syscall::syscall2;
 use crate::errno::{Errno, check};
@@ -19,14 +23,19 @@ pub struct Timeval {
     pub usec: i32,
 }
 
-const _: () = assert!(core::mem::size_of::<Timespec>() == 8);
-const _: () = assert!(core::mem::size_of::<Timeval>() == 8);
+// Field for field Linux's `struct timespec` and `struct timeval` (the ABI
+// crate's), with shorter names and the traits Rust code wants.
+const _: () = assert!(size_of::<Timespec>() == size_of::<linux::timespec>());
+const _: () = assert!(offset_of!(Timespec, nsec) == offset_of!(linux::timespec, tv_nsec));
+const _: () = assert!(size_of::<Timeval>() == size_of::<linux::timeval>());
+const _: () = assert!(offset_of!(Timeval, usec) == offset_of!(linux::timeval, tv_usec));
 
 /// clock_gettime's clock ids.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
 pub enum Clock {
-    Realtime = 0,
-    Monotonic = 1,
+    Realtime = linux::CLOCK_REALTIME,
+    Monotonic = linux::CLOCK_MONOTONIC,
 }
 
 impl Timespec {

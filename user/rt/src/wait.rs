@@ -1,20 +1,17 @@
-//! Decoding the status word `waitpid`/`wait4` store (Linux/glibc encoding):
-//!
-//! ```text
-//!   exited:    (code << 8) | 0          WIFEXITED,   WEXITSTATUS
-//!   signaled:  signal | 0x80 if core    WIFSIGNALED, WTERMSIG
-//!   stopped:   (signal << 8) | 0x7f     WIFSTOPPED
-//!   continued: 0xffff
-//! ```
+//! Decoding the status word `waitpid`/`wait4` store, with the C macro names
+//! (the encoding itself is described and decoded in `memguard_abi::wstatus`,
+//! which the kernel uses to build it).
 use core::fmt;
+
+use memguard_abi::wstatus;
 
 use crate::signal::Signal;
 
 /// `waitpid` option: return 0 instead of blocking when no child has ended.
-pub const WNOHANG: u32 = 1;
+pub use memguard_abi::linux::WNOHANG;
 
 pub fn wifexited(status: i32) -> bool {
-    status & 0x7f == 0
+    wstatus::exit_code(status as u32).is_some()
 }
 
 pub fn wexitstatus(status: i32) -> i32 {
@@ -22,8 +19,7 @@ pub fn wexitstatus(status: i32) -> i32 {
 }
 
 pub fn wifsignaled(status: i32) -> bool {
-    let low = status & 0x7f;
-    low != 0 && low != 0x7f
+    wstatus::term_signal(status as u32).is_some()
 }
 
 pub fn wtermsig(status: i32) -> i32 {
@@ -31,7 +27,7 @@ pub fn wtermsig(status: i32) -> i32 {
 }
 
 pub fn wifstopped(status: i32) -> bool {
-    status & 0xff == 0x7f
+    wstatus::stop_signal(status as u32).is_some()
 }
 
 /// How a child ended (or changed state), decoded from its status word.
@@ -46,12 +42,13 @@ pub enum ExitStatus {
 
 impl ExitStatus {
     pub fn from_raw(status: i32) -> ExitStatus {
-        let sig = |n: i32| Signal::from_number(n as u32);
-        if wifexited(status) {
-            ExitStatus::Exited(wexitstatus(status) as u8)
-        } else if let (true, Some(s)) = (wifsignaled(status), sig(wtermsig(status))) {
+        let word = status as u32;
+        let sig = |n: u8| Signal::from_raw(n.into());
+        if let Some(code) = wstatus::exit_code(word) {
+            ExitStatus::Exited(code)
+        } else if let Some(s) = wstatus::term_signal(word).and_then(sig) {
             ExitStatus::Signaled(s)
-        } else if let (true, Some(s)) = (wifstopped(status), sig((status >> 8) & 0xff)) {
+        } else if let Some(s) = wstatus::stop_signal(word).and_then(sig) {
             ExitStatus::Stopped(s)
         } else {
             ExitStatus::Other(status)

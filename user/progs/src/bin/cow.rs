@@ -71,8 +71,7 @@ fn child(page: &Region, original: Frame, exact: bool) -> i32 {
         return if first == 100 && seen == 300 { 0 } else { 1 };
     }
     let parents = frame_of(parent, page.addr());
-    println!("child: {} before its write, {} after; the parent's is {}",
-             before, after, parents);
+    println!("child: {} before its write, {} after; the parent's is {}", before, after, parents);
     if after == before {
         println!("child: the parent's copy left the old frame to the child alone: reused, not copied");
     }

@@ -36,13 +36,15 @@ fn main(_: rt::Args) -> i32 {
 
     let nonzero = (0..region.len()).step_by(PAGE_SIZE).filter(|&off| region.read(off) != 0).count();
     let free1 = free_now();
-    println!("after reading every page: {nonzero} non-zero bytes; free {} KiB ({} KiB used)",
-             free1 / 1024, (free0 - free1) / 1024);
+    println!(
+        "after reading every page: {nonzero} non-zero bytes; free {} KiB ({} KiB used)",
+        free1 / 1024,
+        (free0 - free1) / 1024
+    );
 
     (0..region.len()).step_by(PAGE_SIZE).for_each(|off| region.write(off, 1));
     let free2 = free_now();
-    println!("after writing every page: free {} KiB ({} KiB used by the writes)",
-             free2 / 1024, (free1 - free2) / 1024);
+    println!("after writing every page: free {} KiB ({} KiB used by the writes)", free2 / 1024, (free1 - free2) / 1024);
 
     // The 4 MiB slots the range touches, each needing a page table.
     let tables = ((region.addr() + LEN - 1) / FOUR_MIB - region.addr() / FOUR_MIB + 1) as i64;
@@ -53,8 +55,10 @@ fn main(_: rt::Args) -> i32 {
     if exact {
         let read_frames = (free0 - free1) / PAGE_SIZE as i64;
         let write_frames = (free1 - free2) / PAGE_SIZE as i64;
-        println!("frames: reading took {read_frames} (the range spans {tables} page tables), \
-                  writing took {write_frames} (one per page: {PAGES})");
+        println!(
+            "frames: reading took {read_frames} (the range spans {tables} page tables), \
+                  writing took {write_frames} (one per page: {PAGES})"
+        );
         // A frame or two of slack for the loops' own stack.
         ok &= read_frames <= tables + 2 && write_frames >= PAGES as i64;
     } else {

@@ -26,8 +26,10 @@ fn main(_: rt::Args) -> i32 {
         return 1;
     };
     page.set_word(0, 1);
-    let Ok(child) = spawn(|| loop {
-        let _ = rt::time::sleep_ms(1000);
+    let Ok(child) = spawn(|| {
+        loop {
+            let _ = rt::time::sleep_ms(1000);
+        }
     }) else {
         println!("kshared: fork failed");
         return 1;

@@ -16,8 +16,6 @@ fn main(_: rt::Args) -> i32 {
         load_u8(0);
     });
     // SAFETY: address 0 holds nothing of ours; the child is disposable.
-    let write = expect_signal("writing the byte at address 0", Signal::SIGSEGV, || unsafe {
-        store_u8(0, 1)
-    });
+    let write = expect_signal("writing the byte at address 0", Signal::SIGSEGV, || unsafe { store_u8(0, 1) });
     verdict(read && write)
 }

@@ -8,8 +8,8 @@ use progs::demo::{frame_of, verdict};
 use progs::region::Region;
 use rt::child::run;
 use rt::mem::Sharing;
-use rt::process::getppid;
 use rt::println;
+use rt::process::getppid;
 
 rt::entry!(main);
 
@@ -20,8 +20,11 @@ fn main(_: rt::Args) -> i32 {
         println!("shm: mmap failed");
         return 1;
     };
-    println!("shm: shared page at {:#x}, private page at {:#x}; the child writes to both",
-             shared.addr(), private.addr());
+    println!(
+        "shm: shared page at {:#x}, private page at {:#x}; the child writes to both",
+        shared.addr(),
+        private.addr()
+    );
     // Touch both so each has a frame before fork (mg_translate can show it).
     shared.write(MESSAGE.len(), 0);
     private.write(MESSAGE.len(), 0);
@@ -31,8 +34,10 @@ fn main(_: rt::Args) -> i32 {
         private.write_bytes(0, MESSAGE);
         let parent = getppid();
         let (mine, parents) = (frame_of(0, shared.addr()), frame_of(parent, shared.addr()));
-        println!("child: wrote \"{}\" to both; shared page: mine {mine}, parent's {parents}",
-                 core::str::from_utf8(MESSAGE).unwrap_or("?"));
+        println!(
+            "child: wrote \"{}\" to both; shared page: mine {mine}, parent's {parents}",
+            core::str::from_utf8(MESSAGE).unwrap_or("?")
+        );
         if exact && !mine.same_as(parents) { 1 } else { 0 }
     });
     let mut got = [0u8; MESSAGE.len()];

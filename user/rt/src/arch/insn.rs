@@ -72,8 +72,12 @@ pub enum Privileged {
 
 impl Privileged {
     pub const ALL: [Privileged; 6] = [
-        Privileged::Cli, Privileged::Hlt, Privileged::InPort, Privileged::OutPort,
-        Privileged::MovCr3, Privileged::IntPageFault,
+        Privileged::Cli,
+        Privileged::Hlt,
+        Privileged::InPort,
+        Privileged::OutPort,
+        Privileged::MovCr3,
+        Privileged::IntPageFault,
     ];
 
     /// The instruction as written in assembly.

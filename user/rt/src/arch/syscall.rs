@@ -28,9 +28,7 @@ pub unsafe fn syscall0(nr: u32) -> Raw {
 pub unsafe fn syscall1(nr: u32, a1: usize) -> Raw {
     let ret: isize;
     // SAFETY: as in `syscall0`; ebx is an ordinary input on i686.
-    unsafe {
-        asm!("int 0x80", inlateout("eax") nr as isize => ret, in("ebx") a1, options(nostack))
-    };
+    unsafe { asm!("int 0x80", inlateout("eax") nr as isize => ret, in("ebx") a1, options(nostack)) };
     ret
 }
 
@@ -102,9 +100,7 @@ pub unsafe fn syscall5(nr: u32, a1: usize, a2: usize, a3: usize, a4: usize, a5: 
 /// # Safety
 /// As for [`syscall0`].
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn syscall6(
-    nr: u32, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, a6: usize,
-) -> Raw {
+pub unsafe fn syscall6(nr: u32, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, a6: usize) -> Raw {
     let block = [nr as usize, a4, a6];
     let ret: isize;
     // SAFETY: as in `syscall4`; ebp is saved and restored too, and nothing

@@ -3,7 +3,7 @@
 use rt::mg::{self, View};
 use rt::parse::{parse_i32, parse_u32};
 use rt::signal::Signal;
-use rt::system::{RebootCmd, reboot, sysinfo};
+use rt::system::{self, RebootCmd, reboot, sysinfo};
 use rt::{Errno, println};
 
 use crate::Flow;
@@ -22,7 +22,11 @@ static BUILTINS: [Builtin; 15] = [
     Builtin { name: "help", usage: "help                list commands", run: help },
     Builtin { name: "echo", usage: "echo WORDS...       print the words", run: echo },
     Builtin { name: "exit", usage: "exit [N]            leave the shell with status N", run: exit },
-    Builtin { name: "ls", usage: "ls                  list the files (boot modules)", run: |_| view(View::Files, 0, 0) },
+    Builtin {
+        name: "ls",
+        usage: "ls                  list the files (boot modules)",
+        run: |_| view(View::Files, 0, 0),
+    },
     Builtin { name: "ps", usage: "ps                  list processes", run: |_| view(View::Ps, 0, 0) },
     Builtin { name: "free", usage: "free                show free memory", run: free },
     Builtin { name: "vmmap", usage: "vmmap PID           show a process's memory regions", run: vmmap },
@@ -30,10 +34,21 @@ static BUILTINS: [Builtin; 15] = [
     Builtin { name: "gdt", usage: "gdt                 show the GDT", run: |_| view(View::Gdt, 0, 0) },
     Builtin { name: "idt", usage: "idt                 show the IDT", run: |_| view(View::Idt, 0, 0) },
     Builtin { name: "tss", usage: "tss                 show the TSS", run: |_| view(View::Tss, 0, 0) },
-    Builtin { name: "pfstat", usage: "pfstat              show page-fault counters", run: |_| view(View::Pfstat, 0, 0) },
+    Builtin {
+        name: "pfstat",
+        usage: "pfstat              show page-fault counters",
+        run: |_| view(View::Pfstat, 0, 0),
+    },
     Builtin { name: "kill", usage: "kill PID [SIG]      send a signal (default SIGTERM)", run: kill },
     Builtin { name: "poweroff", usage: "poweroff            power the machine off", run: poweroff },
-    Builtin { name: "clear", usage: "clear               clear the screen", run: |_| { rt::print!("\x1b[2J\x1b[H"); Flow::Continue } },
+    Builtin {
+        name: "clear",
+        usage: "clear               clear the screen",
+        run: |_| {
+            rt::print!("\x1b[2J\x1b[H");
+            Flow::Continue
+        },
+    },
 ];
 
 /// Programs in /bin worth knowing about (the shell cannot list a directory).
@@ -97,7 +112,9 @@ fn free(_: &[&str]) -> Flow {
     match sysinfo() {
         Ok(s) => println!(
             "total {} KiB, free {} KiB, {} processes (sysinfo)",
-            s.total_bytes() / 1024, s.free_bytes() / 1024, s.procs
+            system::total_bytes(&s) / 1024,
+            system::free_bytes(&s) / 1024,
+            s.procs
         ),
         Err(e) => println!("sh: sysinfo: {e}"),
     }

@@ -19,10 +19,7 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(args: &Args) -> Result<Runner, Errno> {
-        Ok(Runner {
-            bindir: args.env_var("BINDIR").unwrap_or(b"/bin").to_vec(),
-            envp: CStrArray::new(args.env())?,
-        })
+        Ok(Runner { bindir: args.env_var("BINDIR").unwrap_or(b"/bin").to_vec(), envp: CStrArray::new(args.env())? })
     }
 
     /// "/bin/NAME" for a bare name; a name containing '/' is used as is.

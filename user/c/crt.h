@@ -1,39 +1,19 @@
-/* sys.h: the few Linux i386 system calls the C test programs need, made
- * with `int 0x80` (number in eax, arguments in ebx, ecx, edx; result in eax,
- * -errno on failure). No libc: programs are built -nostdlib -ffreestanding.
+/* crt.h: the C runtime of the user/c programs: _start, exit, and writing a
+ * string to fd 1. No libc: programs are built -nostdlib -ffreestanding.
+ * The system calls themselves (numbers from Linux's headers, the int 0x80
+ * helpers) come from abi/c/memguard.h, shared by every C program.
  *
  * A program defines `int main(void)`; SYS_START below provides `_start`,
  * which calls it and exits with its result. */
-#ifndef MEMGUARD_SYS_H
-#define MEMGUARD_SYS_H
+#ifndef MEMGUARD_USER_CRT_H
+#define MEMGUARD_USER_CRT_H
 
-#define SYS_exit 1
-#define SYS_write 4
-#define SYS_getpid 20
-
-static inline long sys_call1(long nr, long a1)
-{
-    long ret;
-    __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a1) : "memory");
-    return ret;
-}
-
-static inline long sys_call3(long nr, long a1, long a2, long a3)
-{
-    long ret;
-    __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
-    return ret;
-}
+#include "../../abi/c/memguard.h"
 
 static inline __attribute__((noreturn)) void sys_exit(int code)
 {
     for (;;)
-        sys_call1(SYS_exit, code);
-}
-
-static inline long sys_write(int fd, const void *buf, unsigned long len)
-{
-    return sys_call3(SYS_write, fd, (long)buf, (long)len);
+        sys1(__NR_exit, code);
 }
 
 static inline unsigned long str_len(const char *s)
@@ -47,7 +27,7 @@ static inline unsigned long str_len(const char *s)
 /* Writes a NUL-terminated string to fd 1. */
 static inline long put_str(const char *s)
 {
-    return sys_write(1, s, str_len(s));
+    return sys3(__NR_write, 1, (long)s, (long)str_len(s));
 }
 
 int main(void);

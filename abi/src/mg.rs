@@ -1,0 +1,162 @@
+//! memguard's own system calls (numbers in [`crate::nr`], 1000 and up) and
+//! the records they exchange. Linux has no such calls, so these are the
+//! only hand-written parts of the ABI; `c/memguard.h` mirrors them for C
+//! and a host test compares the two.
+
+/// Declares a record of `u32` words shared with user space, plus the list
+/// of its field names (which the C-header test compares).
+macro_rules! record {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: u32,)* }) => {
+        $(#[$meta])*
+        #[repr(C)]
+        #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+        pub struct $name { $($(#[$fmeta])* pub $field: u32,)* }
+
+        impl $name {
+            /// The field names, in memory order.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// The bytes of the record, as the kernel copies them out.
+            pub fn as_bytes(&self) -> &[u8] {
+                // SAFETY: a repr(C) struct of u32s has no padding, so every
+                // byte is initialised, and the slice borrows `self`.
+                unsafe { core::slice::from_raw_parts(self as *const Self as *const u8, core::mem::size_of::<Self>()) }
+            }
+        }
+
+        const _: () = assert!(core::mem::size_of::<$name>() == $name::FIELDS.len() * 4);
+    };
+}
+
+record! {
+    /// Memory counters of one process, or of the whole system (`mg_stats`).
+    /// The kernel copies at most `size_of::<MgStats>()` bytes; new fields
+    /// only ever go at the end.
+    pub struct MgStats {
+        /// Page faults taken from ring 3.
+        pub page_faults: u32,
+        /// Faults answered with a freshly zeroed frame.
+        pub demand_zero: u32,
+        /// Read faults answered by mapping the shared zero frame read-only.
+        pub zero_page_maps: u32,
+        /// Copy-on-write faults that copied the frame (a private copy of a
+        /// shared or file page).
+        pub cow_copies: u32,
+        /// Copy-on-write faults where the frame was no longer shared, so it
+        /// was just made writable.
+        pub cow_reuses: u32,
+        /// Faults that grew the stack region.
+        pub stack_growths: u32,
+        /// File pages mapped straight from a module's frames (or copied
+        /// where they mix file bytes with .bss).
+        pub file_maps: u32,
+        /// Tasks killed by a fault.
+        pub kills: u32,
+        /// Present user pages (the zero frame not counted).
+        pub resident_pages: u32,
+        /// Page-table frames (page directory included).
+        pub page_tables: u32,
+        /// System-wide only (pid -1): frames the allocator manages.
+        pub total_frames: u32,
+        /// System-wide only: free frames.
+        pub free_frames: u32,
+        /// System-wide only: live processes (zombies included).
+        pub processes: u32,
+    }
+}
+
+const _: () = assert!(core::mem::size_of::<MgStats>() == 13 * 4);
+
+record! {
+    /// One address run through a process's page tables (`mg_translate`).
+    pub struct MgTranslation {
+        /// The page-directory entry covering the address.
+        pub pde: u32,
+        /// The page-table entry, 0 if there is no page table.
+        pub pte: u32,
+        /// Frame address | page offset; meaningful only when `present` is 1.
+        pub phys: u32,
+        /// 1 when the address is mapped to a frame.
+        pub present: u32,
+    }
+}
+
+const _: () = assert!(core::mem::size_of::<MgTranslation>() == 16);
+
+impl MgTranslation {
+    /// The frame address (page offset dropped), if mapped.
+    pub fn frame(&self) -> Option<u32> {
+        (self.present != 0).then_some(self.phys & !0xfff)
+    }
+}
+
+/// Declares the views with their numbers, `from_u32` and `ALL`.
+macro_rules! views {
+    ($($(#[$vmeta:meta])* $name:ident = $n:expr,)*) => {
+        /// The text reports `mg_view` produces.
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        #[repr(u32)]
+        pub enum View {
+            $($(#[$vmeta])* $name = $n,)*
+        }
+
+        impl View {
+            /// Every view, in numeric order.
+            pub const ALL: &'static [View] = &[$(View::$name),*];
+
+            pub const fn from_u32(v: u32) -> Option<View> {
+                match v {
+                    $($n => Some(View::$name),)*
+                    _ => None,
+                }
+            }
+
+            /// The variant's name ("Gdt"); C spells it `MG_VIEW_GDT`.
+            pub const fn name(self) -> &'static str {
+                match self { $(View::$name => stringify!($name),)* }
+            }
+        }
+    };
+}
+
+views! {
+    Gdt = 0,
+    Idt = 1,
+    Tss = 2,
+    /// The process list.
+    Ps = 3,
+    /// A process's regions: arg0 = pid.
+    Vmmap = 4,
+    /// The page-directory and page-table entries for arg1 in process arg0.
+    Pte = 5,
+    /// Free and used memory.
+    Free = 6,
+    /// Page-fault counters, system-wide.
+    Pfstat = 7,
+    /// The files (boot modules), one path per line.
+    Files = 8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_round_trip() {
+        for (i, &v) in View::ALL.iter().enumerate() {
+            assert_eq!(v as u32, i as u32);
+            assert_eq!(View::from_u32(i as u32), Some(v));
+        }
+        assert_eq!(View::from_u32(View::ALL.len() as u32), None);
+    }
+
+    #[test]
+    fn records_are_their_words() {
+        let t = MgTranslation { pde: 1, pte: 2, phys: 0x1234_5678, present: 1 };
+        assert_eq!(t.as_bytes()[8..12], 0x1234_5678u32.to_le_bytes());
+        assert_eq!(t.frame(), Some(0x1234_5000));
+        assert_eq!(MgTranslation::default().frame(), None);
+        assert_eq!(MgStats::FIELDS.first(), Some(&"page_faults"));
+        assert_eq!(MgStats::default().as_bytes().len(), 52);
+    }
+}
