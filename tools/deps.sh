@@ -11,12 +11,14 @@ have grub-mkrescue || need_pkgs+=(grub-common)
 have xorriso || need_pkgs+=(xorriso)
 have mformat || need_pkgs+=(mtools)
 have objcopy || need_pkgs+=(binutils)
+# The C programs (user/c, bench, tests/diff) are built with gcc -m32
+# -static -nostdlib, and the host unit tests are linked as i386 Linux
+# programs: gcc-multilib brings gcc's 32-bit support and the 32-bit libc.
+if ! echo 'int main(void){return 0;}' | gcc -m32 -static -x c -o /dev/null - >/dev/null 2>&1; then
+    need_pkgs+=(gcc-multilib)
+fi
 if [ "${1:-run}" = test ]; then
     have gdb || need_pkgs+=(gdb)
-    # The C test programs are built with gcc -m32 -static -nostdlib.
-    if ! echo 'int main(void){return 0;}' | gcc -m32 -ffreestanding -nostdlib -static -x c -c -o /dev/null - >/dev/null 2>&1; then
-        need_pkgs+=(gcc-multilib)
-    fi
 fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && have apt-get; then

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Differential tests: each tests/diff/*.c runs on Debian's Linux i386 (the
 # spec, through bench/linux-run.sh) and on memguard; the normalised outputs
-# are compared and a unified diff is shown per program.
+# are compared, and every difference must be one that tests/diff/allowed.txt
+# lists, with its reason (judge.awk decides).
 #
-#   tests/diff/run.sh [--mode init|wrapped|both] [--no-build] [NAME ...]
+#   tests/diff/run.sh [--mode init|wrapped|both] [--no-build] [--kernel FILE] [NAME ...]
+#   tests/diff/run.sh --allowed      the allow-list as a table
 #
 #   --mode init     (default) the program is memguard's process 1 (init=/prog),
 #                   as a judge would start it.
@@ -12,20 +14,34 @@
 #                   (same argv, empty environment, stdin /dev/null, not pid 1).
 #   --mode both     both of the above.
 #   --no-build      do not rebuild the kernel (use target/.../kernel as is).
+#   --kernel FILE   test this memguard kernel ELF instead (also MG_KERNEL=FILE);
+#                   implies --no-build.
 # On both systems the program is at /prog and /args holds its argv.
+# Prints, per program and mode, "matched", "matched with N allowed
+# differences" or "FAILED" with the lines no entry allows; then
+# "stale allow-list entry: ..." for entries that matched no difference (a
+# note, not a failure); last "difftest: N passed, M failed", one count per
+# program and mode.
+# Exit status: 0 exactly when every difference is allowed, 1 if one is not,
+# 2 if the run could not start (arguments, allow-list, build, Linux kernel).
 # Outputs: tests/diff/out/NAME.{linux,memguard-MODE}{.raw,} and NAME.MODE.diff.
-# Exit status 0 only if every program's output matched in every mode run.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-build=$here/build out=$here/out
-mode=init kbuild=1
+build=$here/build out=$here/out allowed=$here/allowed.txt
+mode=init kbuild=1 kernel=${MG_KERNEL:-}
 names=()
 while [ $# -gt 0 ]; do
     case $1 in
+        --mode|--kernel) [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; } ;;
+    esac
+    case $1 in
         --mode) mode=$2; shift 2 ;;
         --no-build) kbuild=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --kernel) kernel=$2; shift 2 ;;
+        --allowed) exec awk -f "$here/judge.awk" -v table=1 "$allowed" ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) names+=("$1"); shift ;;
     esac
 done
@@ -34,15 +50,34 @@ case $mode in init) modes=(init) ;; wrapped) modes=(wrapped) ;; both) modes=(ini
 if [ ${#names[@]} -eq 0 ]; then
     for f in "$here"/*.c; do names+=("$(basename "$f" .c)"); done
 fi
+for name in "${names[@]}"; do
+    [ -f "$here/$name.c" ] || { echo "run.sh: no such test: $here/$name.c" >&2; exit 2; }
+done
+if [ -n "$kernel" ] && [ ! -f "$kernel" ]; then echo "run.sh: no such kernel: $kernel" >&2; exit 2; fi
+awk -f "$here/judge.awk" -v check=1 "$allowed" || { echo "run.sh: fix $allowed" >&2; exit 2; }
 mkdir -p "$build" "$out"
+
+# Host tools (QEMU, GRUB, gcc -m32, rust-src), then Linux's: installed here
+# if missing, so that a fresh clone needs nothing by hand. The Debian kernel
+# is fetched once (bench/linux-kernel.sh), before anything is compared.
+"$top/tools/deps.sh" run || exit 2
+(
+    set -eu -o pipefail; shopt -s inherit_errexit
+    # shellcheck source=../../bench/linux-kernel.sh
+    source "$top/bench/linux-kernel.sh"
+    ensure_host_tools
+    ensure_linux_kernel > /dev/null
+) || { echo "run.sh: cannot get the Linux kernel or its tools (see above)" >&2; exit 2; }
 
 CFLAGS=(-m32 -static -nostdlib -fno-pie -no-pie -ffreestanding -fno-stack-protector
         -fno-tree-loop-distribute-patterns -fno-builtin -O2 -Wall -Wno-unused-function -Wno-infinite-recursion)
-kernel=$top/target/i686-kernel/release/kernel
-if [ $kbuild = 1 ]; then
-    (cd "$top" && cargo +nightly build -q --target i686-kernel.json \
-        -Z build-std=core,compiler_builtins,alloc -Z build-std-features=compiler-builtins-mem \
-        --release --bin kernel) || { echo "run.sh: kernel build failed" >&2; exit 2; }
+if [ -z "$kernel" ]; then
+    kernel=$top/target/i686-kernel/release/kernel
+    if [ $kbuild = 1 ]; then
+        (cd "$top" && cargo +nightly build -q --target i686-kernel.json \
+            -Z build-std=core,compiler_builtins,alloc -Z build-std-features=compiler-builtins-mem \
+            --release --bin kernel) || { echo "run.sh: kernel build failed" >&2; exit 2; }
+    fi
 fi
 # A private copy, so that a concurrent rebuild does not change it mid-run.
 cp "$kernel" "$build/kernel" || exit 2
@@ -74,42 +109,69 @@ norm_memguard() {   # RAW
         { print }'
 }
 
-fail=0
-summary=()
+passed=0 failed=0
+failures=() stale=()
+rel=${out#"$top"/}
+# fail NAME MODE... WHY: counts and reports the modes as failed without a judgement.
+fail() {
+    local name=$1 why=${*: -1} m
+    for m in "${@:2:$#-2}"; do
+        echo "$name [$m]: FAILED ($why)"
+        failures+=("$name [$m]")
+        failed=$((failed + 1))
+    done
+}
 for name in "${names[@]}"; do
-    src=$here/$name.c
-    [ -f "$src" ] || { echo "run.sh: no such test: $src" >&2; fail=1; continue; }
     bin=$build/$name
-    gcc "${CFLAGS[@]}" -o "$bin" "$src" || { echo "run.sh: cannot build $name" >&2; fail=1; summary+=("$name: BUILD FAILED"); continue; }
+    gcc "${CFLAGS[@]}" -o "$bin" "$here/$name.c" || { fail "$name" "${modes[@]}" "cannot build $name.c"; continue; }
     printf '%s\0' "$name" > "$build/$name.args"
 
     echo "=== $name: Linux" >&2
     TIMEOUT=${LINUX_TIMEOUT:-180} "$top/bench/linux-run.sh" "$bin" > "$out/$name.linux.raw" 2> "$out/$name.linux.err"
     norm_linux "$out/$name.linux.raw" "$out/$name.linux.err" > "$out/$name.linux"
+    # Without Linux's verdict there is no specification to compare with.
+    if grep -qx '== NO VERDICT' "$out/$name.linux"; then
+        fail "$name" "${modes[@]}" "no verdict from Linux; see $rel/$name.linux.err"
+        continue
+    fi
 
     for m in "${modes[@]}"; do
         echo "=== $name: memguard ($m)" >&2
         iso=$build/$name.$m.iso
         if [ "$m" = init ]; then
             "$top/tools/mkiso.sh" "$iso" "$build/kernel" "init=/prog" \
-                "raw:$bin=/prog" "raw:$build/$name.args=/args" || { fail=1; continue; }
+                "raw:$bin=/prog" "raw:$build/$name.args=/args" || { fail "$name" "$m" "mkiso failed"; continue; }
         else
             "$top/tools/mkiso.sh" "$iso" "$build/kernel" "init=/init" \
-                "raw:$top/bench/build/init=/init" "raw:$bin=/prog" "raw:$build/$name.args=/args" || { fail=1; continue; }
+                "raw:$top/bench/build/init=/init" "raw:$bin=/prog" "raw:$build/$name.args=/args" ||
+                { fail "$name" "$m" "mkiso failed"; continue; }
         fi
         MEMGUARD_HEADLESS=1 "$top/tools/qemu-run.sh" --timeout "${MG_TIMEOUT:-180}" "$iso" \
             < /dev/null > "$out/$name.memguard-$m.raw" 2>&1
         norm_memguard "$out/$name.memguard-$m.raw" > "$out/$name.memguard-$m"
         rm -f "$iso"
-        if diff -u --label "$name (Linux)" --label "$name (memguard, $m)" \
-                "$out/$name.linux" "$out/$name.memguard-$m" > "$out/$name.$m.diff"; then
-            summary+=("$name [$m]: same ($(wc -l < "$out/$name.linux") lines)")
+        diff -u --label "$name (Linux)" --label "$name (memguard, $m)" \
+            "$out/$name.linux" "$out/$name.memguard-$m" > "$out/$name.$m.diff"
+        judged=$(awk -f "$here/judge.awk" -v prog="$name" -v mode="$m" \
+                     "$allowed" "$out/$name.linux" "$out/$name.memguard-$m")
+        if [ $? = 0 ]; then
+            passed=$((passed + 1))
         else
-            cat "$out/$name.$m.diff"
-            summary+=("$name [$m]: DIFFERENT ($(grep -c '^[-+][^-+]' "$out/$name.$m.diff") lines differ)")
-            fail=1
+            failed=$((failed + 1)); failures+=("$name [$m]")
+            judged+=$'\n'"    (whole diff: $rel/$name.$m.diff; console: $rel/$name.memguard-$m.raw)"
         fi
+        grep -v '^stale allow-list entry: ' <<< "$judged"
+        mapfile -t -O "${#stale[@]}" stale < <(grep '^stale allow-list entry: ' <<< "$judged")
     done
 done
-printf '%s\n' "${summary[@]}"
-exit $fail
+# Groups for programs that no longer exist match nothing either.
+mapfile -t -O "${#stale[@]}" stale < <(
+    awk '/^[a-z0-9_]+ (init|wrapped|both): / { print FNR, $1 }' "$allowed" |
+    while read -r line prog; do
+        [ -f "$here/$prog.c" ] || echo "stale allow-list entry: allowed.txt:$line: no program $prog.c"
+    done)
+
+[ ${#stale[@]} -eq 0 ] || printf '%s\n' "${stale[@]}"
+[ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
+echo "difftest: $passed passed, $failed failed"
+[ "$failed" = 0 ]
