@@ -75,11 +75,15 @@ Walk a virtual address through the current page directory: pte VADDR
 end
 
 #   pf          the last page fault the kernel saw, decoded, and CR2 now
+# LAST_PAGE_FAULT (#[no_mangle]) is three 32-bit words: CR2, the error code,
+# EIP. pf reads them as words at its address, whatever Rust type holds them
+# (an array of u32 or of AtomicU32: the layout is the same).
 define pf
   set language c
-  set $pf_cr2 = ((unsigned int *)&LAST_PAGE_FAULT)[0]
-  set $pf_err = ((unsigned int *)&LAST_PAGE_FAULT)[1]
-  set $pf_eip = ((unsigned int *)&LAST_PAGE_FAULT)[2]
+  set $pf_at = (unsigned int *)&LAST_PAGE_FAULT
+  set $pf_cr2 = $pf_at[0]
+  set $pf_err = $pf_at[1]
+  set $pf_eip = $pf_at[2]
   printf "last page fault: address 0x%08x  eip 0x%08x  error 0x%x =", $pf_cr2, $pf_eip, $pf_err
   if ($pf_err & 1)
     echo \ P (protection violation)

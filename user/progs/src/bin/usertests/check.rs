@@ -2,10 +2,11 @@
 //! `ensure!` fails it with a message; helpers run code in a child and check
 //! how it ended.
 use alloc::string::String;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use rt::mg;
 use rt::system::{field, uname};
-use rt::{Errno, ExitStatus, Signal};
+use rt::{Errno, ExitStatus, Signal, println};
 
 pub struct Test {
     pub name: &'static str,
@@ -58,6 +59,22 @@ pub fn on_linux() -> bool {
 /// Skips the rest of a test on Linux.
 pub fn not_on_linux(why: &'static str) -> Outcome {
     if on_linux() { Err(Fail::Skipped(why)) } else { Ok(()) }
+}
+
+/// Set in a test's child when part of the test did not run.
+static PART_SKIPPED: AtomicBool = AtomicBool::new(false);
+
+/// Skips one part of a test that does not apply on this kernel, saying
+/// which. The test then counts as skipped, not passed, even if the rest
+/// passes: "0 skipped" means every check ran.
+pub fn skip_part(why: &str) {
+    println!("  part skipped: {why}");
+    PART_SKIPPED.store(true, Ordering::Relaxed);
+}
+
+/// True once `skip_part` was called in this process.
+pub fn part_skipped() -> bool {
+    PART_SKIPPED.load(Ordering::Relaxed)
 }
 
 /// Skips a memguard-only test on Linux; elsewhere the mg_* calls must exist.
