@@ -7,6 +7,10 @@
 //! - modules that are pure logic compile for the host too and carry `#[test]`s;
 //!   modules that touch hardware compile only for the kernel target
 //!   (`target_os = "none"`).
+//!
+//! The `#[test_case]`s run in one test kernel with 3 GiB, so that high
+//! memory (above the 512 MiB direct map) is real for them:
+//! qemu: --mem 3G
 #![cfg_attr(any(not(test), target_os = "none"), no_std)]
 #![cfg_attr(all(test, target_os = "none"), no_main)]
 #![cfg_attr(all(test, target_os = "none"), feature(custom_test_frameworks))]

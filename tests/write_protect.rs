@@ -4,6 +4,7 @@
 //!     the page writable and the write completes;
 //!  2. back to read-only: the next write faults again (no stale TLB entry);
 //!  3. a write to the kernel's own .rodata faults.
+//!
 //! expect-output: ^fault 1 at 0x40000000 err=P\|W\|S
 //! expect-output: ^fault 2 at 0x40000000 err=P\|W\|S
 //! expect-output: ^fault 3 at 0xc0[0-9a-f]+ err=P\|W\|S \(kernel rodata\)

@@ -71,6 +71,7 @@ else
         #   //! expect-exit: panic       the verdict that means "passed"
         #   //! expect-output: REGEX     a line the serial log must contain (any number)
         src=tests/$name.rs
+        [ "$name" = lib ] && src=src/lib.rs
         qopts=() cmdline="" expect=success expects=()
         if [ -f "$src" ]; then
             read -r -a qopts <<< "$(sed -n 's|^//! qemu: ||p' "$src" | head -1)"

@@ -80,3 +80,34 @@ pub fn copy_frame(from: Frame, to: Frame) {
     let mut dst = FrameWindow::new(to);
     dst.bytes().copy_from_slice(src.bytes());
 }
+
+#[cfg(test)]
+mod kernel_tests {
+    use super::*;
+    use crate::mm::frame::Refs;
+
+    /// The library's test kernel runs with 3 GiB (src/lib.rs): the top
+    /// usable frame lies far above the 512 MiB direct map, and only the
+    /// temporary window reaches it. Two windows on one frame alias it.
+    #[test_case]
+    fn the_window_reaches_a_frame_near_3_gib() {
+        let top = crate::bootinfo::get()
+            .regions()
+            .iter()
+            .filter(|r| r.kind == crate::bootinfo::MemKind::Usable)
+            .map(|r| r.end)
+            .max()
+            .expect("usable memory");
+        let frame = Frame::from_number((top / u64::from(PAGE_SIZE) - 1) as u32);
+        assert!(frame.start().as_u32() >= 0xB000_0000, "run with --mem 3G: top frame {frame:?}");
+        assert_eq!(super::super::phys::refs(frame), Refs::Counted(0), "the test borrows a free frame");
+        let mut a = FrameWindow::new(frame);
+        let mut b = FrameWindow::new(frame);
+        assert_ne!(a.as_ptr(), b.as_ptr(), "two slots");
+        a.bytes()[..4].copy_from_slice(&0x3C1A_BEEFu32.to_le_bytes());
+        assert_eq!(b.bytes()[..4], 0x3C1A_BEEFu32.to_le_bytes());
+        b.bytes().fill(0);
+        drop(b);
+        assert!(a.bytes().iter().all(|&x| x == 0));
+    }
+}

@@ -70,6 +70,12 @@ pub unsafe fn load_cr3(pd: Frame) {
     unsafe { cpu::write_cr3(pd.start().as_u32()) };
 }
 
+/// Switches to the kernel's own directory (no user half), as the idle task runs.
+pub fn activate_kernel() {
+    // SAFETY: the master directory maps the whole kernel half.
+    unsafe { load_cr3(kernel_directory()) };
+}
+
 /// Sets a kernel-half PTE (stacks, heap, temporary window) in the master
 /// page tables, which every address space shares, and flushes it.
 pub fn kernel_set_entry(va: VirtAddr, e: PageTableEntry) -> PageTableEntry {
@@ -369,7 +375,7 @@ impl core::fmt::Display for Walk {
             }
         }
         match self.phys {
-            Some(p) => writeln!(f, "  -> physical {:#010x} (frame {:#010x})", p.as_u32(), p.as_u32() & !0xFFF),
+            Some(p) => writeln!(f, "  -> physical {:#010x} (frame {:#010x})", p.as_u32(), p.frame().start().as_u32()),
             None => writeln!(f, "  -> not present"),
         }
     }

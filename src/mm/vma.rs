@@ -6,7 +6,7 @@
 //! containing an address is O(log n). Regions never overlap; `remove` and
 //! `protect` split them, `insert` merges a region with equal neighbours.
 
-use super::addr::PAGE_SIZE;
+use super::addr::{PAGE_SIZE, page_round_down};
 use super::layout::USER_END;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
@@ -168,7 +168,7 @@ impl Region {
         let Backing::File { file_start, file_bytes, past_eof, .. } = self.backing else {
             return FilePage::NotFile;
         };
-        let off = (addr & !(PAGE_SIZE - 1)) - self.start;
+        let off = page_round_down(addr) - self.start;
         if off + PAGE_SIZE <= file_bytes {
             FilePage::Full { phys: file_start + off }
         } else if off < file_bytes {

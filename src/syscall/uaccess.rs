@@ -6,7 +6,7 @@
 use super::abi::Errno;
 use super::usercheck::user_range;
 use crate::arch::x86::exception::Access;
-use crate::mm::addr::{PAGE_SIZE, UserRange};
+use crate::mm::addr::{PAGE_SIZE, UserRange, VirtAddr};
 use crate::mm::user::UserMemory;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -52,7 +52,7 @@ pub fn read_cstr(mem: &mut UserMemory, addr: u32, max: usize, too_long: Errno) -
     loop {
         // Small steps that never cross a page: the next page may not exist,
         // and most strings are short.
-        let chunk = ((4096 - (at % 4096)) as usize).min(buf.len());
+        let chunk = ((PAGE_SIZE - VirtAddr::new(at).page_offset()) as usize).min(buf.len());
         let buf = &mut buf[..chunk];
         copy_in(mem, at, buf)?;
         if let Some(nul) = buf.iter().position(|&b| b == 0) {
@@ -101,7 +101,7 @@ pub fn accessible_prefix(mem: &mut UserMemory, addr: u32, len: u32, access: Acce
     let mut done = 0u32;
     while done < len {
         let at = addr.wrapping_add(done);
-        let chunk = (PAGE_SIZE - at % PAGE_SIZE).min(len - done);
+        let chunk = (PAGE_SIZE - VirtAddr::new(at).page_offset()).min(len - done);
         let Some(range) = UserRange::new(at, chunk) else { break };
         if mem.ensure(range, access).is_err() {
             break;

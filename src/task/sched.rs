@@ -11,7 +11,7 @@ use super::process::{IDLE_PID, Pid, Process, Task, TaskState, Wait};
 use crate::arch::x86::context;
 use crate::arch::x86::instructions::wait_for_interrupt;
 use crate::arch::x86::tss;
-use crate::mm::paging::{kernel_directory, load_cr3};
+use crate::mm::paging::activate_kernel;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::string::String;
@@ -184,8 +184,7 @@ fn switch_to(next: Pid) {
                 p.mem.space.activate();
                 p.fpu.restore();
             }
-            // SAFETY: the kernel directory maps the whole kernel half.
-            None => unsafe { load_cr3(kernel_directory()) },
+            None => activate_kernel(),
         }
         (from, t.saved_esp)
     };
