@@ -18,6 +18,18 @@ pub use linux_raw_sys::system::{__NEW_UTS_LEN, SI_LOAD_SHIFT, new_utsname, old_u
 
 use core::mem::size_of;
 
+/// struct tms (include/uapi/linux/times.h), which `times` fills in;
+/// linux-raw-sys does not generate that header, so this is its one
+/// hand-written Linux structure.
+#[repr(C)]
+#[derive(Debug, Copy, Clone, Default)]
+pub struct tms {
+    pub tms_utime: __kernel_clock_t,
+    pub tms_stime: __kernel_clock_t,
+    pub tms_cutime: __kernel_clock_t,
+    pub tms_cstime: __kernel_clock_t,
+}
+
 // The i386 sizes, as `sizeof` reports them for gcc -m32 and Linux's headers.
 const _: () = assert!(size_of::<stat>() == 64);
 const _: () = assert!(size_of::<stat64>() == 96);
@@ -37,6 +49,7 @@ const _: () = assert!(size_of::<itimerval>() == 16);
 const _: () = assert!(size_of::<itimerspec>() == 16);
 const _: () = assert!(size_of::<__kernel_timespec>() == 16);
 const _: () = assert!(size_of::<rusage>() == 72);
+const _: () = assert!(size_of::<tms>() == 16);
 const _: () = assert!(size_of::<rlimit>() == 8);
 const _: () = assert!(size_of::<rlimit64>() == 16);
 const _: () = assert!(size_of::<sysinfo>() == 64);

@@ -4,7 +4,7 @@ use crate::bootinfo::multiboot::Module;
 use crate::mm::addr::{PAGE_SIZE, PhysAddr};
 use crate::mm::kmap::FrameWindow;
 use super::path::{Kind, resolve};
-use crate::syscall::abi::Errno;
+use memguard_abi::Errno;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;

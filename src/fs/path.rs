@@ -6,7 +6,7 @@
 //! `/bin/sh/..`) is ENOTDIR; a missing component is ENOENT; the kernel has no
 //! working directory, so relative paths start at `/`.
 
-use crate::syscall::abi::Errno;
+use memguard_abi::Errno;
 use alloc::string::String;
 use alloc::vec::Vec;
 

@@ -4,93 +4,24 @@
 //! Linux's (arch/x86/entry/syscalls/syscall_32.tbl, asm-generic/errno*.h).
 //! Project system calls live above Linux's range, at 1000 and up. Pure.
 
-/// An errno value, as Linux numbers it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(u32)]
-pub enum Errno {
-    EPERM = 1,
-    ENOENT = 2,
-    ESRCH = 3,
-    EINTR = 4,
-    EIO = 5,
-    ENXIO = 6,
-    E2BIG = 7,
-    ENOEXEC = 8,
-    EBADF = 9,
-    ECHILD = 10,
-    EAGAIN = 11,
-    ENOMEM = 12,
-    EACCES = 13,
-    EFAULT = 14,
-    EEXIST = 17,
-    ENODEV = 19,
-    ENOTDIR = 20,
-    EISDIR = 21,
-    EINVAL = 22,
-    EMFILE = 24,
-    ENOTTY = 25,
-    ESPIPE = 29,
-    EROFS = 30,
-    EPIPE = 32,
-    ERANGE = 34,
-    ENAMETOOLONG = 36,
-    ENOSYS = 38,
-    EOVERFLOW = 75,
-    EOPNOTSUPP = 95,
-}
+/// Errno values, the result encoding, the syscall numbers and the wait
+/// status word are Linux's, from the one ABI crate the user programs share.
+pub use memguard_abi::wstatus::WAIT_VALID_OPTIONS;
+pub use memguard_abi::{Errno, SysResult, encode, nr, wstatus};
 
-pub type SysResult = Result<u32, Errno>;
+/// Flags of the calls this module family decodes, by their Linux names.
+pub use memguard_abi::linux::{
+    LINUX_REBOOT_CMD_CAD_OFF, LINUX_REBOOT_CMD_CAD_ON, LINUX_REBOOT_CMD_HALT, LINUX_REBOOT_CMD_POWER_OFF,
+    LINUX_REBOOT_CMD_RESTART, LINUX_REBOOT_MAGIC1, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE,
+    MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK,
+    O_RDONLY, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET, WCONTINUED, WNOHANG, WUNTRACED,
+};
 
-/// The value EAX carries back to user space.
-pub fn encode(r: SysResult) -> u32 {
-    match r {
-        Ok(v) => v,
-        Err(e) => (e as u32).wrapping_neg(),
-    }
-}
-
-/// System-call numbers and the `waitpid` status encoding are shared with
-/// the user programs (`memguard-abi`).
-pub use memguard_abi::{nr, wstatus};
-
-pub const WNOHANG: u32 = 1;
-pub const WUNTRACED: u32 = 2;
-pub const WCONTINUED: u32 = 8;
-/// Linux also accepts __WNOTHREAD, __WALL and __WCLONE.
-pub const WAIT_VALID_OPTIONS: u32 = WNOHANG | WUNTRACED | WCONTINUED | 0x2000_0000 | 0x4000_0000 | 0x8000_0000;
-
-pub const MAP_SHARED: u32 = 0x01;
-pub const MAP_PRIVATE: u32 = 0x02;
-pub const MAP_SHARED_VALIDATE: u32 = 0x03;
-pub const MAP_TYPE: u32 = 0x0F;
-pub const MAP_FIXED: u32 = 0x10;
-pub const MAP_ANONYMOUS: u32 = 0x20;
-pub const MAP_FIXED_NOREPLACE: u32 = 0x10_0000;
-
-pub const O_ACCMODE: u32 = 3;
-pub const O_RDONLY: u32 = 0;
-pub const O_CREAT: u32 = 0o100;
-pub const O_EXCL: u32 = 0o200;
-pub const O_TRUNC: u32 = 0o1000;
-pub const O_NONBLOCK: u32 = 0o4000;
-pub const O_DIRECTORY: u32 = 0o200000;
-pub const O_CLOEXEC: u32 = 0o2000000;
-
-pub const SEEK_SET: u32 = 0;
-pub const SEEK_CUR: u32 = 1;
-pub const SEEK_END: u32 = 2;
-
-pub const LINUX_REBOOT_MAGIC1: u32 = 0xFEE1_DEAD;
-pub const LINUX_REBOOT_MAGIC2: [u32; 4] = [672_274_793, 85_072_278, 369_367_448, 537_993_216];
-pub const LINUX_REBOOT_CMD_RESTART: u32 = 0x0123_4567;
-pub const LINUX_REBOOT_CMD_HALT: u32 = 0xCDEF_0123;
-pub const LINUX_REBOOT_CMD_POWER_OFF: u32 = 0x4321_FEDC;
-pub const LINUX_REBOOT_CMD_CAD_ON: u32 = 0x89AB_CDEF;
-pub const LINUX_REBOOT_CMD_CAD_OFF: u32 = 0;
-
-/// The highest errno Linux returns through EAX: values above -4096 as
-/// unsigned are errors (the rule user space uses to tell them apart).
-pub const MAX_ERRNO: u32 = 4095;
+/// The second reboot magic: any of Linus's and his daughters' birthdays.
+pub const LINUX_REBOOT_MAGIC2: [u32; 4] = {
+    use memguard_abi::linux as l;
+    [l::LINUX_REBOOT_MAGIC2, l::LINUX_REBOOT_MAGIC2A, l::LINUX_REBOOT_MAGIC2B, l::LINUX_REBOOT_MAGIC2C]
+};
 
 #[cfg(all(test, not(target_os = "none")))]
 mod tests {
@@ -101,7 +32,7 @@ mod tests {
         assert_eq!(encode(Err(Errno::ENOSYS)) as i32, -38);
         assert_eq!(encode(Err(Errno::EFAULT)) as i32, -14);
         assert_eq!(encode(Ok(0xBFFF_F000)), 0xBFFF_F000);
-        assert!(encode(Err(Errno::EPERM)) > u32::MAX - MAX_ERRNO);
+        assert!(encode(Err(Errno::EPERM)) > u32::MAX - u32::from(Errno::MAX));
     }
 
     #[test]
@@ -109,5 +40,6 @@ mod tests {
         assert_eq!(wstatus::exited(42), 0x2A00);
         assert_eq!(wstatus::exited(256 + 3), 0x0300, "only the low 8 bits survive");
         assert_eq!(wstatus::signaled(11), 11);
+        assert_eq!(LINUX_REBOOT_MAGIC2, [672_274_793, 85_072_278, 369_367_448, 537_993_216]);
     }
 }

@@ -2,21 +2,15 @@
 
 use super::abi::{Errno, O_CLOEXEC, O_NONBLOCK, SysResult};
 use super::file::{EOF_CHAR, file};
-use super::uaccess::{copy_in, copy_out};
+use super::uaccess::{self, Plain};
+use memguard_abi::linux::{
+    self, B115200, CREAD, CS8, FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, ONLCR, OPOST, TCGETS, TCSETS, TCSETSF, TCSETSW,
+    TIOCGWINSZ, VEOF, VMIN,
+};
 use crate::console;
 use crate::fs::{self, Fd, Node, OpenFile};
 use crate::task::sched::with_process;
 use core::sync::atomic::Ordering;
-
-const TCGETS: u32 = 0x5401;
-const TCSETS: u32 = 0x5402;
-const TCSETSW: u32 = 0x5403;
-const TCSETSF: u32 = 0x5404;
-const TIOCGWINSZ: u32 = 0x5413;
-const FIONREAD: u32 = 0x541B;
-const FIONBIO: u32 = 0x5421;
-const FIONCLEX: u32 = 0x5450;
-const FIOCLEX: u32 = 0x5451;
 
 /// ioctl: the console answers as a raw terminal (TCGETS, TCSETS*,
 /// TIOCGWINSZ); FIONREAD, FIONBIO and FIO(N)CLEX work on any descriptor;
@@ -27,11 +21,13 @@ pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
     match request {
         TCGETS if console => out(arg, &raw_termios()),
         TCSETS | TCSETSW | TCSETSF if console => {
-            let mut t = [0u8; 36];
-            with_process(|p| copy_in(&mut p.mem, arg, &mut t))?;
+            // Read (EFAULT for a bad pointer) and ignored: the console stays raw.
+            with_process(|p| uaccess::read::<linux::termios>(&mut p.mem, arg))?;
             Ok(0)
         }
-        TIOCGWINSZ if console => out(arg, &[25, 0, 80, 0, 0, 0, 0, 0]),
+        TIOCGWINSZ if console => {
+            out(arg, &linux::winsize { ws_row: 25, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 })
+        }
         FIONREAD => {
             let n = match f.node {
                 Node::Module(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,
@@ -39,7 +35,7 @@ pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
                 Node::Console => console::serial::pending() as u32,
                 _ => 0,
             };
-            out(arg, &n.to_le_bytes())
+            out(arg, &n)
         }
         FIONBIO => Ok(0),
         FIOCLEX | FIONCLEX => with_process(|p| p.files.set_cloexec(fd, request == FIOCLEX)).map(|_| 0),
@@ -47,22 +43,18 @@ pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
     }
 }
 
-fn out(addr: u32, bytes: &[u8]) -> SysResult {
-    with_process(|p| copy_out(&mut p.mem, addr, bytes)).map(|_| 0)
+fn out<T: Plain>(addr: u32, v: &T) -> SysResult {
+    with_process(|p| uaccess::write(&mut p.mem, addr, v)).map(|_| 0)
 }
 
-/// struct termios (36 bytes) for the console: raw input (no ICANON, no
-/// ECHO), output with ONLCR, 115200 8N1, ^D as VEOF.
-fn raw_termios() -> [u8; 36] {
-    const OPOST: u32 = 1;
-    const ONLCR: u32 = 4;
-    const B115200_CS8_CREAD: u32 = 0o010002 | 0o60 | 0o200;
-    let mut t = [0u8; 36];
-    t[4..8].copy_from_slice(&(OPOST | ONLCR).to_le_bytes());
-    t[8..12].copy_from_slice(&B115200_CS8_CREAD.to_le_bytes());
-    let cc = 17; // c_cc follows c_line
-    t[cc + 4] = EOF_CHAR; // VEOF
-    t[cc + 6] = 1; // VMIN
+/// The console's termios: raw input (no ICANON, no ECHO), output with
+/// ONLCR, 115200 8N1, ^D as VEOF.
+fn raw_termios() -> linux::termios {
+    let mut t = linux::termios::zeroed();
+    t.c_oflag = OPOST | ONLCR;
+    t.c_cflag = B115200 | CS8 | CREAD;
+    t.c_cc[VEOF as usize] = EOF_CHAR;
+    t.c_cc[VMIN as usize] = 1;
     t
 }
 
@@ -88,8 +80,7 @@ pub fn pipe2(fds: u32, flags: u32) -> SysResult {
                 return Err(e);
             }
         };
-        let pair = [rfd.to_le_bytes(), wfd.to_le_bytes()].concat();
-        if let Err(e) = copy_out(&mut p.mem, fds, &pair) {
+        if let Err(e) = uaccess::write(&mut p.mem, fds, &[rfd, wfd]) {
             let _ = p.files.close(rfd);
             let _ = p.files.close(wfd);
             return Err(e);

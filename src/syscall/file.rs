@@ -2,7 +2,8 @@
 //! Files are boot modules (read-only), the console and /dev/null.
 
 use super::abi::{Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET, SysResult};
-use super::uaccess::{accessible_prefix, copy_in, copy_out, read_cstr};
+use super::uaccess::{self, accessible_prefix, copy_in, copy_out, read_cstr};
+use memguard_abi::linux;
 use crate::arch::x86::exception::Access;
 use crate::console;
 use crate::fs::{self, Fd, Node, OpenFile, PATH_MAX};
@@ -208,7 +209,7 @@ fn write_pipe(f: &OpenFile, id: u32, chunk: &[u8]) -> Result<usize, Errno> {
                 SCHED.lock().wake_all(Wait::Pipe);
             }
             fs::pipe::WriteResult::Broken => {
-                crate::task::lifecycle::raise(crate::arch::x86::exception::Signal::SIGPIPE);
+                crate::task::lifecycle::raise(memguard_abi::Signal::SIGPIPE);
                 return if done > 0 { Ok(done) } else { Err(Errno::EPIPE) };
             }
             fs::pipe::WriteResult::Full if done > 0 && f.nonblock.load(Ordering::Relaxed) => return Ok(done),
@@ -331,7 +332,7 @@ pub fn lseek(fd: u32, offset: i32, whence: u32) -> SysResult {
 pub fn llseek(fd: u32, high: u32, low: u32, result: u32, whence: u32) -> SysResult {
     let off = ((u64::from(high) << 32) | u64::from(low)) as i64;
     let new = seek(fd, off, whence)?;
-    with_process(|p| copy_out(&mut p.mem, result, &new.to_le_bytes()))?;
+    with_process(|p| uaccess::write(&mut p.mem, result, &new))?;
     Ok(0)
 }
 
@@ -357,12 +358,8 @@ fn iovecs(iov: u32, count: u32) -> Result<Vec<Segment>, Errno> {
     if count > IOV_MAX {
         return Err(Errno::EINVAL);
     }
-    let mut raw = alloc::vec![0u8; count as usize * 8];
-    with_process(|p| copy_in(&mut p.mem, iov, &mut raw))?;
-    Ok(raw
-        .chunks(8)
-        .map(|c| (u32::from_le_bytes([c[0], c[1], c[2], c[3]]), u32::from_le_bytes([c[4], c[5], c[6], c[7]])))
-        .collect())
+    let v: Vec<linux::iovec> = with_process(|p| uaccess::read_array(&mut p.mem, iov, count as usize))?;
+    Ok(v.iter().map(|s| (s.iov_base as u32, s.iov_len)).collect())
 }
 
 pub fn writev(fd: u32, iov: u32, count: u32) -> SysResult {

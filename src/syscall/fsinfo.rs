@@ -6,7 +6,8 @@
 use super::abi::{Errno, SysResult};
 use super::file::file;
 use super::path::read_path;
-use super::uaccess::{copy_out, read_cstr};
+use super::uaccess::{self, Plain, copy_out, read_cstr};
+use memguard_abi::linux;
 use crate::fs::{self, Node, PATH_MAX};
 use crate::task::sched::with_process;
 
@@ -26,41 +27,37 @@ fn attributes(node: Node) -> (u32, u32, u32, u64) {
     }
 }
 
-/// struct stat64 (i386, 96 bytes).
-fn stat64_bytes(node: Node) -> [u8; 96] {
+/// What stat64 says about a node.
+fn stat64_of(node: Node) -> linux::stat64 {
     let (mode, rdev, ino, size) = attributes(node);
     let boot = (crate::time::realtime_ns().saturating_sub(crate::time::monotonic_ns()) / 1_000_000_000) as u32;
-    let mut b = [0u8; 96];
-    let put32 = |b: &mut [u8; 96], at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
-    let put64 = |b: &mut [u8; 96], at: usize, v: u64| b[at..at + 8].copy_from_slice(&v.to_le_bytes());
-    put64(&mut b, 0, 1); // st_dev
-    put32(&mut b, 12, ino); // __st_ino
-    put32(&mut b, 16, mode);
-    put32(&mut b, 20, if mode & S_IFDIR != 0 { 2 } else { 1 }); // st_nlink
-    put64(&mut b, 32, u64::from(rdev));
-    put64(&mut b, 44, size);
-    put32(&mut b, 52, 4096); // st_blksize
-    put64(&mut b, 56, size.div_ceil(512)); // st_blocks
-    for at in [64, 72, 80] {
-        put32(&mut b, at, boot); // atime, mtime, ctime
-    }
-    put64(&mut b, 88, u64::from(ino));
-    b
+    let mut st = linux::stat64::zeroed();
+    st.st_dev = 1;
+    st.__st_ino = ino;
+    st.st_mode = mode;
+    st.st_nlink = if mode & S_IFDIR != 0 { 2 } else { 1 };
+    st.st_rdev = u64::from(rdev);
+    st.st_size = size as i64;
+    st.st_blksize = 4096;
+    st.st_blocks = size.div_ceil(512);
+    (st.st_atime, st.st_mtime, st.st_ctime) = (boot, boot, boot);
+    st.st_ino = u64::from(ino);
+    st
 }
 
-fn out(addr: u32, bytes: &[u8]) -> SysResult {
-    with_process(|p| copy_out(&mut p.mem, addr, bytes)).map(|_| 0)
+fn out<T: Plain>(addr: u32, v: &T) -> SysResult {
+    with_process(|p| uaccess::write(&mut p.mem, addr, v)).map(|_| 0)
 }
 
 /// stat64 and lstat64 (there are no symbolic links, so they agree).
 pub fn stat64(path: u32, buf: u32) -> SysResult {
     let node = fs::lookup(&read_path(path)?)?;
-    out(buf, &stat64_bytes(node))
+    out(buf, &stat64_of(node))
 }
 
 pub fn fstat64(fd: u32, buf: u32) -> SysResult {
     let f = file(fd)?;
-    out(buf, &stat64_bytes(f.node))
+    out(buf, &stat64_of(f.node))
 }
 
 const W_OK: u32 = 2;
@@ -103,7 +100,7 @@ pub fn getcwd(buf: u32, size: u32) -> SysResult {
     if (size as usize) < cwd.len() {
         return Err(Errno::ERANGE);
     }
-    out(buf, &cwd)?;
+    with_process(|p| copy_out(&mut p.mem, buf, &cwd))?;
     Ok(cwd.len() as u32)
 }
 

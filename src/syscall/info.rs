@@ -1,72 +1,66 @@
 //! uname, sysinfo, time, gettimeofday, clock_gettime, reboot.
 
 use super::abi::*;
-use super::uaccess::copy_out;
+use super::timespec::{self, TimeAbi};
+use super::uaccess::{self, Plain};
 use crate::task::sched::{SCHED, with_process};
 use crate::time::{monotonic_ns, realtime_ns};
+use memguard_abi::linux;
 
-fn out(addr: u32, bytes: &[u8]) -> Result<(), Errno> {
-    with_process(|p| copy_out(&mut p.mem, addr, bytes))
+fn out<T: Plain>(addr: u32, v: &T) -> Result<(), Errno> {
+    with_process(|p| uaccess::write(&mut p.mem, addr, v))
 }
 
-/// struct new_utsname: six 65-byte fields.
-pub fn uname(buf: u32) -> SysResult {
-    let fields = ["memguard", "memguard", env!("CARGO_PKG_VERSION"), "#1 memguard teaching kernel", "i686", "(none)"];
-    let mut u = [0u8; 6 * 65];
-    for (i, f) in fields.iter().enumerate() {
-        u[i * 65..i * 65 + f.len()].copy_from_slice(f.as_bytes());
+/// A C string into a fixed `char` array, NUL-padded (and cut to fit).
+fn set_field(field: &mut [core::ffi::c_char], text: &str) {
+    let room = field.len() - 1;
+    for (d, &b) in field.iter_mut().zip(text.as_bytes().iter().take(room)) {
+        *d = b as core::ffi::c_char;
     }
+}
+
+/// uname(buf): struct new_utsname.
+pub fn uname(buf: u32) -> SysResult {
+    let mut u = linux::new_utsname::zeroed();
+    set_field(&mut u.sysname, "memguard");
+    set_field(&mut u.nodename, "memguard");
+    set_field(&mut u.release, env!("CARGO_PKG_VERSION"));
+    set_field(&mut u.version, "#1 memguard teaching kernel");
+    set_field(&mut u.machine, "i686");
+    set_field(&mut u.domainname, "(none)");
     out(buf, &u).map(|_| 0)
 }
 
-/// struct sysinfo (i386, 64 bytes), in bytes (mem_unit 1) since all RAM
-/// here is below 4 GiB.
+/// sysinfo(buf), in bytes (mem_unit 1) since all RAM here is below 4 GiB.
 pub fn sysinfo(buf: u32) -> SysResult {
     let f = crate::mm::phys::stats();
-    let procs = crate::task::lifecycle::task_count();
-    let words: [u32; 10] = [
-        (monotonic_ns() / 1_000_000_000) as u32,
-        0,
-        0,
-        0,
-        f.total.saturating_mul(4096),
-        f.free.saturating_mul(4096),
-        0,
-        0,
-        0,
-        0,
-    ];
-    let mut s = [0u8; 64];
-    for (i, w) in words.iter().enumerate() {
-        s[i * 4..i * 4 + 4].copy_from_slice(&w.to_le_bytes());
-    }
-    s[40..42].copy_from_slice(&(procs.min(u32::from(u16::MAX)) as u16).to_le_bytes());
     // totalhigh and freehigh: memory above the direct map.
     let (th, fh) = crate::mm::phys::high_memory();
-    s[44..48].copy_from_slice(&th.saturating_mul(4096).to_le_bytes());
-    s[48..52].copy_from_slice(&fh.saturating_mul(4096).to_le_bytes());
-    s[52..56].copy_from_slice(&1u32.to_le_bytes());
-    out(buf, &s).map(|_| 0)
+    let mut si = linux::sysinfo::zeroed();
+    si.uptime = (monotonic_ns() / 1_000_000_000) as i32;
+    si.totalram = f.total.saturating_mul(4096);
+    si.freeram = f.free.saturating_mul(4096);
+    si.procs = crate::task::lifecycle::task_count().min(u32::from(u16::MAX)) as u16;
+    si.totalhigh = th.saturating_mul(4096);
+    si.freehigh = fh.saturating_mul(4096);
+    si.mem_unit = 1;
+    out(buf, &si).map(|_| 0)
 }
 
 pub fn time(t: u32) -> SysResult {
     let now = (realtime_ns() / 1_000_000_000) as u32;
     if t != 0 {
-        out(t, &now.to_le_bytes())?;
+        out(t, &now)?;
     }
     Ok(now)
 }
 
 pub fn gettimeofday(tv: u32, tz: u32) -> SysResult {
-    let ns = realtime_ns();
     if tv != 0 {
-        let mut b = [0u8; 8];
-        b[..4].copy_from_slice(&((ns / 1_000_000_000) as u32).to_le_bytes());
-        b[4..].copy_from_slice(&(((ns % 1_000_000_000) / 1000) as u32).to_le_bytes());
-        out(tv, &b)?;
+        out(tv, &timespec::timeval(realtime_ns()))?;
     }
     if tz != 0 {
-        out(tz, &[0u8; 8])?;
+        out(tz, &linux::timezone::zeroed())?;
     }
     Ok(0)
 }
@@ -94,29 +88,19 @@ fn cpu_ns(pid: u32) -> Result<u64, Errno> {
     Ok(t.cpu_ns + running)
 }
 
-/// A timespec: 32-bit (sec, nsec) or, for the *64 calls, 64-bit.
-fn timespec_bytes(ns: u64, wide: bool) -> alloc::vec::Vec<u8> {
-    let (sec, nsec) = (ns / 1_000_000_000, ns % 1_000_000_000);
-    if wide {
-        [sec.to_le_bytes(), nsec.to_le_bytes()].concat()
-    } else {
-        [(sec as u32).to_le_bytes(), (nsec as u32).to_le_bytes()].concat()
-    }
-}
-
 /// clock_gettime and clock_gettime64.
-pub fn clock_gettime(clock: u32, ts: u32, wide: bool) -> SysResult {
+pub fn clock_gettime(clock: u32, ts: u32, abi: TimeAbi) -> SysResult {
     let ns = clock_ns(clock as i32)?;
-    out(ts, &timespec_bytes(ns, wide)).map(|_| 0)
+    with_process(|p| timespec::write(&mut p.mem, ts, ns, abi)).map(|_| 0)
 }
 
 /// clock_getres: 1 ns for the fine clocks, one timer tick for the coarse
 /// ones. A NULL result pointer only validates the clock.
-pub fn clock_getres(clock: u32, res: u32, wide: bool) -> SysResult {
+pub fn clock_getres(clock: u32, res: u32, abi: TimeAbi) -> SysResult {
     clock_ns(clock as i32)?;
     let ns = if matches!(clock, 5 | 6) { crate::arch::x86::pit::tick_ns() } else { 1 };
     if res != 0 {
-        out(res, &timespec_bytes(ns, wide))?;
+        with_process(|p| timespec::write(&mut p.mem, res, ns, abi))?;
     }
     Ok(0)
 }
@@ -145,8 +129,12 @@ const NS_PER_TICK: u64 = 10_000_000;
 pub fn times(buf: u32) -> SysResult {
     if buf != 0 {
         let (own, children) = cpu_and_children();
-        let words = [(own / NS_PER_TICK) as u32, 0, (children / NS_PER_TICK) as u32, 0];
-        out(buf, &words.iter().flat_map(|w| w.to_le_bytes()).collect::<alloc::vec::Vec<u8>>())?;
+        let t = linux::tms {
+            tms_utime: (own / NS_PER_TICK) as i32,
+            tms_cutime: (children / NS_PER_TICK) as i32,
+            ..Default::default()
+        };
+        out(buf, &t)?;
     }
     Ok((monotonic_ns() / NS_PER_TICK) as u32)
 }
@@ -170,12 +158,12 @@ pub fn getrusage(who: i32, buf: u32) -> SysResult {
         -1 => (children, 0, 0),
         _ => return Err(Errno::EINVAL),
     };
-    let mut words = [0u32; 18];
-    words[0] = (ns / 1_000_000_000) as u32;
-    words[1] = ((ns % 1_000_000_000) / 1000) as u32;
-    words[4] = rss_kib; // ru_maxrss
-    words[8] = faults; // ru_minflt
-    out(buf, &words.iter().flat_map(|w| w.to_le_bytes()).collect::<alloc::vec::Vec<u8>>()).map(|_| 0)
+    let mut ru = linux::rusage::zeroed();
+    let tv = timespec::timeval(ns);
+    (ru.ru_utime.tv_sec, ru.ru_utime.tv_usec) = (tv.tv_sec, tv.tv_usec);
+    ru.ru_maxrss = rss_kib as i32;
+    ru.ru_minflt = faults as i32;
+    out(buf, &ru).map(|_| 0)
 }
 
 /// getrandom(buf, len, flags): xorshift bytes seeded from the TSC — fine
@@ -197,7 +185,7 @@ pub fn getrandom(buf: u32, len: u32, flags: u32) -> SysResult {
             x ^= x << 17;
             *b = (x >> 24) as u8;
         }
-        out(buf + done, &chunk[..n])?;
+        with_process(|p| uaccess::copy_out(&mut p.mem, buf + done, &chunk[..n]))?;
         done += n as u32;
     }
     Ok(len)

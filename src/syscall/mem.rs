@@ -2,7 +2,7 @@
 //! them, then `UserMemory` does the work.
 
 use super::abi::{Errno, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, SysResult};
-use super::uaccess::copy_in;
+use super::uaccess;
 use crate::fs::{self, Node, OpenFile};
 use crate::mm::addr::PAGE_SIZE;
 use crate::mm::user::{MemError, Placement, ProtectExtent, commit_fits, new_shared};
@@ -100,15 +100,14 @@ fn file_backing(f: &OpenFile, pgoff: u32, prot: Prot, shared: bool) -> Result<Ba
     Ok(Backing::File { module: index as u16, file_start, file_bytes, past_eof: PastEof::Bus, shared })
 }
 
-/// The old mmap (90): one pointer to six arguments, offset in bytes.
+/// The old mmap (90): one pointer to `struct mmap_arg_struct`, six longs
+/// (addr, len, prot, flags, fd, offset in bytes).
 pub fn old_mmap(args: u32) -> SysResult {
-    let mut raw = [0u8; 24];
-    with_process(|p| copy_in(&mut p.mem, args, &mut raw))?;
-    let w = |i: usize| u32::from_le_bytes([raw[i * 4], raw[i * 4 + 1], raw[i * 4 + 2], raw[i * 4 + 3]]);
-    if w(5) % PAGE_SIZE != 0 {
+    let [addr, len, prot, flags, fd, offset]: [u32; 6] = with_process(|p| uaccess::read(&mut p.mem, args))?;
+    if offset % PAGE_SIZE != 0 {
         return Err(Errno::EINVAL);
     }
-    mmap2(w(0), w(1), w(2), w(3), w(4) as i32, w(5) / PAGE_SIZE)
+    mmap2(addr, len, prot, flags, fd as i32, offset / PAGE_SIZE)
 }
 
 pub fn munmap(addr: u32, len: u32) -> SysResult {

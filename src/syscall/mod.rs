@@ -21,6 +21,8 @@ mod path;
 #[cfg(target_os = "none")]
 mod process;
 #[cfg(target_os = "none")]
+mod timespec;
+#[cfg(target_os = "none")]
 pub mod uaccess;
 
 #[cfg(target_os = "none")]
@@ -29,6 +31,7 @@ pub use dispatch::dispatch;
 #[cfg(target_os = "none")]
 mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
+    use super::timespec::TimeAbi::{Time32, Time64};
     use super::{debug, fdctl, file, fsinfo, info, mem, process};
     use crate::arch::x86::trap::TrapFrame;
 
@@ -102,12 +105,12 @@ mod dispatch {
             nr::WRITEV => file::writev(a0[0], a0[1], a0[2]),
             nr::SCHED_YIELD => process::sched_yield(),
             nr::NANOSLEEP => process::nanosleep(a0[0], a0[1]),
-            nr::CLOCK_GETTIME => info::clock_gettime(a0[0], a0[1], false),
-            nr::CLOCK_GETTIME64 => info::clock_gettime(a0[0], a0[1], true),
-            nr::CLOCK_GETRES => info::clock_getres(a0[0], a0[1], false),
-            nr::CLOCK_GETRES64 => info::clock_getres(a0[0], a0[1], true),
-            nr::CLOCK_NANOSLEEP => process::clock_nanosleep(a0[0], a0[1], a0[2], a0[3], false),
-            nr::CLOCK_NANOSLEEP64 => process::clock_nanosleep(a0[0], a0[1], a0[2], a0[3], true),
+            nr::CLOCK_GETTIME => info::clock_gettime(a0[0], a0[1], Time32),
+            nr::CLOCK_GETTIME64 => info::clock_gettime(a0[0], a0[1], Time64),
+            nr::CLOCK_GETRES => info::clock_getres(a0[0], a0[1], Time32),
+            nr::CLOCK_GETRES64 => info::clock_getres(a0[0], a0[1], Time64),
+            nr::CLOCK_NANOSLEEP => process::clock_nanosleep(a0[0], a0[1], a0[2], a0[3], Time32),
+            nr::CLOCK_NANOSLEEP64 => process::clock_nanosleep(a0[0], a0[1], a0[2], a0[3], Time64),
             nr::MG_STATS => debug::stats(a.int(0), a0[1], a0[2]),
             nr::MG_VIEW => debug::view(a0[0], a0[1], a0[2], a0[3], a0[4]),
             nr::MG_TRANSLATE => debug::translate(a.int(0), a0[1], a0[2]),

@@ -1,7 +1,8 @@
 //! exit, fork, execve, waitpid/wait4, kill, getppid, sched_yield, nanosleep.
 
 use super::abi::{Errno, SysResult, WAIT_VALID_OPTIONS};
-use super::uaccess::{copy_in, copy_out, read_cstr, read_str_array, write_u32};
+use super::timespec::{self, TimeAbi};
+use super::uaccess::{self, Plain, read_cstr, read_str_array, write_u32};
 use crate::arch::x86::trap::TrapFrame;
 use crate::fs::PATH_MAX;
 use crate::task::exec::ARG_MAX;
@@ -77,7 +78,8 @@ pub fn wait4(pid: i32, status: u32, options: u32, rusage: u32) -> SysResult {
                 write_u32(&mut p.mem, status, word)?;
             }
             if rusage != 0 {
-                copy_out(&mut p.mem, rusage, &[0u8; 72])?;
+                // Nothing is accounted per wait: the caller sees zeros.
+                uaccess::write(&mut p.mem, rusage, &memguard_abi::linux::rusage::zeroed())?;
             }
             Ok(())
         })?;
@@ -98,37 +100,14 @@ pub fn sched_yield() -> SysResult {
     Ok(0)
 }
 
-/// Reads a timespec (32- or 64-bit) as nanoseconds; EINVAL for a negative
-/// or unnormalised one.
-fn read_timespec(addr: u32, wide: bool) -> Result<u64, Errno> {
-    let mut b = [0u8; 16];
-    let len = if wide { 16 } else { 8 };
-    with_process(|p| copy_in(&mut p.mem, addr, &mut b[..len]))?;
-    let (sec, nsec) = if wide {
-        (i64::from_le_bytes(b[..8].try_into().unwrap()), i64::from_le_bytes(b[8..].try_into().unwrap()))
-    } else {
-        (i64::from(i32::from_le_bytes(b[..4].try_into().unwrap())), i64::from(i32::from_le_bytes(b[4..8].try_into().unwrap())))
-    };
-    if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
-        return Err(Errno::EINVAL);
-    }
-    Ok((sec as u64).saturating_mul(1_000_000_000).saturating_add(nsec as u64))
-}
-
 /// Sleeps until `deadline` on the monotonic clock. A signal ends it early:
 /// EINTR, with the time left in `rem` (if not NULL).
-fn sleep_until(deadline: u64, rem: u32, wide: bool) -> SysResult {
+fn sleep_until(deadline: u64, rem: u32, abi: TimeAbi) -> SysResult {
     while crate::time::monotonic_ns() < deadline {
         if lifecycle::interrupted() {
             if rem != 0 {
                 let left = deadline.saturating_sub(crate::time::monotonic_ns());
-                let (sec, nsec) = (left / 1_000_000_000, left % 1_000_000_000);
-                let bytes = if wide {
-                    [sec.to_le_bytes(), nsec.to_le_bytes()].concat()
-                } else {
-                    [(sec as u32).to_le_bytes(), (nsec as u32).to_le_bytes()].concat()
-                };
-                with_process(|p| copy_out(&mut p.mem, rem, &bytes))?;
+                with_process(|p| timespec::write(&mut p.mem, rem, left, abi))?;
             }
             return Err(Errno::EINTR);
         }
@@ -139,22 +118,22 @@ fn sleep_until(deadline: u64, rem: u32, wide: bool) -> SysResult {
 
 /// nanosleep(req, rem).
 pub fn nanosleep(req: u32, rem: u32) -> SysResult {
-    let ns = read_timespec(req, false)?;
-    sleep_until(crate::time::monotonic_ns().saturating_add(ns), rem, false)
+    let ns = with_process(|p| timespec::read(&mut p.mem, req, TimeAbi::Time32))?;
+    sleep_until(crate::time::monotonic_ns().saturating_add(ns), rem, TimeAbi::Time32)
 }
 
 const TIMER_ABSTIME: u32 = 1;
 
 /// clock_nanosleep(clock, flags, req, rem) and the 64-bit variant: on the
 /// realtime, monotonic, boot-time or TAI clock, relative or TIMER_ABSTIME.
-pub fn clock_nanosleep(clock: u32, flags: u32, req: u32, rem: u32, wide: bool) -> SysResult {
+pub fn clock_nanosleep(clock: u32, flags: u32, req: u32, rem: u32, abi: TimeAbi) -> SysResult {
     let realtime = match clock {
         0 | 11 => true,
         1 | 7 => false,
         2 | 3 => return Err(Errno::EOPNOTSUPP),
         _ => return Err(Errno::EINVAL),
     };
-    let ns = read_timespec(req, wide)?;
+    let ns = with_process(|p| timespec::read(&mut p.mem, req, abi))?;
     let now = crate::time::monotonic_ns();
     let deadline = if flags & TIMER_ABSTIME == 0 {
         now.saturating_add(ns)
@@ -164,7 +143,7 @@ pub fn clock_nanosleep(clock: u32, flags: u32, req: u32, rem: u32, wide: bool) -
         ns
     };
     // An absolute sleep is not restarted with a remainder.
-    sleep_until(deadline, if flags & TIMER_ABSTIME == 0 { rem } else { 0 }, wide)
+    sleep_until(deadline, if flags & TIMER_ABSTIME == 0 { rem } else { 0 }, abi)
 }
 
 /// clone(flags, stack, ...): only the fork-like form, where the child gets

@@ -9,6 +9,7 @@ use crate::arch::x86::exception::Access;
 use crate::mm::addr::{PAGE_SIZE, UserRange, VirtAddr};
 use crate::mm::user::UserMemory;
 use alloc::string::String;
+use core::mem::size_of;
 use alloc::vec::Vec;
 
 /// Copies `dst.len()` bytes from user address `src`.
@@ -33,14 +34,73 @@ pub fn copy_out(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno>
     Ok(())
 }
 
+/// A structure of the Linux ABI that crosses the user boundary byte for
+/// byte: `stat64`, `termios`, `timespec`, ... (from `memguard_abi::linux`).
+///
+/// # Safety
+/// Only for `repr(C)` types made of integers and arrays of integers with no
+/// padding bytes between or after the fields: then every byte of a value is
+/// initialised (so it may be copied out) and every byte pattern is a valid
+/// value (so one may be copied in).
+pub unsafe trait Plain: Copy {
+    /// The all-zero value, as Linux clears a structure before filling it.
+    fn zeroed() -> Self {
+        // SAFETY: by the trait's contract every bit pattern is a value.
+        unsafe { core::mem::zeroed() }
+    }
+}
+
+macro_rules! plain {
+    ($($t:ty = $size:expr),* $(,)?) => {
+        $(
+            // SAFETY: integers (and arrays of them) only; the size equals the
+            // sum of the fields', asserted here, so there is no padding.
+            unsafe impl Plain for $t {}
+            const _: () = assert!(core::mem::size_of::<$t>() == $size);
+        )*
+    };
+}
+
+use memguard_abi::linux;
+plain! {
+    u32 = 4, u64 = 8, [u32; 2] = 8, [u32; 6] = 24,
+    linux::stat64 = 96, linux::termios = 36, linux::winsize = 8,
+    linux::timespec = 8, linux::__kernel_timespec = 16, linux::timeval = 8, linux::timezone = 8,
+    linux::rusage = 72, linux::tms = 16, linux::sysinfo = 64, linux::new_utsname = 390, linux::iovec = 8,
+}
+
+/// Copies a `T` out of user memory at `addr`.
+pub fn read<T: Plain>(mem: &mut UserMemory, addr: u32) -> Result<T, Errno> {
+    let mut v = T::zeroed();
+    // SAFETY: `T: Plain`, so any bytes form a valid `T`; the slice covers
+    // exactly `v` and lives no longer than this statement.
+    let bytes = unsafe { core::slice::from_raw_parts_mut(&mut v as *mut T as *mut u8, size_of::<T>()) };
+    copy_in(mem, addr, bytes)?;
+    Ok(v)
+}
+
+/// Copies `n` consecutive `T`s out of user memory at `addr`.
+pub fn read_array<T: Plain>(mem: &mut UserMemory, addr: u32, n: usize) -> Result<Vec<T>, Errno> {
+    let mut v = alloc::vec![T::zeroed(); n];
+    // SAFETY: as in `read`, for the vector's `n` initialised elements.
+    let bytes = unsafe { core::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut u8, n * size_of::<T>()) };
+    copy_in(mem, addr, bytes)?;
+    Ok(v)
+}
+
+/// Copies `v` to user memory at `addr`.
+pub fn write<T: Plain>(mem: &mut UserMemory, addr: u32, v: &T) -> Result<(), Errno> {
+    // SAFETY: `T: Plain` has no padding, so all its bytes are initialised.
+    let bytes = unsafe { core::slice::from_raw_parts(v as *const T as *const u8, size_of::<T>()) };
+    copy_out(mem, addr, bytes)
+}
+
 pub fn read_u32(mem: &mut UserMemory, addr: u32) -> Result<u32, Errno> {
-    let mut b = [0u8; 4];
-    copy_in(mem, addr, &mut b)?;
-    Ok(u32::from_le_bytes(b))
+    read(mem, addr)
 }
 
 pub fn write_u32(mem: &mut UserMemory, addr: u32, v: u32) -> Result<(), Errno> {
-    copy_out(mem, addr, &v.to_le_bytes())
+    write(mem, addr, &v)
 }
 
 /// A NUL-terminated string of at most `max` bytes (NUL included):

@@ -17,7 +17,7 @@ use crate::fs;
 use crate::mm::addr::{PAGE_SIZE, page_round_down};
 use crate::mm::user::{INITIAL_STACK, STACK_TOP, UserMemory, write_into};
 use crate::mm::vma::{Backing, PastEof, Prot, Purpose, Region};
-use crate::syscall::abi::Errno;
+use memguard_abi::Errno;
 use alloc::string::String;
 use alloc::vec::Vec;
 

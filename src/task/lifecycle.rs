@@ -4,14 +4,14 @@ use super::exec;
 use super::process::{ExitStatus, INIT_PID, JobChange, Pid, Process, Task, TaskState, Wait};
 use super::sched::{self, SCHED, schedule, with_process};
 use crate::arch::x86::context::{prepare_first_switch, user_frame_of};
-use crate::arch::x86::exception::Signal;
 use crate::arch::x86::fpu::FpuState;
 use crate::arch::x86::trap::TrapFrame;
 use crate::fs::{self, FdTable};
 use crate::kprintln;
 use crate::mm::kstack::KernelStack;
 use crate::mm::paging::{kernel_directory, load_cr3};
-use crate::syscall::abi::{Errno, WCONTINUED, WNOHANG, WUNTRACED};
+use memguard_abi::linux::{WCONTINUED, WNOHANG, WUNTRACED};
+use memguard_abi::{DefaultAction, Errno, Signal};
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -53,7 +53,7 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
     Task {
         pid,
         ppid,
-        exit_signal: Signal::SIGCHLD.0,
+        exit_signal: Signal::SIGCHLD.raw(),
         name,
         state: TaskState::Runnable,
         pending: None,
@@ -76,7 +76,7 @@ const FORK_HEADROOM: u32 = 128;
 /// pid or kernel stack is left, ENOMEM when frames run out; nothing is left
 /// half-made either way.
 pub fn fork(parent_frame: &TrapFrame) -> Result<Pid, Errno> {
-    fork_with(parent_frame, Signal::SIGCHLD.0)
+    fork_with(parent_frame, Signal::SIGCHLD.raw())
 }
 
 /// fork() with the signal the child's death sends its parent (clone).
@@ -203,7 +203,7 @@ fn find_child(s: &mut super::sched::Sched, pid_arg: i32, options: u32) -> Result
     let me = s.current;
     // Linux: a child that does not signal SIGCHLD at exit is a "clone
     // child", waited for only with __WCLONE (or __WALL).
-    let eligible = |t: &Task| options & WALL != 0 || (t.exit_signal != Signal::SIGCHLD.0) == (options & WCLONE != 0);
+    let eligible = |t: &Task| options & WALL != 0 || (t.exit_signal != Signal::SIGCHLD.raw()) == (options & WCLONE != 0);
     let mut any = false;
     let mut found = None;
     for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid) && eligible(t)) {
@@ -268,15 +268,12 @@ fn reap(pid: Pid) -> (Pid, u32) {
     (pid, status.wait_status())
 }
 
-const SIGCONT: u8 = 18;
-const SIGSTOP: u8 = 19;
-
-/// The default action of each signal, since no handlers can be installed.
+/// Whether a signal's default action ends the task, since no handlers can
+/// be installed. The stop signals other than SIGSTOP (SIGTSTP, SIGTTIN,
+/// SIGTTOU) are ignored: every process group here is orphaned, and Linux
+/// discards them for orphaned groups.
 fn terminates(sig: Signal) -> bool {
-    // SIGCHLD, SIGCONT, SIGURG, SIGWINCH are ignored by default. SIGTSTP,
-    // SIGTTIN and SIGTTOU are ignored too: every process group here is
-    // orphaned, and Linux discards them for orphaned groups.
-    !matches!(sig.0, 17..=23 | 28)
+    matches!(sig.default_action(), DefaultAction::Terminate | DefaultAction::CoreDump)
 }
 
 /// kill(): the target must exist (ESRCH) before the signal is checked
@@ -303,7 +300,8 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
     if sig > u32::from(Signal::MAX) {
         return Err(Errno::EINVAL);
     }
-    let sig = Signal(sig as u8);
+    // Signal 0 only checks that the target exists.
+    let Some(sig) = Signal::from_raw(sig) else { return Ok(()) };
     // Walk the table by pid without collecting (no allocation: this must
     // work when memory is gone, e.g. to kill a fork bomb).
     let mut next = 0;
@@ -322,16 +320,15 @@ fn deliver(s: &mut super::sched::Sched, pid: Pid, sig: Signal) {
     if matches!(t.state, TaskState::Zombie(_)) {
         return;
     }
-    match sig.0 {
-        0 => {}
-        SIGSTOP => {
+    match sig {
+        Signal::SIGSTOP => {
             t.stop_requested = true;
             // A sleeper stops now; its call resumes after SIGCONT.
             if matches!(t.state, TaskState::Sleeping(_)) {
                 s.wake(pid);
             }
         }
-        SIGCONT => {
+        Signal::SIGCONT => {
             t.stop_requested = false;
             if t.state == TaskState::Stopped {
                 t.unreported = Some(JobChange::Continued);
@@ -367,7 +364,7 @@ pub fn stop_if_requested() {
         }
         t.stop_requested = false;
         t.state = TaskState::Stopped;
-        t.unreported = Some(JobChange::Stopped(Signal(SIGSTOP)));
+        t.unreported = Some(JobChange::Stopped(Signal::SIGSTOP));
         s.notify_parent(me);
     }
     schedule();

@@ -1,12 +1,11 @@
 //! What a task is: its scheduling state (touched by others: the parent, the
 //! scheduler, kill) and its process resources (touched only by itself).
 
-use crate::arch::x86::exception::Signal;
 use crate::arch::x86::fpu::FpuState;
 use crate::fs::FdTable;
 use crate::mm::kstack::KernelStack;
 use crate::mm::user::UserMemory;
-use crate::syscall::abi::wstatus;
+use memguard_abi::{Signal, wstatus};
 use alloc::boxed::Box;
 use alloc::string::String;
 
@@ -40,7 +39,7 @@ impl ExitStatus {
     pub fn wait_status(self) -> u32 {
         match self {
             ExitStatus::Exited(code) => wstatus::exited(u32::from(code)),
-            ExitStatus::Killed(sig) => wstatus::signaled(sig.0),
+            ExitStatus::Killed(sig) => wstatus::signaled(sig.raw()),
         }
     }
 }
@@ -49,7 +48,7 @@ impl core::fmt::Display for ExitStatus {
     fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
         match self {
             ExitStatus::Exited(c) => write!(f, "exited with status {c}"),
-            ExitStatus::Killed(s) => write!(f, "killed by {} (signal {})", s, s.0),
+            ExitStatus::Killed(s) => write!(f, "killed by {} (signal {})", s, s.raw()),
         }
     }
 }
@@ -76,8 +75,8 @@ pub enum JobChange {
 impl JobChange {
     pub fn wait_status(self) -> u32 {
         match self {
-            JobChange::Stopped(sig) => u32::from(sig.0) << 8 | 0x7F,
-            JobChange::Continued => 0xFFFF,
+            JobChange::Stopped(sig) => wstatus::stopped(sig.raw()),
+            JobChange::Continued => wstatus::CONTINUED,
         }
     }
 }

@@ -7,7 +7,8 @@
 //! followed by indented detail lines (the region, the page-table entries,
 //! a hint) that are for people, not for matching.
 
-use crate::arch::x86::exception::{Exception, PfError, SelectorError, Signal};
+use crate::arch::x86::exception::{Exception, PfError, SelectorError};
+use memguard_abi::Signal;
 use crate::arch::x86::trap::TrapFrame;
 use crate::kprintln;
 use crate::mm::addr::VirtAddr;

@@ -1,7 +1,8 @@
 //! Which signal a CPU exception in ring 3 sends, as Linux i386 decides it
 //! (arch/x86/kernel/traps.c). Page faults are decided by `mm::fault`. Pure.
 
-use crate::arch::x86::exception::{Exception, Signal};
+use crate::arch::x86::exception::Exception;
+use memguard_abi::Signal;
 
 /// The signal for a user-mode exception other than a page fault.
 pub const fn signal_for(exc: Exception) -> Signal {

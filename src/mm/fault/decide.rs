@@ -92,8 +92,8 @@ pub enum KillReason {
 impl KillReason {
     /// SIGBUS for an access past the end of a file, else SIGSEGV (SIGKILL
     /// for out of memory, as Linux's OOM killer does).
-    pub fn signal(self) -> crate::arch::x86::exception::Signal {
-        use crate::arch::x86::exception::Signal;
+    pub fn signal(self) -> memguard_abi::Signal {
+        use memguard_abi::Signal;
         match self {
             KillReason::PastEndOfFile => Signal::SIGBUS,
             KillReason::OutOfMemory => Signal::SIGKILL,
