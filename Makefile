@@ -29,13 +29,14 @@ endif
 
 QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm)
 
-.PHONY: all help build kernel user iso run debug gdb trace test difftest bench clean deps
+.PHONY: all help build kernel user iso run debug gdb trace check test difftest bench clean deps
 all: build help
 
 help:
 	@echo "make              build the kernel and list these targets"
 	@echo "make run          boot in QEMU, serial console on this terminal"
 	@echo "                  (INIT=prog MEM=512M CMDLINE='log=debug' KVM=1)"
+	@echo "make check        rustfmt, clippy (-D warnings) and the layering rule"
 	@echo "make test         host unit tests, QEMU tests, gdb test"
 	@echo "make debug        boot and wait for gdb;  make gdb  attaches to it"
 	@echo "                  (make gdb PROG=user/build/bin/cow adds a program's symbols)"
@@ -76,6 +77,9 @@ gdb:
 	@test -f $(BUILD)/gdb-port || { echo "start 'make debug' first"; exit 1; }
 	@tools/gdbinit.sh $$(cat $(BUILD)/gdb-port) $(KERNEL) $(or $(PROG),$(INIT)) > $(BUILD)/gdbinit
 	gdb -q -x $(BUILD)/gdbinit
+
+check:
+	@tools/check.sh
 
 test:
 	@tools/deps.sh test

@@ -1,11 +1,11 @@
 //! Bringing the kernel up, one subsystem at a time, in the order they depend
 //! on each other. Every kernel (the real one and each test kernel) calls `init`.
 
+use crate::arch::x86::qemu::{ExitCode, exit};
 use crate::bootinfo::multiboot::{BootError, BootInfo};
 use crate::bootinfo::{cmdline, usable_bytes};
 use crate::console;
 use crate::kprintln;
-use crate::arch::x86::qemu::{ExitCode, exit};
 
 /// The name the kernel gives itself (the gdb test reads it).
 pub static BANNER: &str = "memguard: 32-bit x86 kernel that catches every illegal memory reference";

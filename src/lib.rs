@@ -28,17 +28,17 @@ pub mod mm;
 // Exports macros (kprint!, kprintln!).
 #[cfg(target_os = "none")]
 pub mod console;
-#[cfg(target_os = "none")]
-pub mod symbols;
-pub mod time;
 pub mod fs;
-pub mod task;
-pub mod syscall;
-#[cfg(target_os = "none")]
-pub mod trap;
 #[cfg(target_os = "none")]
 pub mod init;
 #[cfg(target_os = "none")]
 pub mod panic;
 #[cfg(target_os = "none")]
+pub mod symbols;
+pub mod syscall;
+pub mod task;
+#[cfg(target_os = "none")]
 pub mod testing;
+pub mod time;
+#[cfg(target_os = "none")]
+pub mod trap;

@@ -2,9 +2,9 @@
 #![no_std]
 #![no_main]
 
+use kernel::arch::x86::qemu::{ExitCode, exit};
 use kernel::bootinfo::cmdline;
 use kernel::kprintln;
-use kernel::arch::x86::qemu::{ExitCode, exit};
 use kernel::task::{lifecycle, sched};
 
 /// The program started as process 1 when the command line names none.

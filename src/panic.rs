@@ -54,7 +54,11 @@ fn mapped(addr: u32) -> bool {
 pub fn print_backtrace(mut ebp: u32) {
     kprintln!("backtrace:");
     for depth in 0..32 {
-        if ebp == 0 || !ebp.is_multiple_of(4) || !(crate::mm::layout::KERNEL_BASE..=0xFFFF_FFF0).contains(&ebp) || !mapped(ebp) {
+        if ebp == 0
+            || !ebp.is_multiple_of(4)
+            || !(crate::mm::layout::KERNEL_BASE..=0xFFFF_FFF0).contains(&ebp)
+            || !mapped(ebp)
+        {
             break;
         }
         let frame = ebp as *const u32;

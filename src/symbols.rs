@@ -24,9 +24,7 @@ pub fn init(info: &crate::bootinfo::multiboot::BootInfo) {
         }
         // SAFETY: GRUB loaded the module at [start, end) in low memory, which
         // is direct-mapped and never handed to the frame allocator.
-        let bytes = unsafe {
-            core::slice::from_raw_parts(phys_to_virt(m.start) as *const u8, m.len() as usize)
-        };
+        let bytes = unsafe { core::slice::from_raw_parts(phys_to_virt(m.start) as *const u8, m.len() as usize) };
         Some(Symbols { bytes })
     });
 }

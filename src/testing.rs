@@ -1,8 +1,8 @@
 //! The in-kernel test harness: `#[test_case]` functions in the library run
 //! inside QEMU, print `name ... ok` each, and exit through isa-debug-exit.
 
-use crate::kprintln;
 use crate::arch::x86::qemu::{ExitCode, exit};
+use crate::kprintln;
 
 /// Anything the harness can run and name.
 pub trait Testable {

@@ -62,7 +62,8 @@ mod clock {
         let elapsed_ns = wait_ticks * pit::tick_ns();
         TSC_PER_MS_X1024.store((elapsed_tsc * 1024 * 1_000_000 / elapsed_ns).max(1), Ordering::Relaxed);
         TSC_AT_BOOT.store(start_tsc - start_tick * pit::tick_ns() * elapsed_tsc / elapsed_ns, Ordering::Relaxed);
-        WALL_AT_BOOT_NS.store(super::rtc_unix_seconds(&cmos::read_rtc()) * 1_000_000_000 - monotonic_ns(), Ordering::Relaxed);
+        WALL_AT_BOOT_NS
+            .store(super::rtc_unix_seconds(&cmos::read_rtc()) * 1_000_000_000 - monotonic_ns(), Ordering::Relaxed);
         log::info!("TSC: {} kHz", TSC_PER_MS_X1024.load(Ordering::Relaxed) / 1024);
     }
 
@@ -110,11 +111,27 @@ mod tests {
         use crate::arch::x86::cmos::RtcRegisters;
         // 2026-11-22 13:45:30, as QEMU's default (BCD, 24-hour) and in binary 12-hour mode.
         let bcd = RtcRegisters {
-            seconds: 0x30, minutes: 0x45, hours: 0x13, day: 0x22, month: 0x11, year: 0x26, century: 0x20, status_b: 0x02,
+            seconds: 0x30,
+            minutes: 0x45,
+            hours: 0x13,
+            day: 0x22,
+            month: 0x11,
+            year: 0x26,
+            century: 0x20,
+            status_b: 0x02,
         };
         let want = 20_779 * 86_400 + 13 * 3600 + 45 * 60 + 30;
         assert_eq!(rtc_unix_seconds(&bcd), want);
-        let binary_pm = RtcRegisters { seconds: 30, minutes: 45, hours: 0x80 | 1, day: 22, month: 11, year: 26, century: 0, status_b: 0x04 };
+        let binary_pm = RtcRegisters {
+            seconds: 30,
+            minutes: 45,
+            hours: 0x80 | 1,
+            day: 22,
+            month: 11,
+            year: 26,
+            century: 0,
+            status_b: 0x04,
+        };
         assert_eq!(rtc_unix_seconds(&binary_pm), want);
     }
 }

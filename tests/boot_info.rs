@@ -6,8 +6,8 @@
 #![no_std]
 #![no_main]
 
-use kernel::bootinfo::{cmdline, usable_bytes};
 use kernel::arch::x86::qemu::{ExitCode, exit};
+use kernel::bootinfo::{cmdline, usable_bytes};
 
 #[unsafe(no_mangle)]
 pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {

@@ -15,12 +15,12 @@ mod common;
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::arch::x86::exception::{Exception, PfError};
 use kernel::arch::x86::trap::TrapFrame;
-use kernel::trap::set_kernel_exception_hook;
 use kernel::kprintln;
 use kernel::mm::addr::VirtAddr;
 use kernel::mm::frame::Zone;
 use kernel::mm::paging::AddressSpace;
 use kernel::mm::pte::PteFlags;
+use kernel::trap::set_kernel_exception_hook;
 use spin::Mutex;
 
 const VA: u32 = 0x4000_0000;

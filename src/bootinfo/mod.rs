@@ -4,9 +4,9 @@
 //! The types and the arithmetic on them are pure and host-tested; reading them
 //! out of the multiboot2 information is in `multiboot`.
 
+pub mod cmdline;
 #[cfg(target_os = "none")]
 pub mod multiboot;
-pub mod cmdline;
 
 #[cfg(target_os = "none")]
 static BOOT_INFO: spin::Once<multiboot::BootInfo> = spin::Once::new();
@@ -108,11 +108,7 @@ pub fn for_each_usable_range(regions: &[MemRegion], mut f: impl FnMut(u64, u64))
 }
 
 fn next_boundary(regions: &[MemRegion], after: u64) -> Option<u64> {
-    regions
-        .iter()
-        .flat_map(|r| [r.start, r.end])
-        .filter(|&b| b > after)
-        .min()
+    regions.iter().flat_map(|r| [r.start, r.end]).filter(|&b| b > after).min()
 }
 
 /// Some entry calls `at` usable and none calls it anything else.

@@ -113,11 +113,8 @@ impl BootInfo {
             if m.end_address() < m.start_address() {
                 continue;
             }
-            let module = Module {
-                name: m.cmdline().unwrap_or("").trim(),
-                start: m.start_address(),
-                end: m.end_address(),
-            };
+            let module =
+                Module { name: m.cmdline().unwrap_or("").trim(), start: m.start_address(), end: m.end_address() };
             if bi.nmodules < MAX_MODULES {
                 bi.modules[bi.nmodules] = module;
                 bi.nmodules += 1;

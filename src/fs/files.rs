@@ -1,13 +1,13 @@
 //! The kernel side of files: nodes, open-file descriptions, fd tables.
 
+use super::path::{Kind, resolve};
 use crate::bootinfo::multiboot::Module;
 use crate::mm::addr::{PAGE_SIZE, PhysAddr};
 use crate::mm::kmap::FrameWindow;
-use super::path::{Kind, resolve};
-use memguard_abi::Errno;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use memguard_abi::Errno;
 use spin::Mutex;
 
 /// Linux's default RLIMIT_NOFILE.
@@ -227,7 +227,11 @@ pub fn lookup(path: &str) -> Result<Node, Errno> {
 
 /// A directory is any proper prefix of a file's path.
 fn is_directory(name: &str) -> bool {
-    name == "/" || name == "/dev" || modules().iter().any(|m| normalize(m.name).starts_with(name) && normalize(m.name)[name.len()..].starts_with('/'))
+    name == "/"
+        || name == "/dev"
+        || modules()
+            .iter()
+            .any(|m| normalize(m.name).starts_with(name) && normalize(m.name)[name.len()..].starts_with('/'))
 }
 
 /// The names of all files, for `ls`.
@@ -273,7 +277,9 @@ pub fn module_bytes(index: usize) -> Option<&'static [u8]> {
     }
     // SAFETY: the module lies in direct-mapped low memory that the frame
     // allocator never hands out, and nothing writes to it.
-    Some(unsafe { core::slice::from_raw_parts(crate::mm::layout::phys_to_virt(m.start) as *const u8, m.len() as usize) })
+    Some(unsafe {
+        core::slice::from_raw_parts(crate::mm::layout::phys_to_virt(m.start) as *const u8, m.len() as usize)
+    })
 }
 
 pub fn module_name(index: usize) -> &'static str {

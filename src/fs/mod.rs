@@ -4,9 +4,9 @@
 //! descriptions (offset included), as fork and dup share them on Linux.
 //! Path walking (`path`) is pure; the rest needs the boot modules.
 
-pub mod path;
 #[cfg(target_os = "none")]
 mod files;
+pub mod path;
 #[cfg(target_os = "none")]
 pub mod pipe;
 #[cfg(target_os = "none")]

@@ -6,9 +6,9 @@
 //! `/bin/sh/..`) is ENOTDIR; a missing component is ENOENT; the kernel has no
 //! working directory, so relative paths start at `/`.
 
-use memguard_abi::Errno;
 use alloc::string::String;
 use alloc::vec::Vec;
+use memguard_abi::Errno;
 
 /// Linux's NAME_MAX: the longest path component.
 pub const NAME_MAX: usize = 255;

@@ -54,7 +54,9 @@ pub enum FrameState {
     Free,
     /// Not managed here: never allocated, never freed, never counted.
     Reserved,
-    InUse { refs: u32 },
+    InUse {
+        refs: u32,
+    },
 }
 
 /// What dropping a reference did.

@@ -24,9 +24,8 @@ struct HeapState {
 }
 
 #[global_allocator]
-static HEAP: KernelHeap = KernelHeap {
-    inner: Mutex::new(HeapState { heap: Heap::empty(), mapped_end: HEAP_START, grow: None }),
-};
+static HEAP: KernelHeap =
+    KernelHeap { inner: Mutex::new(HeapState { heap: Heap::empty(), mapped_end: HEAP_START, grow: None }) };
 
 /// The smallest growth step, to keep the page-mapping calls rare.
 const GROW_STEP: u32 = 16 * PAGE_SIZE;

@@ -10,7 +10,9 @@
 //! Everything is supervisor-only.
 
 use super::addr::{ENTRIES_PER_TABLE, Frame, PAGE_SIZE, PhysAddr, VirtAddr};
-use super::layout::{KERNEL_BASE, KERNEL_PT_AREA_END, KERNEL_PT_AREA_START, LOW_MEMORY_END, phys_to_virt, virt_to_phys};
+use super::layout::{
+    KERNEL_BASE, KERNEL_PT_AREA_END, KERNEL_PT_AREA_START, LOW_MEMORY_END, phys_to_virt, virt_to_phys,
+};
 use super::paging::{self, KERNEL_PDE_START};
 use super::phys;
 use super::pte::{PageDirectoryEntry, PageTableEntry, PteFlags};
@@ -39,7 +41,9 @@ pub fn init() {
     for va in (KERNEL_PT_AREA_START..KERNEL_PT_AREA_END).step_by(HUGE as usize) {
         let pt = phys::alloc_low_zeroed().expect("no memory for kernel page tables");
         // SAFETY: as above.
-        unsafe { (*dir)[VirtAddr::new(va).pd_index()] = PageDirectoryEntry::table(pt, PteFlags::PRESENT | PteFlags::WRITABLE) };
+        unsafe {
+            (*dir)[VirtAddr::new(va).pd_index()] = PageDirectoryEntry::table(pt, PteFlags::PRESENT | PteFlags::WRITABLE)
+        };
     }
     paging::set_kernel_directory(pd);
     crate::arch::x86::cpu::enable_global_pages();

@@ -119,8 +119,8 @@ pub fn guard_page_of(addr: u32) -> Option<GuardOf> {
 #[cfg(all(test, target_os = "none"))]
 mod kernel_tests {
     use super::*;
-    use crate::mm::paging::{current_cr3, walk_directory};
     use crate::mm::addr::PhysAddr;
+    use crate::mm::paging::{current_cr3, walk_directory};
 
     #[test_case]
     fn a_stack_is_mapped_and_its_guard_is_not() {

@@ -324,11 +324,7 @@ impl Drop for AddressSpace {
 /// Drops the reference a present PTE held on its frame. The shared zero
 /// frame and module frames are not reference counted.
 pub fn release_mapped(e: PageTableEntry) -> Release {
-    if e.flags().intersects(PteFlags::ZERO | PteFlags::FILE) {
-        Release::NotManaged
-    } else {
-        phys::release(e.frame())
-    }
+    if e.flags().intersects(PteFlags::ZERO | PteFlags::FILE) { Release::NotManaged } else { phys::release(e.frame()) }
 }
 
 fn free_table_frame(f: Frame) {

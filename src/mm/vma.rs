@@ -187,9 +187,14 @@ impl Region {
 pub enum FilePage {
     NotFile,
     /// All 4096 bytes come from the module, starting at physical `phys`.
-    Full { phys: u32 },
+    Full {
+        phys: u32,
+    },
     /// The first `bytes` come from the module; the rest reads as zero.
-    Partial { phys: u32, bytes: u32 },
+    Partial {
+        phys: u32,
+        bytes: u32,
+    },
     /// Past the file, in .bss: zero-filled.
     Zero,
     /// Past the end of a mapped file.
@@ -335,7 +340,9 @@ impl MemoryMap {
     /// Whether removing `[start, end)` would leave more than MAX_REGIONS.
     pub fn remove_would_exceed(&self, start: u32, end: u32) -> bool {
         let inside = |a: u32| self.find(a).is_some_and(|r| r.start < a);
-        self.regions.len() >= MAX_REGIONS && inside(start) && self.find(end).is_some_and(|r| r.start < end && r.end > end)
+        self.regions.len() >= MAX_REGIONS
+            && inside(start)
+            && self.find(end).is_some_and(|r| r.start < end && r.end > end)
     }
 
     /// Splits the region containing `at` (if any) so a region starts at `at`.

@@ -72,7 +72,8 @@ fn protect_splits_and_merges() {
 #[test]
 fn file_offsets_follow_splits() {
     let mut m = MemoryMap::new();
-    let file = Backing::File { module: 0, file_start: 0x10_0000, file_bytes: 0x2800, past_eof: PastEof::Zero, shared: false };
+    let file =
+        Backing::File { module: 0, file_start: 0x10_0000, file_bytes: 0x2800, past_eof: PastEof::Zero, shared: false };
     m.insert(Region { start: 0x8000, end: 0xC000, prot: RW, backing: file, purpose: Purpose::Program }).unwrap();
     let r = m.find(0x8000).unwrap();
     assert_eq!(r.file_page(0x8123), FilePage::Full { phys: 0x10_0000 });

@@ -12,11 +12,11 @@ use crate::arch::x86::{gdt, idt, tss};
 use crate::mm::addr::VirtAddr;
 use crate::mm::paging::walk_directory;
 use crate::mm::stats::{MgStats, Report};
-use memguard_abi::{MgTranslation, View};
 use crate::task::process::{IDLE_PID, Pid, Task};
 use crate::task::sched::{SCHED, with_process};
 use alloc::string::String;
 use core::fmt::Write;
+use memguard_abi::{MgTranslation, View};
 
 fn resolve_pid(pid: i32) -> Result<Pid, Errno> {
     match pid {
@@ -131,7 +131,13 @@ fn free(w: &mut String) -> core::fmt::Result {
     writeln!(w, "total   {:>10} {:>10}", f.total * 4, f.total)?;
     writeln!(w, "used    {:>10} {:>10}", (f.total - f.free) * 4, f.total - f.free)?;
     writeln!(w, "free    {:>10} {:>10}", f.free * 4, f.free)?;
-    writeln!(w, "high    {:>10} {:>10}  (above the 512 MiB direct map; {} free)", high_total * 4, high_total, high_free)?;
+    writeln!(
+        w,
+        "high    {:>10} {:>10}  (above the 512 MiB direct map; {} free)",
+        high_total * 4,
+        high_total,
+        high_free
+    )?;
     writeln!(w, "page tables (user): {} frames", crate::mm::paging::page_table_frames())?;
     writeln!(w, "kernel heap: {} of {} KiB in use", heap_used / 1024, heap_size / 1024)
 }

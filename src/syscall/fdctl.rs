@@ -3,14 +3,14 @@
 use super::abi::{Errno, O_CLOEXEC, O_NONBLOCK, SysResult};
 use super::file::{EOF_CHAR, file};
 use super::uaccess::{self, Plain};
-use memguard_abi::linux::{
-    self, B115200, CREAD, CS8, FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, ONLCR, OPOST, TCGETS, TCSETS, TCSETSF, TCSETSW,
-    TIOCGWINSZ, VEOF, VMIN,
-};
 use crate::console;
 use crate::fs::{self, Fd, Node, OpenFile};
 use crate::task::sched::with_process;
 use core::sync::atomic::Ordering;
+use memguard_abi::linux::{
+    self, B115200, CREAD, CS8, FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, ONLCR, OPOST, TCGETS, TCSETS, TCSETSF, TCSETSW,
+    TIOCGWINSZ, VEOF, VMIN,
+};
 
 /// ioctl: the console answers as a raw terminal (TCGETS, TCSETS*,
 /// TIOCGWINSZ); FIONREAD, FIONBIO and FIO(N)CLEX work on any descriptor;
@@ -25,9 +25,7 @@ pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
             with_process(|p| uaccess::read::<linux::termios>(&mut p.mem, arg))?;
             Ok(0)
         }
-        TIOCGWINSZ if console => {
-            out(arg, &linux::winsize { ws_row: 25, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 })
-        }
+        TIOCGWINSZ if console => out(arg, &linux::winsize { ws_row: 25, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 }),
         FIONREAD => {
             let n = match f.node {
                 Node::Module(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,
@@ -102,9 +100,9 @@ const FD_CLOEXEC: u32 = 1;
 pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> SysResult {
     let f = file(fd)?;
     match cmd {
-        F_DUPFD | F_DUPFD_CLOEXEC => with_process(|p| {
-            p.files.install_from(arg, Fd { file: f.clone(), cloexec: cmd == F_DUPFD_CLOEXEC })
-        }),
+        F_DUPFD | F_DUPFD_CLOEXEC => {
+            with_process(|p| p.files.install_from(arg, Fd { file: f.clone(), cloexec: cmd == F_DUPFD_CLOEXEC }))
+        }
         F_GETFD => with_process(|p| p.files.cloexec(fd)).map(|c| if c { FD_CLOEXEC } else { 0 }),
         F_SETFD => with_process(|p| p.files.set_cloexec(fd, arg & FD_CLOEXEC != 0)).map(|_| 0),
         F_GETFL => {

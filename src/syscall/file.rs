@@ -1,19 +1,22 @@
 //! read, write, open, close, lseek, _llseek, dup, dup2, readv, writev.
 //! Files are boot modules (read-only), the console and /dev/null.
 
-use super::abi::{Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET, SysResult};
+use super::abi::{
+    Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET,
+    SysResult,
+};
 use super::uaccess::{self, accessible_prefix, copy_in, copy_out, read_cstr};
-use memguard_abi::linux;
 use crate::arch::x86::exception::Access;
 use crate::console;
 use crate::fs::{self, Fd, Node, OpenFile, PATH_MAX};
-use crate::task::process::Wait;
-use crate::task::sched::{self, with_process};
 use crate::task::lifecycle::interrupted;
+use crate::task::process::Wait;
 use crate::task::sched::SCHED;
-use core::sync::atomic::Ordering;
+use crate::task::sched::{self, with_process};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
+use memguard_abi::linux;
 
 pub(super) fn file(fd: u32) -> Result<Arc<OpenFile>, Errno> {
     with_process(|p| p.files.get(fd).cloned())
@@ -371,4 +374,3 @@ pub fn readv(fd: u32, iov: u32, count: u32) -> SysResult {
     file(fd)?;
     readv_segments(fd, &mut iovecs(iov, count)?)
 }
-

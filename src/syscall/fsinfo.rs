@@ -7,9 +7,9 @@ use super::abi::{Errno, SysResult};
 use super::file::file;
 use super::path::read_path;
 use super::uaccess::{self, Plain, copy_out, read_cstr};
-use memguard_abi::linux;
 use crate::fs::{self, Node, PATH_MAX};
 use crate::task::sched::with_process;
+use memguard_abi::linux;
 
 const S_IFIFO: u32 = 0o010000;
 const S_IFCHR: u32 = 0o020000;

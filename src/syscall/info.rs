@@ -70,7 +70,7 @@ pub fn gettimeofday(tv: u32, tz: u32) -> SysResult {
 /// (`~pid << 3 | type`, with pid 0 meaning the caller).
 pub fn clock_ns(clock: i32) -> Result<u64, Errno> {
     Ok(match clock {
-        0 | 5 | 8 | 11 => realtime_ns(),    // REALTIME, _COARSE, _ALARM, TAI
+        0 | 5 | 8 | 11 => realtime_ns(),     // REALTIME, _COARSE, _ALARM, TAI
         1 | 4 | 6 | 7 | 9 => monotonic_ns(), // MONOTONIC, _RAW, _COARSE, BOOTTIME, _ALARM
         2 | 3 => cpu_ns(0)?,                 // PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID
         c if c < 0 && c & 3 != 3 => cpu_ns(!(c >> 3) as u32)?,
@@ -113,7 +113,10 @@ pub fn reboot(magic1: u32, magic2: u32, cmd: u32) -> SysResult {
     }
     match cmd {
         LINUX_REBOOT_CMD_POWER_OFF | LINUX_REBOOT_CMD_HALT | LINUX_REBOOT_CMD_RESTART => {
-            crate::kprintln!("reboot: {}", if cmd == LINUX_REBOOT_CMD_RESTART { "restart requested; powering off" } else { "power off" });
+            crate::kprintln!(
+                "reboot: {}",
+                if cmd == LINUX_REBOOT_CMD_RESTART { "restart requested; powering off" } else { "power off" }
+            );
             crate::arch::x86::qemu::exit(crate::arch::x86::qemu::ExitCode::Success)
         }
         LINUX_REBOOT_CMD_CAD_ON | LINUX_REBOOT_CMD_CAD_OFF => Ok(0),

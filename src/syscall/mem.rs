@@ -1,7 +1,10 @@
 //! brk, mmap2, old mmap, munmap, mprotect: argument checks as Linux makes
 //! them, then `UserMemory` does the work.
 
-use super::abi::{Errno, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, SysResult};
+use super::abi::{
+    Errno, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE,
+    SysResult,
+};
 use super::uaccess;
 use crate::fs::{self, Node, OpenFile};
 use crate::mm::addr::PAGE_SIZE;

@@ -22,9 +22,7 @@ pub enum TimeAbi {
 pub fn write(mem: &mut UserMemory, addr: u32, ns: u64, abi: TimeAbi) -> Result<(), Errno> {
     let (sec, nsec) = (ns / NS_PER_SEC, ns % NS_PER_SEC);
     match abi {
-        TimeAbi::Time32 => {
-            uaccess::write(mem, addr, &linux::timespec { tv_sec: sec as i32, tv_nsec: nsec as i32 })
-        }
+        TimeAbi::Time32 => uaccess::write(mem, addr, &linux::timespec { tv_sec: sec as i32, tv_nsec: nsec as i32 }),
         TimeAbi::Time64 => {
             uaccess::write(mem, addr, &linux::__kernel_timespec { tv_sec: sec as i64, tv_nsec: nsec as i64 })
         }

@@ -9,8 +9,8 @@ use crate::arch::x86::exception::Access;
 use crate::mm::addr::{PAGE_SIZE, UserRange, VirtAddr};
 use crate::mm::user::UserMemory;
 use alloc::string::String;
-use core::mem::size_of;
 use alloc::vec::Vec;
+use core::mem::size_of;
 
 /// Copies `dst.len()` bytes from user address `src`.
 pub fn copy_in(mem: &mut UserMemory, src: u32, dst: &mut [u8]) -> Result<(), Errno> {

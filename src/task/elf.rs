@@ -124,7 +124,8 @@ pub fn parse(data: &[u8]) -> Result<Executable, ElfError> {
 
 fn check_segment(ph: &elf::segment::ProgramHeader, file_len: usize) -> Result<Segment, ElfError> {
     let fits32 = |v: u64| u32::try_from(v).map_err(|_| ElfError::BadSegmentAddress);
-    let (vaddr, memsz, offset, filesz) = (fits32(ph.p_vaddr)?, fits32(ph.p_memsz)?, fits32(ph.p_offset)?, fits32(ph.p_filesz)?);
+    let (vaddr, memsz, offset, filesz) =
+        (fits32(ph.p_vaddr)?, fits32(ph.p_memsz)?, fits32(ph.p_offset)?, fits32(ph.p_filesz)?);
     if filesz > memsz {
         return Err(ElfError::BadSegmentSize);
     }
@@ -222,12 +223,56 @@ mod tests {
             parse(&build(&[s]))
         };
         assert_eq!(seg(|s| s[4] = 0x2000), Err(ElfError::BadSegmentSize), "filesz > memsz");
-        assert_eq!(seg(|s| { s[4] = 0x3000; s[5] = 0x3000 }), Err(ElfError::BadSegmentSize), "past the end of the file");
-        assert_eq!(seg(|s| { s[1] = 0xFFFF_F000; }), Err(ElfError::BadSegmentSize), "offset + filesz wraps");
-        assert_eq!(seg(|s| { s[2] = 0xBFFF_F000; s[5] = 0x2000 }), Err(ElfError::BadSegmentAddress), "reaches the kernel");
-        assert_eq!(seg(|s| { s[2] = 0xC000_0000; }), Err(ElfError::BadSegmentAddress), "in the kernel");
-        assert_eq!(seg(|s| { s[2] = 0xFFFF_F000; s[5] = 0x2000 }), Err(ElfError::BadSegmentAddress), "wraps");
-        assert_eq!(seg(|s| { s[2] = 0; }), Err(ElfError::BadSegmentAddress), "maps page zero");
-        assert_eq!(seg(|s| { s[2] = 0x0804_8100; }), Err(ElfError::Misaligned));
+        assert_eq!(
+            seg(|s| {
+                s[4] = 0x3000;
+                s[5] = 0x3000
+            }),
+            Err(ElfError::BadSegmentSize),
+            "past the end of the file"
+        );
+        assert_eq!(
+            seg(|s| {
+                s[1] = 0xFFFF_F000;
+            }),
+            Err(ElfError::BadSegmentSize),
+            "offset + filesz wraps"
+        );
+        assert_eq!(
+            seg(|s| {
+                s[2] = 0xBFFF_F000;
+                s[5] = 0x2000
+            }),
+            Err(ElfError::BadSegmentAddress),
+            "reaches the kernel"
+        );
+        assert_eq!(
+            seg(|s| {
+                s[2] = 0xC000_0000;
+            }),
+            Err(ElfError::BadSegmentAddress),
+            "in the kernel"
+        );
+        assert_eq!(
+            seg(|s| {
+                s[2] = 0xFFFF_F000;
+                s[5] = 0x2000
+            }),
+            Err(ElfError::BadSegmentAddress),
+            "wraps"
+        );
+        assert_eq!(
+            seg(|s| {
+                s[2] = 0;
+            }),
+            Err(ElfError::BadSegmentAddress),
+            "maps page zero"
+        );
+        assert_eq!(
+            seg(|s| {
+                s[2] = 0x0804_8100;
+            }),
+            Err(ElfError::Misaligned)
+        );
     }
 }

@@ -17,9 +17,9 @@ use crate::fs;
 use crate::mm::addr::{PAGE_SIZE, page_round_down};
 use crate::mm::user::{INITIAL_STACK, STACK_TOP, UserMemory, write_into};
 use crate::mm::vma::{Backing, PastEof, Prot, Purpose, Region};
-use memguard_abi::Errno;
 use alloc::string::String;
 use alloc::vec::Vec;
+use memguard_abi::Errno;
 
 /// Total bytes of argv and envp strings and pointers accepted (Linux allows
 /// a quarter of the 8 MiB stack limit).
@@ -102,7 +102,13 @@ fn map_segments(mem: &mut UserMemory, exe: &Executable, module: u16, module_star
 }
 
 /// Writes the initial stack and returns the initial ESP (pointing at argc).
-fn build_stack(mem: &mut UserMemory, exe: &Executable, path: &str, argv: &[String], envp: &[String]) -> Result<u32, Errno> {
+fn build_stack(
+    mem: &mut UserMemory,
+    exe: &Executable,
+    path: &str,
+    argv: &[String],
+    envp: &[String],
+) -> Result<u32, Errno> {
     let strings: usize = argv.iter().chain(envp).map(|s| s.len() + 1).sum::<usize>() + path.len() + 1 + 5;
     if strings + 4 * (argv.len() + envp.len()) > ARG_MAX {
         return Err(Errno::E2BIG);

@@ -10,11 +10,11 @@ use crate::fs::{self, FdTable};
 use crate::kprintln;
 use crate::mm::kstack::KernelStack;
 use crate::mm::paging::{kernel_directory, load_cr3};
-use memguard_abi::linux::{WCONTINUED, WNOHANG, WUNTRACED};
-use memguard_abi::{DefaultAction, Errno, Signal};
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use memguard_abi::linux::{WCONTINUED, WNOHANG, WUNTRACED};
+use memguard_abi::{DefaultAction, Errno, Signal};
 
 /// The last path component, as the process's name.
 pub fn base_name(path: &str) -> String {
@@ -173,7 +173,11 @@ pub fn exit_current(status: ExitStatus) -> ! {
 fn init_ended(status: ExitStatus) -> ! {
     kprintln!("init (pid 1) {status}; powering off");
     let ok = status == ExitStatus::Exited(0);
-    crate::arch::x86::qemu::exit(if ok { crate::arch::x86::qemu::ExitCode::Success } else { crate::arch::x86::qemu::ExitCode::Failure })
+    crate::arch::x86::qemu::exit(if ok {
+        crate::arch::x86::qemu::ExitCode::Success
+    } else {
+        crate::arch::x86::qemu::ExitCode::Failure
+    })
 }
 
 /// Which children a waitpid argument selects. All processes share one
@@ -203,7 +207,8 @@ fn find_child(s: &mut super::sched::Sched, pid_arg: i32, options: u32) -> Result
     let me = s.current;
     // Linux: a child that does not signal SIGCHLD at exit is a "clone
     // child", waited for only with __WCLONE (or __WALL).
-    let eligible = |t: &Task| options & WALL != 0 || (t.exit_signal != Signal::SIGCHLD.raw()) == (options & WCLONE != 0);
+    let eligible =
+        |t: &Task| options & WALL != 0 || (t.exit_signal != Signal::SIGCHLD.raw()) == (options & WCLONE != 0);
     let mut any = false;
     let mut found = None;
     for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid) && eligible(t)) {

@@ -5,9 +5,9 @@ use crate::arch::x86::fpu::FpuState;
 use crate::fs::FdTable;
 use crate::mm::kstack::KernelStack;
 use crate::mm::user::UserMemory;
-use memguard_abi::{Signal, wstatus};
 use alloc::boxed::Box;
 use alloc::string::String;
+use memguard_abi::{Signal, wstatus};
 
 pub type Pid = u32;
 

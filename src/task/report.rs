@@ -8,15 +8,23 @@
 //! a hint) that are for people, not for matching.
 
 use crate::arch::x86::exception::{Exception, PfError, SelectorError};
-use memguard_abi::Signal;
 use crate::arch::x86::trap::TrapFrame;
 use crate::kprintln;
 use crate::mm::addr::VirtAddr;
 use crate::mm::fault::decide::KillReason;
 use crate::mm::user::UserMemory;
+use memguard_abi::Signal;
 
 /// Reports a task killed by a page fault.
-pub fn page_fault_kill(pid: u32, name: &str, mem: &UserMemory, frame: &TrapFrame, addr: u32, err: PfError, why: KillReason) {
+pub fn page_fault_kill(
+    pid: u32,
+    name: &str,
+    mem: &UserMemory,
+    frame: &TrapFrame,
+    addr: u32,
+    err: PfError,
+    why: KillReason,
+) {
     kprintln!(
         "[pid {pid} {name}] killed by {}: {why} at {addr:#010x} (err={err}) eip={:#010x}",
         why.signal(),
@@ -35,7 +43,9 @@ pub fn page_fault_kill(pid: u32, name: &str, mem: &UserMemory, frame: &TrapFrame
     }
     if addr < crate::mm::layout::USER_END {
         let w = mem.space.walk(VirtAddr::new(addr));
-        let pte = w.pte.map_or(alloc::string::String::from("(no page table)"), |e| alloc::format!("{:#010x} {}", e.raw(), e.flags()));
+        let pte = w.pte.map_or(alloc::string::String::from("(no page table)"), |e| {
+            alloc::format!("{:#010x} {}", e.raw(), e.flags())
+        });
         kprintln!("    PDE {:#010x} {}  PTE {pte}", w.pde.raw(), w.pde.flags());
     }
     if let Some(hint) = hint(addr, why, frame) {
@@ -58,12 +68,20 @@ fn hint(addr: u32, why: KillReason, frame: &TrapFrame) -> Option<&'static str> {
 /// Reports a task killed by any other exception.
 pub fn exception_kill(pid: u32, name: &str, frame: &TrapFrame, exc: Exception, sig: Signal) {
     let detail = match exc {
-        Exception::GeneralProtection | Exception::SegmentNotPresent | Exception::StackSegmentFault | Exception::InvalidTss => {
+        Exception::GeneralProtection
+        | Exception::SegmentNotPresent
+        | Exception::StackSegmentFault
+        | Exception::InvalidTss => {
             alloc::format!(", error {:#x}: {}", frame.error_code, SelectorError(frame.error_code))
         }
         _ => alloc::string::String::new(),
     };
-    kprintln!("[pid {pid} {name}] killed by {sig}: {} ({}{detail}) eip={:#010x}", exc.name(), exc.mnemonic(), frame.eip);
+    kprintln!(
+        "[pid {pid} {name}] killed by {sig}: {} ({}{detail}) eip={:#010x}",
+        exc.name(),
+        exc.mnemonic(),
+        frame.eip
+    );
     if exc == Exception::GeneralProtection {
         let why = if frame.error_code & 2 != 0 {
             "int N through a gate ring 3 may not use"

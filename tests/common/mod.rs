@@ -1,9 +1,9 @@
 //! Helpers shared by the test kernels.
 #![allow(dead_code)]
 
+use kernel::arch::x86::qemu::{ExitCode, exit};
 use kernel::bootinfo::multiboot::BootInfo;
 use kernel::kprintln;
-use kernel::arch::x86::qemu::{ExitCode, exit};
 
 /// Boots the kernel library and returns the boot information.
 pub fn boot(magic: u32, info_phys: u32) -> &'static BootInfo {

@@ -82,10 +82,18 @@ impl fmt::Debug for SegmentSelector {
 pub enum DescriptorKind {
     Null,
     /// Code segment; `readable`, `conforming`.
-    Code { readable: bool, conforming: bool },
+    Code {
+        readable: bool,
+        conforming: bool,
+    },
     /// Data segment; `writable`, `expand_down`.
-    Data { writable: bool, expand_down: bool },
-    Tss32 { busy: bool },
+    Data {
+        writable: bool,
+        expand_down: bool,
+    },
+    Tss32 {
+        busy: bool,
+    },
     OtherSystem(u8),
 }
 
@@ -274,7 +282,9 @@ impl fmt::Display for GateDescriptor {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self.kind() {
             _ if !self.present() => write!(f, "not present"),
-            Some(GateKind::Task) => write!(f, "task gate      TSS {:#06x} DPL={}", self.selector().raw(), self.dpl() as u8),
+            Some(GateKind::Task) => {
+                write!(f, "task gate      TSS {:#06x} DPL={}", self.selector().raw(), self.dpl() as u8)
+            }
             Some(k) => write!(
                 f,
                 "{} {:#06x}:{:#010x} DPL={}",

@@ -79,7 +79,6 @@ pub fn dump(w: &mut impl Write) -> fmt::Result {
     writeln!(w, "  other vectors: DPL-0 interrupt gates (int N from ring 3 -> #GP)")
 }
 
-
 #[cfg(all(test, target_os = "none"))]
 mod kernel_tests {
     use super::*;

@@ -61,9 +61,32 @@ static DOUBLE_FAULT: Tss = Tss(UnsafeCell::new(zeroed()));
 
 const fn zeroed() -> TaskStateSegment {
     TaskStateSegment {
-        prev_task_link: 0, esp0: 0, ss0: 0, esp1: 0, ss1: 0, esp2: 0, ss2: 0, cr3: 0, eip: 0, eflags: 0,
-        eax: 0, ecx: 0, edx: 0, ebx: 0, esp: 0, ebp: 0, esi: 0, edi: 0, es: 0, cs: 0, ss: 0, ds: 0,
-        fs: 0, gs: 0, ldt: 0, trap_iomap: NO_IO_BITMAP,
+        prev_task_link: 0,
+        esp0: 0,
+        ss0: 0,
+        esp1: 0,
+        ss1: 0,
+        esp2: 0,
+        ss2: 0,
+        cr3: 0,
+        eip: 0,
+        eflags: 0,
+        eax: 0,
+        ecx: 0,
+        edx: 0,
+        ebx: 0,
+        esp: 0,
+        ebp: 0,
+        esi: 0,
+        edi: 0,
+        es: 0,
+        cs: 0,
+        ss: 0,
+        ds: 0,
+        fs: 0,
+        gs: 0,
+        ldt: 0,
+        trap_iomap: NO_IO_BITMAP,
     }
 }
 
@@ -137,5 +160,9 @@ pub fn dump(w: &mut impl Write) -> fmt::Result {
     // SAFETY: a plain copy of a structure only this module writes.
     let d = unsafe { *DOUBLE_FAULT.0.get() };
     writeln!(w, "TSS (#DF task) at {:#010x}", DOUBLE_FAULT.0.get() as u32)?;
-    writeln!(w, "  cs:eip = {:#06x}:{:#010x}  ss:esp = {:#06x}:{:#010x}  cr3 = {:#010x}", d.cs, d.eip, d.ss, d.esp, d.cr3)
+    writeln!(
+        w,
+        "  cs:eip = {:#06x}:{:#010x}  ss:esp = {:#06x}:{:#010x}  cr3 = {:#010x}",
+        d.cs, d.eip, d.ss, d.esp, d.cr3
+    )
 }

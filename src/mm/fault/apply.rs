@@ -7,11 +7,11 @@ use crate::arch::x86::exception::PfError;
 use crate::mm::addr::{Frame, PhysAddr, VirtAddr};
 use crate::mm::frame::{Refs, Zone};
 use crate::mm::kmap::{FrameWindow, alloc_user_zeroed, copy_frame};
+use crate::mm::paging::AddressSpace;
 use crate::mm::paging::release_mapped;
 use crate::mm::phys;
 use crate::mm::pte::{PageTableEntry, PteFlags};
 use crate::mm::stats::FaultEvent;
-use crate::mm::paging::AddressSpace;
 use crate::mm::vma::{Backing, MemoryMap};
 
 /// What the executor works on: a process's page tables and memory map,
@@ -46,7 +46,8 @@ pub fn entry_state(space: &AddressSpace, va: u32) -> EntryState {
         return EntryState::NONE;
     }
     let zero_frame = entry.flags().contains(PteFlags::ZERO);
-    let refs = if zero_frame || entry.flags().contains(PteFlags::FILE) { Refs::Uncounted } else { phys::refs(entry.frame()) };
+    let refs =
+        if zero_frame || entry.flags().contains(PteFlags::FILE) { Refs::Uncounted } else { phys::refs(entry.frame()) };
     EntryState { entry, zero_frame, refs }
 }
 

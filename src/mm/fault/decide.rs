@@ -47,13 +47,20 @@ pub enum FaultAction {
     MapZeroed,
     /// Read of a page wholly inside a file: map the module's own frame,
     /// read-only (copy-on-write if the region is writable).
-    MapFile { phys: u32 },
+    MapFile {
+        phys: u32,
+    },
     /// Write to an untouched page wholly inside a file: copy the module's
     /// page into a new frame, writable.
-    CopyFile { phys: u32 },
+    CopyFile {
+        phys: u32,
+    },
     /// A page that mixes file bytes with .bss (or the end of a file): copy
     /// `bytes` from the module and zero the rest.
-    CopyFilePartial { phys: u32, bytes: u32 },
+    CopyFilePartial {
+        phys: u32,
+        bytes: u32,
+    },
     /// Write to a copy-on-write page whose frame others share: copy it.
     CopyOnWrite,
     /// Write to a copy-on-write page this process alone holds: just make it
@@ -61,10 +68,14 @@ pub enum FaultAction {
     MakeWritable,
     /// Untouched page of shared anonymous memory: map the object's frame
     /// (allocating a zeroed one on first touch anywhere).
-    MapShared { page: u32 },
+    MapShared {
+        page: u32,
+    },
     /// Access just below the stack, within its limit: extend the stack
     /// region down to the page, then handle it as anonymous memory.
-    GrowStack { new_start: u32 },
+    GrowStack {
+        new_start: u32,
+    },
     Kill(KillReason),
 }
 
@@ -172,7 +183,9 @@ fn decide_in_region(access: Access, addr: u32, region: &Region, state: EntryStat
         return FaultAction::MakeWritable;
     }
     match &region.backing {
-        Backing::Shared { first_page, .. } => FaultAction::MapShared { page: first_page + (addr - region.start) / PAGE_SIZE },
+        Backing::Shared { first_page, .. } => {
+            FaultAction::MapShared { page: first_page + (addr - region.start) / PAGE_SIZE }
+        }
         Backing::Anonymous => {
             if write {
                 FaultAction::MapZeroed

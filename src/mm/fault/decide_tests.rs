@@ -26,13 +26,22 @@ fn map() -> MemoryMap {
     m.insert(Region::anon(RO_ANON..RO_ANON + 0x10000, Prot::READ, Purpose::Mmap)).unwrap();
     m.insert(Region::anon(NONE..NONE + 0x10000, Prot::empty(), Purpose::Mmap)).unwrap();
     let shared = Backing::Shared { pages: SharedPages::new(|_| {}), first_page: 5 };
-    m.insert(Region { start: SHARED, end: SHARED + 0x4000, prot: RW, backing: shared, purpose: Purpose::Mmap }).unwrap();
-    // 2.5 pages of file, then .bss up to 4 pages.
-    let file = Backing::File { module: 1, file_start: 0x70_0000, file_bytes: 0x2800, past_eof: PastEof::Zero, shared: false };
-    m.insert(Region { start: FILE, end: FILE + 0x4000, prot: RW, backing: file, purpose: Purpose::Program }).unwrap();
-    let text = Backing::File { module: 1, file_start: 0x70_8000, file_bytes: 0x1000, past_eof: PastEof::Bus, shared: false };
-    m.insert(Region { start: 0x0900_0000, end: 0x0900_2000, prot: Prot::READ | Prot::EXEC, backing: text, purpose: Purpose::Mmap })
+    m.insert(Region { start: SHARED, end: SHARED + 0x4000, prot: RW, backing: shared, purpose: Purpose::Mmap })
         .unwrap();
+    // 2.5 pages of file, then .bss up to 4 pages.
+    let file =
+        Backing::File { module: 1, file_start: 0x70_0000, file_bytes: 0x2800, past_eof: PastEof::Zero, shared: false };
+    m.insert(Region { start: FILE, end: FILE + 0x4000, prot: RW, backing: file, purpose: Purpose::Program }).unwrap();
+    let text =
+        Backing::File { module: 1, file_start: 0x70_8000, file_bytes: 0x1000, past_eof: PastEof::Bus, shared: false };
+    m.insert(Region {
+        start: 0x0900_0000,
+        end: 0x0900_2000,
+        prot: Prot::READ | Prot::EXEC,
+        backing: text,
+        purpose: Purpose::Mmap,
+    })
+    .unwrap();
     m.insert(Region::anon(STACK..STACK_TOP, RW, Purpose::Stack)).unwrap();
     m
 }
@@ -47,7 +56,11 @@ fn uncounted(flags: PteFlags) -> EntryState {
 }
 
 fn with_refs(flags: PteFlags, refs: Refs) -> EntryState {
-    EntryState { entry: PageTableEntry::new(Frame::from_number(0x123), flags | PteFlags::PRESENT | PteFlags::USER), zero_frame: false, refs }
+    EntryState {
+        entry: PageTableEntry::new(Frame::from_number(0x123), flags | PteFlags::PRESENT | PteFlags::USER),
+        zero_frame: false,
+        refs,
+    }
 }
 
 fn zero_frame() -> EntryState {
@@ -103,8 +116,15 @@ fn illegal_accesses_kill() {
     assert_eq!(decide(PW, RO_ANON, &m, present(PteFlags::empty(), 1)), FaultAction::Kill(KillReason::WriteToReadOnly));
     assert_eq!(decide(W, RO_ANON, &m, EntryState::NONE), FaultAction::Kill(KillReason::WriteToReadOnly));
     assert_eq!(decide(R, NONE, &m, EntryState::NONE), FaultAction::Kill(KillReason::NoAccess));
-    assert_eq!(decide(PR | PfError::RSVD, ANON, &m, present(PteFlags::empty(), 1)), FaultAction::Kill(KillReason::ReservedBit));
-    assert_eq!(decide(W, ANON + 0x10000, &m, EntryState::NONE), FaultAction::Kill(KillReason::NoMapping), "just past the region");
+    assert_eq!(
+        decide(PR | PfError::RSVD, ANON, &m, present(PteFlags::empty(), 1)),
+        FaultAction::Kill(KillReason::ReservedBit)
+    );
+    assert_eq!(
+        decide(W, ANON + 0x10000, &m, EntryState::NONE),
+        FaultAction::Kill(KillReason::NoMapping),
+        "just past the region"
+    );
 }
 
 #[test]
@@ -114,7 +134,11 @@ fn the_stack_grows_down_to_its_limit() {
     let deep = STACK_TOP - STACK_LIMIT;
     assert_eq!(decide(R, deep, &m, EntryState::NONE), FaultAction::GrowStack { new_start: deep });
     assert_eq!(decide(W, deep - 1, &m, EntryState::NONE), FaultAction::Kill(KillReason::StackOverflow));
-    assert_eq!(decide(W, 0x5000_0000, &m, EntryState::NONE), FaultAction::Kill(KillReason::NoMapping), "far below: not the stack");
+    assert_eq!(
+        decide(W, 0x5000_0000, &m, EntryState::NONE),
+        FaultAction::Kill(KillReason::NoMapping),
+        "far below: not the stack"
+    );
     m.extend_down(STACK, STACK - 0x1000).unwrap();
     assert_eq!(decide_after_growth(W, STACK - 4, &m), FaultAction::MapZeroed);
     // A mapping just under the stack leaves no room for the guard gap.
@@ -133,7 +157,21 @@ fn a_fault_already_fixed_is_retried() {
 #[test]
 fn every_combination_obeys_the_rules() {
     let m = map();
-    let addrs = [0, ANON, RO_ANON, NONE, SHARED, FILE, FILE + 0x2000, FILE + 0x3000, 0x0900_1000, STACK, STACK - 8, 0xC000_0000, 0xFFFF_F000];
+    let addrs = [
+        0,
+        ANON,
+        RO_ANON,
+        NONE,
+        SHARED,
+        FILE,
+        FILE + 0x2000,
+        FILE + 0x3000,
+        0x0900_1000,
+        STACK,
+        STACK - 8,
+        0xC000_0000,
+        0xFFFF_F000,
+    ];
     let entries = [
         EntryState::NONE,
         present(PteFlags::empty(), 1),
@@ -160,7 +198,13 @@ fn every_combination_obeys_the_rules() {
                 }
                 if !write {
                     assert!(
-                        !matches!(a, FaultAction::MapZeroed | FaultAction::CopyOnWrite | FaultAction::MakeWritable | FaultAction::CopyFile { .. }),
+                        !matches!(
+                            a,
+                            FaultAction::MapZeroed
+                                | FaultAction::CopyOnWrite
+                                | FaultAction::MakeWritable
+                                | FaultAction::CopyFile { .. }
+                        ),
                         "a read never allocates a private copy: {ctx}"
                     );
                 }

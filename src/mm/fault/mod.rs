@@ -2,6 +2,6 @@
 //! applies it to a process's page tables (`apply`). Who calls it, and what
 //! happens to a task it cannot save, is `src/trap.rs`'s and `task`'s call.
 
-pub mod decide;
 #[cfg(target_os = "none")]
 pub mod apply;
+pub mod decide;

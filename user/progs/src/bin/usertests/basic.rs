@@ -54,8 +54,8 @@ fn writable_fd() -> Result<fs::Fd, Fail> {
         return Ok(fs::STDOUT);
     }
     let path = c"/tmp/memguard-usertests.tmp";
-    let fd = fs::open(path, Access::WriteOnly, OpenFlags::CREAT | OpenFlags::TRUNC, 0o600)
-        .or_fail("open scratch file")?;
+    let fd =
+        fs::open(path, Access::WriteOnly, OpenFlags::CREAT | OpenFlags::TRUNC, 0o600).or_fail("open scratch file")?;
     let _ = fs::unlink(path);
     Ok(fd)
 }
@@ -182,8 +182,12 @@ fn gettimeofday_sane() -> Outcome {
     let a = gettimeofday().or_fail("gettimeofday")?;
     sleep_ms(20).or_fail("nanosleep")?;
     let b = gettimeofday().or_fail("gettimeofday")?;
-    ensure!((0..1_000_000).contains(&a.usec) && (0..1_000_000).contains(&b.usec),
-            "tv_usec out of range: {} {}", a.usec, b.usec);
+    ensure!(
+        (0..1_000_000).contains(&a.usec) && (0..1_000_000).contains(&b.usec),
+        "tv_usec out of range: {} {}",
+        a.usec,
+        b.usec
+    );
     ensure!(a.sec >= 0 && (b.sec, b.usec) > (a.sec, a.usec), "time went from {a:?} to {b:?}");
     Ok(())
 }

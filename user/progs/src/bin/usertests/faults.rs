@@ -3,19 +3,33 @@
 //! works, unbounded recursion kills only the child.
 use progs::region::Region;
 use progs::stack::{FRAME_BYTES, recurse};
+use rt::Errno;
 use rt::arch::insn::{jump_to, load_u8, store_u8};
 use rt::fs;
 use rt::mem::{PAGE_SIZE, current_brk, page_round_up};
 use rt::signal::Signal;
-use rt::Errno;
 
 use crate::check::{OrFail, Outcome, Test, ensure, expect_err, expect_exit, expect_killed};
 use crate::files::open_existing;
 
 pub static TESTS: &[Test] = &[
-    Test { name: "fault_null_read", run: || expect_killed(Signal::SIGSEGV, || { load_u8(0); }) },
+    Test {
+        name: "fault_null_read",
+        run: || {
+            expect_killed(Signal::SIGSEGV, || {
+                load_u8(0);
+            })
+        },
+    },
     Test { name: "fault_null_write", run: || segv_on_store(0) },
-    Test { name: "fault_kernel_read", run: || expect_killed(Signal::SIGSEGV, || { load_u8(KERNEL); }) },
+    Test {
+        name: "fault_kernel_read",
+        run: || {
+            expect_killed(Signal::SIGSEGV, || {
+                load_u8(KERNEL);
+            })
+        },
+    },
     Test { name: "fault_kernel_write", run: || segv_on_store(KERNEL) },
     Test { name: "fault_text_write", run: fault_text_write },
     Test { name: "fault_past_brk", run: fault_past_brk },

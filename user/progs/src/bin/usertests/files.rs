@@ -112,13 +112,9 @@ fn execve_bad_pointer() -> Outcome {
     let envp: [*const c_char; 1] = [core::ptr::null()];
     let kernel = 0xC000_0000usize;
     // SAFETY: NULL is refused; the arrays are valid and terminated.
-    expect_exec_error(Errno::EFAULT, || unsafe {
-        execve_raw(core::ptr::null(), argv.as_ptr(), envp.as_ptr())
-    })?;
+    expect_exec_error(Errno::EFAULT, || unsafe { execve_raw(core::ptr::null(), argv.as_ptr(), envp.as_ptr()) })?;
     // SAFETY: a kernel-space path is refused; the arrays are valid.
-    expect_exec_error(Errno::EFAULT, || unsafe {
-        execve_raw(kernel as *const c_char, argv.as_ptr(), envp.as_ptr())
-    })?;
+    expect_exec_error(Errno::EFAULT, || unsafe { execve_raw(kernel as *const c_char, argv.as_ptr(), envp.as_ptr()) })?;
     // SAFETY: a valid path; a kernel-space argv is refused.
     expect_exec_error(Errno::EFAULT, || unsafe {
         execve_raw(existing_file().as_ptr(), kernel as *const *const c_char, envp.as_ptr())

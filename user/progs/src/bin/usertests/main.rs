@@ -46,9 +46,7 @@ const EXIT_FAIL: u8 = 1;
 const EXIT_SKIP: u8 = 77;
 
 fn all_tests() -> impl Iterator<Item = &'static Test> {
-    [basic::TESTS, procs::TESTS, memory::TESTS, faults::TESTS, files::TESTS, mgstats::TESTS]
-        .into_iter()
-        .flatten()
+    [basic::TESTS, procs::TESTS, memory::TESTS, faults::TESTS, files::TESTS, mgstats::TESTS].into_iter().flatten()
 }
 
 fn main(args: Args) -> i32 {

@@ -3,9 +3,7 @@
 use progs::region::Region;
 use rt::Errno;
 use rt::arch::insn::{load_u8, store_u8};
-use rt::mem::{
-    MapFlags, PAGE_SIZE, Prot, Sharing, current_brk, mmap2, mprotect, munmap, page_round_up, set_brk,
-};
+use rt::mem::{MapFlags, PAGE_SIZE, Prot, Sharing, current_brk, mmap2, mprotect, munmap, page_round_up, set_brk};
 use rt::signal::Signal;
 
 use crate::check::{Fail, OrFail, Outcome, Test, ensure, expect_err, expect_killed, on_linux, skip_part};
@@ -86,8 +84,15 @@ fn mmap_fixed() -> Outcome {
     let middle = r.page_addr(1);
     // SAFETY: the middle page is ours, accessed only through `r`.
     let got = unsafe {
-        mmap2(middle, PAGE_SIZE, Prot::READ | Prot::WRITE, Sharing::Private,
-              MapFlags::ANONYMOUS | MapFlags::FIXED, -1, 0)
+        mmap2(
+            middle,
+            PAGE_SIZE,
+            Prot::READ | Prot::WRITE,
+            Sharing::Private,
+            MapFlags::ANONYMOUS | MapFlags::FIXED,
+            -1,
+            0,
+        )
     };
     ensure!(got == Ok(middle as *mut u8), "MAP_FIXED at {middle:#x} gave {got:?}");
     ensure!(r.read(PAGE_SIZE) == 0, "the replaced page still holds the old data");
@@ -109,8 +114,15 @@ fn mmap_fixed_kernel() -> Outcome {
     }
     // SAFETY: must be refused; if not, it maps where nothing of ours lives.
     let got = unsafe {
-        mmap2(KERNEL, PAGE_SIZE, Prot::READ | Prot::WRITE, Sharing::Private,
-              MapFlags::ANONYMOUS | MapFlags::FIXED, -1, 0)
+        mmap2(
+            KERNEL,
+            PAGE_SIZE,
+            Prot::READ | Prot::WRITE,
+            Sharing::Private,
+            MapFlags::ANONYMOUS | MapFlags::FIXED,
+            -1,
+            0,
+        )
     };
     match got {
         Err(Errno::EINVAL | Errno::ENOMEM) => Ok(()),

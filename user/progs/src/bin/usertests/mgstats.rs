@@ -50,8 +50,12 @@ fn system() -> Result<MgStats, Fail> {
 fn mg_stats_basic() -> Outcome {
     need_mg()?;
     let s = system()?;
-    ensure!(s.total_frames > 0 && s.free_frames > 0 && s.free_frames <= s.total_frames,
-            "system: total {} free {}", s.total_frames, s.free_frames);
+    ensure!(
+        s.total_frames > 0 && s.free_frames > 0 && s.free_frames <= s.total_frames,
+        "system: total {} free {}",
+        s.total_frames,
+        s.free_frames
+    );
     ensure!(s.processes >= 2, "system: {} processes, but the harness and this test run", s.processes);
     let me = mg_stats(StatsOf::Me).or_fail("mg_stats(0)")?;
     ensure!(me.resident_pages > 0 && me.page_tables >= 1, "me: {me:?}");
@@ -73,9 +77,15 @@ fn mg_view_all() -> Outcome {
     let stack_addr = black_box(&local) as *const u32 as u32;
     let me = getpid() as u32;
     let views = [
-        (View::Gdt, 0, 0), (View::Idt, 0, 0), (View::Tss, 0, 0), (View::Ps, 0, 0),
-        (View::Vmmap, me, 0), (View::Pte, me, stack_addr), (View::Free, 0, 0),
-        (View::Pfstat, 0, 0), (View::Files, 0, 0),
+        (View::Gdt, 0, 0),
+        (View::Idt, 0, 0),
+        (View::Tss, 0, 0),
+        (View::Ps, 0, 0),
+        (View::Vmmap, me, 0),
+        (View::Pte, me, stack_addr),
+        (View::Free, 0, 0),
+        (View::Pfstat, 0, 0),
+        (View::Files, 0, 0),
     ];
     for (view, a0, a1) in views {
         let text = mg::mg_view_all(view, a0, a1).or_fail("mg_view")?;
@@ -88,9 +98,8 @@ fn mg_view_all() -> Outcome {
     ensure!(n <= 4 && small[4..] == [0xee; 4], "mg_view wrote past a 4-byte buffer (returned {n})");
     let mut buf = [0u8; 64];
     // SAFETY: `buf` is 64 writable bytes.
-    let bad = check(unsafe {
-        rt::arch::syscall::syscall5(nr::MG_VIEW, 99, 0, 0, buf.as_mut_ptr() as usize, buf.len())
-    });
+    let bad =
+        check(unsafe { rt::arch::syscall::syscall5(nr::MG_VIEW, 99, 0, 0, buf.as_mut_ptr() as usize, buf.len()) });
     expect_err("mg_view(99)", bad, Errno::EINVAL)
 }
 
@@ -174,21 +183,19 @@ fn demand_zero_exact() -> Outcome {
     let (r, base) = window()?;
     let off = base - r.addr();
     let write = |first: usize| (first..first + N).for_each(|p| r.write(off + p * PAGE_SIZE, 1));
-    counted(write, |d| {
-        d.faults == N as i64 && d.demand_zero == N as i64 && d.free_frames == -(N as i64)
-    })
+    counted(write, |d| d.faults == N as i64 && d.demand_zero == N as i64 && d.free_frames == -(N as i64))
 }
 
 fn zero_page_exact() -> Outcome {
     need_mg()?;
     let (r, base) = window()?;
     let off = base - r.addr();
-    let read = |first: usize| (first..first + N).for_each(|p| {
-        black_box(r.read(off + p * PAGE_SIZE));
-    });
-    counted(read, |d| {
-        d.faults == N as i64 && d.zero_maps == N as i64 && d.demand_zero == 0 && d.free_frames == 0
-    })
+    let read = |first: usize| {
+        (first..first + N).for_each(|p| {
+            black_box(r.read(off + p * PAGE_SIZE));
+        })
+    };
+    counted(read, |d| d.faults == N as i64 && d.zero_maps == N as i64 && d.demand_zero == 0 && d.free_frames == 0)
 }
 
 /// After fork, the child's first write to a page it shares with its parent
@@ -217,8 +224,10 @@ fn fork_is_cheap() -> Outcome {
     let r = Region::new(32 * 1024 * 1024, Sharing::Private).or_fail("mmap 32 MiB")?;
     (0..r.pages()).for_each(|p| r.write(p * PAGE_SIZE, 1));
     let before = system()?.free_frames as i64;
-    let child = spawn(|| loop {
-        let _ = sleep_ms(1000);
+    let child = spawn(|| {
+        loop {
+            let _ = sleep_ms(1000);
+        }
     })
     .or_fail("fork")?;
     let _ = sleep_ms(50);

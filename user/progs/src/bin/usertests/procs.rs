@@ -36,8 +36,10 @@ fn exit_status() -> Outcome {
         let (got, status) = waitpid(pid, 0).or_fail("waitpid")?;
         ensure!(got == pid, "waitpid returned pid {got}, want {pid}");
         ensure!(status == code << 8, "exit {code}: status {status:#x}, want {:#x}", code << 8);
-        ensure!(wifexited(status) && !wifsignaled(status) && wexitstatus(status) == code,
-                "exit {code}: status {status:#x} decodes wrongly");
+        ensure!(
+            wifexited(status) && !wifsignaled(status) && wexitstatus(status) == code,
+            "exit {code}: status {status:#x} decodes wrongly"
+        );
     }
     Ok(())
 }
@@ -52,8 +54,10 @@ fn wait4_status() -> Outcome {
 fn status_sigsegv() -> Outcome {
     let pid = spawn(|| load_u8(0) as i32).or_fail("fork")?;
     let (_, status) = waitpid(pid, 0).or_fail("waitpid")?;
-    ensure!(wifsignaled(status) && !wifexited(status) && wtermsig(status) == 11,
-            "status {status:#x}: want WIFSIGNALED with WTERMSIG 11");
+    ensure!(
+        wifsignaled(status) && !wifexited(status) && wtermsig(status) == 11,
+        "status {status:#x}: want WIFSIGNALED with WTERMSIG 11"
+    );
     Ok(())
 }
 
@@ -72,8 +76,11 @@ fn waitpid_wnohang() -> Outcome {
     ensure!(now.0 == 0, "waitpid(WNOHANG) on a sleeping child returned {now:?}");
     kill(pid, Signal::SIGKILL).or_fail("kill")?;
     let (got, status) = waitpid(pid, 0).or_fail("waitpid")?;
-    ensure!(got == pid && ExitStatus::from_raw(status) == ExitStatus::Signaled(Signal::SIGKILL),
-            "after SIGKILL: pid {got}, {}", ExitStatus::from_raw(status));
+    ensure!(
+        got == pid && ExitStatus::from_raw(status) == ExitStatus::Signaled(Signal::SIGKILL),
+        "after SIGKILL: pid {got}, {}",
+        ExitStatus::from_raw(status)
+    );
     expect_err("waitpid(WNOHANG) with no children", waitpid(-1, WNOHANG), Errno::ECHILD)
 }
 
@@ -156,8 +163,11 @@ fn cow_generations() -> Outcome {
     a.set_word(1, 11);
     let ended = rt::process::wait_exit(child).or_fail("waitpid")?;
     ensure!(ended.success(), "generation 1 {ended}");
-    ensure!([a.word(0), a.word(1), a.word(2), a.word(3)] == [11, 11, 0, 0],
-            "generation 0 sees {:?}", [a.word(0), a.word(1), a.word(2), a.word(3)]);
+    ensure!(
+        [a.word(0), a.word(1), a.word(2), a.word(3)] == [11, 11, 0, 0],
+        "generation 0 sees {:?}",
+        [a.word(0), a.word(1), a.word(2), a.word(3)]
+    );
     ensure!(b.word(0) == 5, "generation 0's untouched page changed to {}", b.word(0));
     b.set_word(0, 8);
     ensure!(b.word(0) == 8, "generation 0 cannot write its page");
