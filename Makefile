@@ -79,6 +79,7 @@ gdb:
 	gdb -q -x $(BUILD)/gdbinit
 
 check:
+	@tools/deps.sh test
 	@tools/check.sh
 
 test:

@@ -6,7 +6,8 @@
 #    this machine, which runs i386 programs;
 # 2. QEMU kernel tests: the library's #[test_case]s and each tests/*.rs kernel;
 # 3. scenario tests that boot the real kernel with user programs (tests/scenarios);
-# 4. the gdb test: attach to a waiting QEMU, stop at kmain, read a variable.
+# 4. the gdb test: attach to a waiting QEMU, stop at kmain, read a variable,
+#    then check what `pf` and `pte` print after a real user page fault.
 # Set ONLY=regex to run only the QEMU tests whose names match.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -118,8 +119,8 @@ fi
 # ---- 4. the debugging path --------------------------------------------------
 if selected gdb; then
     echo "== gdb test"
-    if tools/gdb-test.sh > "$out/gdb.log" 2>&1; then pass "gdb/stop-at-kmain"
-    else fail "gdb/stop-at-kmain" "see below" "$out/gdb.log"; fi
+    if tools/gdb-test.sh > "$out/gdb.log" 2>&1; then pass "gdb/kmain-and-pf"
+    else fail "gdb/kmain-and-pf" "see below" "$out/gdb.log"; fi
 fi
 
 echo

@@ -3,8 +3,8 @@
 //! One `u32` of metadata per frame, from frame 0 to the highest usable one:
 //! ```text
 //!  bit 31 set    free: bits 30–0 = index of the next free frame + 1 (0 = end)
-//!  0x7FFF_FFFF   reserved: not the allocator's (kernel image, modules, BIOS,
-//!                the zero frame); reference counting ignores it
+//!  0x7FFF_FFFF   reserved: not the allocator's (kernel image, modules,
+//!                BIOS); reference counting ignores it
 //!  otherwise     in use, with this many references (≥ 1)
 //! ```
 //! Free frames form two intrusive stacks: low memory (direct-mapped, where
@@ -24,8 +24,10 @@ const MAX_REFS: u32 = RESERVED - 1;
 pub enum Refs {
     /// An allocator frame with this many references.
     Counted(u32),
-    /// A frame the allocator does not own (module and kernel frames, the
-    /// zero frame's users): never freed, so always treated as shared.
+    /// A frame whose mappings are not counted: one the allocator does not
+    /// own (module and kernel frames), or the zero frame (an allocator
+    /// frame pinned by one reference that is never dropped; its mappings,
+    /// flag ZERO, take none). Never freed, so always treated as shared.
     Uncounted,
 }
 
