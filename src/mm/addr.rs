@@ -94,6 +94,88 @@ impl Page {
     }
 }
 
+/// An address in the user half, or the half's end (`USER_END`): what a
+/// region's bounds and a resolvable fault address are. Made only by `new`,
+/// which refuses kernel addresses, so code that holds one cannot confuse
+/// the halves. Arithmetic and comparisons with plain `u32`s read as they
+/// would on integers, and panic if a result would leave the user half.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct UserAddr(u32);
+
+impl UserAddr {
+    /// `a`, if it is in the user half or is its end.
+    pub const fn new(a: u32) -> Option<Self> {
+        if a <= super::layout::USER_END { Some(Self(a)) } else { None }
+    }
+    pub const fn as_u32(self) -> u32 {
+        self.0
+    }
+    pub const fn is_page_aligned(self) -> bool {
+        self.0.is_multiple_of(PAGE_SIZE)
+    }
+    /// The start of the page holding this address.
+    pub const fn page_floor(self) -> Self {
+        Self(page_round_down(self.0))
+    }
+    pub const fn virt(self) -> VirtAddr {
+        VirtAddr(self.0)
+    }
+}
+
+impl core::ops::Add<u32> for UserAddr {
+    type Output = UserAddr;
+    fn add(self, n: u32) -> UserAddr {
+        self.0.checked_add(n).and_then(UserAddr::new).expect("user address arithmetic left the user half")
+    }
+}
+
+impl core::ops::Sub<u32> for UserAddr {
+    type Output = UserAddr;
+    fn sub(self, n: u32) -> UserAddr {
+        UserAddr(self.0 - n)
+    }
+}
+
+/// The distance between two user addresses, in bytes.
+impl core::ops::Sub for UserAddr {
+    type Output = u32;
+    fn sub(self, other: UserAddr) -> u32 {
+        self.0 - other.0
+    }
+}
+
+impl PartialEq<u32> for UserAddr {
+    fn eq(&self, other: &u32) -> bool {
+        self.0 == *other
+    }
+}
+impl PartialOrd<u32> for UserAddr {
+    fn partial_cmp(&self, other: &u32) -> Option<core::cmp::Ordering> {
+        Some(self.0.cmp(other))
+    }
+}
+impl PartialEq<UserAddr> for u32 {
+    fn eq(&self, other: &UserAddr) -> bool {
+        *self == other.0
+    }
+}
+impl PartialOrd<UserAddr> for u32 {
+    fn partial_cmp(&self, other: &UserAddr) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(&other.0))
+    }
+}
+
+impl fmt::Debug for UserAddr {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "U:{:#010x}", self.0)
+    }
+}
+impl fmt::LowerHex for UserAddr {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        fmt::LowerHex::fmt(&self.0, f)
+    }
+}
+
 /// A byte range wholly inside the user half, without wrapping around 2^32:
 /// what every user pointer a system call receives must be before the
 /// kernel asks the memory map about it (Linux's `access_ok`).
@@ -173,6 +255,23 @@ mod tests {
         assert_eq!(v.pt_index(), 0x102);
         assert_eq!(v.page_offset(), 0x345);
         assert_eq!(v.page().start(), VirtAddr::new(0xC010_2000));
+    }
+
+    #[test]
+    fn user_addresses_stay_in_the_user_half() {
+        assert_eq!(UserAddr::new(0xC000_0000).map(UserAddr::as_u32), Some(0xC000_0000), "the end itself");
+        assert_eq!(UserAddr::new(0xC000_0001), None);
+        let a = UserAddr::new(0x0804_8123).unwrap();
+        assert_eq!(a.page_floor(), 0x0804_8000);
+        assert_eq!((a + 0xedd) - a, 0xedd);
+        assert!(a < 0x0804_9000 && 0x0804_8000 < a);
+        assert_eq!(format!("{:08x}", a.page_floor()), "08048000");
+    }
+
+    #[test]
+    #[should_panic(expected = "left the user half")]
+    fn arithmetic_out_of_the_user_half_panics() {
+        let _ = UserAddr::new(0xBFFF_F000).unwrap() + 0x2000;
     }
 
     #[test]

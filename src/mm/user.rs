@@ -157,7 +157,7 @@ impl UserMemory {
 
     /// Adds a region, replacing whatever was there (MAP_FIXED semantics).
     pub fn map_region(&mut self, region: Region) -> Result<(), MapError> {
-        self.unmap(region.start, region.end);
+        self.unmap(region.start.as_u32(), region.end.as_u32());
         self.map.insert_merged(region)
     }
 
@@ -225,7 +225,7 @@ impl UserMemory {
                 }
             }
         };
-        let region = Region { start, end: start + len, prot, backing, purpose: Purpose::Mmap };
+        let region = Region::new(start..start + len, prot, backing, Purpose::Mmap).ok_or(MemError::OutOfMemory)?;
         self.map_region(region).map_err(|_| MemError::OutOfMemory)?;
         Ok(start)
     }
@@ -263,7 +263,7 @@ impl UserMemory {
         let start = match extent {
             ProtectExtent::Exact => start,
             ProtectExtent::DownToStackStart => match self.map.find(start) {
-                Some(r) if r.purpose == Purpose::Stack => r.start,
+                Some(r) if r.purpose == Purpose::Stack => r.start.as_u32(),
                 Some(_) => return Err(MemError::Invalid),
                 None => return Err(MemError::Unmapped),
             },
@@ -273,7 +273,7 @@ impl UserMemory {
         }
         let (changed, done) = self.map.protect(start, end, prot);
         for r in changed {
-            for page in (r.start..r.end).step_by(PAGE_SIZE as usize) {
+            for page in (r.start.as_u32()..r.end.as_u32()).step_by(PAGE_SIZE as usize) {
                 let va = VirtAddr::new(page);
                 let Some(e) = self.space.entry(va).filter(|e| e.is_present()) else { continue };
                 self.space.protect(va, protected_flags(e, prot, r.is_shared()));

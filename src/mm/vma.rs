@@ -6,7 +6,7 @@
 //! containing an address is O(log n). Regions never overlap; `remove` and
 //! `protect` split them, `insert` merges a region with equal neighbours.
 
-use super::addr::{PAGE_SIZE, page_round_down};
+use super::addr::{PAGE_SIZE, UserAddr, page_round_down};
 use super::layout::USER_END;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
@@ -94,16 +94,29 @@ pub enum Purpose {
 
 #[derive(Clone)]
 pub struct Region {
-    pub start: u32,
-    pub end: u32,
+    /// Page-aligned bounds in the user half, `start < end`.
+    pub start: UserAddr,
+    pub end: UserAddr,
     pub prot: Prot,
     pub backing: Backing,
     pub purpose: Purpose,
 }
 
 impl Region {
+    /// A region over `range`, or `None` if the range is not a non-empty,
+    /// page-aligned part of the user half.
+    pub fn new(range: Range<u32>, prot: Prot, backing: Backing, purpose: Purpose) -> Option<Self> {
+        valid_user_range(range.start, range.end).then(|| Region {
+            start: user(range.start),
+            end: user(range.end),
+            prot,
+            backing,
+            purpose,
+        })
+    }
+
     pub fn anon(range: Range<u32>, prot: Prot, purpose: Purpose) -> Self {
-        Region { start: range.start, end: range.end, prot, backing: Backing::Anonymous, purpose }
+        Region { start: user(range.start), end: user(range.end), prot, backing: Backing::Anonymous, purpose }
     }
 
     pub fn contains(&self, addr: u32) -> bool {
@@ -130,8 +143,8 @@ impl Region {
     /// The part of `self` from `at` on, with the backing offsets moved.
     fn tail_from(&self, at: u32) -> Region {
         let mut r = self.clone();
-        let delta = at - self.start;
-        r.start = at;
+        let delta = at - self.start.as_u32();
+        r.start = user(at);
         r.backing = match &self.backing {
             Backing::Anonymous => Backing::Anonymous,
             Backing::Shared { pages, first_page } => {
@@ -168,7 +181,7 @@ impl Region {
         let Backing::File { file_start, file_bytes, past_eof, .. } = self.backing else {
             return FilePage::NotFile;
         };
-        let off = page_round_down(addr) - self.start;
+        let off = page_round_down(addr) - self.start.as_u32();
         if off + PAGE_SIZE <= file_bytes {
             FilePage::Full { phys: file_start + off }
         } else if off < file_bytes {
@@ -267,6 +280,12 @@ pub enum MapError {
 /// map lives on the kernel heap, so a program must not grow it unbounded.
 pub const MAX_REGIONS: usize = 65530;
 
+/// A bound the map was handed, already checked by the caller (every map
+/// operation's range is validated against the user half before it gets here).
+fn user(a: u32) -> UserAddr {
+    UserAddr::new(a).expect("a memory-map bound in the kernel half")
+}
+
 /// Is `[start, end)` a non-empty, page-aligned range below the kernel half?
 pub fn valid_user_range(start: u32, end: u32) -> bool {
     start < end && start.is_multiple_of(PAGE_SIZE) && end.is_multiple_of(PAGE_SIZE) && end <= USER_END
@@ -316,22 +335,23 @@ impl MemoryMap {
 
     /// Adds a region where nothing is mapped, merging with equal neighbours.
     pub fn insert(&mut self, region: Region) -> Result<(), MapError> {
-        if !valid_user_range(region.start, region.end) {
+        let (start, end) = (region.start.as_u32(), region.end.as_u32());
+        if !valid_user_range(start, end) {
             return Err(MapError::BadRange);
         }
-        if self.overlaps(region.start, region.end) {
+        if self.overlaps(start, end) {
             return Err(MapError::Overlap);
         }
         if self.regions.len() >= MAX_REGIONS {
             return Err(MapError::TooMany);
         }
-        self.regions.insert(region.start, region);
+        self.regions.insert(start, region);
         Ok(())
     }
 
     /// Like `insert`, then merges the region with equal neighbours.
     pub fn insert_merged(&mut self, region: Region) -> Result<(), MapError> {
-        let (start, end) = (region.start, region.end);
+        let (start, end) = (region.start.as_u32(), region.end.as_u32());
         self.insert(region)?;
         self.merge_around(start, end);
         Ok(())
@@ -353,7 +373,7 @@ impl MemoryMap {
         }
         let tail = r.tail_from(at);
         let head_start = r.start;
-        self.regions.get_mut(&head_start).expect("found region").end = at;
+        self.regions.get_mut(&head_start.as_u32()).expect("found region").end = user(at);
         self.regions.insert(at, tail);
     }
 
@@ -383,7 +403,7 @@ impl MemoryMap {
                 None => result = Err(MapError::NotMapped),
                 Some(r) if prot.writable() && r.write_forbidden() => result = Err(MapError::Denied),
                 Some(r) => {
-                    cursor = r.end.min(end);
+                    cursor = r.end.as_u32().min(end);
                     continue;
                 }
             }
@@ -411,10 +431,10 @@ impl MemoryMap {
         if new_end <= r.start || !new_end.is_multiple_of(PAGE_SIZE) || new_end > USER_END {
             return Err(MapError::BadRange);
         }
-        if new_end > r.end && self.overlaps(r.end, new_end) {
+        if new_end > r.end && self.overlaps(r.end.as_u32(), new_end) {
             return Err(MapError::Overlap);
         }
-        self.regions.get_mut(&start).expect("checked").end = new_end;
+        self.regions.get_mut(&start).expect("checked").end = user(new_end);
         Ok(())
     }
 
@@ -427,7 +447,7 @@ impl MemoryMap {
             return Err(MapError::Overlap);
         }
         let mut r = self.regions.remove(&start).ok_or(MapError::NotMapped)?;
-        r.start = new_start;
+        r.start = user(new_start);
         self.regions.insert(new_start, r);
         Ok(())
     }
@@ -453,10 +473,10 @@ impl MemoryMap {
         let fits = |start: u32, end: u32| end >= start && end - start >= len;
         let mut hole_end = below;
         for r in self.regions.range(..below).rev().map(|(_, r)| r) {
-            if r.end < hole_end && fits(r.end.max(min), hole_end) {
+            if r.end < hole_end && fits(r.end.as_u32().max(min), hole_end) {
                 return Some(hole_end - len);
             }
-            hole_end = hole_end.min(r.start);
+            hole_end = hole_end.min(r.start.as_u32());
             if hole_end <= min {
                 return None;
             }

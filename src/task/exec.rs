@@ -95,7 +95,7 @@ fn map_segments(mem: &mut UserMemory, exe: &Executable, module: u16, module_star
             past_eof: PastEof::Zero,
             shared: false,
         };
-        let region = Region { start, end, prot: s.prot, backing, purpose: Purpose::Program };
+        let region = Region::new(start..end, s.prot, backing, Purpose::Program).ok_or(Errno::ENOEXEC)?;
         mem.map_region(region).map_err(|_| Errno::ENOEXEC)?;
     }
     Ok(())

@@ -53,13 +53,13 @@ pub fn entry_state(space: &AddressSpace, va: u32) -> EntryState {
 
 /// Resolves a fault at `addr` or says why the task must die.
 pub fn resolve(mem: &mut Target, addr: u32, err: PfError) -> Result<Resolved, KillReason> {
-    let action = decide(err, addr, mem.map, entry_state(mem.space, addr));
+    let action = decide(err, VirtAddr::new(addr), mem.map, entry_state(mem.space, addr));
     let (action, grew_stack) = match action {
         FaultAction::GrowStack { new_start } => {
             let stack = mem.map.next_above(addr).map(|r| r.start).ok_or(KillReason::NoMapping)?;
-            mem.map.extend_down(stack, new_start).map_err(|_| KillReason::StackOverflow)?;
+            mem.map.extend_down(stack.as_u32(), new_start.as_u32()).map_err(|_| KillReason::StackOverflow)?;
             crate::mm::stats_global::stack_growth();
-            (decide_after_growth(err, addr, mem.map), true)
+            (decide_after_growth(err, VirtAddr::new(addr), mem.map), true)
         }
         a => (a, false),
     };

@@ -22,7 +22,7 @@
 
 use super::super::vma::{Backing, FilePage, MemoryMap, Purpose, Region};
 use crate::arch::x86::exception::{Access, PfError};
-use crate::mm::addr::{PAGE_SIZE, page_round_down};
+use crate::mm::addr::{PAGE_SIZE, UserAddr, VirtAddr};
 use crate::mm::frame::Refs;
 use crate::mm::layout::USER_END;
 use crate::mm::pte::{PageTableEntry, PteFlags};
@@ -74,7 +74,7 @@ pub enum FaultAction {
     /// Access just below the stack, within its limit: extend the stack
     /// region down to the page, then handle it as anonymous memory.
     GrowStack {
-        new_start: u32,
+        new_start: UserAddr,
     },
     Kill(KillReason),
 }
@@ -142,24 +142,27 @@ impl EntryState {
     pub const NONE: EntryState = EntryState { entry: PageTableEntry::EMPTY, zero_frame: false, refs: Refs::Counted(0) };
 }
 
+/// The faulting address as a user address, or `None` for the kernel half:
+/// from ring 3 that is a protection fault on a supervisor page, and the
+/// kernel never resolves faults in its own half for a process.
+fn in_user_half(addr: VirtAddr) -> Option<UserAddr> {
+    UserAddr::new(addr.as_u32()).filter(|&a| a < USER_END)
+}
+
 /// Decides what to do about a fault at `addr`.
-pub fn decide(err: PfError, addr: u32, map: &MemoryMap, state: EntryState) -> FaultAction {
+pub fn decide(err: PfError, addr: VirtAddr, map: &MemoryMap, state: EntryState) -> FaultAction {
     if err.contains(PfError::RSVD) {
         return FaultAction::Kill(KillReason::ReservedBit);
     }
-    if addr >= USER_END {
-        // From ring 3 this is a protection fault on a supervisor page; the
-        // kernel never resolves faults in its own half for a process.
-        return FaultAction::Kill(KillReason::KernelAddress);
-    }
-    let region = match map.find(addr) {
+    let Some(addr) = in_user_half(addr) else { return FaultAction::Kill(KillReason::KernelAddress) };
+    let region = match map.find(addr.as_u32()) {
         Some(r) => r,
         None => return stack_growth(addr, map),
     };
     decide_in_region(err.access(), addr, region, state)
 }
 
-fn decide_in_region(access: Access, addr: u32, region: &Region, state: EntryState) -> FaultAction {
+fn decide_in_region(access: Access, addr: UserAddr, region: &Region, state: EntryState) -> FaultAction {
     let write = access == Access::Write;
     if !region.prot.readable() {
         return FaultAction::Kill(KillReason::NoAccess);
@@ -184,7 +187,7 @@ fn decide_in_region(access: Access, addr: u32, region: &Region, state: EntryStat
     }
     match &region.backing {
         Backing::Shared { first_page, .. } => {
-            FaultAction::MapShared { page: first_page + (addr - region.start) / PAGE_SIZE }
+            FaultAction::MapShared { page: first_page + (addr.page_floor() - region.start) / PAGE_SIZE }
         }
         Backing::Anonymous => {
             if write {
@@ -193,7 +196,7 @@ fn decide_in_region(access: Access, addr: u32, region: &Region, state: EntryStat
                 FaultAction::MapZeroPage
             }
         }
-        Backing::File { .. } => match region.file_page(addr) {
+        Backing::File { .. } => match region.file_page(addr.as_u32()) {
             FilePage::Full { phys } if write => FaultAction::CopyFile { phys },
             FilePage::Full { phys } => FaultAction::MapFile { phys },
             FilePage::Partial { phys, bytes } => FaultAction::CopyFilePartial { phys, bytes },
@@ -205,20 +208,20 @@ fn decide_in_region(access: Access, addr: u32, region: &Region, state: EntryStat
 }
 
 /// An address in no region: the stack may grow down to it.
-fn stack_growth(addr: u32, map: &MemoryMap) -> FaultAction {
-    let Some(stack) = map.next_above(addr).filter(|r| r.purpose == Purpose::Stack) else {
+fn stack_growth(addr: UserAddr, map: &MemoryMap) -> FaultAction {
+    let Some(stack) = map.next_above(addr.as_u32()).filter(|r| r.purpose == Purpose::Stack) else {
         return FaultAction::Kill(KillReason::NoMapping);
     };
-    let new_start = page_round_down(addr);
-    let lowest = USER_END.saturating_sub(STACK_LIMIT).max(stack.end.saturating_sub(STACK_LIMIT));
+    let new_start = addr.page_floor();
+    let lowest = (USER_END - STACK_LIMIT).max(stack.end.as_u32().saturating_sub(STACK_LIMIT));
     if new_start < lowest {
         // Far below the stack is an ordinary wild access; just below its
         // limit is an overflow.
         let near = new_start >= lowest.saturating_sub(STACK_GUARD_GAP);
         return FaultAction::Kill(if near { KillReason::StackOverflow } else { KillReason::NoMapping });
     }
-    if let Some(below) = map.prev_below(addr)
-        && new_start < below.end.saturating_add(STACK_GUARD_GAP)
+    if let Some(below) = map.prev_below(addr.as_u32())
+        && new_start < below.end.as_u32().saturating_add(STACK_GUARD_GAP)
     {
         return FaultAction::Kill(KillReason::StackOverflow);
     }
@@ -226,8 +229,9 @@ fn stack_growth(addr: u32, map: &MemoryMap) -> FaultAction {
 }
 
 /// After `GrowStack`, the fault is decided again inside the grown stack.
-pub fn decide_after_growth(err: PfError, addr: u32, map: &MemoryMap) -> FaultAction {
-    match map.find(addr) {
+pub fn decide_after_growth(err: PfError, addr: VirtAddr, map: &MemoryMap) -> FaultAction {
+    let Some(addr) = in_user_half(addr) else { return FaultAction::Kill(KillReason::KernelAddress) };
+    match map.find(addr.as_u32()) {
         Some(r) => decide_in_region(err.access(), addr, r, EntryState::NONE),
         None => FaultAction::Kill(KillReason::NoMapping),
     }

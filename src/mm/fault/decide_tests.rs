@@ -20,28 +20,29 @@ const FILE: u32 = 0x0804_8000;
 const STACK_TOP: u32 = 0xC000_0000;
 const STACK: u32 = STACK_TOP - 0x2_0000;
 
+/// `decide` for an address given as a number, as the tables below write them.
+fn decide(err: PfError, addr: u32, map: &MemoryMap, state: EntryState) -> FaultAction {
+    super::decide(err, VirtAddr::new(addr), map, state)
+}
+
+fn ua(a: u32) -> UserAddr {
+    UserAddr::new(a).unwrap()
+}
+
 fn map() -> MemoryMap {
     let mut m = MemoryMap::new();
     m.insert(Region::anon(ANON..ANON + 0x10000, RW, Purpose::Mmap)).unwrap();
     m.insert(Region::anon(RO_ANON..RO_ANON + 0x10000, Prot::READ, Purpose::Mmap)).unwrap();
     m.insert(Region::anon(NONE..NONE + 0x10000, Prot::empty(), Purpose::Mmap)).unwrap();
     let shared = Backing::Shared { pages: SharedPages::new(|_| {}), first_page: 5 };
-    m.insert(Region { start: SHARED, end: SHARED + 0x4000, prot: RW, backing: shared, purpose: Purpose::Mmap })
-        .unwrap();
+    m.insert(Region::new(SHARED..SHARED + 0x4000, RW, shared, Purpose::Mmap).unwrap()).unwrap();
     // 2.5 pages of file, then .bss up to 4 pages.
     let file =
         Backing::File { module: 1, file_start: 0x70_0000, file_bytes: 0x2800, past_eof: PastEof::Zero, shared: false };
-    m.insert(Region { start: FILE, end: FILE + 0x4000, prot: RW, backing: file, purpose: Purpose::Program }).unwrap();
+    m.insert(Region::new(FILE..FILE + 0x4000, RW, file, Purpose::Program).unwrap()).unwrap();
     let text =
         Backing::File { module: 1, file_start: 0x70_8000, file_bytes: 0x1000, past_eof: PastEof::Bus, shared: false };
-    m.insert(Region {
-        start: 0x0900_0000,
-        end: 0x0900_2000,
-        prot: Prot::READ | Prot::EXEC,
-        backing: text,
-        purpose: Purpose::Mmap,
-    })
-    .unwrap();
+    m.insert(Region::new(0x0900_0000..0x0900_2000, Prot::READ | Prot::EXEC, text, Purpose::Mmap).unwrap()).unwrap();
     m.insert(Region::anon(STACK..STACK_TOP, RW, Purpose::Stack)).unwrap();
     m
 }
@@ -130,9 +131,9 @@ fn illegal_accesses_kill() {
 #[test]
 fn the_stack_grows_down_to_its_limit() {
     let mut m = map();
-    assert_eq!(decide(W, STACK - 4, &m, EntryState::NONE), FaultAction::GrowStack { new_start: STACK - 0x1000 });
+    assert_eq!(decide(W, STACK - 4, &m, EntryState::NONE), FaultAction::GrowStack { new_start: ua(STACK - 0x1000) });
     let deep = STACK_TOP - STACK_LIMIT;
-    assert_eq!(decide(R, deep, &m, EntryState::NONE), FaultAction::GrowStack { new_start: deep });
+    assert_eq!(decide(R, deep, &m, EntryState::NONE), FaultAction::GrowStack { new_start: ua(deep) });
     assert_eq!(decide(W, deep - 1, &m, EntryState::NONE), FaultAction::Kill(KillReason::StackOverflow));
     assert_eq!(
         decide(W, 0x5000_0000, &m, EntryState::NONE),
@@ -140,7 +141,7 @@ fn the_stack_grows_down_to_its_limit() {
         "far below: not the stack"
     );
     m.extend_down(STACK, STACK - 0x1000).unwrap();
-    assert_eq!(decide_after_growth(W, STACK - 4, &m), FaultAction::MapZeroed);
+    assert_eq!(decide_after_growth(W, VirtAddr::new(STACK - 4), &m), FaultAction::MapZeroed);
     // A mapping just under the stack leaves no room for the guard gap.
     m.insert(Region::anon(0xBF70_0000..0xBF71_0000, RW, Purpose::Mmap)).unwrap();
     assert_eq!(decide(W, 0xBF71_0000 + 4, &m, EntryState::NONE), FaultAction::Kill(KillReason::StackOverflow));
