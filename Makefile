@@ -29,7 +29,7 @@ endif
 
 QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm)
 
-.PHONY: all help build kernel user iso run debug gdb trace check test difftest bench clean deps
+.PHONY: all help build kernel user iso run debug gdb trace check test difftest fuzz soak bench clean deps
 all: build help
 
 help:
@@ -42,6 +42,8 @@ help:
 	@echo "                  (make gdb PROG=user/build/bin/cow adds a program's symbols)"
 	@echo "make trace        boot with QEMU interrupt/reset logging to $(BUILD)/trace.log"
 	@echo "make difftest     the same test programs on this kernel and on Linux i386, diffed"
+	@echo "make fuzz         random hostile system calls, then a leak check (SEED=99991 CALLS=1000000)"
+	@echo "make soak         fork/exec/exit, pipes, mmap rounds, then an exact frame count (ROUNDS=10000)"
 	@echo "make bench        the benchmark on this kernel and on Linux i386, side by side"
 	@echo "make iso          build $(ISO)"
 	@echo "make clean        remove build products"
@@ -90,6 +92,16 @@ test:
 # package once; about a minute). Not part of `make test`.
 difftest: deps
 	@tests/diff/run.sh --mode both
+
+# The long runs (minutes): not part of `make test`, which runs short ones.
+SEED   ?= 99991
+CALLS  ?= 1000000
+ROUNDS ?= 10000
+fuzz: deps
+	@tools/longrun.sh fuzz $(SEED) $(CALLS)
+
+soak: deps
+	@tools/longrun.sh soak $(ROUNDS)
 
 # BENCH_ARGS are passed to the benchmark program (e.g. --pages 256 --reps 5).
 bench: deps

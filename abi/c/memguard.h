@@ -131,6 +131,9 @@ struct mg_stats {
     __u32 total_frames;     /* system-wide only: frames managed */
     __u32 free_frames;      /* system-wide only: free frames */
     __u32 processes;        /* system-wide only: live processes */
+    __u32 zombies;          /* system-wide only: exited, not yet reaped */
+    __u32 heap_frames;      /* system-wide only: frames the kernel heap holds */
+    __u32 heap_used;        /* system-wide only: kernel heap bytes in use */
 };
 
 /* What mg_translate fills in. */
@@ -154,7 +157,7 @@ enum mg_view {
     MG_VIEW_FILES = 8,      /* the files (boot modules), one path per line */
 };
 
-_Static_assert(sizeof(struct mg_stats) == 13 * 4, "struct mg_stats is 13 words");
+_Static_assert(sizeof(struct mg_stats) == 16 * 4, "struct mg_stats is 16 words");
 _Static_assert(sizeof(struct mg_translation) == 16, "struct mg_translation is 4 words");
 
 #endif

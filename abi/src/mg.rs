@@ -13,6 +13,9 @@ macro_rules! record {
         pub struct $name { $($(#[$fmeta])* pub $field: u32,)* }
 
         impl $name {
+            /// Every field zero (usable in a `static`).
+            pub const ZERO: Self = Self { $($field: 0,)* };
+
             /// The field names, in memory order.
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
 
@@ -62,10 +65,16 @@ record! {
         pub free_frames: u32,
         /// System-wide only: live processes (zombies included).
         pub processes: u32,
+        /// System-wide only: processes that exited and wait to be reaped.
+        pub zombies: u32,
+        /// System-wide only: frames the kernel heap holds.
+        pub heap_frames: u32,
+        /// System-wide only: bytes of the kernel heap in use.
+        pub heap_used: u32,
     }
 }
 
-const _: () = assert!(core::mem::size_of::<MgStats>() == 13 * 4);
+const _: () = assert!(core::mem::size_of::<MgStats>() == 16 * 4);
 
 record! {
     /// One address run through a process's page tables (`mg_translate`).

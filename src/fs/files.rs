@@ -87,6 +87,20 @@ pub struct FdTable {
 }
 
 impl FdTable {
+    /// Bytes waiting in the pipes this table can write to, each pipe once:
+    /// the pipe data charged to the process for the OOM killer.
+    pub fn pipe_bytes_written(&self) -> usize {
+        let mut ids: Vec<u32> = self
+            .fds
+            .iter()
+            .flatten()
+            .filter_map(|fd| if let Node::PipeWrite(id) = fd.file.node { Some(id) } else { None })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(super::pipe::available).sum()
+    }
+
     /// 0, 1 and 2 on the console.
     pub fn with_console() -> Self {
         let console = OpenFile::new(Node::Console, true, true);

@@ -2,10 +2,12 @@
 //! kernel heap and kernel stacks; regions and the page-fault decision.
 
 pub mod addr;
+pub mod bitmap;
 pub mod fault;
 pub mod frame;
 pub mod layout;
 pub mod pte;
+pub mod slab;
 pub mod stats;
 pub mod vma;
 
@@ -37,21 +39,29 @@ mod setup {
     pub fn init(info: &BootInfo) {
         super::phys::init(info);
         super::kernel_space::init();
-        super::heap::init(grow_heap, 256 * 1024);
+        super::heap::init(heap_pages);
         super::fault::apply::zero_frame();
     }
 
-    /// Maps `pages` fresh frames at `at` for the heap; all or nothing.
-    fn grow_heap(at: u32, pages: u32) -> bool {
+    /// Maps `pages` fresh frames at `at` for the heap (all or nothing), or
+    /// unmaps them and frees their frames.
+    fn heap_pages(at: u32, pages: u32, map: bool) -> bool {
+        let unmap = |n: u32| {
+            for j in 0..n {
+                let old = super::paging::kernel_set_entry(VirtAddr::new(at + j * PAGE_SIZE), PageTableEntry::EMPTY);
+                let _ = super::phys::release(old.frame());
+            }
+        };
+        if !map {
+            unmap(pages);
+            return true;
+        }
         for i in 0..pages {
-            let va = VirtAddr::new(at + i * PAGE_SIZE);
             let Ok(frame) = super::phys::alloc(Zone::Any) else {
-                for j in 0..i {
-                    let old = super::paging::kernel_set_entry(VirtAddr::new(at + j * PAGE_SIZE), PageTableEntry::EMPTY);
-                    let _ = super::phys::release(old.frame());
-                }
+                unmap(i);
                 return false;
             };
+            let va = VirtAddr::new(at + i * PAGE_SIZE);
             super::paging::kernel_set_entry(va, PageTableEntry::new(frame, PteFlags::PRESENT | PteFlags::WRITABLE));
         }
         true

@@ -42,6 +42,11 @@ fn system_stats() -> MgStats {
     g.total_frames = f.total;
     g.free_frames = f.free;
     g.processes = s.tasks.len() as u32 - 1;
+    g.zombies =
+        s.tasks.values().filter(|t| matches!(t.state, crate::task::process::TaskState::Zombie(_))).count() as u32;
+    let (used, size) = crate::mm::heap::usage();
+    g.heap_frames = (size / 4096) as u32;
+    g.heap_used = used as u32;
     g
 }
 

@@ -80,7 +80,17 @@ pub fn fork(parent_frame: &TrapFrame) -> Result<Pid, Errno> {
 }
 
 /// fork() with the signal the child's death sends its parent (clone).
+/// Short of memory or tasks while others are dying (a SIGKILL pending),
+/// it lets them exit first and tries once more, so what they hold does not
+/// make this fork fail.
 pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno> {
+    match try_fork(parent_frame, exit_signal) {
+        Err(Errno::ENOMEM | Errno::EAGAIN) if super::oom::wait_for_dying() => try_fork(parent_frame, exit_signal),
+        r => r,
+    }
+}
+
+fn try_fork(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno> {
     // Leave the parent room to copy the pages it writes next (its stack at
     // least, now copy-on-write): refuse a fork rather than have the parent
     // killed for memory a moment later.
@@ -140,7 +150,9 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
     Ok(0)
 }
 
-/// Ends the current task with `status`. Never returns.
+/// Ends the current task with `status`. Never returns, so nothing the
+/// caller owns (a `String`, a `Vec`) is ever dropped: callers drop
+/// everything before calling it.
 pub fn exit_current(status: ExitStatus) -> ! {
     let process = SCHED.lock().current_task().process.take();
     // SAFETY: the kernel directory maps the whole kernel half, which is all
@@ -153,7 +165,7 @@ pub fn exit_current(status: ExitStatus) -> ! {
         s.current_task().state = TaskState::Zombie(status);
         let mut orphaned_zombie = false;
         for t in s.tasks.values_mut().filter(|t| t.ppid == me) {
-            t.ppid = INIT_PID;
+            reparent_to_init(t);
             orphaned_zombie |= matches!(t.state, TaskState::Zombie(_));
         }
         s.notify_parent(me);
@@ -167,6 +179,15 @@ pub fn exit_current(status: ExitStatus) -> ! {
     }
     schedule();
     unreachable!("a dead task was scheduled again");
+}
+
+/// Hands an orphan to init. Its exit signal becomes SIGCHLD, as Linux's
+/// reparent_leader does ("we don't want people slaying init"): a clone
+/// child's odd exit signal would otherwise leave a zombie that init's
+/// waitpid (without __WALL) never sees.
+fn reparent_to_init(t: &mut Task) {
+    t.ppid = INIT_PID;
+    t.exit_signal = Signal::SIGCHLD.raw();
 }
 
 /// Process 1 is gone: say how, and end the run (success only for exit 0).
@@ -320,7 +341,7 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
 }
 
 /// Acts on one signal's default action for one task.
-fn deliver(s: &mut super::sched::Sched, pid: Pid, sig: Signal) {
+pub fn deliver(s: &mut super::sched::Sched, pid: Pid, sig: Signal) {
     let t = s.tasks.get_mut(&pid).expect("target");
     if matches!(t.state, TaskState::Zombie(_)) {
         return;

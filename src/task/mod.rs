@@ -3,6 +3,7 @@
 //! calls for anything a user task does.
 
 pub mod elf;
+pub mod oom;
 pub mod signal;
 
 #[cfg(target_os = "none")]
@@ -26,6 +27,7 @@ mod hooks {
     use super::sched::{self, SCHED, with_process};
     use crate::arch::x86::exception::{Exception, PfError};
     use crate::arch::x86::trap::TrapFrame;
+    use crate::mm::fault::decide::KillReason;
     use crate::mm::stats_global;
     use crate::task::process::Wait;
 
@@ -33,36 +35,42 @@ mod hooks {
     /// the task with the signal Linux would send.
     pub fn on_user_exception(frame: &mut TrapFrame, exc: Exception) {
         let sig = super::signal::signal_for(exc);
-        let (pid, name) = current_name();
-        super::report::exception_kill(pid, &name, frame, exc, sig);
-        count_kill();
-        exit_current(ExitStatus::Killed(sig));
+        {
+            let (pid, name) = current_name();
+            super::report::exception_kill(pid, &name, frame, exc, sig);
+        }
+        die_of_fault(sig);
     }
 
     /// A page fault in ring 3: resolve it, or kill the task with a report.
+    /// Out of memory, the OOM killer decides: this task dies only if it
+    /// holds the most; otherwise the fault is simply taken again once
+    /// memory was freed.
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
-        let (pid, name) = current_name();
-        let killed = with_process(|p| {
+        let failed = with_process(|p| {
             p.mem.stats.page_faults += 1;
-            match p.mem.fault(cr2, err) {
-                Ok(()) => None,
-                Err(why) => {
-                    super::report::page_fault_kill(pid, &name, &p.mem, frame, cr2, err, why);
-                    Some(why.signal())
-                }
-            }
+            p.mem.fault(cr2, err).err()
         });
-        if let Some(sig) = killed {
-            count_kill();
-            exit_current(ExitStatus::Killed(sig));
+        let Some(why) = failed else { return };
+        if why == KillReason::OutOfMemory && super::oom::out_of_memory() == super::oom::Outcome::Retry {
+            return;
         }
+        {
+            let (pid, name) = current_name();
+            with_process(|p| super::report::page_fault_kill(pid, &name, &p.mem, frame, cr2, err, why));
+        }
+        die_of_fault(why.signal());
     }
 
-    fn count_kill() {
+    /// Ends the current task for a fault. Nothing the caller owns may be
+    /// alive here: `exit_current` never returns, so it would never be
+    /// dropped (a leak per killed task).
+    fn die_of_fault(sig: memguard_abi::Signal) -> ! {
         stats_global::kill();
         SCHED.lock().current_task().kills_by_fault += 1;
         with_process(|p| p.mem.stats.kills += 1);
+        exit_current(ExitStatus::Killed(sig))
     }
 
     fn current_name() -> (u32, alloc::string::String) {

@@ -17,6 +17,8 @@ use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::string::String;
 use spin::Mutex;
 
+/// Run-queue slots kept when it empties.
+const QUEUE_KEEP: usize = 64;
 /// Timer ticks in a time slice.
 const SLICE_TICKS: u32 = 10;
 /// Linux's pid_max default on 32-bit.
@@ -85,6 +87,17 @@ impl Sched {
         }
     }
 
+    /// The next task in line. An emptied queue gives back the room a burst
+    /// of runnable tasks made it grow to (a fork bomb's), so the kernel heap
+    /// returns to its size once the burst is over.
+    fn next_in_line(&mut self) -> Option<Pid> {
+        let next = self.queue.pop_front();
+        if self.queue.is_empty() && self.queue.capacity() > QUEUE_KEEP {
+            self.queue.shrink_to(QUEUE_KEEP);
+        }
+        next
+    }
+
     pub fn enqueue(&mut self, pid: Pid) {
         self.queue.push_back(pid);
     }
@@ -129,6 +142,8 @@ pub fn init() {
         kills_by_fault: 0,
     };
     let mut s = SCHED.lock();
+    // The room the run queue keeps from now on (see `next_in_line`).
+    s.queue.reserve_exact(QUEUE_KEEP);
     s.tasks.insert(IDLE_PID, Box::new(idle));
     s.current = IDLE_PID;
     crate::fs::set_pipe_waker(super::on_pipe_closed);
@@ -198,7 +213,7 @@ fn switch_to(next: Pid) {
 /// Gives up the CPU because the current task cannot run (it is sleeping or
 /// dead): runs the next runnable task, or idle.
 pub fn schedule() {
-    let next = SCHED.lock().queue.pop_front().unwrap_or(IDLE_PID);
+    let next = SCHED.lock().next_in_line().unwrap_or(IDLE_PID);
     switch_to(next);
 }
 
@@ -206,7 +221,7 @@ pub fn schedule() {
 pub fn yield_now() {
     let next = {
         let mut s = SCHED.lock();
-        let Some(next) = s.queue.pop_front() else {
+        let Some(next) = s.next_in_line() else {
             s.need_resched = false;
             s.slice_left = SLICE_TICKS;
             return;
@@ -265,7 +280,7 @@ pub fn need_resched() -> bool {
 /// The boot thread's last job: run tasks, and halt when none can run.
 pub fn run_idle() -> ! {
     loop {
-        let next = SCHED.lock().queue.pop_front();
+        let next = SCHED.lock().next_in_line();
         match next {
             Some(pid) => switch_to(pid),
             None => wait_for_interrupt(),

@@ -10,6 +10,7 @@
 #   expect-output: REGEX        a line that must appear (any number of these)
 #   reject-output: REGEX        a line that must not appear
 # Prints `PASS scenario/NAME (Ns)` or `FAIL scenario/NAME: why log=FILE`.
+# Usage: tests/scenarios/run.sh [FILE.scn ...]   (default: all of them)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -39,7 +40,9 @@ modules=()
 for f in user/build/bin/* build/test/progs/* bench/build/bench; do modules+=("$f=/bin/$(basename "$f")"); done
 for f in build/test/bad/*; do modules+=("raw:$f=/bad/$(basename "$f")"); done
 
-for scn in tests/scenarios/*.scn; do
+# Scenario files: the arguments, or every tests/scenarios/*.scn.
+[ $# -gt 0 ] || set -- tests/scenarios/*.scn
+for scn in "$@"; do
     name=$(basename "$scn" .scn)
     [ -z "$ONLY" ] || [[ scenario/$name =~ $ONLY ]] || continue
     get() { sed -n "s|^$1: ||p" "$scn" | head -1; }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The long runs, outside `make test`:
+#   tools/longrun.sh fuzz SEED CALLS [PER_CHILD [NR]]   (make fuzz SEED=… CALLS=…)
+#   tools/longrun.sh soak ROUNDS                        (make soak ROUNDS=…)
+# Boots the kernel with tests/progs/{fuzz,soak}.c as process 1 (the
+# scenario runner builds everything), prints the program's figures, and
+# exits 0 only if it reported success. MEM sets the guest's memory (128M).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+what=${1:?usage: tools/longrun.sh fuzz SEED CALLS [PER_CHILD [NR]] | soak ROUNDS}
+shift
+case $what in
+    fuzz) name=fuzz-${1:?seed}-${2:?calls}; ok='^fuzz: the kernel answered every call and gave everything back$' ;;
+    soak) name=soak-${1:?rounds}; ok='^soak: every frame came back$' ;;
+    *) echo "longrun: fuzz or soak, not $what" >&2; exit 2 ;;
+esac
+mkdir -p build/long
+scn=build/long/$name.scn
+cat > "$scn" <<SCN
+init: /bin/$what
+cmdline: -- $*
+mem: ${MEM:-128M}
+timeout: 14400
+expect-exit: success
+expect-output: $ok
+reject-output: KERNEL PANIC
+SCN
+echo "[longrun] $what $* (mem ${MEM:-128M}); the console log is build/test/scenarios/$name.log"
+start=$(date +%s)
+result=$(tests/scenarios/run.sh "$scn")
+grep -a "^$what: " "build/test/scenarios/$name.log" | grep -av "^$what: children\|^$what: round" | tail -12
+echo "$result"
+echo "[longrun] $(( $(date +%s) - start )) s"
+[[ $result == PASS* ]]
