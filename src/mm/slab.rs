@@ -309,7 +309,7 @@ mod tests {
         let mut h = heap(&src);
         let l = Layout::from_size_align(24, 8).unwrap();
         let a: Vec<*mut u8> = (0..100).map(|_| h.alloc(l, &mut src)).collect();
-        assert!(a.iter().all(|p| !p.is_null() && *p as usize % 8 == 0));
+        assert!(a.iter().all(|p| !p.is_null() && (*p as usize).is_multiple_of(8)));
         let mut sorted = a.clone();
         sorted.sort();
         sorted.dedup();
@@ -361,7 +361,7 @@ mod tests {
         for align in [1, 2, 8, 64, 256, 1024, 4096] {
             let l = Layout::from_size_align(8, align).unwrap();
             let p = h.alloc(l, &mut src);
-            assert_eq!(p as usize % align, 0, "align {align}");
+            assert!((p as usize).is_multiple_of(align), "align {align}");
         }
         assert!(h.alloc(Layout::from_size_align(8, 8192).unwrap(), &mut src).is_null(), "over a page: refused");
     }

@@ -15,7 +15,19 @@ pub fn exit(code: u32) -> SysResult {
 }
 
 pub fn fork(frame: &TrapFrame) -> SysResult {
-    lifecycle::fork(frame)
+    fork_with(frame, memguard_abi::Signal::SIGCHLD.raw())
+}
+
+/// A fork short of memory or tasks while others are dying (a SIGKILL
+/// pending) lets them exit first and tries once more: what they still hold
+/// must not make it fail.
+fn fork_with(frame: &TrapFrame, exit_signal: u8) -> SysResult {
+    match lifecycle::fork_with(frame, exit_signal) {
+        Err(Errno::ENOMEM | Errno::EAGAIN) if crate::task::oom::wait_for_dying() => {
+            lifecycle::fork_with(frame, exit_signal)
+        }
+        r => r,
+    }
 }
 
 pub fn execve(frame: &mut TrapFrame, path: u32, argv: u32, envp: u32) -> SysResult {
@@ -157,7 +169,7 @@ pub fn clone(frame: &TrapFrame, flags: u32, stack: u32) -> SysResult {
     if stack != 0 {
         child_frame.user_esp = stack;
     }
-    lifecycle::fork_with(&child_frame, flags as u8)
+    fork_with(&child_frame, flags as u8)
 }
 
 /// getpgid/getsid: every process is in the process group and session of

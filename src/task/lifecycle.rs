@@ -72,25 +72,11 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
 /// Frames that must be free for a fork to start.
 const FORK_HEADROOM: u32 = 128;
 
-/// fork(): a copy of the current task whose fork returns 0. EAGAIN when no
-/// pid or kernel stack is left, ENOMEM when frames run out; nothing is left
-/// half-made either way.
-pub fn fork(parent_frame: &TrapFrame) -> Result<Pid, Errno> {
-    fork_with(parent_frame, Signal::SIGCHLD.raw())
-}
-
-/// fork() with the signal the child's death sends its parent (clone).
-/// Short of memory or tasks while others are dying (a SIGKILL pending),
-/// it lets them exit first and tries once more, so what they hold does not
-/// make this fork fail.
+/// fork(): a copy of the current task whose fork returns 0, whose death
+/// sends its parent `exit_signal` (SIGCHLD, or clone's choice). EAGAIN when
+/// no pid or kernel stack is left, ENOMEM when frames run out; nothing is
+/// left half-made either way.
 pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno> {
-    match try_fork(parent_frame, exit_signal) {
-        Err(Errno::ENOMEM | Errno::EAGAIN) if super::oom::wait_for_dying() => try_fork(parent_frame, exit_signal),
-        r => r,
-    }
-}
-
-fn try_fork(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno> {
     // Leave the parent room to copy the pages it writes next (its stack at
     // least, now copy-on-write): refuse a fork rather than have the parent
     // killed for memory a moment later.
