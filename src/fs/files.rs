@@ -87,14 +87,18 @@ pub struct FdTable {
 }
 
 impl FdTable {
-    /// Bytes waiting in the pipes this table can write to, each pipe once:
-    /// the pipe data charged to the process for the OOM killer.
-    pub fn pipe_bytes_written(&self) -> usize {
+    /// Bytes waiting in the pipes this table holds an end of, each pipe
+    /// once: the pipe data charged to the process for the OOM killer (a
+    /// pipe's data lives as long as someone holds an end).
+    pub fn pipe_bytes_held(&self) -> usize {
         let mut ids: Vec<u32> = self
             .fds
             .iter()
             .flatten()
-            .filter_map(|fd| if let Node::PipeWrite(id) = fd.file.node { Some(id) } else { None })
+            .filter_map(|fd| match fd.file.node {
+                Node::PipeRead(id) | Node::PipeWrite(id) => Some(id),
+                _ => None,
+            })
             .collect();
         ids.sort_unstable();
         ids.dedup();

@@ -3,7 +3,8 @@
 //! As Linux's OOM killer does: first give tasks that are already dying
 //! (a SIGKILL is pending) the CPU, so they exit and free what they hold;
 //! only if none is dying, kill the task that holds the most memory — its
-//! resident pages, page tables, kernel stack and the pipe data it wrote —
+//! resident pages, page tables, kernel stack and the data in pipes it
+//! holds an end of —
 //! and never init while another task holds more. The choice is `choose`,
 //! pure and host-tested; the rest runs on the kernel target.
 
@@ -15,7 +16,7 @@ type Pid = u32;
 pub struct Candidate {
     pub pid: Pid,
     /// Pages the task holds: resident user pages, page tables, kernel
-    /// stack, pipe data waiting in pipes it writes to.
+    /// stack, data waiting in pipes it holds an end of.
     pub pages: u32,
     pub is_init: bool,
 }
@@ -115,7 +116,7 @@ mod kernel {
     fn weight(t: &Task) -> u32 {
         let stack = t.kstack.as_ref().map_or(0, |_| crate::mm::kstack::STACK_PAGES);
         let Some(p) = t.process.as_ref() else { return stack };
-        let pipes = p.files.pipe_bytes_written() / 4096;
+        let pipes = p.files.pipe_bytes_held() / 4096;
         p.mem.resident_pages() + p.mem.space.table_count() + 1 + stack + pipes as u32
     }
 }
