@@ -23,6 +23,8 @@ mod process;
 #[cfg(target_os = "none")]
 mod timespec;
 #[cfg(target_os = "none")]
+mod tls;
+#[cfg(target_os = "none")]
 pub mod uaccess;
 
 #[cfg(target_os = "none")]
@@ -32,7 +34,7 @@ pub use dispatch::dispatch;
 mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
     use super::timespec::TimeAbi::{Time32, Time64};
-    use super::{debug, fdctl, file, fsinfo, info, mem, process};
+    use super::{debug, fdctl, file, fsinfo, info, mem, process, tls};
     use crate::arch::x86::trap::TrapFrame;
 
     /// The six argument registers, in Linux's order.
@@ -57,6 +59,8 @@ mod dispatch {
             nr::RESTART_SYSCALL => Err(Errno::EINTR),
             nr::FORK | nr::VFORK => process::fork(frame),
             nr::CLONE => process::clone(frame, a0[0], a0[1]),
+            nr::SET_THREAD_AREA => tls::set_thread_area(frame, a0[0]),
+            nr::GET_THREAD_AREA => tls::get_thread_area(a0[0]),
             nr::READ => file::read(a0[0], a0[1], a0[2]),
             nr::WRITE => file::write(a0[0], a0[1], a0[2]),
             nr::OPEN => file::open(a0[0], a0[1]),

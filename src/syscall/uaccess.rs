@@ -67,6 +67,7 @@ plain! {
     linux::stat64 = 96, linux::termios = 36, linux::winsize = 8,
     linux::timespec = 8, linux::__kernel_timespec = 16, linux::timeval = 8, linux::timezone = 8,
     linux::rusage = 72, linux::tms = 16, linux::sysinfo = 64, linux::new_utsname = 390, linux::iovec = 8,
+    linux::user_desc = 16,
 }
 
 /// Copies a `T` out of user memory at `addr`.

@@ -4,7 +4,9 @@ use super::exec;
 use super::process::{ExitStatus, INIT_PID, JobChange, Pid, Process, Task, TaskState, Wait};
 use super::sched::{self, SCHED, schedule, with_process};
 use crate::arch::x86::context::{prepare_first_switch, user_frame_of};
+use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::fpu::FpuState;
+use crate::arch::x86::tls::TLS_ENTRIES;
 use crate::arch::x86::trap::TrapFrame;
 use crate::fs::{self, FdTable};
 use crate::kprintln;
@@ -66,6 +68,7 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
         ran_since_ns: 0,
         children_cpu_ns: 0,
         kills_by_fault: 0,
+        tls: [SegmentDescriptor::NULL; TLS_ENTRIES],
     }
 }
 
@@ -103,9 +106,11 @@ pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno
     let mut s = SCHED.lock();
     let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
     let parent = s.current_task();
-    let (ppid, name) = (parent.pid, parent.name.clone());
+    let (ppid, name, tls) = (parent.pid, parent.name.clone(), parent.tls);
     let mut child = new_task(pid, ppid, name, kstack, saved_esp, process);
     child.exit_signal = exit_signal;
+    // The child's segment registers (in its frame) may name these entries.
+    child.tls = tls;
     s.tasks.insert(pid, Box::new(child));
     s.enqueue(pid);
     Ok(pid)
@@ -131,7 +136,15 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
     });
     // The old address space is no longer loaded; dropping it frees it all.
     drop(old);
-    SCHED.lock().current_task().name = name;
+    {
+        // A new program starts with no TLS entries (Linux's flush_thread)
+        // and null FS/GS (`new_user`).
+        let mut s = SCHED.lock();
+        let t = s.current_task();
+        t.name = name;
+        t.tls = [SegmentDescriptor::NULL; TLS_ENTRIES];
+        crate::arch::x86::gdt::load_tls(&t.tls);
+    }
     *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     Ok(0)
 }

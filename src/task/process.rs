@@ -1,7 +1,9 @@
 //! What a task is: its scheduling state (touched by others: the parent, the
 //! scheduler, kill) and its process resources (touched only by itself).
 
+use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::fpu::FpuState;
+use crate::arch::x86::tls::TLS_ENTRIES;
 use crate::fs::FdTable;
 use crate::mm::kstack::KernelStack;
 use crate::mm::user::UserMemory;
@@ -131,6 +133,9 @@ pub struct Task {
     /// CPU time of reaped children (and theirs), for times and getrusage.
     pub children_cpu_ns: u64,
     pub kills_by_fault: u32,
+    /// The task's TLS entries (GDT 6–8, set_thread_area), loaded into the
+    /// GDT whenever it runs.
+    pub tls: [SegmentDescriptor; TLS_ENTRIES],
 }
 
 impl Task {

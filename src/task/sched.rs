@@ -9,8 +9,10 @@
 
 use super::process::{IDLE_PID, Pid, Process, Task, TaskState, Wait};
 use crate::arch::x86::context;
+use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::instructions::wait_for_interrupt;
-use crate::arch::x86::tss;
+use crate::arch::x86::tls::TLS_ENTRIES;
+use crate::arch::x86::{gdt, tss};
 use crate::mm::paging::activate_kernel;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -140,6 +142,7 @@ pub fn init() {
         ran_since_ns: 0,
         children_cpu_ns: 0,
         kills_by_fault: 0,
+        tls: [SegmentDescriptor::NULL; TLS_ENTRIES],
     };
     let mut s = SCHED.lock();
     // The room the run queue keeps from now on (see `next_in_line`).
@@ -194,6 +197,7 @@ fn switch_to(next: Pid) {
         if let Some(k) = &t.kstack {
             tss::set_kernel_stack(k.top());
         }
+        gdt::load_tls(&t.tls);
         match &t.process {
             Some(p) => {
                 p.mem.space.activate();

@@ -33,11 +33,19 @@ for c in tests/progs/*.c; do
         -o "build/test/progs/$name" "$c" 2>> "$out/build.log" || fail_all "gcc -m32 $c failed" "$out/build.log"
 done
 make -s -C bench build/bench > "$out/bench-build.log" 2>&1 || fail_all "bench did not build" "$out/bench-build.log"
+# Programs built against a real C library (glibc, static), run unmodified.
+mkdir -p build/test/libc
+for c in tests/libc/*.c; do
+    gcc -m32 -static -O2 -o "build/test/libc/$(basename "$c" .c)" "$c" 2>> "$out/build.log" \
+        || fail_all "gcc -m32 -static $c failed" "$out/build.log"
+done
 gcc -O2 -o build/test/mkhostile tests/progs/mkhostile.c 2>> "$out/build.log" || fail_all "mkhostile" "$out/build.log"
 build/test/mkhostile user/build/bin/chello build/test/bad || fail_all "mkhostile failed" "$out/build.log"
 
 modules=()
-for f in user/build/bin/* build/test/progs/* bench/build/bench; do modules+=("$f=/bin/$(basename "$f")"); done
+for f in user/build/bin/* build/test/progs/* build/test/libc/* bench/build/bench; do
+    modules+=("$f=/bin/$(basename "$f")")
+done
 for f in build/test/bad/*; do modules+=("raw:$f=/bad/$(basename "$f")"); done
 
 # Scenario files: the arguments, or every tests/scenarios/*.scn.

@@ -179,6 +179,12 @@ impl SegmentDescriptor {
     }
 }
 
+impl fmt::Debug for SegmentDescriptor {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 impl fmt::Display for SegmentDescriptor {
     /// One line, like a kernel debugger's `dg`.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {

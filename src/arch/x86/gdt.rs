@@ -1,4 +1,5 @@
-//! The global descriptor table: flat ring-0 and ring-3 segments and two TSSs.
+//! The global descriptor table: flat ring-0 and ring-3 segments, two TSSs,
+//! and the running task's three TLS entries (`tls`).
 //!
 //! Segmentation is switched off in all but name (every segment is base 0,
 //! limit 4 GiB); what it still decides is the privilege level: CS's RPL is
@@ -6,6 +7,7 @@
 //! ring 3. Paging does the protecting.
 
 use super::descriptor::{Ring, SegmentDescriptor, SegmentSelector, Table};
+use super::tls::{TLS_ENTRIES, TLS_FIRST};
 use core::cell::UnsafeCell;
 use core::fmt::{self, Write};
 
@@ -29,8 +31,9 @@ const _: () = assert!(KERNEL_DATA.raw() == 0x68);
 /// lives in an `UnsafeCell` in writable memory.
 struct Gdt(UnsafeCell<[SegmentDescriptor; ENTRIES]>);
 
-// SAFETY: written only by `init` (once, before anything reads it, one CPU)
-// and by the CPU itself; readers copy single entries.
+// SAFETY: written by `init` (once, before anything reads it), by
+// `load_tls` (one CPU, interrupts off, entries no kernel selector uses) and
+// by the CPU itself; readers copy single entries.
 unsafe impl Sync for Gdt {}
 
 static GDT: Gdt = Gdt(UnsafeCell::new([SegmentDescriptor::NULL; ENTRIES]));
@@ -71,6 +74,17 @@ fn raw(s: SegmentSelector) -> x86::segmentation::SegmentSelector {
     x86::segmentation::SegmentSelector::from_raw(s.raw())
 }
 
+/// Makes `tls` the TLS entries (6–8): called on every switch with the next
+/// task's, and after set_thread_area. A selector already loaded keeps its
+/// cached descriptor; the new one takes effect at the next segment load
+/// (the return to ring 3 pops DS, ES, FS and GS).
+pub fn load_tls(tls: &[SegmentDescriptor; TLS_ENTRIES]) {
+    let first = TLS_FIRST as usize;
+    // SAFETY: one CPU with interrupts off; no kernel selector refers to
+    // entries 6–8, so nothing reads them until the next user segment load.
+    unsafe { (&mut *GDT.0.get())[first..first + TLS_ENTRIES].copy_from_slice(tls) };
+}
+
 /// One entry, as the CPU sees it now.
 pub fn entry(index: usize) -> Option<SegmentDescriptor> {
     // SAFETY: a read of one 8-byte entry; the CPU only ever sets bits.
@@ -88,10 +102,15 @@ pub fn dump(w: &mut impl Write) -> fmt::Result {
         (MAIN_TSS, "TSS"),
         (DOUBLE_FAULT_TSS, "#DF TSS"),
     ];
-    writeln!(w, "GDT: {ENTRIES} entries, the unlisted ones null")?;
+    writeln!(w, "GDT: {ENTRIES} entries, the unlisted ones null; TLS as the running task set it")?;
     for (sel, name) in named {
         let d = entry(sel.index() as usize).unwrap_or(SegmentDescriptor::NULL);
         writeln!(w, "  {:#06x} {:<12} {}", sel.raw(), name, d)?;
+    }
+    for i in 0..TLS_ENTRIES as u32 {
+        let sel = SegmentSelector::new((TLS_FIRST + i) as u16, Table::Gdt, Ring::Ring3);
+        let d = entry(sel.index() as usize).unwrap_or(SegmentDescriptor::NULL);
+        writeln!(w, "  {:#06x} TLS {:<8} {}", sel.raw(), TLS_FIRST + i, d)?;
     }
     Ok(())
 }
