@@ -286,6 +286,30 @@ impl UserMemory {
         })
     }
 
+    /// madvise over `[start, end)` (page-aligned, checked by the caller).
+    /// With `drop` (MADV_DONTNEED), the page-table entries of the mapped
+    /// parts go: a private anonymous page reads as zero next time, a file
+    /// or shared page as the file's or the shared object's again. The parts
+    /// with no region are `Unmapped`, reported after the rest is done, as
+    /// Linux does.
+    pub fn advise(&mut self, start: u32, end: u32, drop: bool) -> Result<(), MemError> {
+        let mut covered = 0u32;
+        let mut at = start;
+        while at < end {
+            let Some(r) = self.map.find(at).or_else(|| self.map.next_above(at)) else { break };
+            let (from, to) = (r.start.as_u32().max(at), r.end.as_u32().min(end));
+            if from >= to {
+                break;
+            }
+            covered += to - from;
+            if drop {
+                self.space.unmap_range(VirtAddr::new(from), VirtAddr::new(to));
+            }
+            at = to;
+        }
+        if covered == end - start { Ok(()) } else { Err(MemError::Unmapped) }
+    }
+
     /// Present user pages, the zero frame not counted.
     pub fn resident_pages(&self) -> u32 {
         let mut n = 0;

@@ -138,3 +138,39 @@ pub fn mprotect(addr: u32, len: u32, prot: u32) -> SysResult {
     with_process(|p| p.mem.mprotect(addr, len, prot, extent))?;
     Ok(0)
 }
+
+const MADV_DONTNEED: u32 = 4;
+const MADV_FREE: u32 = 8;
+const MADV_DONTNEED_LOCKED: u32 = 24;
+
+/// The advice values Linux i386 accepts (madvise_behavior_valid, for a
+/// kernel without memory-failure injection): 0–4 and 8–24.
+fn advice_valid(advice: u32) -> bool {
+    matches!(advice, 0..=4 | 8..=24)
+}
+
+/// madvise(addr, len, advice): MADV_DONTNEED, MADV_DONTNEED_LOCKED and
+/// MADV_FREE drop the range's pages (MADV_FREE at once, which Linux may
+/// also do); the other advice is a hint that changes nothing here, but the
+/// range must be mapped all the same (ENOMEM). Linux's order of checks.
+pub fn madvise(addr: u32, len: u32, advice: u32) -> SysResult {
+    if !advice_valid(advice) || !addr.is_multiple_of(PAGE_SIZE) {
+        return Err(Errno::EINVAL);
+    }
+    let len = match crate::mm::addr::page_round_up(len) {
+        Some(0) if len != 0 => return Err(Errno::EINVAL),
+        Some(l) => l,
+        None => return Err(Errno::EINVAL),
+    };
+    let end = addr.checked_add(len).ok_or(Errno::EINVAL)?;
+    if end == addr {
+        return Ok(0);
+    }
+    // MADV_REMOVE needs a shared file mapping (shmem); there is none here.
+    if advice == 9 {
+        return Err(Errno::EINVAL);
+    }
+    let drop = matches!(advice, MADV_DONTNEED | MADV_FREE | MADV_DONTNEED_LOCKED);
+    with_process(|p| p.mem.advise(addr, end, drop))?;
+    Ok(0)
+}

@@ -107,29 +107,34 @@ pub fn write_u32(mem: &mut UserMemory, addr: u32, v: u32) -> Result<(), Errno> {
 /// A NUL-terminated string of at most `max` bytes (NUL included):
 /// ENAMETOOLONG past that, EFAULT if it runs into unmapped memory.
 pub fn read_cstr(mem: &mut UserMemory, addr: u32, max: usize, too_long: Errno) -> Result<String, Errno> {
-    let mut bytes = Vec::new();
-    let mut at = addr;
-    let mut buf = [0u8; 64];
-    loop {
-        // Small steps that never cross a page: the next page may not exist,
-        // and most strings are short.
-        let chunk = ((PAGE_SIZE - VirtAddr::new(at).page_offset()) as usize).min(buf.len());
-        let buf = &mut buf[..chunk];
-        copy_in(mem, at, buf)?;
-        if let Some(nul) = buf.iter().position(|&b| b == 0) {
-            bytes.extend_from_slice(&buf[..nul]);
-            break;
-        }
-        bytes.extend_from_slice(buf);
-        if bytes.len() >= max {
-            return Err(too_long);
-        }
-        at = at.checked_add(chunk as u32).ok_or(Errno::EFAULT)?;
-    }
+    let bytes = strncpy_from_user(mem, addr, max)?;
     if bytes.len() >= max {
         return Err(too_long);
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The bytes of the string at `addr` before its NUL, at most `max` of them
+/// (Linux's strncpy_from_user): EFAULT only if a byte it needs cannot be
+/// read.
+pub fn strncpy_from_user(mem: &mut UserMemory, addr: u32, max: usize) -> Result<Vec<u8>, Errno> {
+    let mut bytes = Vec::new();
+    let mut at = addr;
+    let mut buf = [0u8; 64];
+    while bytes.len() < max {
+        // Small steps that never cross a page: the next page may not exist,
+        // and most strings are short.
+        let chunk = ((PAGE_SIZE - VirtAddr::new(at).page_offset()) as usize).min(buf.len()).min(max - bytes.len());
+        let buf = &mut buf[..chunk];
+        copy_in(mem, at, buf)?;
+        if let Some(nul) = buf.iter().position(|&b| b == 0) {
+            bytes.extend_from_slice(&buf[..nul]);
+            return Ok(bytes);
+        }
+        bytes.extend_from_slice(buf);
+        at = at.checked_add(chunk as u32).ok_or(Errno::EFAULT)?;
+    }
+    Ok(bytes)
 }
 
 /// A NULL-terminated array of string pointers (argv, envp). A NULL array
