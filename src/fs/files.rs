@@ -10,8 +10,11 @@ use alloc::vec::Vec;
 use memguard_abi::Errno;
 use spin::Mutex;
 
-/// Linux's default RLIMIT_NOFILE.
-pub const MAX_FDS: usize = 1024;
+/// Linux's default RLIMIT_NOFILE soft limit.
+pub const DEFAULT_LIMIT: usize = 1024;
+/// The most descriptors one table holds, whatever RLIMIT_NOFILE says
+/// (Linux's default hard limit): descriptors live on the kernel heap.
+pub const MAX_FDS: usize = 4096;
 /// Linux's PATH_MAX, terminating NUL included.
 pub const PATH_MAX: usize = 4096;
 
@@ -81,9 +84,12 @@ pub struct Fd {
     pub cloexec: bool,
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct FdTable {
     fds: Vec<Option<Fd>>,
+    /// RLIMIT_NOFILE's soft limit, capped at `MAX_FDS`: new descriptors
+    /// are numbered below it (ones above, from before it was lowered, stay).
+    limit: usize,
 }
 
 impl FdTable {
@@ -109,33 +115,35 @@ impl FdTable {
     pub fn with_console() -> Self {
         let console = OpenFile::new(Node::Console, true, true);
         let fd = Fd { file: console, cloexec: false };
-        FdTable { fds: alloc::vec![Some(fd.clone()), Some(fd.clone()), Some(fd)] }
+        FdTable { fds: alloc::vec![Some(fd.clone()), Some(fd.clone()), Some(fd)], limit: DEFAULT_LIMIT }
     }
 
     pub fn get(&self, fd: u32) -> Result<&Arc<OpenFile>, Errno> {
         self.fds.get(fd as usize).and_then(|f| f.as_ref()).map(|f| &f.file).ok_or(Errno::EBADF)
     }
 
-    /// Installs at the lowest free number (EMFILE when all are used).
-    pub fn install(&mut self, fd: Fd) -> Result<u32, Errno> {
-        if let Some(i) = self.fds.iter().position(|f| f.is_none()) {
-            self.fds[i] = Some(fd);
-            return Ok(i as u32);
-        }
-        if self.fds.len() >= MAX_FDS {
-            return Err(Errno::EMFILE);
-        }
-        self.fds.push(Some(fd));
-        Ok(self.fds.len() as u32 - 1)
+    /// Sets RLIMIT_NOFILE's soft limit (the table never grows past
+    /// `MAX_FDS`, whatever the limit).
+    pub fn set_limit(&mut self, limit: u64) {
+        self.limit = limit.min(MAX_FDS as u64) as usize;
     }
 
-    /// Installs at the lowest free number not below `min` (F_DUPFD).
+    /// Installs at the lowest free number (EMFILE when none is below the limit).
+    pub fn install(&mut self, fd: Fd) -> Result<u32, Errno> {
+        self.install_from_limit(0, fd).map_err(|_| Errno::EMFILE)
+    }
+
+    /// Installs at the lowest free number not below `min` (F_DUPFD):
+    /// EINVAL for a `min` at or past the limit, EMFILE when none is free.
     pub fn install_from(&mut self, min: u32, fd: Fd) -> Result<u32, Errno> {
-        let min = min as usize;
-        if min >= MAX_FDS {
+        if min as usize >= self.limit {
             return Err(Errno::EINVAL);
         }
-        let free = (min..MAX_FDS).find(|&i| self.fds.get(i).is_none_or(|f| f.is_none())).ok_or(Errno::EMFILE)?;
+        self.install_from_limit(min as usize, fd)
+    }
+
+    fn install_from_limit(&mut self, min: usize, fd: Fd) -> Result<u32, Errno> {
+        let free = (min..self.limit).find(|&i| self.fds.get(i).is_none_or(|f| f.is_none())).ok_or(Errno::EMFILE)?;
         self.install_at(free as u32, fd)
     }
 
@@ -146,7 +154,7 @@ impl FdTable {
     /// Installs at exactly `n` (dup2), closing what was there.
     pub fn install_at(&mut self, n: u32, fd: Fd) -> Result<u32, Errno> {
         let n = n as usize;
-        if n >= MAX_FDS {
+        if n >= self.limit {
             return Err(Errno::EBADF);
         }
         if self.fds.len() <= n {

@@ -36,6 +36,10 @@ pub const KERNEL_PT_AREA_END: u32 = KMAP_END;
 
 /// The user half ends where the kernel half begins.
 pub const USER_END: u32 = KERNEL_BASE;
+/// How far a stack may grow unless RLIMIT_STACK says otherwise (Linux's
+/// default soft limit).
+pub const STACK_LIMIT: u32 = 8 << 20;
+
 /// The lowest address a program is loaded at or mmap picks (Linux's
 /// default vm.mmap_min_addr): page zero and its neighbours stay unmapped,
 /// so a NULL dereference faults.

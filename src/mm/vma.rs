@@ -291,14 +291,23 @@ pub fn valid_user_range(start: u32, end: u32) -> bool {
     start < end && start.is_multiple_of(PAGE_SIZE) && end.is_multiple_of(PAGE_SIZE) && end <= USER_END
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct MemoryMap {
     regions: BTreeMap<u32, Region>,
+    /// How far the stack region may grow down (RLIMIT_STACK's soft limit,
+    /// capped to the user half).
+    pub stack_limit: u32,
+}
+
+impl Default for MemoryMap {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl MemoryMap {
     pub fn new() -> Self {
-        Self::default()
+        Self { regions: BTreeMap::new(), stack_limit: super::layout::STACK_LIMIT }
     }
 
     /// The region containing `addr`.

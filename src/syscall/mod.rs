@@ -21,6 +21,8 @@ mod path;
 #[cfg(target_os = "none")]
 mod process;
 #[cfg(target_os = "none")]
+mod rlimit;
+#[cfg(target_os = "none")]
 mod taskctl;
 #[cfg(target_os = "none")]
 mod timespec;
@@ -36,7 +38,7 @@ pub use dispatch::dispatch;
 mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
     use super::timespec::TimeAbi::{Time32, Time64};
-    use super::{debug, fdctl, file, fsinfo, info, mem, process, taskctl, tls};
+    use super::{debug, fdctl, file, fsinfo, info, mem, process, rlimit, taskctl, tls};
     use crate::arch::x86::trap::TrapFrame;
 
     /// The six argument registers, in Linux's order.
@@ -63,6 +65,10 @@ mod dispatch {
             nr::CLONE => process::clone(frame, a0[0], a0[1]),
             nr::SET_THREAD_AREA => tls::set_thread_area(frame, a0[0]),
             nr::PRCTL => taskctl::prctl(a0[0], a0[1]),
+            nr::GETRLIMIT => rlimit::old_getrlimit(a0[0], a0[1]),
+            nr::UGETRLIMIT => rlimit::ugetrlimit(a0[0], a0[1]),
+            nr::SETRLIMIT => rlimit::setrlimit(a0[0], a0[1]),
+            nr::PRLIMIT64 => rlimit::prlimit64(a.int(0), a0[1], a0[2], a0[3]),
             nr::SCHED_GETAFFINITY => taskctl::sched_getaffinity(a.int(0), a0[1], a0[2]),
             nr::MADVISE => mem::madvise(a0[0], a0[1], a0[2]),
             nr::GET_THREAD_AREA => tls::get_thread_area(a0[0]),

@@ -63,7 +63,7 @@ macro_rules! plain {
 
 use memguard_abi::linux;
 plain! {
-    u32 = 4, u64 = 8, [u32; 2] = 8, [u32; 6] = 24,
+    u32 = 4, u64 = 8, [u32; 2] = 8, [u64; 2] = 16, [u32; 6] = 24,
     linux::stat64 = 96, linux::termios = 36, linux::winsize = 8,
     linux::timespec = 8, linux::__kernel_timespec = 16, linux::timeval = 8, linux::timezone = 8,
     linux::rusage = 72, linux::tms = 16, linux::sysinfo = 64, linux::new_utsname = 390, linux::iovec = 8,

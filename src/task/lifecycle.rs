@@ -2,6 +2,7 @@
 
 use super::exec;
 use super::process::{ExitStatus, INIT_PID, JobChange, Pid, Process, Task, TaskState, Wait};
+use super::rlimit::Limits;
 use super::sched::{self, SCHED, schedule, with_process};
 use crate::arch::x86::context::{prepare_first_switch, user_frame_of};
 use crate::arch::x86::descriptor::SegmentDescriptor;
@@ -42,6 +43,7 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
         fpu: FpuState::initial(),
         cwd: String::from("/"),
         umask: 0o022,
+        limits: Limits::initial(threads_max() as u64),
     });
     let mut s = SCHED.lock();
     let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
@@ -72,6 +74,12 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
     }
 }
 
+/// Linux's threads-max: one task per 16 frames of memory (8 KiB kernel
+/// stacks, 1/8 of RAM); past it fork is EAGAIN.
+pub fn threads_max() -> u32 {
+    (crate::mm::phys::stats().total / 16).max(64)
+}
+
 /// Frames that must be free for a fork to start.
 const FORK_HEADROOM: u32 = 128;
 
@@ -86,10 +94,7 @@ pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno
     if crate::mm::phys::user_frames_available() < FORK_HEADROOM {
         return Err(Errno::ENOMEM);
     }
-    // Linux's threads-max: one task per 16 frames of memory (8 KiB kernel
-    // stacks, 1/8 of RAM); past it fork is EAGAIN.
-    let max_tasks = (crate::mm::phys::stats().total / 16).max(64) as usize;
-    if SCHED.lock().tasks.len() > max_tasks {
+    if SCHED.lock().tasks.len() > threads_max() as usize {
         return Err(Errno::EAGAIN);
     }
     let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
@@ -97,7 +102,7 @@ pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno
         let mem = p.mem.fork().map_err(|_| Errno::ENOMEM)?;
         let mut fpu = p.fpu.clone();
         fpu.save();
-        Ok(Box::new(Process { mem, files: p.files.clone(), fpu, cwd: p.cwd.clone(), umask: p.umask }))
+        Ok(Box::new(Process { mem, files: p.files.clone(), fpu, cwd: p.cwd.clone(), umask: p.umask, limits: p.limits }))
     })?;
     let mut child_frame = *parent_frame;
     child_frame.eax = 0;
@@ -132,7 +137,9 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
         p.fpu = FpuState::initial();
         p.fpu.restore();
         image.mem.space.activate();
-        core::mem::replace(&mut p.mem, image.mem)
+        let mut mem = image.mem;
+        mem.map.stack_limit = stack_limit(&p.limits);
+        core::mem::replace(&mut p.mem, mem)
     });
     // The old address space is no longer loaded; dropping it frees it all.
     drop(old);
@@ -147,6 +154,11 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
     }
     *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     Ok(0)
+}
+
+/// How far the stack may grow under the process's RLIMIT_STACK.
+pub fn stack_limit(limits: &Limits) -> u32 {
+    limits.0[super::rlimit::RLIMIT_STACK].cur.min(u64::from(crate::mm::layout::USER_END)) as u32
 }
 
 /// Ends the current task with `status`. Never returns, so nothing the

@@ -4,6 +4,7 @@
 
 pub mod elf;
 pub mod oom;
+pub mod rlimit;
 pub mod signal;
 
 #[cfg(target_os = "none")]

@@ -1,6 +1,7 @@
 //! What a task is: its scheduling state (touched by others: the parent, the
 //! scheduler, kill) and its process resources (touched only by itself).
 
+use super::rlimit::Limits;
 use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::fpu::FpuState;
 use crate::arch::x86::tls::TLS_ENTRIES;
@@ -104,6 +105,8 @@ pub struct Process {
     pub cwd: String,
     /// The file-creation mask (umask), inherited across fork and exec.
     pub umask: u32,
+    /// Resource limits, inherited across fork and exec.
+    pub limits: Limits,
 }
 
 pub struct Task {

@@ -28,8 +28,7 @@ use crate::mm::layout::USER_END;
 use crate::mm::pte::{PageTableEntry, PteFlags};
 use core::fmt;
 
-/// How far a stack may grow (Linux's default RLIMIT_STACK).
-pub const STACK_LIMIT: u32 = 8 << 20;
+pub use crate::mm::layout::STACK_LIMIT;
 /// Stack growth must leave this much free below the stack (Linux's
 /// stack_guard_gap: 256 pages).
 pub const STACK_GUARD_GAP: u32 = 256 * PAGE_SIZE;
@@ -213,7 +212,9 @@ fn stack_growth(addr: UserAddr, map: &MemoryMap) -> FaultAction {
         return FaultAction::Kill(KillReason::NoMapping);
     };
     let new_start = addr.page_floor();
-    let lowest = (USER_END - STACK_LIMIT).max(stack.end.as_u32().saturating_sub(STACK_LIMIT));
+    // RLIMIT_STACK, which the process may have changed.
+    let limit = map.stack_limit;
+    let lowest = USER_END.saturating_sub(limit).max(stack.end.as_u32().saturating_sub(limit));
     if new_start < lowest {
         // Far below the stack is an ordinary wild access; just below its
         // limit is an overflow.
