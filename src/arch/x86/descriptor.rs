@@ -104,10 +104,20 @@ pub struct SegmentDescriptor(u64);
 
 const _: () = assert!(core::mem::size_of::<SegmentDescriptor>() == 8);
 
-const P: u64 = 1 << 47;
-const S: u64 = 1 << 44;
-const DB: u64 = 1 << 54;
-const G: u64 = 1 << 55;
+// The flag bits of a segment descriptor (SDM Vol. 3A §3.4.5, Figure 3-8).
+/// Present.
+pub(super) const P: u64 = 1 << 47;
+/// Descriptor type: set for code or data, clear for a system segment.
+pub(super) const S: u64 = 1 << 44;
+/// Available to system software (AVL).
+pub(super) const AVL: u64 = 1 << 52;
+/// Default operation size: set for a 32-bit segment.
+pub(super) const DB: u64 = 1 << 54;
+/// Granularity: set when the limit counts 4 KiB pages.
+pub(super) const G: u64 = 1 << 55;
+/// The shift of the 4-bit type field and of the 2-bit DPL.
+pub(super) const TYPE_SHIFT: u32 = 40;
+pub(super) const DPL_SHIFT: u32 = 45;
 const TYPE_CODE_READ: u64 = 0xA;
 const TYPE_DATA_WRITE: u64 = 0x2;
 const TYPE_TSS32_AVAILABLE: u64 = 0x9;
@@ -122,17 +132,33 @@ impl SegmentDescriptor {
 
     /// A 32-bit code segment covering all 4 GiB (base 0, limit 0xFFFFF pages).
     pub const fn flat_code(dpl: Ring) -> Self {
-        Self(Self::with_base_limit(0, 0xF_FFFF) | G | DB | P | (dpl as u64) << 45 | S | TYPE_CODE_READ << 40)
+        Self(
+            Self::with_base_limit(0, 0xF_FFFF)
+                | G
+                | DB
+                | P
+                | (dpl as u64) << DPL_SHIFT
+                | S
+                | TYPE_CODE_READ << TYPE_SHIFT,
+        )
     }
 
     /// A 32-bit writable data segment covering all 4 GiB.
     pub const fn flat_data(dpl: Ring) -> Self {
-        Self(Self::with_base_limit(0, 0xF_FFFF) | G | DB | P | (dpl as u64) << 45 | S | TYPE_DATA_WRITE << 40)
+        Self(
+            Self::with_base_limit(0, 0xF_FFFF)
+                | G
+                | DB
+                | P
+                | (dpl as u64) << DPL_SHIFT
+                | S
+                | TYPE_DATA_WRITE << TYPE_SHIFT,
+        )
     }
 
     /// An available 32-bit TSS of `limit + 1` bytes at `base` (byte granular).
     pub const fn tss(base: u32, limit: u32) -> Self {
-        Self(Self::with_base_limit(base, limit) | P | TYPE_TSS32_AVAILABLE << 40)
+        Self(Self::with_base_limit(base, limit) | P | TYPE_TSS32_AVAILABLE << TYPE_SHIFT)
     }
 
     pub const fn from_raw(raw: u64) -> Self {
@@ -156,13 +182,13 @@ impl SegmentDescriptor {
         self.0 & P != 0
     }
     pub const fn dpl(self) -> Ring {
-        Ring::from_bits((self.0 >> 45) as u8)
+        Ring::from_bits((self.0 >> DPL_SHIFT) as u8)
     }
     pub const fn is_32bit(self) -> bool {
         self.0 & DB != 0
     }
     pub const fn kind(self) -> DescriptorKind {
-        let ty = ((self.0 >> 40) & 0xF) as u8;
+        let ty = ((self.0 >> TYPE_SHIFT) & 0xF) as u8;
         if self.0 == 0 {
             DescriptorKind::Null
         } else if self.0 & S == 0 {
@@ -266,7 +292,7 @@ impl GateDescriptor {
         self.0 & P != 0
     }
     pub const fn dpl(self) -> Ring {
-        Ring::from_bits((self.0 >> 45) as u8)
+        Ring::from_bits((self.0 >> DPL_SHIFT) as u8)
     }
     pub const fn selector(self) -> SegmentSelector {
         SegmentSelector((self.0 >> 16) as u16)

@@ -14,7 +14,7 @@
 //!                    bit 4 limit_in_pages | bit 5 seg_not_present | bit 6 useable
 //! ```
 
-use super::descriptor::SegmentDescriptor;
+use super::descriptor::{AVL, DB, DPL_SHIFT, G, P, Ring, S, SegmentDescriptor, TYPE_SHIFT};
 
 /// The first TLS entry of the GDT, and how many there are.
 pub const TLS_FIRST: u32 = 6;
@@ -87,18 +87,20 @@ impl UserSegment {
             return SegmentDescriptor::NULL;
         }
         let (base, limit) = (self.base as u64, self.limit as u64);
+        // Type: bit 0 accessed (always, as Linux sets it), bit 1 writable or
+        // readable, bits 2-3 `contents` (expand-down data, or code).
         let ty = ((!self.read_exec_only) as u64) << 1 | (self.contents as u64) << 2 | 1;
         SegmentDescriptor::from_raw(
             (limit & 0xFFFF)
                 | (base & 0xFF_FFFF) << 16
-                | ty << 40
-                | 1 << 44 // S: code or data, never a system segment
-                | 3 << 45 // DPL 3
-                | ((!self.seg_not_present) as u64) << 47
+                | ty << TYPE_SHIFT
+                | S // code or data, never a system segment
+                | (Ring::Ring3 as u64) << DPL_SHIFT
+                | flag(!self.seg_not_present, P)
                 | ((limit >> 16) & 0xF) << 48
-                | (self.useable as u64) << 52
-                | (self.seg_32bit as u64) << 54
-                | (self.limit_in_pages as u64) << 55
+                | flag(self.useable, AVL)
+                | flag(self.seg_32bit, DB)
+                | flag(self.limit_in_pages, G)
                 | (base >> 24) << 56,
         )
     }
@@ -106,18 +108,23 @@ impl UserSegment {
     /// What get_thread_area reports for an entry (Linux's fill_user_desc).
     pub const fn of(d: SegmentDescriptor) -> Self {
         let raw = d.raw();
-        let ty = ((raw >> 40) & 0xF) as u8;
+        let ty = ((raw >> TYPE_SHIFT) & 0xF) as u8;
         UserSegment {
             base: d.base(),
             limit: ((raw & 0xFFFF) | ((raw >> 48) & 0xF) << 16) as u32,
-            seg_32bit: raw & 1 << 54 != 0,
+            seg_32bit: raw & DB != 0,
             contents: ty >> 2,
             read_exec_only: ty & 2 == 0,
-            limit_in_pages: raw & 1 << 55 != 0,
-            seg_not_present: raw & 1 << 47 == 0,
-            useable: raw & 1 << 52 != 0,
+            limit_in_pages: raw & G != 0,
+            seg_not_present: raw & P == 0,
+            useable: raw & AVL != 0,
         }
     }
+}
+
+/// `bit` if `on`, else nothing.
+const fn flag(on: bool, bit: u64) -> u64 {
+    if on { bit } else { 0 }
 }
 
 /// The GDT index of TLS slot `i`, and back (`None` outside 6..=8).
