@@ -24,8 +24,11 @@ MODULES   = $(foreach p,$(USER_PROGS),$(p)=/bin/$(notdir $(p)))
 ifneq ($(INIT),)
 INIT_NAME := /bin/$(notdir $(INIT))
 MODULES  += $(abspath $(INIT))=$(INIT_NAME)
-CMDLINE  += init=$(INIT_NAME)
+INIT_WORD := init=$(INIT_NAME)
 endif
+# INIT's word goes first, so CMDLINE (kernel words, then `-- ARGS` for
+# init) combines with it instead of replacing it.
+KCMDLINE = $(strip $(INIT_WORD) $(CMDLINE))
 
 QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm)
 
@@ -61,7 +64,7 @@ user:
 
 iso: deps kernel user
 	@mkdir -p $(BUILD)
-	tools/mkiso.sh $(ISO) $(KERNEL) "$(strip $(CMDLINE))" $(MODULES)
+	tools/mkiso.sh $(ISO) $(KERNEL) '$(KCMDLINE)' $(MODULES)
 
 run: iso
 	@$(QEMU_RUN) $(ISO)

@@ -16,7 +16,8 @@ pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
     let info = kernel::init::init(magic, info_phys);
     sched::init();
     let init = cmdline::value(info.cmdline, "init").unwrap_or(DEFAULT_INIT);
-    let args: alloc::vec::Vec<&str> = cmdline::init_args(info.cmdline).collect();
+    let owned: alloc::vec::Vec<alloc::string::String> = cmdline::init_args(info.cmdline).collect();
+    let args: alloc::vec::Vec<&str> = owned.iter().map(|a| a.as_str()).collect();
     if let Err(e) = lifecycle::spawn_init(init, &args) {
         kprintln!("cannot start init {init}: {e:?}");
         kprintln!("files: {:?}", kernel::fs::list().iter().map(|(n, _)| n.as_str()).collect::<alloc::vec::Vec<_>>());
