@@ -125,35 +125,26 @@ const TYPE_TSS32_AVAILABLE: u64 = 0x9;
 impl SegmentDescriptor {
     pub const NULL: Self = Self(0);
 
-    const fn with_base_limit(base: u32, limit: u32) -> u64 {
+    /// The base and (20-bit) limit fields, scattered as the SDM lays them out.
+    pub(super) const fn with_base_limit(base: u32, limit: u32) -> u64 {
         let (base, limit) = (base as u64, limit as u64 & 0xF_FFFF);
         (limit & 0xFFFF) | (base & 0xFF_FFFF) << 16 | (limit >> 16) << 48 | (base >> 24) << 56
     }
 
-    /// A 32-bit code segment covering all 4 GiB (base 0, limit 0xFFFFF pages).
+    /// A present 32-bit segment of type `ty` covering all 4 GiB (base 0,
+    /// limit 0xFFFFF pages).
+    const fn flat(dpl: Ring, ty: u64) -> Self {
+        Self(Self::with_base_limit(0, 0xF_FFFF) | G | DB | P | (dpl as u64) << DPL_SHIFT | S | ty << TYPE_SHIFT)
+    }
+
+    /// A 32-bit code segment covering all 4 GiB.
     pub const fn flat_code(dpl: Ring) -> Self {
-        Self(
-            Self::with_base_limit(0, 0xF_FFFF)
-                | G
-                | DB
-                | P
-                | (dpl as u64) << DPL_SHIFT
-                | S
-                | TYPE_CODE_READ << TYPE_SHIFT,
-        )
+        Self::flat(dpl, TYPE_CODE_READ)
     }
 
     /// A 32-bit writable data segment covering all 4 GiB.
     pub const fn flat_data(dpl: Ring) -> Self {
-        Self(
-            Self::with_base_limit(0, 0xF_FFFF)
-                | G
-                | DB
-                | P
-                | (dpl as u64) << DPL_SHIFT
-                | S
-                | TYPE_DATA_WRITE << TYPE_SHIFT,
-        )
+        Self::flat(dpl, TYPE_DATA_WRITE)
     }
 
     /// An available 32-bit TSS of `limit + 1` bytes at `base` (byte granular).

@@ -86,22 +86,18 @@ impl UserSegment {
         if self.clears() {
             return SegmentDescriptor::NULL;
         }
-        let (base, limit) = (self.base as u64, self.limit as u64);
         // Type: bit 0 accessed (always, as Linux sets it), bit 1 writable or
         // readable, bits 2-3 `contents` (expand-down data, or code).
         let ty = ((!self.read_exec_only) as u64) << 1 | (self.contents as u64) << 2 | 1;
         SegmentDescriptor::from_raw(
-            (limit & 0xFFFF)
-                | (base & 0xFF_FFFF) << 16
+            SegmentDescriptor::with_base_limit(self.base, self.limit)
                 | ty << TYPE_SHIFT
                 | S // code or data, never a system segment
                 | (Ring::Ring3 as u64) << DPL_SHIFT
                 | flag(!self.seg_not_present, P)
-                | ((limit >> 16) & 0xF) << 48
                 | flag(self.useable, AVL)
                 | flag(self.seg_32bit, DB)
-                | flag(self.limit_in_pages, G)
-                | (base >> 24) << 56,
+                | flag(self.limit_in_pages, G),
         )
     }
 
