@@ -51,6 +51,8 @@ fn interrupt(irq: u8) {
         pic::IRQ_TIMER => {
             pit::tick();
             task::sched::on_timer_tick();
+            let now = crate::time::monotonic_ns();
+            task::deliver::expire_real_timers(&mut task::sched::SCHED.lock(), now);
         }
         pic::IRQ_COM1 => {
             console::serial::poll_input();

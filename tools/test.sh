@@ -40,19 +40,22 @@ KFLAGS=(--target i686-kernel.json -Z build-std=core,compiler_builtins,alloc
 
 # ---- 1. host unit tests --------------------------------------------------
 if [ -z "$ONLY" ]; then
-    echo "== host unit tests ($HOST_TARGET)"
-    if $CARGO test --lib $HOST_FLAGS > "$out/host.log" 2>&1; then :; fi
-    grep -E '^test .* \.\.\. ' "$out/host.log" | sed 's/^/  /'
-    line=$(grep -E '^test result:' "$out/host.log" | tail -1)
-    if [[ $line =~ ([0-9]+)\ passed\;\ ([0-9]+)\ failed ]]; then
-        n=${BASH_REMATCH[1]} m=${BASH_REMATCH[2]}
-        passed=$((passed + n)); failed=$((failed + m))
-        [ "$m" = 0 ] || failures+=("host unit tests")
-        echo "  host: $n passed, $m failed"
-        [ "$m" = 0 ] || grep -A20 -E '^failures:' "$out/host.log"
-    else
-        fail "host unit tests" "did not build or run" "$out/host.log"
-    fi
+    echo "== host unit tests ($HOST_TARGET): the kernel's pure modules, then abi/"
+    for dir in . abi; do
+        log=$out/host-$( [ "$dir" = . ] && echo kernel || echo "$dir" ).log
+        if (cd "$dir" && $CARGO test --lib $HOST_FLAGS) > "$log" 2>&1; then :; fi
+        grep -E '^test .* \.\.\. ' "$log" | sed "s|^|  $dir: |"
+        line=$(grep -E '^test result:' "$log" | tail -1)
+        if [[ $line =~ ([0-9]+)\ passed\;\ ([0-9]+)\ failed ]]; then
+            n=${BASH_REMATCH[1]} m=${BASH_REMATCH[2]}
+            passed=$((passed + n)); failed=$((failed + m))
+            [ "$m" = 0 ] || failures+=("host unit tests ($dir)")
+            echo "  host ($dir): $n passed, $m failed"
+            [ "$m" = 0 ] || grep -A20 -E '^failures:' "$log"
+        else
+            fail "host unit tests ($dir)" "did not build or run" "$log"
+        fi
+    done
 fi
 
 # ---- 2. QEMU kernel tests ---------------------------------------------------

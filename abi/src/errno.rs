@@ -187,6 +187,15 @@ impl Errno {
     /// (include/linux/err.h MAX_ERRNO; not in the uapi headers).
     pub const MAX: u16 = 4095;
 
+    /// The kernel-internal "restart this call" codes (include/linux/errno.h,
+    /// not uapi): a blocking call interrupted by a signal returns one, and
+    /// the way back to ring 3 turns it into EINTR or a restart. A program
+    /// never sees them.
+    pub const ERESTARTSYS: Errno = Errno(512);
+    pub const ERESTARTNOINTR: Errno = Errno(513);
+    pub const ERESTARTNOHAND: Errno = Errno(514);
+    pub const ERESTART_RESTARTBLOCK: Errno = Errno(516);
+
     /// The error with number `n`, if `n` is in 1..=[`Errno::MAX`].
     pub const fn from_raw(n: u16) -> Option<Errno> {
         if n >= 1 && n <= Errno::MAX { Some(Errno(n)) } else { None }

@@ -24,11 +24,13 @@ pub mod errno;
 pub mod linux;
 pub mod mg;
 pub mod nr;
+pub mod sigframe;
 pub mod signal;
 pub mod wstatus;
 
 pub use errno::{Errno, SysResult, decode, encode};
 pub use mg::{MgStats, MgTranslation, View};
+pub use sigframe::{SigInfo, SigSet};
 pub use signal::{DefaultAction, Signal};
 
 /// Linux's definitions as generated, for anything [`linux`] does not

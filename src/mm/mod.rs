@@ -27,6 +27,8 @@ pub mod phys;
 pub mod stats_global;
 #[cfg(target_os = "none")]
 pub mod user;
+#[cfg(target_os = "none")]
+pub mod usercopy;
 
 #[cfg(target_os = "none")]
 mod setup {

@@ -45,7 +45,7 @@ fn check_segments(segs: &mut [Segment]) -> Result<u32, Errno> {
         if (seg.1 as i32) < 0 {
             return Err(Errno::EINVAL);
         }
-        super::usercheck::user_range(seg.0, seg.1)?;
+        super::uaccess::user_range(seg.0, seg.1)?;
         seg.1 = seg.1.min(MAX_RW_COUNT - total);
         total += seg.1;
     }
@@ -192,7 +192,7 @@ fn read_pipe(f: &OpenFile, id: u32, data: &mut [u8]) -> Result<usize, Errno> {
             fs::pipe::ReadResult::Empty if f.nonblock.load(Ordering::Relaxed) => return Err(Errno::EAGAIN),
             fs::pipe::ReadResult::Empty => {
                 if interrupted() {
-                    return Err(Errno::EINTR);
+                    return Err(Errno::ERESTARTSYS);
                 }
                 sched::sleep(Wait::Pipe);
             }
@@ -219,7 +219,7 @@ fn write_pipe(f: &OpenFile, id: u32, chunk: &[u8]) -> Result<usize, Errno> {
             fs::pipe::WriteResult::Full if f.nonblock.load(Ordering::Relaxed) => return Err(Errno::EAGAIN),
             fs::pipe::WriteResult::Full => {
                 if interrupted() {
-                    return if done > 0 { Ok(done) } else { Err(Errno::EINTR) };
+                    return if done > 0 { Ok(done) } else { Err(Errno::ERESTARTSYS) };
                 }
                 sched::sleep(Wait::Pipe);
             }
@@ -254,7 +254,7 @@ fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
             return Ok(n);
         }
         if interrupted() {
-            return Err(Errno::EINTR);
+            return Err(Errno::ERESTARTSYS);
         }
         sched::sleep(Wait::ConsoleInput);
     }

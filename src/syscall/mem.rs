@@ -8,22 +8,9 @@ use super::abi::{
 use super::uaccess;
 use crate::fs::{self, Node, OpenFile};
 use crate::mm::addr::PAGE_SIZE;
-use crate::mm::user::{MemError, Placement, ProtectExtent, commit_fits, new_shared};
+use crate::mm::user::{Placement, ProtectExtent, commit_fits, new_shared};
 use crate::mm::vma::{Backing, PastEof, Prot};
 use crate::task::sched::with_process;
-
-/// The errno Linux gives for each reason mm refuses a memory change.
-impl From<MemError> for Errno {
-    fn from(e: MemError) -> Errno {
-        match e {
-            MemError::Invalid => Errno::EINVAL,
-            MemError::OutOfMemory | MemError::Unmapped => Errno::ENOMEM,
-            MemError::Exists => Errno::EEXIST,
-            MemError::Denied => Errno::EACCES,
-            MemError::BadAddress => Errno::EFAULT,
-        }
-    }
-}
 
 pub fn brk(addr: u32) -> SysResult {
     Ok(with_process(|p| p.mem.set_brk(addr)))

@@ -2,7 +2,6 @@
 //! target the dispatcher and one module per family.
 
 pub mod abi;
-pub mod usercheck;
 
 #[cfg(target_os = "none")]
 mod debug;
@@ -23,6 +22,8 @@ mod process;
 #[cfg(target_os = "none")]
 mod rlimit;
 #[cfg(target_os = "none")]
+mod signal;
+#[cfg(target_os = "none")]
 mod taskctl;
 #[cfg(target_os = "none")]
 mod timespec;
@@ -38,7 +39,7 @@ pub use dispatch::dispatch;
 mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
     use super::timespec::TimeAbi::{Time32, Time64};
-    use super::{debug, fdctl, file, fsinfo, info, mem, process, rlimit, taskctl, tls};
+    use super::{debug, fdctl, file, fsinfo, info, mem, process, rlimit, signal, taskctl, tls};
     use crate::arch::x86::trap::TrapFrame;
 
     /// The six argument registers, in Linux's order.
@@ -58,9 +59,34 @@ mod dispatch {
     pub fn dispatch(frame: &mut TrapFrame) {
         let a = Args::of(frame);
         let a0 = a.0;
+        // The call's number stays in the frame's error-code slot (Linux's
+        // orig_eax), for a restart after a signal.
+        let number = frame.eax;
+        frame.error_code = number;
         let result: SysResult = match frame.eax {
             nr::EXIT | nr::EXIT_GROUP => process::exit(a0[0]),
-            nr::RESTART_SYSCALL => Err(Errno::EINTR),
+            nr::RESTART_SYSCALL => process::restart_syscall(),
+            nr::RT_SIGACTION => signal::rt_sigaction(a0[0], a0[1], a0[2], a0[3]),
+            nr::SIGACTION => signal::sigaction(a0[0], a0[1], a0[2]),
+            nr::SIGNAL => signal::signal(a0[0], a0[1]),
+            nr::RT_SIGPROCMASK => signal::rt_sigprocmask(a0[0], a0[1], a0[2], a0[3]),
+            nr::SIGPROCMASK => signal::sigprocmask(a0[0], a0[1], a0[2]),
+            nr::RT_SIGPENDING => signal::rt_sigpending(a0[0], a0[1]),
+            nr::SIGPENDING => signal::sigpending(a0[0]),
+            nr::RT_SIGSUSPEND => signal::rt_sigsuspend(a0[0], a0[1]),
+            nr::SIGSUSPEND => signal::sigsuspend(a0[2]),
+            nr::PAUSE => signal::pause(),
+            nr::RT_SIGTIMEDWAIT => signal::rt_sigtimedwait(a0[0], a0[1], a0[2], a0[3], Time32),
+            nr::RT_SIGTIMEDWAIT_TIME64 => signal::rt_sigtimedwait(a0[0], a0[1], a0[2], a0[3], Time64),
+            nr::RT_SIGQUEUEINFO => signal::rt_sigqueueinfo(a.int(0), a0[1], a0[2]),
+            nr::SIGALTSTACK => signal::sigaltstack(frame, a0[0], a0[1]),
+            nr::TKILL => signal::tkill(a.int(0), a0[1]),
+            nr::TGKILL => signal::tgkill(a.int(0), a.int(1), a0[2]),
+            nr::RT_SIGRETURN => signal::sigreturn(frame, true),
+            nr::SIGRETURN => signal::sigreturn(frame, false),
+            nr::ALARM => signal::alarm(a0[0]),
+            nr::SETITIMER => signal::setitimer(a0[0], a0[1], a0[2]),
+            nr::GETITIMER => signal::getitimer(a0[0], a0[1]),
             nr::FORK | nr::VFORK => process::fork(frame),
             nr::CLONE => process::clone(frame, a0[0], a0[1]),
             nr::SET_THREAD_AREA => tls::set_thread_area(frame, a0[0]),
@@ -131,6 +157,17 @@ mod dispatch {
             nr::MG_TRANSLATE => debug::translate(a.int(0), a0[1], a0[2]),
             _ => Err(Errno::ENOSYS),
         };
+        // `log=trace` on the kernel command line: every call, strace-style.
+        log::trace!(
+            "[pid {}] {}({:#x}, {:#x}, {:#x}, {:#x}) = {:?}",
+            crate::task::sched::current_pid(),
+            nr::name(number).unwrap_or("?"),
+            a0[0],
+            a0[1],
+            a0[2],
+            a0[3],
+            result.map_err(|e| e.name().map_or(-i32::from(e.raw()), |_| 0)).map_err(|n| (n, result.err()))
+        );
         frame.eax = encode(result);
     }
 }

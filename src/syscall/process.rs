@@ -7,7 +7,7 @@ use crate::arch::x86::trap::TrapFrame;
 use crate::fs::PATH_MAX;
 use crate::task::exec::ARG_MAX;
 use crate::task::lifecycle;
-use crate::task::process::ExitStatus;
+use crate::task::process::{ExitStatus, RestartBlock};
 use crate::task::sched::{self, SCHED, with_process};
 
 pub fn exit(code: u32) -> SysResult {
@@ -113,25 +113,44 @@ pub fn sched_yield() -> SysResult {
 }
 
 /// Sleeps until `deadline` on the monotonic clock. A signal ends it early:
-/// EINTR, with the time left in `rem` (if not NULL).
-fn sleep_until(deadline: u64, rem: u32, abi: TimeAbi) -> SysResult {
+/// the time left goes to `rem` (if not NULL), and the call ends in EINTR
+/// if a handler runs; otherwise (a stop, an ignored signal) restart_syscall
+/// sleeps out the rest, as Linux's restart block does. An absolute sleep
+/// (`rem` 0, `restartable` false) is simply restarted without a handler.
+fn sleep_until(deadline: u64, rem: u32, abi: TimeAbi, relative: bool) -> SysResult {
     while crate::time::monotonic_ns() < deadline {
         if lifecycle::interrupted() {
+            if !relative {
+                return Err(Errno::ERESTARTNOHAND);
+            }
             if rem != 0 {
                 let left = deadline.saturating_sub(crate::time::monotonic_ns());
                 with_process(|p| timespec::write(&mut p.mem, rem, left, abi))?;
             }
-            return Err(Errno::EINTR);
+            let time64 = abi == TimeAbi::Time64;
+            SCHED.lock().current_task().sig.restart = Some(RestartBlock::Sleep { deadline, rem, time64 });
+            return Err(Errno::ERESTART_RESTARTBLOCK);
         }
         sched::sleep_until(deadline);
     }
     Ok(0)
 }
 
+/// restart_syscall(): resumes the call a signal interrupted, from what it
+/// saved; EINTR if there is nothing to resume.
+pub fn restart_syscall() -> SysResult {
+    match SCHED.lock().current_task().sig.restart.take() {
+        Some(RestartBlock::Sleep { deadline, rem, time64 }) => {
+            sleep_until(deadline, rem, if time64 { TimeAbi::Time64 } else { TimeAbi::Time32 }, true)
+        }
+        None => Err(Errno::EINTR),
+    }
+}
+
 /// nanosleep(req, rem).
 pub fn nanosleep(req: u32, rem: u32) -> SysResult {
     let ns = with_process(|p| timespec::read(&mut p.mem, req, TimeAbi::Time32))?;
-    sleep_until(crate::time::monotonic_ns().saturating_add(ns), rem, TimeAbi::Time32)
+    sleep_until(crate::time::monotonic_ns().saturating_add(ns), rem, TimeAbi::Time32, true)
 }
 
 const TIMER_ABSTIME: u32 = 1;
@@ -154,8 +173,9 @@ pub fn clock_nanosleep(clock: u32, flags: u32, req: u32, rem: u32, abi: TimeAbi)
     } else {
         ns
     };
-    // An absolute sleep is not restarted with a remainder.
-    sleep_until(deadline, if flags & TIMER_ABSTIME == 0 { rem } else { 0 }, abi)
+    // An absolute sleep is restarted as it is, with no remainder.
+    let relative = flags & TIMER_ABSTIME == 0;
+    sleep_until(deadline, if relative { rem } else { 0 }, abi, relative)
 }
 
 /// clone(flags, stack, ...): only the fork-like form, where the child gets

@@ -1,141 +1,11 @@
-//! Copying between the kernel and the current task's user memory. Every
-//! page is first made accessible the way a user access would be (faulting
-//! in demand-zero pages, copying copy-on-write ones) or refused with EFAULT,
-//! so the copy itself never faults and never writes through a shared frame.
+//! The user-copy helpers of `mm::usercopy`, and the argv/envp reader that
+//! knows exec's limits.
 
 use super::abi::Errno;
-use super::usercheck::user_range;
-use crate::arch::x86::exception::Access;
-use crate::mm::addr::{PAGE_SIZE, UserRange, VirtAddr};
 use crate::mm::user::UserMemory;
+pub use crate::mm::usercopy::*;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::mem::size_of;
-
-/// Copies `dst.len()` bytes from user address `src`.
-pub fn copy_in(mem: &mut UserMemory, src: u32, dst: &mut [u8]) -> Result<(), Errno> {
-    mem.ensure(user_range(src, dst.len() as u32)?, Access::Read)?;
-    debug_assert!(mem.space.is_current());
-    // SAFETY: `ensure` made [src, src+len) present and user-readable in the
-    // loaded address space; interrupts are off, so nothing unmaps it before
-    // the copy; the kernel buffer cannot overlap user memory.
-    unsafe { core::ptr::copy_nonoverlapping(src as *const u8, dst.as_mut_ptr(), dst.len()) };
-    Ok(())
-}
-
-/// Copies `src` to user address `dst`.
-pub fn copy_out(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno> {
-    mem.ensure(user_range(dst, src.len() as u32)?, Access::Write)?;
-    debug_assert!(mem.space.is_current());
-    // SAFETY: `ensure` made the range present and writable in the loaded
-    // address space (copy-on-write pages were copied first), and it stays
-    // so with interrupts off.
-    unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst as *mut u8, src.len()) };
-    Ok(())
-}
-
-/// A structure of the Linux ABI that crosses the user boundary byte for
-/// byte: `stat64`, `termios`, `timespec`, ... (from `memguard_abi::linux`).
-///
-/// # Safety
-/// Only for `repr(C)` types made of integers and arrays of integers with no
-/// padding bytes between or after the fields: then every byte of a value is
-/// initialised (so it may be copied out) and every byte pattern is a valid
-/// value (so one may be copied in).
-pub unsafe trait Plain: Copy {
-    /// The all-zero value, as Linux clears a structure before filling it.
-    fn zeroed() -> Self {
-        // SAFETY: by the trait's contract every bit pattern is a value.
-        unsafe { core::mem::zeroed() }
-    }
-}
-
-macro_rules! plain {
-    ($($t:ty = $size:expr),* $(,)?) => {
-        $(
-            // SAFETY: integers (and arrays of them) only; the size equals the
-            // sum of the fields', asserted here, so there is no padding.
-            unsafe impl Plain for $t {}
-            const _: () = assert!(core::mem::size_of::<$t>() == $size);
-        )*
-    };
-}
-
-use memguard_abi::linux;
-plain! {
-    u32 = 4, u64 = 8, [u32; 2] = 8, [u64; 2] = 16, [u32; 6] = 24,
-    linux::stat64 = 96, linux::termios = 36, linux::winsize = 8,
-    linux::timespec = 8, linux::__kernel_timespec = 16, linux::timeval = 8, linux::timezone = 8,
-    linux::rusage = 72, linux::tms = 16, linux::sysinfo = 64, linux::new_utsname = 390, linux::iovec = 8,
-    linux::user_desc = 16,
-}
-
-/// Copies a `T` out of user memory at `addr`.
-pub fn read<T: Plain>(mem: &mut UserMemory, addr: u32) -> Result<T, Errno> {
-    let mut v = T::zeroed();
-    // SAFETY: `T: Plain`, so any bytes form a valid `T`; the slice covers
-    // exactly `v` and lives no longer than this statement.
-    let bytes = unsafe { core::slice::from_raw_parts_mut(&mut v as *mut T as *mut u8, size_of::<T>()) };
-    copy_in(mem, addr, bytes)?;
-    Ok(v)
-}
-
-/// Copies `n` consecutive `T`s out of user memory at `addr`.
-pub fn read_array<T: Plain>(mem: &mut UserMemory, addr: u32, n: usize) -> Result<Vec<T>, Errno> {
-    let mut v = alloc::vec![T::zeroed(); n];
-    // SAFETY: as in `read`, for the vector's `n` initialised elements.
-    let bytes = unsafe { core::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut u8, n * size_of::<T>()) };
-    copy_in(mem, addr, bytes)?;
-    Ok(v)
-}
-
-/// Copies `v` to user memory at `addr`.
-pub fn write<T: Plain>(mem: &mut UserMemory, addr: u32, v: &T) -> Result<(), Errno> {
-    // SAFETY: `T: Plain` has no padding, so all its bytes are initialised.
-    let bytes = unsafe { core::slice::from_raw_parts(v as *const T as *const u8, size_of::<T>()) };
-    copy_out(mem, addr, bytes)
-}
-
-pub fn read_u32(mem: &mut UserMemory, addr: u32) -> Result<u32, Errno> {
-    read(mem, addr)
-}
-
-pub fn write_u32(mem: &mut UserMemory, addr: u32, v: u32) -> Result<(), Errno> {
-    write(mem, addr, &v)
-}
-
-/// A NUL-terminated string of at most `max` bytes (NUL included):
-/// ENAMETOOLONG past that, EFAULT if it runs into unmapped memory.
-pub fn read_cstr(mem: &mut UserMemory, addr: u32, max: usize, too_long: Errno) -> Result<String, Errno> {
-    let bytes = strncpy_from_user(mem, addr, max)?;
-    if bytes.len() >= max {
-        return Err(too_long);
-    }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// The bytes of the string at `addr` before its NUL, at most `max` of them
-/// (Linux's strncpy_from_user): EFAULT only if a byte it needs cannot be
-/// read.
-pub fn strncpy_from_user(mem: &mut UserMemory, addr: u32, max: usize) -> Result<Vec<u8>, Errno> {
-    let mut bytes = Vec::new();
-    let mut at = addr;
-    let mut buf = [0u8; 64];
-    while bytes.len() < max {
-        // Small steps that never cross a page: the next page may not exist,
-        // and most strings are short.
-        let chunk = ((PAGE_SIZE - VirtAddr::new(at).page_offset()) as usize).min(buf.len()).min(max - bytes.len());
-        let buf = &mut buf[..chunk];
-        copy_in(mem, at, buf)?;
-        if let Some(nul) = buf.iter().position(|&b| b == 0) {
-            bytes.extend_from_slice(&buf[..nul]);
-            return Ok(bytes);
-        }
-        bytes.extend_from_slice(buf);
-        at = at.checked_add(chunk as u32).ok_or(Errno::EFAULT)?;
-    }
-    Ok(bytes)
-}
 
 /// A NULL-terminated array of string pointers (argv, envp). A NULL array
 /// pointer is an empty list, as Linux allows.
@@ -158,21 +28,4 @@ pub fn read_str_array(mem: &mut UserMemory, addr: u32, total_max: usize) -> Resu
         out.push(s);
     }
     Ok(out)
-}
-
-/// How many bytes from `addr` the task can access for `access`, up to
-/// `len`: pages are faulted in as for a user access, and the count stops at
-/// the first page that cannot be (Linux's partial-copy semantics).
-pub fn accessible_prefix(mem: &mut UserMemory, addr: u32, len: u32, access: Access) -> u32 {
-    let mut done = 0u32;
-    while done < len {
-        let at = addr.wrapping_add(done);
-        let chunk = (PAGE_SIZE - VirtAddr::new(at).page_offset()).min(len - done);
-        let Some(range) = UserRange::new(at, chunk) else { break };
-        if mem.ensure(range, access).is_err() {
-            break;
-        }
-        done += chunk;
-    }
-    done
 }

@@ -1,9 +1,11 @@
 //! Birth and death: the first process, fork, execve, exit, waitpid, kill.
 
+use super::deliver::{self, Target};
 use super::exec;
-use super::process::{ExitStatus, INIT_PID, JobChange, Pid, Process, Task, TaskState, Wait};
+use super::process::{ExitStatus, INIT_PID, JobChange, Pid, Process, SignalState, Task, TaskState, Wait};
 use super::rlimit::Limits;
 use super::sched::{self, SCHED, schedule, with_process};
+use super::signal::state::{Disposition, Handlers};
 use crate::arch::x86::context::{prepare_first_switch, user_frame_of};
 use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::fpu::FpuState;
@@ -15,9 +17,13 @@ use crate::mm::kstack::KernelStack;
 use crate::mm::paging::{kernel_directory, load_cr3};
 use alloc::boxed::Box;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
-use memguard_abi::linux::{WCONTINUED, WNOHANG, WUNTRACED};
-use memguard_abi::{DefaultAction, Errno, Signal};
+use memguard_abi::linux::{
+    CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SA_NOCLDWAIT, SI_USER, WCONTINUED, WNOHANG, WUNTRACED,
+};
+use memguard_abi::{DefaultAction, Errno, SigInfo, Signal};
+use spin::Mutex;
 
 /// The last path component, as the process's name.
 pub fn base_name(path: &str) -> String {
@@ -60,7 +66,10 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
         exit_signal: Signal::SIGCHLD.raw(),
         name,
         state: TaskState::Runnable,
-        pending: None,
+        fatal: None,
+        detached: false,
+        handlers: Arc::new(Mutex::new(Handlers::default())),
+        sig: SignalState::default(),
         stop_requested: false,
         unreported: None,
         kstack: Some(kstack),
@@ -112,8 +121,15 @@ pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno
     let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
     let parent = s.current_task();
     let (ppid, name, tls) = (parent.pid, parent.name.clone(), parent.tls);
+    // The child gets a copy of the handlers, the mask and the alternate
+    // stack; nothing pending.
+    let handlers = parent.handlers.lock().clone();
+    let (blocked, altstack) = (parent.sig.blocked, parent.sig.altstack);
     let mut child = new_task(pid, ppid, name, kstack, saved_esp, process);
     child.exit_signal = exit_signal;
+    *child.handlers.lock() = handlers;
+    child.sig.blocked = blocked;
+    child.sig.altstack = altstack;
     // The child's segment registers (in its frame) may name these entries.
     child.tls = tls;
     s.tasks.insert(pid, Box::new(child));
@@ -150,6 +166,12 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
         let t = s.current_task();
         t.name = name;
         t.tls = [SegmentDescriptor::NULL; TLS_ENTRIES];
+        // Handlers point into the old program: back to the default (ignored
+        // signals stay ignored); the mask and pending signals stay.
+        let mut h = t.handlers.lock().clone();
+        h.reset_for_exec();
+        t.handlers = Arc::new(Mutex::new(h));
+        t.sig.altstack = Default::default();
         crate::arch::x86::gdt::load_tls(&t.tls);
     }
     *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
@@ -174,10 +196,33 @@ pub fn exit_current(status: ExitStatus) -> ! {
         let mut s = SCHED.lock();
         let me = s.current;
         s.current_task().state = TaskState::Zombie(status);
+        if let Some((at, _)) = s.current_task().sig.real_timer.take() {
+            s.disarm_alarm(at, me);
+        }
         let mut orphaned_zombie = false;
         for t in s.tasks.values_mut().filter(|t| t.ppid == me) {
             reparent_to_init(t);
             orphaned_zombie |= matches!(t.state, TaskState::Zombie(_));
+        }
+        let (code, value) = match status {
+            ExitStatus::Exited(c) => (CLD_EXITED, u32::from(c)),
+            ExitStatus::Killed(sig) if sig.default_action() == DefaultAction::CoreDump => {
+                (CLD_DUMPED, sig.raw().into())
+            }
+            ExitStatus::Killed(sig) => (CLD_KILLED, sig.raw().into()),
+        };
+        deliver::child_changed(&mut s, me, code, value);
+        // A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) never reaps:
+        // the child goes away by itself, as on Linux.
+        let (ppid, exit_signal) = (s.current_task().ppid, s.current_task().exit_signal);
+        if exit_signal == Signal::SIGCHLD.raw()
+            && let Some(parent) = s.tasks.get(&ppid)
+        {
+            let a = parent.handlers.lock().get(Signal::SIGCHLD);
+            if a.handler == super::signal::state::SIG_IGN || a.has(SA_NOCLDWAIT) {
+                s.current_task().detached = true;
+                s.detached += 1;
+            }
         }
         s.notify_parent(me);
         if orphaned_zombie {
@@ -243,7 +288,11 @@ fn find_child(s: &mut super::sched::Sched, pid_arg: i32, options: u32) -> Result
         |t: &Task| options & WALL != 0 || (t.exit_signal != Signal::SIGCHLD.raw()) == (options & WCLONE != 0);
     let mut any = false;
     let mut found = None;
-    for t in s.tasks.values().filter(|t| t.ppid == me && t.pid != me && selects(pid_arg, t.pid) && eligible(t)) {
+    for t in s
+        .tasks
+        .values()
+        .filter(|t| t.ppid == me && t.pid != me && !t.detached && selects(pid_arg, t.pid) && eligible(t))
+    {
         any = true;
         found = match (t.state, t.unreported) {
             (TaskState::Zombie(_), _) => Some(Found::Zombie(t.pid)),
@@ -275,7 +324,7 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
             match find_child(&mut s, pid_arg, options)? {
                 Some(f) => Some(f),
                 None if options & WNOHANG != 0 => return Ok((0, 0)),
-                None if s.current_task().pending.is_some() => return Err(Errno::EINTR),
+                None if deliver::pending(&mut s) => return Err(Errno::ERESTARTSYS),
                 None if s.current_task().stop_requested => None,
                 None => {
                     s.current_task().state = TaskState::Sleeping(Wait::Child);
@@ -305,17 +354,14 @@ fn reap(pid: Pid) -> (Pid, u32) {
     (pid, status.wait_status())
 }
 
-/// Whether a signal's default action ends the task, since no handlers can
-/// be installed. The stop signals other than SIGSTOP (SIGTSTP, SIGTTIN,
-/// SIGTTOU) are ignored: every process group here is orphaned, and Linux
-/// discards them for orphaned groups.
-fn terminates(sig: Signal) -> bool {
-    matches!(sig.default_action(), DefaultAction::Terminate | DefaultAction::CoreDump)
+/// Process 1 gets only the signals it has a handler for (Linux's
+/// SIGNAL_UNKILLABLE init): kill from a program cannot end it.
+fn init_ignores(t: &Task, sig: Signal) -> bool {
+    t.pid == INIT_PID && t.handlers.lock().get(sig).disposition(sig) != Disposition::Handler
 }
 
 /// kill(): the target must exist (ESRCH) before the signal is checked
-/// (EINVAL), as on Linux. `sig` 0 only checks. Process 1 ignores every
-/// signal sent to it, as Linux's init does without handlers.
+/// (EINVAL), as on Linux. `sig` 0 only checks.
 pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
     if pid_arg == i32::MIN {
         return Err(Errno::ESRCH);
@@ -343,50 +389,30 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
     // work when memory is gone, e.g. to kill a fork bomb).
     let mut next = 0;
     while let Some(pid) = s.tasks.range(next..).find(|(_, t)| selected(t)).map(|(&p, _)| p) {
-        if pid != INIT_PID {
-            deliver(&mut s, pid, sig);
+        if !init_ignores(&s.tasks[&pid], sig) {
+            deliver::send(&mut s, Target::Process(pid), SigInfo::from_process(sig, SI_USER as i32, me, 0));
         }
         next = pid + 1;
     }
     Ok(())
 }
 
-/// Acts on one signal's default action for one task.
-pub fn deliver(s: &mut super::sched::Sched, pid: Pid, sig: Signal) {
-    let t = s.tasks.get_mut(&pid).expect("target");
-    if matches!(t.state, TaskState::Zombie(_)) {
-        return;
+/// tkill/tgkill: `sig` for one thread, with SI_TKILL. `tgid` (tgkill) must
+/// be the thread's process.
+pub fn tkill(tgid: Option<Pid>, tid: Pid, sig: u32) -> Result<(), Errno> {
+    let mut s = SCHED.lock();
+    let me = s.current;
+    let found = s.tasks.get(&tid).filter(|t| tid != super::process::IDLE_PID && tgid.is_none_or(|g| g == t.pid));
+    let Some(t) = found else { return Err(Errno::ESRCH) };
+    if sig > u32::from(Signal::MAX) {
+        return Err(Errno::EINVAL);
     }
-    match sig {
-        Signal::SIGSTOP => {
-            t.stop_requested = true;
-            // A sleeper stops now; its call resumes after SIGCONT.
-            if matches!(t.state, TaskState::Sleeping(_)) {
-                s.wake(pid);
-            }
-        }
-        Signal::SIGCONT => {
-            t.stop_requested = false;
-            if t.state == TaskState::Stopped {
-                t.unreported = Some(JobChange::Continued);
-                s.resume(pid);
-                s.notify_parent(pid);
-            }
-        }
-        _ if !terminates(sig) => {}
-        _ => {
-            if t.pending.is_none() {
-                t.pending = Some(sig);
-            }
-            let state = t.state;
-            // SIGKILL ends a stop; other signals wait for SIGCONT.
-            if state == TaskState::Stopped && sig == Signal::SIGKILL {
-                s.resume(pid);
-            } else if matches!(state, TaskState::Sleeping(_)) {
-                s.wake(pid);
-            }
-        }
+    let Some(sig) = Signal::from_raw(sig) else { return Ok(()) };
+    if !init_ignores(t, sig) {
+        let info = SigInfo::from_process(sig, memguard_abi::linux::SI_TKILL, me, 0);
+        deliver::send(&mut s, Target::Thread(tid), info);
     }
+    Ok(())
 }
 
 /// Stops the current task if SIGSTOP asked it to: the parent hears of it,
@@ -396,36 +422,37 @@ pub fn stop_if_requested() {
         let mut s = SCHED.lock();
         let me = s.current;
         let t = s.current_task();
-        if !t.stop_requested || t.pending == Some(Signal::SIGKILL) {
+        if !t.stop_requested || t.fatal == Some(Signal::SIGKILL) {
             return;
         }
         t.stop_requested = false;
         t.state = TaskState::Stopped;
         t.unreported = Some(JobChange::Stopped(Signal::SIGSTOP));
+        deliver::child_changed(&mut s, me, CLD_STOPPED, Signal::SIGSTOP.raw().into());
         s.notify_parent(me);
     }
     schedule();
 }
 
-/// Whether the current task has a fatal signal waiting (sleepers check it
-/// when woken and return EINTR).
+/// Whether the current task has a signal to act on (sleepers check it
+/// when woken and end their call with EINTR or a restart).
 pub fn signal_pending() -> bool {
-    SCHED.lock().current_task().pending.is_some()
+    deliver::pending(&mut SCHED.lock())
 }
 
-/// Sends `sig` to the current task (SIGPIPE from a broken pipe): it acts on
-/// it on the way back to ring 3.
+/// Sends `sig` to the current thread (SIGPIPE from a broken pipe): it
+/// acts on it on the way back to ring 3.
 pub fn raise(sig: Signal) {
     let mut s = SCHED.lock();
     let me = s.current;
-    if me != INIT_PID {
-        deliver(&mut s, me, sig);
+    if !init_ignores(&s.tasks[&me], sig) {
+        deliver::send(&mut s, Target::Thread(me), SigInfo::from_process(sig, SI_USER as i32, me, 0));
     }
 }
 
 /// For a sleeper that was woken: stops here first if SIGSTOP asked (the
 /// call then goes on after SIGCONT, as Linux restarts it), then says
-/// whether a fatal signal ends the call (EINTR).
+/// whether a signal ends the call.
 pub fn interrupted() -> bool {
     stop_if_requested();
     signal_pending()

@@ -2,6 +2,8 @@
 //! table, the scheduler, exec, fork, exit — and the functions the trap layer
 //! calls for anything a user task does.
 
+#[cfg(target_os = "none")]
+pub mod deliver;
 pub mod elf;
 pub mod oom;
 pub mod rlimit;
@@ -23,30 +25,40 @@ pub use hooks::*;
 
 #[cfg(target_os = "none")]
 mod hooks {
+    use super::deliver;
     use super::lifecycle::exit_current;
     use super::process::ExitStatus;
     use super::sched::{self, SCHED, with_process};
+    use super::signal::signal_for;
+    use super::signal::state::{Action, Disposition, Restart, restart};
     use crate::arch::x86::exception::{Exception, PfError};
     use crate::arch::x86::trap::TrapFrame;
     use crate::mm::fault::decide::KillReason;
     use crate::mm::stats_global;
     use crate::task::process::Wait;
+    use memguard_abi::{Errno, SigInfo, Signal};
 
-    /// A CPU exception in ring 3 other than a resolvable page fault: kill
-    /// the task with the signal Linux would send.
+    /// A CPU exception in ring 3 other than a resolvable page fault: the
+    /// signal Linux sends for it, taken by the program's handler if it has
+    /// one; otherwise the task is reported and killed.
     pub fn on_user_exception(frame: &mut TrapFrame, exc: Exception) {
-        let sig = super::signal::signal_for(exc);
+        let info = super::signal::siginfo_for(exc, frame.eip);
+        record_trap(frame.vector, frame.error_code, None);
+        if deliver::force(&mut SCHED.lock(), info) {
+            return;
+        }
         {
             let (pid, name) = current_name();
-            super::report::exception_kill(pid, &name, frame, exc, sig);
+            super::report::exception_kill(pid, &name, frame, exc, signal_for(exc));
         }
-        die_of_fault(sig);
+        die_of_fault(signal_for(exc));
     }
 
-    /// A page fault in ring 3: resolve it, or kill the task with a report.
-    /// Out of memory, the OOM killer decides: this task dies only if it
-    /// holds the most; otherwise the fault is simply taken again once
-    /// memory was freed.
+    /// A page fault in ring 3: resolve it, or send SIGSEGV/SIGBUS with the
+    /// address, which a handler may take; without one the task is
+    /// reported and killed. Out of memory, the OOM killer decides: this
+    /// task dies only if it holds the most; otherwise the fault is simply
+    /// taken again once memory was freed.
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
         let failed = with_process(|p| {
@@ -54,14 +66,32 @@ mod hooks {
             p.mem.fault(cr2, err).err()
         });
         let Some(why) = failed else { return };
-        if why == KillReason::OutOfMemory && super::oom::out_of_memory() == super::oom::Outcome::Retry {
-            return;
+        if why == KillReason::OutOfMemory {
+            if super::oom::out_of_memory() == super::oom::Outcome::Retry {
+                return;
+            }
+        } else {
+            record_trap(frame.vector, err.bits(), Some(cr2));
+            if deliver::force(&mut SCHED.lock(), SigInfo::fault(why.signal(), why.si_code(), cr2)) {
+                return;
+            }
         }
         {
             let (pid, name) = current_name();
             with_process(|p| super::report::page_fault_kill(pid, &name, &p.mem, frame, cr2, err, why));
         }
         die_of_fault(why.signal());
+    }
+
+    /// Remembers the trap for the sigcontext (trapno, err, cr2).
+    fn record_trap(vector: u32, err: u32, cr2: Option<u32>) {
+        let mut s = SCHED.lock();
+        let t = &mut s.current_task().sig.last_trap;
+        t.trapno = vector;
+        t.err = err;
+        if let Some(a) = cr2 {
+            t.cr2 = a;
+        }
     }
 
     /// Ends the current task for a fault. Nothing the caller owns may be
@@ -80,26 +110,87 @@ mod hooks {
         (t.pid, t.name.clone())
     }
 
-    /// Last stop before `iret` to ring 3: act on a fatal signal or a
-    /// SIGSTOP, and give the CPU away if the slice is over.
-    pub fn on_return_to_user(_frame: &mut TrapFrame) {
+    /// Last stop before `iret` to ring 3: a fatal signal ends the task, a
+    /// SIGSTOP stops it, the end of a slice gives the CPU away, and every
+    /// pending signal the task does not block is taken: ignored, its
+    /// default action, or a handler frame on the user stack. A system
+    /// call a signal interrupted ends in EINTR or is restarted here.
+    pub fn on_return_to_user(frame: &mut TrapFrame) {
         loop {
-            let (pending, stop) = {
+            let (fatal, stop) = {
                 let mut s = SCHED.lock();
                 let t = s.current_task();
-                (t.pending, t.stop_requested)
+                (t.fatal, t.stop_requested)
             };
-            if let Some(sig) = pending {
+            if let Some(sig) = fatal {
                 exit_current(ExitStatus::Killed(sig));
             }
             if stop {
                 super::lifecycle::stop_if_requested();
                 continue;
             }
-            if !sched::need_resched() {
-                return;
+            if sched::need_resched() {
+                sched::yield_now();
+                continue;
             }
-            sched::yield_now();
+            let next = deliver::dequeue(&mut SCHED.lock());
+            let Some((sig, info, action)) = next else {
+                restart_call(frame, None);
+                let mut s = SCHED.lock();
+                let t = s.current_task();
+                if let Some(m) = t.sig.saved_mask.take() {
+                    t.sig.blocked = m;
+                }
+                return;
+            };
+            match action.disposition(sig) {
+                Disposition::Ignore => {}
+                Disposition::Stop => SCHED.lock().current_task().stop_requested = sig == Signal::SIGSTOP,
+                Disposition::Kill => SCHED.lock().current_task().fatal = Some(sig),
+                Disposition::Handler => run_handler(frame, sig, &info, &action),
+            }
+        }
+    }
+
+    /// Points the task at its handler for `sig`; if the frame cannot be
+    /// written, the task dies of SIGSEGV (as on Linux).
+    fn run_handler(frame: &mut TrapFrame, sig: Signal, info: &SigInfo, action: &Action) {
+        restart_call(frame, Some(action.flags));
+        let old = {
+            let mut s = SCHED.lock();
+            let t = s.current_task();
+            t.sig.saved_mask.take().unwrap_or(t.sig.blocked)
+        };
+        if deliver::setup_frame(frame, sig, info, action, old).is_err() {
+            let segv = Signal::SIGSEGV;
+            let mut s = SCHED.lock();
+            let t = s.current_task();
+            *t.handlers.lock() = {
+                let mut h = t.handlers.lock().clone();
+                h.set(segv, Action::DEFAULT);
+                h
+            };
+            t.fatal = Some(segv);
+        }
+    }
+
+    /// A system call that a signal interrupted (its result is one of the
+    /// -ERESTART* codes) is restarted or ends with EINTR, by Linux's rules.
+    fn restart_call(frame: &mut TrapFrame, handler: Option<u32>) {
+        if frame.vector != crate::arch::x86::idt::SYSCALL_VECTOR || frame.error_code == deliver::NO_SYSCALL {
+            return;
+        }
+        let Some(how) = restart(frame.eax.wrapping_neg() as i32, handler) else { return };
+        match how {
+            Restart::Interrupted => frame.eax = Errno::EINTR.to_eax(),
+            Restart::Again => {
+                frame.eax = frame.error_code;
+                frame.eip -= 2;
+            }
+            Restart::Block => {
+                frame.eax = memguard_abi::nr::RESTART_SYSCALL;
+                frame.eip -= 2;
+            }
         }
     }
 

@@ -60,7 +60,7 @@ mod kernel {
     }
 
     fn dying(t: &Task) -> bool {
-        t.pending.is_some() && !matches!(t.state, TaskState::Zombie(_))
+        t.fatal.is_some() && !matches!(t.state, TaskState::Zombie(_))
     }
 
     /// Lets every other dying task run until it has exited. True if there
@@ -100,7 +100,8 @@ mod kernel {
             let pages = candidates.iter().find(|c| c.pid == victim).map_or(0, |c| c.pages);
             let name = s.tasks[&victim].name.clone();
             if victim != me {
-                crate::task::lifecycle::deliver(&mut s, victim, Signal::SIGKILL);
+                let info = memguard_abi::SigInfo::from_kernel(Signal::SIGKILL);
+                crate::task::deliver::send(&mut s, crate::task::deliver::Target::Process(victim), info);
             }
             (me, victim, pages, name)
         };

@@ -2,6 +2,7 @@
 //! scheduler, kill) and its process resources (touched only by itself).
 
 use super::rlimit::Limits;
+use super::signal::state::{AltStack, Handlers, Pending};
 use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::fpu::FpuState;
 use crate::arch::x86::tls::TLS_ENTRIES;
@@ -10,7 +11,9 @@ use crate::mm::kstack::KernelStack;
 use crate::mm::user::UserMemory;
 use alloc::boxed::Box;
 use alloc::string::String;
-use memguard_abi::{Signal, wstatus};
+use alloc::sync::Arc;
+use memguard_abi::{SigSet, Signal, wstatus};
+use spin::Mutex;
 
 pub type Pid = u32;
 
@@ -29,6 +32,46 @@ pub enum Wait {
     Timer,
     /// In read or write on a pipe, for data, room or a closed end.
     Pipe,
+    /// In pause, sigsuspend or sigtimedwait, for a signal.
+    Signal,
+}
+
+/// What a blocking call left for restart_syscall to resume with, when a
+/// signal without a handler (or a stop) interrupted it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RestartBlock {
+    /// nanosleep / clock_nanosleep: the deadline on the monotonic clock,
+    /// where to write the time left, and in which timespec form.
+    Sleep { deadline: u64, rem: u32, time64: bool },
+}
+
+/// The trap that last interrupted the task in ring 3, for the
+/// sigcontext's trapno, err and cr2.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct LastTrap {
+    pub trapno: u32,
+    pub err: u32,
+    pub cr2: u32,
+}
+
+/// A thread's own signal state.
+#[derive(Default)]
+pub struct SignalState {
+    pub blocked: SigSet,
+    /// Signals sent to this thread (tkill, tgkill, faults).
+    pub pending: Pending,
+    /// Signals sent to the process, taken by whichever thread can: kept
+    /// in the thread-group leader's record.
+    pub shared: Pending,
+    pub altstack: AltStack,
+    /// The mask to restore once a handler frame is written or, without a
+    /// handler, on the way out (rt_sigsuspend's temporary mask).
+    pub saved_mask: Option<SigSet>,
+    pub restart: Option<RestartBlock>,
+    pub last_trap: LastTrap,
+    /// ITIMER_REAL (and alarm): next expiry on the monotonic clock and the
+    /// reload interval, in ns; kept in the leader's record.
+    pub real_timer: Option<(u64, u64)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -118,10 +161,17 @@ pub struct Task {
     /// The program name (argv[0]'s last component), for reports and `ps`.
     pub name: String,
     pub state: TaskState,
-    /// A fatal signal to act on before the task next returns to ring 3.
-    pub pending: Option<Signal>,
+    /// The signal the task is dying of: it ends before it next returns to
+    /// ring 3, and every sleep it is in is cut short.
+    pub fatal: Option<Signal>,
+    /// Handlers (shared by the threads of a process), mask, queues.
+    pub handlers: Arc<Mutex<Handlers>>,
+    pub sig: SignalState,
     /// SIGSTOP arrived: stop before the next return to ring 3.
     pub stop_requested: bool,
+    /// A zombie nobody will wait for (its parent ignores SIGCHLD or set
+    /// SA_NOCLDWAIT): the scheduler frees it once it is off its stack.
+    pub detached: bool,
     /// A stop or continue that waitpid has not reported yet.
     pub unreported: Option<JobChange>,
     /// `None` only for the idle task, which runs on the boot stack.

@@ -35,6 +35,10 @@ pub struct Sched {
     timers: BTreeSet<(u64, Pid)>,
     need_resched: bool,
     slice_left: u32,
+    /// Zombies marked `detached` and not yet freed.
+    pub detached: u32,
+    /// Processes with ITIMER_REAL armed: (expiry, pid), monotonic ns.
+    alarms: BTreeSet<(u64, Pid)>,
 }
 
 pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
@@ -45,6 +49,8 @@ pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
     timers: BTreeSet::new(),
     need_resched: false,
     slice_left: SLICE_TICKS,
+    detached: 0,
+    alarms: BTreeSet::new(),
 });
 
 impl Sched {
@@ -114,6 +120,24 @@ impl Sched {
         }
     }
 
+    pub fn arm_alarm(&mut self, at: u64, pid: Pid) {
+        self.alarms.insert((at, pid));
+    }
+
+    /// Removes an armed timer. An emptied set lets go of its node, so the
+    /// heap returns to its size once no timer is armed.
+    pub fn disarm_alarm(&mut self, at: u64, pid: Pid) {
+        self.alarms.remove(&(at, pid));
+        if self.alarms.is_empty() {
+            self.alarms = BTreeSet::new();
+        }
+    }
+
+    /// The earliest armed timer, if it is due at `now`.
+    pub fn due_alarm(&self, now: u64) -> Option<(u64, Pid)> {
+        self.alarms.first().copied().filter(|&(at, _)| at <= now)
+    }
+
     /// Wakes `pid`'s parent if it waits for a child to change state.
     pub fn notify_parent(&mut self, pid: Pid) {
         let Some(ppid) = self.tasks.get(&pid).map(|t| t.ppid) else { return };
@@ -132,7 +156,10 @@ pub fn init() {
         exit_signal: 0,
         name: String::from("idle"),
         state: TaskState::Running,
-        pending: None,
+        fatal: None,
+        detached: false,
+        handlers: alloc::sync::Arc::new(spin::Mutex::new(Default::default())),
+        sig: Default::default(),
         stop_requested: false,
         unreported: None,
         kstack: None,
@@ -212,6 +239,26 @@ fn switch_to(next: Pid) {
     // `to` is a stack pointer saved by a switch or laid out by
     // prepare_first_switch.
     unsafe { context::switch(from, to) };
+    free_detached();
+}
+
+/// Frees the detached zombies, now that none of them but the current
+/// task (freed after a later switch) is on a CPU.
+fn free_detached() {
+    loop {
+        let gone = {
+            let mut s = SCHED.lock();
+            if s.detached == 0 {
+                return;
+            }
+            let me = s.current;
+            let Some(pid) = s.tasks.iter().find(|(p, t)| t.detached && **p != me).map(|(p, _)| *p) else { return };
+            s.detached -= 1;
+            s.tasks.remove(&pid)
+        };
+        // Dropped without the lock: the kernel stack and records go back.
+        drop(gone);
+    }
 }
 
 /// Gives up the CPU because the current task cannot run (it is sleeping or

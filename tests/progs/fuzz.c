@@ -60,7 +60,10 @@ static const int implemented[] = {
     __NR_readv, __NR_restart_syscall, __NR_sched_yield, __NR_set_tid_address, __NR_stat64, __NR_sysinfo,
     __NR_time, __NR_times, __NR_umask, __NR_uname, __NR_vfork, __NR_wait4, __NR_waitpid, __NR_write,
     __NR_writev, __NR_set_thread_area, __NR_get_thread_area, __NR_prctl, __NR_sched_getaffinity, __NR_madvise,
-    __NR_getrlimit, __NR_ugetrlimit, __NR_setrlimit, __NR_prlimit64,
+    __NR_getrlimit, __NR_ugetrlimit, __NR_setrlimit, __NR_prlimit64, __NR_alarm, __NR_signal, __NR_sigaction,
+    __NR_sigprocmask, __NR_sigpending, __NR_sigsuspend, __NR_rt_sigaction, __NR_rt_sigprocmask, __NR_rt_sigpending,
+    __NR_rt_sigtimedwait, __NR_rt_sigtimedwait_time64, __NR_rt_sigqueueinfo, __NR_rt_sigsuspend, __NR_sigaltstack,
+    __NR_tkill, __NR_tgkill, __NR_pause, __NR_setitimer, __NR_getitimer,
     MG_NR_STATS, MG_NR_VIEW, MG_NR_TRANSLATE,
 };
 

@@ -97,6 +97,17 @@ pub enum DescriptorKind {
     OtherSystem(u8),
 }
 
+/// What a user selector is about to be loaded as.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SegmentUse {
+    /// CS on `iret` to ring 3.
+    Code,
+    /// SS on `iret` to ring 3.
+    Stack,
+    /// DS, ES, FS or GS.
+    Data,
+}
+
 /// One GDT entry.
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[repr(transparent)]
@@ -124,6 +135,23 @@ const TYPE_TSS32_AVAILABLE: u64 = 0x9;
 
 impl SegmentDescriptor {
     pub const NULL: Self = Self(0);
+
+    /// Whether ring 3 may run with this descriptor loaded for `usage`
+    /// (SDM Vol. 3A §5.8 and the IRET checks): present, DPL 3, and a
+    /// non-conforming code segment for CS, a writable data segment for SS,
+    /// data or readable code for the others. Loading anything else from
+    /// the kernel's exit path would fault in ring 0.
+    pub fn usable_from_ring3(self, usage: SegmentUse) -> bool {
+        if !self.present() || self.dpl() != Ring::Ring3 {
+            return false;
+        }
+        matches!(
+            (self.kind(), usage),
+            (DescriptorKind::Code { conforming: false, .. }, SegmentUse::Code)
+                | (DescriptorKind::Data { writable: true, .. }, SegmentUse::Stack)
+                | (DescriptorKind::Data { .. } | DescriptorKind::Code { readable: true, .. }, SegmentUse::Data)
+        )
+    }
 
     /// The base and (20-bit) limit fields, scattered as the SDM lays them out.
     pub(super) const fn with_base_limit(base: u32, limit: u32) -> u64 {

@@ -47,6 +47,32 @@ impl FpuState {
         INITIAL.get().cloned().unwrap_or(FpuState([0; 512]))
     }
 
+    /// Whether the image is FXSAVE's (else FNSAVE's, in the first 108 bytes).
+    pub fn is_fxsave() -> bool {
+        FXSR.load(Ordering::Relaxed)
+    }
+
+    /// The saved image, for a signal frame.
+    pub fn bytes(&self) -> &[u8; 512] {
+        &self.0
+    }
+
+    /// A state from an image a program handed back (sigreturn). MXCSR bits
+    /// the CPU reserves are cleared (FXRSTOR would fault on them, in the
+    /// kernel), as Linux does with its mxcsr mask.
+    pub fn from_user_image(mut image: [u8; 512]) -> Self {
+        if Self::is_fxsave() {
+            let initial = Self::initial();
+            let mask = match u32::from_le_bytes(initial.0[28..32].try_into().expect("4 bytes")) {
+                0 => 0xFFBF, // the default MXCSR_MASK (SDM Vol. 1 §11.6.6)
+                m => m,
+            };
+            let mxcsr = u32::from_le_bytes(image[24..28].try_into().expect("4 bytes")) & mask;
+            image[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+        }
+        FpuState(image)
+    }
+
     /// Saves the CPU's FPU state here.
     pub fn save(&mut self) {
         let p = self.0.as_mut_ptr();

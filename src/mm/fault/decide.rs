@@ -112,6 +112,20 @@ impl KillReason {
     }
 }
 
+impl KillReason {
+    /// The siginfo code Linux gives the fault: SEGV_MAPERR where no region
+    /// covers the address, SEGV_ACCERR where one forbids the access,
+    /// BUS_ADRERR past the end of a file.
+    pub fn si_code(self) -> u32 {
+        use memguard_abi::linux::{BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR};
+        match self {
+            KillReason::NoMapping | KillReason::StackOverflow | KillReason::KernelAddress => SEGV_MAPERR,
+            KillReason::PastEndOfFile => BUS_ADRERR,
+            _ => SEGV_ACCERR,
+        }
+    }
+}
+
 impl fmt::Display for KillReason {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(match self {

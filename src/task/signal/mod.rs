@@ -1,8 +1,12 @@
 //! Which signal a CPU exception in ring 3 sends, as Linux i386 decides it
 //! (arch/x86/kernel/traps.c). Page faults are decided by `mm::fault`. Pure.
 
+pub mod frame;
+pub mod state;
+
 use crate::arch::x86::exception::Exception;
-use memguard_abi::Signal;
+use memguard_abi::linux::{BUS_ADRALN, FPE_INTDIV, ILL_ILLOPN, SI_KERNEL};
+use memguard_abi::{SigInfo, Signal};
 
 /// The signal for a user-mode exception other than a page fault.
 pub const fn signal_for(exc: Exception) -> Signal {
@@ -12,6 +16,20 @@ pub const fn signal_for(exc: Exception) -> Signal {
         Exception::InvalidOpcode => Signal::SIGILL,
         Exception::SegmentNotPresent | Exception::StackSegmentFault | Exception::AlignmentCheck => Signal::SIGBUS,
         _ => Signal::SIGSEGV,
+    }
+}
+
+/// The siginfo Linux sends for a user-mode exception at `eip`: the code
+/// and address its trap handlers give (do_trap / do_error_trap), SI_KERNEL
+/// with no address for the exceptions that carry none.
+pub fn siginfo_for(exc: Exception, eip: u32) -> SigInfo {
+    let sig = signal_for(exc);
+    match exc {
+        Exception::DivideError => SigInfo::fault(sig, FPE_INTDIV, eip),
+        Exception::InvalidOpcode => SigInfo::fault(sig, ILL_ILLOPN, eip),
+        Exception::AlignmentCheck => SigInfo::fault(sig, BUS_ADRALN, 0),
+        Exception::X87FloatingPoint | Exception::SimdFloatingPoint => SigInfo::fault(sig, 0, eip),
+        _ => SigInfo { code: SI_KERNEL as i32, ..SigInfo::fault(sig, 0, 0) },
     }
 }
 

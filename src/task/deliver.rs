@@ -1,0 +1,444 @@
+//! Sending and taking signals: queueing with Linux's side effects (SIGCONT
+//! and the stop signals cancel each other, SIGKILL and fatal signals end
+//! the process at once), choosing the next one on the way back to ring 3,
+//! writing the handler's frame on the user stack and taking it back in
+//! sigreturn.
+
+use super::process::{JobChange, Pid, TaskState};
+use super::sched::{SCHED, Sched, with_process};
+use super::signal::frame::{self, BadFrame};
+use super::signal::state::{Action, Disposition, STOP_SIGNALS, mask_for_handler};
+use crate::arch::x86::descriptor::{SegmentSelector, SegmentUse, Table};
+use crate::arch::x86::fpu::FpuState;
+use crate::arch::x86::gdt::{self, USER_CODE, USER_DATA};
+use crate::arch::x86::trap::TrapFrame;
+use crate::mm::usercopy;
+use memguard_abi::linux::{SA_ONSTACK, SA_RESETHAND, SA_RESTORER, SA_SIGINFO, SS_DISABLE, SS_ONSTACK};
+use memguard_abi::sigframe::{
+    FPSTATE_FSAVE_ONLY, FPSTATE_FXSAVE_OFFSET, FPSTATE_MAGIC_OFFSET, FPSTATE_SIZE, RETCODE, RT_RETCODE, RtSigframe,
+    Sigcontext, Sigframe, StackT, Ucontext,
+};
+use memguard_abi::{SigInfo, SigSet, Signal};
+
+/// Who a signal is for: one thread (tkill, faults) or the process it
+/// belongs to (kill), where any thread that does not block it may take it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Target {
+    Thread(Pid),
+    Process(Pid),
+}
+
+/// Queues `info` for `target` with Linux's side effects, and wakes a
+/// sleeper that will act on it. Never allocates when the signal is one
+/// that kills, so a fork bomb can be killed with memory gone.
+pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
+    let (Target::Thread(pid) | Target::Process(pid)) = target;
+    let Some(sig) = info.signal() else { return };
+    let Some(t) = s.tasks.get_mut(&pid) else { return };
+    if matches!(t.state, TaskState::Zombie(_)) {
+        return;
+    }
+    // SIGCONT and the stop signals cancel each other's pending instances
+    // (Linux's prepare_signal); SIGCONT resumes a stopped task even if it
+    // is blocked or ignored.
+    if STOP_SIGNALS.contains(sig) {
+        t.sig.pending.discard(SigSet::of(Signal::SIGCONT));
+        t.sig.shared.discard(SigSet::of(Signal::SIGCONT));
+    }
+    if sig == Signal::SIGCONT {
+        t.sig.pending.discard(STOP_SIGNALS);
+        t.sig.shared.discard(STOP_SIGNALS);
+        t.stop_requested = false;
+        if t.state == TaskState::Stopped {
+            t.unreported = Some(JobChange::Continued);
+            s.resume(pid);
+            s.notify_parent(pid);
+            child_changed(s, pid, memguard_abi::linux::CLD_CONTINUED, Signal::SIGCONT.raw().into());
+        }
+    }
+    let t = s.tasks.get_mut(&pid).expect("target");
+    if sig == Signal::SIGKILL {
+        t.fatal.get_or_insert(sig);
+        s.resume(pid);
+        s.wake(pid);
+        return;
+    }
+    let action = t.handlers.lock().get(sig);
+    let blocked = t.sig.blocked.contains(sig);
+    if !blocked && action.disposition(sig) == Disposition::Ignore {
+        return;
+    }
+    match action.disposition(sig) {
+        // A fatal signal nobody blocks ends the process at once (Linux's
+        // complete_signal): no queue entry needed.
+        Disposition::Kill if !blocked => {
+            t.fatal.get_or_insert(sig);
+        }
+        Disposition::Stop if !blocked && sig == Signal::SIGSTOP => t.stop_requested = true,
+        // SIGTSTP, SIGTTIN and SIGTTOU by default: every process group here
+        // is orphaned, and Linux discards them for orphaned groups.
+        Disposition::Stop if !blocked => return,
+        _ => {
+            let queue = match target {
+                Target::Thread(_) => &mut t.sig.pending,
+                Target::Process(_) => &mut t.sig.shared,
+            };
+            if !queue.add(info) || blocked {
+                return;
+            }
+        }
+    }
+    s.wake(pid);
+}
+
+/// Tells `pid`'s parent that the child stopped, continued or ended:
+/// SIGCHLD (or the child's exit signal) with its siginfo, unless the
+/// parent asked not to hear of stops (SA_NOCLDSTOP).
+pub fn child_changed(s: &mut Sched, pid: Pid, code: u32, status: u32) {
+    let Some(t) = s.tasks.get(&pid) else { return };
+    let (ppid, exit_signal) = (t.ppid, t.exit_signal);
+    let exited = code != memguard_abi::linux::CLD_STOPPED && code != memguard_abi::linux::CLD_CONTINUED;
+    let sig = if exited { Signal::from_raw(exit_signal.into()) } else { Some(Signal::SIGCHLD) };
+    let (Some(sig), Some(parent)) = (sig, s.tasks.get(&ppid)) else { return };
+    if !exited && parent.handlers.lock().get(Signal::SIGCHLD).has(memguard_abi::linux::SA_NOCLDSTOP) {
+        return;
+    }
+    let info = SigInfo { signo: sig.raw().into(), ..SigInfo::child(code, pid, status, 0, 0) };
+    send(s, Target::Process(ppid), info);
+}
+
+/// Whether the current task has a signal to act on: a fatal one, or one
+/// it does not block (sleeps end early for these, with EINTR or a restart).
+pub fn pending(s: &mut Sched) -> bool {
+    let t = s.current_task();
+    let blocked = t.sig.blocked;
+    t.fatal.is_some() || t.sig.pending.next(blocked).is_some() || t.sig.shared.next(blocked).is_some()
+}
+
+/// Takes the next signal the current task does not block: its number,
+/// siginfo and the action in force. A handler installed with SA_RESETHAND
+/// is reset here, as it is used.
+pub fn dequeue(s: &mut Sched) -> Option<(Signal, SigInfo, Action)> {
+    let t = s.current_task();
+    let blocked = t.sig.blocked;
+    let (sig, info) = if let Some(sig) = t.sig.pending.next(blocked) {
+        (sig, t.sig.pending.take(sig))
+    } else {
+        let sig = t.sig.shared.next(blocked)?;
+        (sig, t.sig.shared.take(sig))
+    };
+    let mut h = t.handlers.lock();
+    let action = h.get(sig);
+    if action.disposition(sig) == Disposition::Handler && action.has(SA_RESETHAND) {
+        h.set(sig, Action::DEFAULT);
+    }
+    Some((sig, info, action))
+}
+
+/// A fault the current task caused, sent so that it cannot be ignored or
+/// blocked away: if it is, the handler is reset to the default and the
+/// signal unblocked (Linux's force_sig_info), which kills. Returns whether
+/// a handler will take it (if not, the caller reports and kills).
+pub fn force(s: &mut Sched, info: SigInfo) -> bool {
+    let Some(sig) = info.signal() else { return false };
+    let t = s.current_task();
+    {
+        let mut h = t.handlers.lock();
+        let a = h.get(sig);
+        if a.handler == super::signal::state::SIG_IGN || t.sig.blocked.contains(sig) {
+            h.set(sig, Action::DEFAULT);
+            t.sig.blocked = t.sig.blocked.without(sig);
+        }
+    }
+    let handled = t.handlers.lock().get(sig).disposition(sig) == Disposition::Handler;
+    // A fault is not merged with an earlier, unrelated instance.
+    t.sig.pending.discard(SigSet::of(sig));
+    t.sig.pending.add(info);
+    handled
+}
+
+/// The frame could not be written: the stack is bad or full.
+#[derive(Debug)]
+pub struct Unwritable;
+
+/// Runs `action`'s handler for `sig` next: writes the frame (sigframe or,
+/// with SA_SIGINFO, rt_sigframe) and the FPU state on the user stack and
+/// points the registers at the handler. `old_mask` is what sigreturn
+/// restores.
+pub fn setup_frame(
+    frame: &mut TrapFrame,
+    sig: Signal,
+    info: &SigInfo,
+    action: &Action,
+    old_mask: SigSet,
+) -> Result<(), Unwritable> {
+    let (alt, last) = {
+        let mut s = SCHED.lock();
+        let t = s.current_task();
+        (t.sig.altstack, t.sig.last_trap)
+    };
+    let esp = frame.user_esp;
+    let switch = action.has(SA_ONSTACK) && alt.size != 0 && !alt.contains(esp);
+    let top = if switch { alt.sp.wrapping_add(alt.size) } else { esp };
+    let rt = action.has(SA_SIGINFO);
+    let size = if rt { size_of::<RtSigframe>() } else { size_of::<Sigframe>() } as u32;
+    let (at, fpstate) = frame::layout(top, size).ok_or(Unwritable)?;
+    let sc = Sigcontext {
+        gs: frame.gs,
+        fs: frame.fs,
+        es: frame.es,
+        ds: frame.ds,
+        edi: frame.edi,
+        esi: frame.esi,
+        ebp: frame.ebp,
+        esp,
+        ebx: frame.ebx,
+        edx: frame.edx,
+        ecx: frame.ecx,
+        eax: frame.eax,
+        trapno: last.trapno,
+        err: last.err,
+        eip: frame.eip,
+        cs: frame.cs,
+        eflags: frame.eflags,
+        esp_at_signal: esp,
+        ss: frame.user_ss,
+        fpstate,
+        oldmask: old_mask.words()[0],
+        cr2: last.cr2,
+    };
+    let stack_flags = if alt.contains(esp) {
+        SS_ONSTACK
+    } else if alt.size == 0 {
+        SS_DISABLE
+    } else {
+        0
+    };
+    let restorer = action.has(SA_RESTORER).then_some(action.restorer);
+    with_process(|p| -> Result<(), Unwritable> {
+        p.fpu.save();
+        usercopy::write(&mut p.mem, fpstate, &fpstate_image(&p.fpu)).map_err(|_| Unwritable)?;
+        if rt {
+            let f = RtSigframe {
+                pretcode: restorer.unwrap_or(at + core::mem::offset_of!(RtSigframe, retcode) as u32),
+                sig: sig.raw().into(),
+                pinfo: at + core::mem::offset_of!(RtSigframe, info) as u32,
+                puc: at + core::mem::offset_of!(RtSigframe, uc) as u32,
+                info: *info,
+                uc: Ucontext {
+                    flags: 0,
+                    link: 0,
+                    stack: StackT { sp: alt.sp, flags: stack_flags as i32, size: alt.size },
+                    mcontext: sc,
+                    sigmask: old_mask.words(),
+                },
+                retcode: RT_RETCODE,
+            };
+            usercopy::write(&mut p.mem, at, &f).map_err(|_| Unwritable)
+        } else {
+            let f = Sigframe {
+                pretcode: restorer.unwrap_or(at + core::mem::offset_of!(Sigframe, retcode) as u32),
+                sig: sig.raw().into(),
+                sc,
+                fpstate_unused: [0; FPSTATE_SIZE / 4],
+                extramask: old_mask.words()[1],
+                retcode: RETCODE,
+            };
+            usercopy::write(&mut p.mem, at, &f).map_err(|_| Unwritable)
+        }
+    })?;
+    // The handler starts with a clean FPU, as on Linux.
+    with_process(|p| {
+        p.fpu = FpuState::initial();
+        p.fpu.restore();
+    });
+    frame.user_esp = at;
+    frame.eip = action.handler;
+    frame.eax = sig.raw().into();
+    let (edx, ecx) = if rt {
+        (at + core::mem::offset_of!(RtSigframe, info) as u32, at + core::mem::offset_of!(RtSigframe, uc) as u32)
+    } else {
+        (0, 0)
+    };
+    frame.edx = edx;
+    frame.ecx = ecx;
+    frame.cs = USER_CODE.raw().into();
+    frame.ds = USER_DATA.raw().into();
+    frame.es = USER_DATA.raw().into();
+    frame.user_ss = USER_DATA.raw().into();
+    // DF, TF and RF cleared (Linux's handle_signal).
+    frame.eflags &= !(0x400 | 0x100 | 0x1_0000);
+    let mut s = SCHED.lock();
+    let t = s.current_task();
+    t.sig.blocked = mask_for_handler(old_mask, sig, action);
+    if switch && alt.autodisarm {
+        t.sig.altstack = Default::default();
+    }
+    Ok(())
+}
+
+/// `_fpstate_32` as Linux writes it: the FSAVE header, then (with FXSR)
+/// the FXSAVE image with magic 0; without FXSR the FNSAVE image and magic
+/// 0xffff.
+fn fpstate_image(fpu: &FpuState) -> [u32; FPSTATE_SIZE / 4] {
+    let mut b = [0u8; FPSTATE_SIZE];
+    let fx = fpu.bytes();
+    if FpuState::is_fxsave() {
+        b[..FPSTATE_FXSAVE_OFFSET].copy_from_slice(&frame::fsave_header(fx));
+        // The software-available tail of FXSAVE (bytes 464..) stays zero:
+        // no extended-state magic follows.
+        b[FPSTATE_FXSAVE_OFFSET..FPSTATE_FXSAVE_OFFSET + 464].copy_from_slice(&fx[..464]);
+    } else {
+        b[..108].copy_from_slice(&fx[..108]);
+        b[FPSTATE_MAGIC_OFFSET..FPSTATE_MAGIC_OFFSET + 2].copy_from_slice(&FPSTATE_FSAVE_ONLY.to_le_bytes());
+    }
+    let mut w = [0u32; FPSTATE_SIZE / 4];
+    for (i, c) in b.chunks_exact(4).enumerate() {
+        w[i] = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+    }
+    w
+}
+
+/// Whether ring 3 may load `sel` for `usage` with the current GDT (whose
+/// TLS entries are this task's).
+fn usable(sel: u16, usage: SegmentUse) -> bool {
+    let sel = SegmentSelector::from_raw(sel);
+    sel.table() == Table::Gdt
+        && sel.index() != 0
+        && gdt::entry(sel.index() as usize).is_some_and(|d| d.usable_from_ring3(usage))
+}
+
+/// sigreturn (`rt`: rt_sigreturn): takes back the frame the handler's
+/// `ret` left ESP just above, restores the mask, the registers (checked:
+/// see `frame::sanitize`), the FPU state and, for rt, the alternate stack.
+/// Returns the restored EAX.
+pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
+    let esp_now = frame.user_esp;
+    let (sc, mask, stack) = with_process(|p| {
+        if rt {
+            let at = frame.user_esp.wrapping_sub(4);
+            let f: RtSigframe = usercopy::read(&mut p.mem, at).map_err(|_| BadFrame::Unreadable)?;
+            Ok((f.uc.mcontext, SigSet::from_words(f.uc.sigmask), Some(f.uc.stack)))
+        } else {
+            // The restorer popped the signal number too: ESP is 8 above.
+            let at = frame.user_esp.wrapping_sub(8);
+            let f: Sigframe = usercopy::read(&mut p.mem, at).map_err(|_| BadFrame::Unreadable)?;
+            Ok((f.sc, SigSet::from_words([f.sc.oldmask, f.extramask]), None))
+        }
+    })?;
+    SCHED.lock().current_task().sig.blocked = mask.blockable();
+    let r = frame::sanitize(&sc, frame.eflags, usable)?;
+    if sc.fpstate != 0 {
+        let fpu = with_process(|p| {
+            let mut image = [0u8; 512];
+            let at = sc.fpstate.wrapping_add(if FpuState::is_fxsave() { FPSTATE_FXSAVE_OFFSET as u32 } else { 0 });
+            let len = if FpuState::is_fxsave() { 512 } else { 108 };
+            usercopy::copy_in(&mut p.mem, at, &mut image[..len]).map_err(|_| BadFrame::Unreadable)?;
+            Ok(FpuState::from_user_image(image))
+        })?;
+        with_process(|p| {
+            p.fpu = fpu;
+            p.fpu.restore();
+        });
+    } else {
+        with_process(|p| {
+            p.fpu = FpuState::initial();
+            p.fpu.restore();
+        });
+    }
+    if let Some(st) = stack {
+        // As Linux's restore_altstack: only a bad pointer fails the frame;
+        // a refused change (EPERM on the stack, ENOMEM) is ignored.
+        let _ = set_altstack(&mut SCHED.lock(), esp_now, st);
+    }
+    frame.gs = r.gs;
+    frame.fs = r.fs;
+    frame.es = r.es;
+    frame.ds = r.ds;
+    frame.edi = r.edi;
+    frame.esi = r.esi;
+    frame.ebp = r.ebp;
+    frame.user_esp = r.esp;
+    frame.ebx = r.ebx;
+    frame.edx = r.edx;
+    frame.ecx = r.ecx;
+    frame.eip = r.eip;
+    frame.cs = r.cs;
+    frame.eflags = r.eflags;
+    frame.user_ss = r.ss;
+    // Not a system call any more: no restart on the way out.
+    frame.error_code = NO_SYSCALL;
+    Ok(r.eax)
+}
+
+/// `frame.error_code` of an `int 0x80` trap holds the call number (Linux's
+/// orig_eax); this value says there is no call to restart.
+pub const NO_SYSCALL: u32 = u32::MAX;
+
+/// Why sigaltstack refuses a new stack.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AltStackError {
+    /// The task runs on the current alternate stack (EPERM).
+    OnStack,
+    /// Flags other than SS_DISABLE / SS_ONSTACK / SS_AUTODISARM (EINVAL).
+    Flags,
+    /// Smaller than MINSIGSTKSZ (ENOMEM).
+    TooSmall,
+}
+
+/// sigaltstack's change, as Linux's do_sigaltstack checks it; `esp` is the
+/// task's user stack pointer.
+pub fn set_altstack(s: &mut Sched, esp: u32, st: StackT) -> Result<(), AltStackError> {
+    use memguard_abi::linux::{MINSIGSTKSZ, SS_AUTODISARM};
+    let t = s.current_task();
+    if t.sig.altstack.contains(esp) {
+        return Err(AltStackError::OnStack);
+    }
+    let flags = st.flags as u32;
+    let mode = flags & !SS_AUTODISARM;
+    if mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK {
+        return Err(AltStackError::Flags);
+    }
+    t.sig.altstack = if mode == SS_DISABLE {
+        Default::default()
+    } else if st.size < MINSIGSTKSZ {
+        return Err(AltStackError::TooSmall);
+    } else {
+        super::signal::state::AltStack { sp: st.sp, size: st.size, autodisarm: flags & SS_AUTODISARM != 0 }
+    };
+    Ok(())
+}
+
+/// The alternate stack as sigaltstack reports it for a task at `esp`.
+pub fn altstack_of(s: &mut Sched, esp: u32) -> StackT {
+    use memguard_abi::linux::SS_AUTODISARM;
+    let a = s.current_task().sig.altstack;
+    let mut flags = if a.contains(esp) {
+        SS_ONSTACK
+    } else if a.size == 0 {
+        SS_DISABLE
+    } else {
+        0
+    };
+    if a.autodisarm {
+        flags |= SS_AUTODISARM;
+    }
+    StackT { sp: a.sp, flags: flags as i32, size: a.size }
+}
+
+/// The timer interrupt's part: SIGALRM for every real timer that expired,
+/// re-armed by its interval.
+pub fn expire_real_timers(s: &mut Sched, now: u64) {
+    while let Some((at, pid)) = s.due_alarm(now) {
+        s.disarm_alarm(at, pid);
+        let every = s.tasks.get(&pid).and_then(|t| t.sig.real_timer).map_or(0, |(_, e)| e);
+        let next = (every > 0).then(|| (at + every.max(1), every));
+        if let Some(t) = s.tasks.get_mut(&pid) {
+            t.sig.real_timer = next;
+        }
+        if let Some((n, _)) = next {
+            s.arm_alarm(n, pid);
+        }
+        send(s, Target::Process(pid), SigInfo::from_kernel(Signal::SIGALRM));
+    }
+}
