@@ -14,7 +14,10 @@ have objcopy || need_pkgs+=(binutils)
 # The C programs (user/c, bench, tests/diff) are built with gcc -m32
 # -static -nostdlib, and the host unit tests are linked as i386 Linux
 # programs: gcc-multilib brings gcc's 32-bit support and the 32-bit libc.
-if ! echo 'int main(void){return 0;}' | gcc -m32 -static -x c -o /dev/null - >/dev/null 2>&1; then
+# <errno.h> needs its /usr/include/asm link (gcc-12-multilib alone lacks it;
+# tests/libc's programs include it).
+if ! printf '#include <errno.h>\nint main(void){return errno;}\n' |
+        gcc -m32 -static -x c -o /dev/null - >/dev/null 2>&1; then
     need_pkgs+=(gcc-multilib)
 fi
 if [ "${1:-run}" = test ]; then
@@ -31,6 +34,14 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
         echo "    sudo apt-get install ${need_pkgs[*]}" >&2
         exit 1
     fi
+fi
+# The musl test programs (tests/musl, built by tests/scenarios/run.sh):
+# tools/musl-gcc fetches Debian's i386 musl-dev once into the user's cache,
+# through a private apt state (no root needed; see tools/musl-gcc for why it
+# is not installed with apt).
+if [ "${1:-run}" = test ] && ! "$(dirname "$0")/musl-gcc" --fetch >/dev/null; then
+    echo "[deps] could not fetch musl for i386. Run: tools/musl-gcc --fetch" >&2
+    exit 1
 fi
 if ! rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src'; then
     echo "[deps] adding rust-src to the nightly toolchain"

@@ -85,15 +85,18 @@ pub fn view(which: u32, arg0: u32, arg1: u32, buf: u32, len: u32) -> SysResult {
 }
 
 fn ps(w: &mut String) -> core::fmt::Result {
-    writeln!(w, "  PID  PPID S NAME             PAGE-DIR    RSS  FAULTS  KILLS")?;
+    // One line per task: a thread shows its group's id in TGID and shares
+    // its page directory (and so RSS and faults) with the group.
+    writeln!(w, "  PID  TGID  PPID S NAME             PAGE-DIR    RSS  FAULTS  KILLS")?;
     let s = SCHED.lock();
-    for t in s.tasks.values().filter(|t| t.pid != IDLE_PID) {
+    for t in s.tasks.values().filter(|t| t.pid != IDLE_PID && !t.detached) {
         let (rss, faults) = t.process.as_ref().map_or((0, 0), |p| (p.mem.resident_pages(), p.mem.stats.page_faults));
         writeln!(
             w,
-            "{:>5} {:>5} {} {:<16} {:#010x} {:>6} {:>7} {:>6}",
+            "{:>5} {:>5} {:>5} {} {:<16} {:#010x} {:>6} {:>7} {:>6}",
             t.pid,
-            t.ppid,
+            t.tgid,
+            s.tasks.get(&t.ppid).map_or(t.ppid, |p| p.tgid),
             t.state.letter(),
             t.name,
             t.directory(),

@@ -95,7 +95,7 @@ pub fn faccessat(dirfd: i32, path: u32, mode: u32) -> SysResult {
 /// getcwd(buf, size): the length including the NUL, ERANGE if it does not
 /// fit.
 pub fn getcwd(buf: u32, size: u32) -> SysResult {
-    let mut cwd = with_process(|p| p.cwd.clone()).into_bytes();
+    let mut cwd = with_process(|p| p.fs.cwd.clone()).into_bytes();
     cwd.push(0);
     if (size as usize) < cwd.len() {
         return Err(Errno::ERANGE);
@@ -109,7 +109,7 @@ pub fn chdir(path: u32) -> SysResult {
     let p = read_path(path)?;
     let (canonical, kind) = fs::path::resolve(&p, fs::kind_of)?;
     match kind {
-        fs::path::Kind::Directory => with_process(|p| p.cwd = canonical),
+        fs::path::Kind::Directory => with_process(|p| p.fs.cwd = canonical),
         fs::path::Kind::File => return Err(Errno::ENOTDIR),
         fs::path::Kind::Missing => return Err(Errno::ENOENT),
     }
@@ -118,5 +118,5 @@ pub fn chdir(path: u32) -> SysResult {
 
 /// umask(mask): sets the mask (low 9 bits) and returns the old one.
 pub fn umask(mask: u32) -> SysResult {
-    Ok(with_process(|p| core::mem::replace(&mut p.umask, mask & 0o777)))
+    Ok(with_process(|p| core::mem::replace(&mut p.fs.umask, mask & 0o777)))
 }

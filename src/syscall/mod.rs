@@ -12,6 +12,8 @@ mod file;
 #[cfg(target_os = "none")]
 mod fsinfo;
 #[cfg(target_os = "none")]
+mod futex;
+#[cfg(target_os = "none")]
 mod info;
 #[cfg(target_os = "none")]
 mod mem;
@@ -39,7 +41,7 @@ pub use dispatch::dispatch;
 mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
     use super::timespec::TimeAbi::{Time32, Time64};
-    use super::{debug, fdctl, file, fsinfo, info, mem, process, rlimit, signal, taskctl, tls};
+    use super::{debug, fdctl, file, fsinfo, futex, info, mem, process, rlimit, signal, taskctl, tls};
     use crate::arch::x86::trap::TrapFrame;
 
     /// The six argument registers, in Linux's order.
@@ -64,7 +66,8 @@ mod dispatch {
         let number = frame.eax;
         frame.error_code = number;
         let result: SysResult = match frame.eax {
-            nr::EXIT | nr::EXIT_GROUP => process::exit(a0[0]),
+            nr::EXIT => process::exit(a0[0]),
+            nr::EXIT_GROUP => process::exit_group(a0[0]),
             nr::RESTART_SYSCALL => process::restart_syscall(),
             nr::RT_SIGACTION => signal::rt_sigaction(a0[0], a0[1], a0[2], a0[3]),
             nr::SIGACTION => signal::sigaction(a0[0], a0[1], a0[2]),
@@ -87,8 +90,13 @@ mod dispatch {
             nr::ALARM => signal::alarm(a0[0]),
             nr::SETITIMER => signal::setitimer(a0[0], a0[1], a0[2]),
             nr::GETITIMER => signal::getitimer(a0[0], a0[1]),
-            nr::FORK | nr::VFORK => process::fork(frame),
-            nr::CLONE => process::clone(frame, a0[0], a0[1]),
+            nr::FORK => process::fork(frame),
+            nr::VFORK => process::vfork(frame),
+            nr::CLONE => process::clone(frame, a0[0], a0[1], a0[2], a0[3], a0[4]),
+            nr::FUTEX => futex::futex(a0[0], a0[1], a0[2], a0[3], a0[4], a0[5], Time32),
+            nr::FUTEX_TIME64 => futex::futex(a0[0], a0[1], a0[2], a0[3], a0[4], a0[5], Time64),
+            nr::SET_ROBUST_LIST => process::set_robust_list(a0[0], a0[1]),
+            nr::GET_ROBUST_LIST => process::get_robust_list(a.int(0), a0[1], a0[2]),
             nr::SET_THREAD_AREA => tls::set_thread_area(frame, a0[0]),
             nr::PRCTL => taskctl::prctl(a0[0], a0[1]),
             nr::GETRLIMIT => rlimit::old_getrlimit(a0[0], a0[1]),
@@ -108,7 +116,8 @@ mod dispatch {
             nr::TIME => info::time(a0[0]),
             nr::LSEEK => file::lseek(a0[0], a.int(1), a0[2]),
             nr::LLSEEK => file::llseek(a0[0], a0[1], a0[2], a0[3], a0[4]),
-            nr::GETPID | nr::GETTID => Ok(crate::task::sched::current_pid()),
+            nr::GETPID => process::getpid(),
+            nr::GETTID => Ok(crate::task::sched::current_pid()),
             nr::GETPPID => process::getppid(),
             nr::GETUID | nr::GETGID | nr::GETEUID | nr::GETEGID => Ok(0),
             nr::GETUID32 | nr::GETGID32 | nr::GETEUID32 | nr::GETEGID32 => Ok(0),
@@ -126,7 +135,7 @@ mod dispatch {
             nr::GETCWD => fsinfo::getcwd(a0[0], a0[1]),
             nr::CHDIR => fsinfo::chdir(a0[0]),
             nr::UMASK => fsinfo::umask(a0[0]),
-            nr::SET_TID_ADDRESS => Ok(crate::task::sched::current_pid()),
+            nr::SET_TID_ADDRESS => process::set_tid_address(a0[0]),
             nr::TIMES => info::times(a0[0]),
             nr::GETRUSAGE => info::getrusage(a.int(0), a0[1]),
             nr::GETRANDOM => info::getrandom(a0[0], a0[1], a0[2]),

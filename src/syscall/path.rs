@@ -13,7 +13,7 @@ pub fn absolute(path: &str) -> String {
     if path.starts_with('/') || path.is_empty() {
         return String::from(path);
     }
-    let cwd = with_process(|p| p.cwd.clone());
+    let cwd = with_process(|p| p.fs.cwd.clone());
     alloc::format!("{}/{path}", if cwd == "/" { "" } else { cwd.as_str() })
 }
 

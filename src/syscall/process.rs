@@ -6,26 +6,38 @@ use super::uaccess::{self, Plain, read_cstr, read_str_array, write_u32};
 use crate::arch::x86::trap::TrapFrame;
 use crate::fs::PATH_MAX;
 use crate::task::exec::ARG_MAX;
+use crate::task::fork::{self, CloneArgs};
 use crate::task::lifecycle;
 use crate::task::process::{ExitStatus, RestartBlock};
 use crate::task::sched::{self, SCHED, with_process};
+use memguard_abi::linux::{CLONE_SETTLS, CLONE_VFORK, CLONE_VM};
 
+/// exit(): this thread ends (the process with it if it was the last).
 pub fn exit(code: u32) -> SysResult {
     lifecycle::exit_current(ExitStatus::Exited(code as u8))
 }
 
+/// exit_group(): every thread of the process ends.
+pub fn exit_group(code: u32) -> SysResult {
+    lifecycle::exit_group(ExitStatus::Exited(code as u8))
+}
+
 pub fn fork(frame: &TrapFrame) -> SysResult {
-    fork_with(frame, memguard_abi::Signal::SIGCHLD.raw())
+    clone_with(frame, CloneArgs::FORK)
+}
+
+/// vfork(): the child borrows the parent's memory, and the parent waits
+/// until the child execs or exits.
+pub fn vfork(frame: &TrapFrame) -> SysResult {
+    clone_with(frame, CloneArgs { flags: CLONE_VM | CLONE_VFORK | 17, ..CloneArgs::FORK })
 }
 
 /// A fork short of memory or tasks while others are dying (a SIGKILL
 /// pending) lets them exit first and tries once more: what they still hold
 /// must not make it fail.
-fn fork_with(frame: &TrapFrame, exit_signal: u8) -> SysResult {
-    match lifecycle::fork_with(frame, exit_signal) {
-        Err(Errno::ENOMEM | Errno::EAGAIN) if crate::task::oom::wait_for_dying() => {
-            lifecycle::fork_with(frame, exit_signal)
-        }
+fn clone_with(frame: &TrapFrame, args: CloneArgs) -> SysResult {
+    match fork::clone(frame, args) {
+        Err(Errno::ENOMEM | Errno::EAGAIN) if crate::task::oom::wait_for_dying() => fork::clone(frame, args),
         r => r,
     }
 }
@@ -143,6 +155,9 @@ pub fn restart_syscall() -> SysResult {
         Some(RestartBlock::Sleep { deadline, rem, time64 }) => {
             sleep_until(deadline, rem, if time64 { TimeAbi::Time64 } else { TimeAbi::Time32 }, true)
         }
+        Some(RestartBlock::Futex { uaddr, val, deadline, bitset, private }) => {
+            crate::task::futex::wait(uaddr, private, val, Some(deadline), bitset)
+        }
         None => Err(Errno::EINTR),
     }
 }
@@ -178,18 +193,50 @@ pub fn clock_nanosleep(clock: u32, flags: u32, req: u32, rem: u32, abi: TimeAbi)
     sleep_until(deadline, if relative { rem } else { 0 }, abi, relative)
 }
 
-/// clone(flags, stack, ...): only the fork-like form, where the child gets
-/// its own copy of everything (flags hold just the exit signal); threads
-/// (CLONE_VM and friends) are not supported here: EINVAL.
-pub fn clone(frame: &TrapFrame, flags: u32, stack: u32) -> SysResult {
-    if flags & !0xFF != 0 {
+/// clone(flags, stack, parent_tid, tls, child_tid): i386's argument order.
+pub fn clone(frame: &TrapFrame, flags: u32, stack: u32, parent_tid: u32, tls: u32, child_tid: u32) -> SysResult {
+    let is_init = SCHED.lock().current_task().tgid == crate::task::process::INIT_PID;
+    crate::task::clone::check(flags, is_init)?;
+    let tls = if flags & CLONE_SETTLS != 0 { Some(super::tls::clone_tls(tls)?) } else { None };
+    clone_with(frame, CloneArgs { flags, stack, parent_tid, child_tid, tls })
+}
+
+/// getpid: the thread group's id.
+pub fn getpid() -> SysResult {
+    Ok(SCHED.lock().current_task().tgid)
+}
+
+/// set_tid_address(tidptr): zeroed and woken at exit; returns the tid.
+pub fn set_tid_address(tidptr: u32) -> SysResult {
+    let mut s = SCHED.lock();
+    let t = s.current_task();
+    t.clear_child_tid = tidptr;
+    Ok(t.pid)
+}
+
+/// set_robust_list(head, len): `len` must be the size of the head (12).
+pub fn set_robust_list(head: u32, len: u32) -> SysResult {
+    if len != 12 {
         return Err(Errno::EINVAL);
     }
-    let mut child_frame = *frame;
-    if stack != 0 {
-        child_frame.user_esp = stack;
-    }
-    fork_with(&child_frame, flags as u8)
+    SCHED.lock().current_task().robust_list = head;
+    Ok(0)
+}
+
+/// get_robust_list(tid, head_ptr, len_ptr): 0 is the caller.
+pub fn get_robust_list(tid: i32, head_ptr: u32, len_ptr: u32) -> SysResult {
+    let head = {
+        let s = SCHED.lock();
+        let me = s.current;
+        let tid = if tid == 0 { me } else { tid as u32 };
+        let t = s.tasks.get(&tid).filter(|t| tid != 0 && !t.detached && tid as i32 > 0);
+        t.ok_or(Errno::ESRCH)?.robust_list
+    };
+    with_process(|p| -> Result<(), Errno> {
+        uaccess::write(&mut p.mem, head_ptr, &head)?;
+        uaccess::write(&mut p.mem, len_ptr, &12u32)
+    })?;
+    Ok(0)
 }
 
 /// getpgid/getsid: every process is in the process group and session of

@@ -37,9 +37,13 @@ fn do_sigaction(sig: u32, new: Option<Action>) -> Result<Action, Errno> {
         a.flags &= KNOWN_FLAGS;
         a.mask = a.mask.blockable();
         t.handlers.lock().set(sig, a);
+        // Now ignored: pending instances go, for every thread.
         if a.disposition(sig) == Disposition::Ignore {
-            t.sig.pending.discard(SigSet::of(sig));
-            t.sig.shared.discard(SigSet::of(sig));
+            let tgid = t.tgid;
+            deliver::group_pending(&mut s).discard(SigSet::of(sig));
+            for t in s.tasks.values_mut().filter(|t| t.tgid == tgid) {
+                t.sig.pending.discard(SigSet::of(sig));
+            }
         }
     }
     Ok(Action { flags: old.flags & KNOWN_FLAGS, ..old })
@@ -148,8 +152,9 @@ pub fn sigprocmask(how: u32, set: u32, oset: u32) -> SysResult {
 /// The blocked signals pending for this thread or its process.
 fn pending_set() -> SigSet {
     let mut s = SCHED.lock();
+    let shared = deliver::group_pending(&mut s).set();
     let t = s.current_task();
-    SigSet(t.sig.pending.set().union(t.sig.shared.set()).0 & t.sig.blocked.0)
+    SigSet(t.sig.pending.set().union(shared).0 & t.sig.blocked.0)
 }
 
 /// rt_sigpending(set, sigsetsize): at most 8 bytes of the set.
@@ -228,7 +233,8 @@ pub fn rt_sigtimedwait(set: u32, info: u32, timeout: u32, sigsetsize: u32, abi: 
         if let Some(sig) = t.sig.pending.next(others) {
             return Some(t.sig.pending.take(sig));
         }
-        t.sig.shared.next(others).map(|sig| t.sig.shared.take(sig))
+        let shared = deliver::group_pending(&mut s);
+        shared.next(others).map(|sig| shared.take(sig))
     };
     let mut got = take();
     if got.is_none() && deadline != Some(crate::time::monotonic_ns()) {

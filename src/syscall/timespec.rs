@@ -39,7 +39,9 @@ pub fn read(mem: &mut UserMemory, addr: u32, abi: TimeAbi) -> Result<u64, Errno>
         }
         TimeAbi::Time64 => {
             let t: linux::__kernel_timespec = uaccess::read(mem, addr)?;
-            (t.tv_sec, t.tv_nsec)
+            // A 32-bit kernel keeps tv_nsec in a long: the high half of
+            // the 64-bit field is dropped, as Linux i386 drops it.
+            (t.tv_sec, i64::from(t.tv_nsec as i32))
         }
     };
     if sec < 0 || !(0..NS_PER_SEC as i64).contains(&nsec) {

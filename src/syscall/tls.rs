@@ -41,6 +41,19 @@ fn user_desc_of(index: u32, s: UserSegment) -> user_desc {
     d
 }
 
+/// clone's CLONE_SETTLS on i386: the `user_desc` at `u_info` for the
+/// child, checked as set_thread_area checks it, but -1 may not ask for an
+/// entry here (Linux's can_allocate is false): EINVAL.
+pub fn clone_tls(u_info: u32) -> Result<(usize, SegmentDescriptor), Errno> {
+    let d: user_desc = with_process(|p| uaccess::read(&mut p.mem, u_info))?;
+    let seg = segment_of(&d);
+    if !seg.allowed() {
+        return Err(Errno::EINVAL);
+    }
+    let slot = slot_of_index(d.entry_number).ok_or(Errno::EINVAL)?;
+    Ok((slot, seg.descriptor()))
+}
+
 /// set_thread_area(u_info).
 pub fn set_thread_area(frame: &mut TrapFrame, u_info: u32) -> SysResult {
     let d: user_desc = with_process(|p| uaccess::read(&mut p.mem, u_info))?;

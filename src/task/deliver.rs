@@ -5,7 +5,7 @@
 //! sigreturn.
 
 use super::process::{JobChange, Pid, TaskState};
-use super::sched::{SCHED, Sched, with_process};
+use super::sched::{SCHED, Sched, schedule, with_process};
 use super::signal::frame::{self, BadFrame};
 use super::signal::state::{Action, Disposition, STOP_SIGNALS, mask_for_handler};
 use crate::arch::x86::descriptor::{SegmentSelector, SegmentUse, Table};
@@ -28,67 +28,134 @@ pub enum Target {
     Process(Pid),
 }
 
+/// The tasks of `pid`'s thread group, by tid, without allocating.
+fn each_in_group(s: &mut Sched, tgid: Pid, mut f: impl FnMut(&mut Sched, Pid)) {
+    let mut next = 0;
+    while let Some(pid) = s.tasks.range(next..).find(|(_, t)| t.tgid == tgid).map(|(&p, _)| p) {
+        f(s, pid);
+        next = pid + 1;
+    }
+}
+
+fn alive(s: &Sched, pid: Pid) -> bool {
+    s.tasks.get(&pid).is_some_and(|t| !matches!(t.state, TaskState::Zombie(_)))
+}
+
 /// Queues `info` for `target` with Linux's side effects, and wakes a
 /// sleeper that will act on it. Never allocates when the signal is one
 /// that kills, so a fork bomb can be killed with memory gone.
 pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
     let (Target::Thread(pid) | Target::Process(pid)) = target;
     let Some(sig) = info.signal() else { return };
-    let Some(t) = s.tasks.get_mut(&pid) else { return };
-    if matches!(t.state, TaskState::Zombie(_)) {
-        return;
-    }
+    let Some(tgid) = s.tasks.get(&pid).map(|t| t.tgid) else { return };
+    // The task that takes a process signal: the one named if it lives,
+    // else any live thread of its group.
+    let taker = match target {
+        Target::Thread(_) if alive(s, pid) => pid,
+        Target::Thread(_) => return,
+        Target::Process(_) if alive(s, pid) => pid,
+        Target::Process(_) => {
+            match s.tasks.values().find(|t| t.tgid == tgid && !matches!(t.state, TaskState::Zombie(_))) {
+                Some(t) => t.pid,
+                None => return,
+            }
+        }
+    };
     // SIGCONT and the stop signals cancel each other's pending instances
-    // (Linux's prepare_signal); SIGCONT resumes a stopped task even if it
-    // is blocked or ignored.
-    if STOP_SIGNALS.contains(sig) {
-        t.sig.pending.discard(SigSet::of(Signal::SIGCONT));
-        t.sig.shared.discard(SigSet::of(Signal::SIGCONT));
+    // (Linux's prepare_signal); SIGCONT resumes a stopped process even if
+    // it is blocked or ignored.
+    if STOP_SIGNALS.contains(sig) || sig == Signal::SIGCONT {
+        let cancel = if sig == Signal::SIGCONT { STOP_SIGNALS } else { SigSet::of(Signal::SIGCONT) };
+        each_in_group(s, tgid, |s, p| {
+            let t = s.tasks.get_mut(&p).expect("thread");
+            t.sig.pending.discard(cancel);
+            t.sig.shared.discard(cancel);
+        });
     }
     if sig == Signal::SIGCONT {
-        t.sig.pending.discard(STOP_SIGNALS);
-        t.sig.shared.discard(STOP_SIGNALS);
-        t.stop_requested = false;
-        if t.state == TaskState::Stopped {
-            t.unreported = Some(JobChange::Continued);
-            s.resume(pid);
-            s.notify_parent(pid);
-            child_changed(s, pid, memguard_abi::linux::CLD_CONTINUED, Signal::SIGCONT.raw().into());
+        let mut resumed = false;
+        each_in_group(s, tgid, |s, p| {
+            let t = s.tasks.get_mut(&p).expect("thread");
+            t.stop_requested = false;
+            if t.state == TaskState::Stopped {
+                resumed = true;
+                t.unreported = Some(JobChange::Continued);
+                s.resume(p);
+            }
+        });
+        if resumed {
+            if let Some(l) = s.tasks.get_mut(&tgid) {
+                l.unreported = Some(JobChange::Continued);
+            }
+            s.notify_parent(tgid);
+            child_changed(s, tgid, memguard_abi::linux::CLD_CONTINUED, Signal::SIGCONT.raw().into());
         }
     }
-    let t = s.tasks.get_mut(&pid).expect("target");
     if sig == Signal::SIGKILL {
-        t.fatal.get_or_insert(sig);
-        s.resume(pid);
-        s.wake(pid);
+        kill_group(s, tgid, sig);
         return;
     }
+    let t = s.tasks.get_mut(&taker).expect("taker");
     let action = t.handlers.lock().get(sig);
     let blocked = t.sig.blocked.contains(sig);
+    // Ignored now and not blocked: gone at once (a blocked one waits, as
+    // the disposition may change before it is unblocked).
     if !blocked && action.disposition(sig) == Disposition::Ignore {
         return;
     }
     match action.disposition(sig) {
         // A fatal signal nobody blocks ends the process at once (Linux's
         // complete_signal): no queue entry needed.
-        Disposition::Kill if !blocked => {
-            t.fatal.get_or_insert(sig);
+        Disposition::Kill if !blocked => return kill_group(s, tgid, sig),
+        Disposition::Stop if !blocked && sig == Signal::SIGSTOP => {
+            each_in_group(s, tgid, |s, p| s.tasks.get_mut(&p).expect("thread").stop_requested = true);
         }
-        Disposition::Stop if !blocked && sig == Signal::SIGSTOP => t.stop_requested = true,
         // SIGTSTP, SIGTTIN and SIGTTOU by default: every process group here
         // is orphaned, and Linux discards them for orphaned groups.
         Disposition::Stop if !blocked => return,
         _ => {
-            let queue = match target {
-                Target::Thread(_) => &mut t.sig.pending,
-                Target::Process(_) => &mut t.sig.shared,
+            let queued = match target {
+                Target::Thread(_) => t.sig.pending.add(info),
+                Target::Process(_) => s.tasks.get_mut(&tgid).is_some_and(|l| l.sig.shared.add(info)),
             };
-            if !queue.add(info) || blocked {
+            if !queued {
                 return;
             }
         }
     }
-    s.wake(pid);
+    // Wake a thread that will act on it: the taker, or for a process
+    // signal it blocks, another thread that does not.
+    let wakee = match target {
+        Target::Process(_) if blocked => s
+            .tasks
+            .values()
+            .find(|t| t.tgid == tgid && !t.sig.blocked.contains(sig) && !matches!(t.state, TaskState::Zombie(_)))
+            .map(|t| t.pid),
+        _ if blocked => None,
+        _ => Some(taker),
+    };
+    if let Some(w) = wakee {
+        s.wake(w);
+    }
+}
+
+/// A fatal signal for the whole group: every task of it dies of `sig`.
+fn kill_group(s: &mut Sched, tgid: Pid, sig: Signal) {
+    if let Some(l) = s.tasks.get_mut(&tgid) {
+        l.group_exit.get_or_insert(crate::task::process::ExitStatus::Killed(sig));
+    }
+    each_in_group(s, tgid, |s, p| {
+        let t = s.tasks.get_mut(&p).expect("thread");
+        if matches!(t.state, TaskState::Zombie(_)) {
+            return;
+        }
+        t.fatal.get_or_insert(sig);
+        // SIGKILL ends a stop; other signals wait for SIGCONT.
+        if sig == Signal::SIGKILL {
+            s.resume(p);
+        }
+        s.wake(p);
+    });
 }
 
 /// Tells `pid`'s parent that the child stopped, continued or ended:
@@ -112,7 +179,15 @@ pub fn child_changed(s: &mut Sched, pid: Pid, code: u32, status: u32) {
 pub fn pending(s: &mut Sched) -> bool {
     let t = s.current_task();
     let blocked = t.sig.blocked;
-    t.fatal.is_some() || t.sig.pending.next(blocked).is_some() || t.sig.shared.next(blocked).is_some()
+    let mine = t.fatal.is_some() || t.sig.pending.next(blocked).is_some();
+    mine || group_pending(s).next(blocked).is_some()
+}
+
+/// The signals pending for the current task's whole process, kept in its
+/// group leader's record (which lives as long as any task of the group).
+pub fn group_pending(s: &mut Sched) -> &mut super::signal::state::Pending {
+    let tgid = s.current_task().tgid;
+    &mut s.tasks.get_mut(&tgid).expect("the leader outlives its group").sig.shared
 }
 
 /// Takes the next signal the current task does not block: its number,
@@ -124,9 +199,11 @@ pub fn dequeue(s: &mut Sched) -> Option<(Signal, SigInfo, Action)> {
     let (sig, info) = if let Some(sig) = t.sig.pending.next(blocked) {
         (sig, t.sig.pending.take(sig))
     } else {
-        let sig = t.sig.shared.next(blocked)?;
-        (sig, t.sig.shared.take(sig))
+        let shared = group_pending(s);
+        let sig = shared.next(blocked)?;
+        (sig, shared.take(sig))
     };
+    let t = s.current_task();
     let mut h = t.handlers.lock();
     let action = h.get(sig);
     if action.disposition(sig) == Disposition::Handler && action.has(SA_RESETHAND) {
@@ -441,4 +518,37 @@ pub fn expire_real_timers(s: &mut Sched, now: u64) {
         }
         send(s, Target::Process(pid), SigInfo::from_kernel(Signal::SIGALRM));
     }
+}
+
+/// Stops the current task if SIGSTOP asked it to: the parent hears of it,
+/// and this returns when SIGCONT or SIGKILL lets the task run again.
+pub fn stop_if_requested() {
+    {
+        let mut s = SCHED.lock();
+        let me = s.current;
+        let t = s.current_task();
+        if !t.stop_requested || t.fatal == Some(Signal::SIGKILL) {
+            return;
+        }
+        t.stop_requested = false;
+        t.state = TaskState::Stopped;
+        t.unreported = Some(JobChange::Stopped(Signal::SIGSTOP));
+        child_changed(&mut s, me, memguard_abi::linux::CLD_STOPPED, Signal::SIGSTOP.raw().into());
+        s.notify_parent(me);
+    }
+    schedule();
+}
+
+/// Whether the current task has a signal to act on (sleepers check it
+/// when woken and end their call with EINTR or a restart).
+pub fn signal_pending() -> bool {
+    pending(&mut SCHED.lock())
+}
+
+/// For a sleeper that was woken: stops here first if SIGSTOP asked (the
+/// call then goes on after SIGCONT, as Linux restarts it), then says
+/// whether a signal ends the call.
+pub fn interrupted() -> bool {
+    stop_if_requested();
+    signal_pending()
 }

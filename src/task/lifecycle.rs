@@ -1,8 +1,11 @@
 //! Birth and death: the first process, fork, execve, exit, waitpid, kill.
 
 use super::deliver::{self, Target};
+pub use super::deliver::{interrupted, signal_pending, stop_if_requested};
 use super::exec;
-use super::process::{ExitStatus, INIT_PID, JobChange, Pid, Process, SignalState, Task, TaskState, Wait};
+use super::process::{
+    ExitStatus, FsContext, INIT_PID, JobChange, Pid, Process, Shared, SignalState, Task, TaskState, Wait,
+};
 use super::rlimit::Limits;
 use super::sched::{self, SCHED, schedule, with_process};
 use super::signal::state::{Disposition, Handlers};
@@ -19,9 +22,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use memguard_abi::linux::{
-    CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SA_NOCLDWAIT, SI_USER, WCONTINUED, WNOHANG, WUNTRACED,
-};
+use memguard_abi::linux::{CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SI_USER, WCONTINUED, WNOHANG, WUNTRACED};
 use memguard_abi::{DefaultAction, Errno, SigInfo, Signal};
 use spin::Mutex;
 
@@ -44,12 +45,11 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
     // SAFETY: the stack was just made and no task runs on it yet.
     let saved_esp = unsafe { prepare_first_switch(kstack.top(), &frame) };
     let process = Box::new(Process {
-        mem: image.mem,
-        files: FdTable::with_console(),
+        mem: Shared::new(image.mem),
+        files: Shared::new(FdTable::with_console()),
+        fs: Shared::new(FsContext { cwd: String::from("/"), umask: 0o022 }),
+        limits: Shared::new(Limits::initial(threads_max() as u64)),
         fpu: FpuState::initial(),
-        cwd: String::from("/"),
-        umask: 0o022,
-        limits: Limits::initial(threads_max() as u64),
     });
     let mut s = SCHED.lock();
     let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
@@ -59,7 +59,7 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
     Ok(())
 }
 
-fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u32, process: Box<Process>) -> Task {
+pub fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u32, process: Box<Process>) -> Task {
     Task {
         pid,
         ppid,
@@ -68,6 +68,11 @@ fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u
         state: TaskState::Runnable,
         fatal: None,
         detached: false,
+        tgid: pid,
+        clear_child_tid: 0,
+        robust_list: 0,
+        vfork_parent: None,
+        group_exit: None,
         handlers: Arc::new(Mutex::new(Handlers::default())),
         sig: SignalState::default(),
         stop_requested: false,
@@ -89,54 +94,6 @@ pub fn threads_max() -> u32 {
     (crate::mm::phys::stats().total / 16).max(64)
 }
 
-/// Frames that must be free for a fork to start.
-const FORK_HEADROOM: u32 = 128;
-
-/// fork(): a copy of the current task whose fork returns 0, whose death
-/// sends its parent `exit_signal` (SIGCHLD, or clone's choice). EAGAIN when
-/// no pid or kernel stack is left, ENOMEM when frames run out; nothing is
-/// left half-made either way.
-pub fn fork_with(parent_frame: &TrapFrame, exit_signal: u8) -> Result<Pid, Errno> {
-    // Leave the parent room to copy the pages it writes next (its stack at
-    // least, now copy-on-write): refuse a fork rather than have the parent
-    // killed for memory a moment later.
-    if crate::mm::phys::user_frames_available() < FORK_HEADROOM {
-        return Err(Errno::ENOMEM);
-    }
-    if SCHED.lock().tasks.len() > threads_max() as usize {
-        return Err(Errno::EAGAIN);
-    }
-    let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
-    let process = with_process(|p| -> Result<Box<Process>, Errno> {
-        let mem = p.mem.fork().map_err(|_| Errno::ENOMEM)?;
-        let mut fpu = p.fpu.clone();
-        fpu.save();
-        Ok(Box::new(Process { mem, files: p.files.clone(), fpu, cwd: p.cwd.clone(), umask: p.umask, limits: p.limits }))
-    })?;
-    let mut child_frame = *parent_frame;
-    child_frame.eax = 0;
-    // SAFETY: the stack was just made and no task runs on it yet.
-    let saved_esp = unsafe { prepare_first_switch(kstack.top(), &child_frame) };
-    let mut s = SCHED.lock();
-    let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
-    let parent = s.current_task();
-    let (ppid, name, tls) = (parent.pid, parent.name.clone(), parent.tls);
-    // The child gets a copy of the handlers, the mask and the alternate
-    // stack; nothing pending.
-    let handlers = parent.handlers.lock().clone();
-    let (blocked, altstack) = (parent.sig.blocked, parent.sig.altstack);
-    let mut child = new_task(pid, ppid, name, kstack, saved_esp, process);
-    child.exit_signal = exit_signal;
-    *child.handlers.lock() = handlers;
-    child.sig.blocked = blocked;
-    child.sig.altstack = altstack;
-    // The child's segment registers (in its frame) may name these entries.
-    child.tls = tls;
-    s.tasks.insert(pid, Box::new(child));
-    s.enqueue(pid);
-    Ok(pid)
-}
-
 /// execve(): replaces the current program. On failure the old one runs on
 /// with the error; on success `frame` starts the new one.
 pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<String>) -> Result<u32, Errno> {
@@ -148,17 +105,26 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
     };
     let image = exec::load(index, path, &argv, &envp)?;
     let name = base_name(argv.first().map_or(path, |a| a.as_str()));
+    end_other_threads();
+    release_memory();
     let old = with_process(|p| {
+        // The descriptor table becomes this process's own, then loses its
+        // close-on-exec entries; the memory is the new program's alone.
+        if p.files.users() > 1 {
+            p.files = Shared::new((*p.files).clone());
+        }
         p.files.close_on_exec();
         p.fpu = FpuState::initial();
         p.fpu.restore();
         image.mem.space.activate();
         let mut mem = image.mem;
         mem.map.stack_limit = stack_limit(&p.limits);
-        core::mem::replace(&mut p.mem, mem)
+        core::mem::replace(&mut p.mem, Shared::new(mem))
     });
-    // The old address space is no longer loaded; dropping it frees it all.
+    // The old address space is no longer loaded; dropping it frees it all
+    // (or leaves it to the vfork parent or threads that share it).
     drop(old);
+    release_vfork_parent(&mut SCHED.lock());
     {
         // A new program starts with no TLS entries (Linux's flush_thread)
         // and null FS/GS (`new_user`).
@@ -185,56 +151,169 @@ pub fn stack_limit(limits: &Limits) -> u32 {
 
 /// Ends the current task with `status`. Never returns, so nothing the
 /// caller owns (a `String`, a `Vec`) is ever dropped: callers drop
-/// everything before calling it.
+/// everything before calling it. The last task of a thread group to go
+/// ends the process: its parent hears of it then.
 pub fn exit_current(status: ExitStatus) -> ! {
+    release_memory();
+    release_vfork_parent(&mut SCHED.lock());
     let process = SCHED.lock().current_task().process.take();
     // SAFETY: the kernel directory maps the whole kernel half, which is all
     // this code touches from here on.
     unsafe { load_cr3(kernel_directory()) };
     drop(process);
-    let pid = {
+    let (tgid, group_over, status) = {
         let mut s = SCHED.lock();
         let me = s.current;
+        let tgid = s.current_task().tgid;
         s.current_task().state = TaskState::Zombie(status);
-        if let Some((at, _)) = s.current_task().sig.real_timer.take() {
-            s.disarm_alarm(at, me);
+        let group_over = !group_alive(&s, tgid);
+        let status = s.tasks.get(&tgid).and_then(|l| l.group_exit).unwrap_or(status);
+        if !s.current_task().is_leader() {
+            // A thread is nobody's child: it goes away by itself.
+            s.current_task().detached = true;
+            s.detached += 1;
         }
+        let heir = s.tasks.values().find(|t| t.tgid == tgid && t.pid != me && !matches!(t.state, TaskState::Zombie(_)));
+        let heir = heir.map_or(INIT_PID, |t| t.pid);
         let mut orphaned_zombie = false;
-        for t in s.tasks.values_mut().filter(|t| t.ppid == me) {
-            reparent_to_init(t);
+        for t in s.tasks.values_mut().filter(|t| t.ppid == me && t.pid != me) {
+            if heir == INIT_PID {
+                reparent_to_init(t);
+            } else {
+                t.ppid = heir;
+            }
             orphaned_zombie |= matches!(t.state, TaskState::Zombie(_));
         }
-        let (code, value) = match status {
-            ExitStatus::Exited(c) => (CLD_EXITED, u32::from(c)),
-            ExitStatus::Killed(sig) if sig.default_action() == DefaultAction::CoreDump => {
-                (CLD_DUMPED, sig.raw().into())
-            }
-            ExitStatus::Killed(sig) => (CLD_KILLED, sig.raw().into()),
-        };
-        deliver::child_changed(&mut s, me, code, value);
-        // A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) never reaps:
-        // the child goes away by itself, as on Linux.
-        let (ppid, exit_signal) = (s.current_task().ppid, s.current_task().exit_signal);
-        if exit_signal == Signal::SIGCHLD.raw()
-            && let Some(parent) = s.tasks.get(&ppid)
-        {
-            let a = parent.handlers.lock().get(Signal::SIGCHLD);
-            if a.handler == super::signal::state::SIG_IGN || a.has(SA_NOCLDWAIT) {
-                s.current_task().detached = true;
-                s.detached += 1;
-            }
+        if group_over {
+            process_ended(&mut s, tgid, status);
         }
-        s.notify_parent(me);
         if orphaned_zombie {
             s.wake(INIT_PID);
         }
-        me
+        (tgid, group_over, status)
     };
-    if pid == INIT_PID {
+    if tgid == INIT_PID && group_over {
         init_ended(status);
     }
     schedule();
     unreachable!("a dead task was scheduled again");
+}
+
+/// Whether a task of group `tgid` other than the current one still runs.
+fn group_alive(s: &super::sched::Sched, tgid: Pid) -> bool {
+    group_alive_besides(s, tgid, s.current)
+}
+
+/// The last task of group `tgid` is gone: the leader's zombie takes the
+/// group's status, its timer stops and its parent is told (SIGCHLD), or
+/// it reaps itself if the parent ignores SIGCHLD.
+fn process_ended(s: &mut super::sched::Sched, tgid: Pid, status: ExitStatus) {
+    let Some(leader) = s.tasks.get_mut(&tgid) else { return };
+    leader.state = TaskState::Zombie(status);
+    if let Some((at, _)) = leader.sig.real_timer.take() {
+        s.disarm_alarm(at, tgid);
+    }
+    let (code, value) = match status {
+        ExitStatus::Exited(c) => (CLD_EXITED, u32::from(c)),
+        ExitStatus::Killed(sig) if sig.default_action() == DefaultAction::CoreDump => (CLD_DUMPED, sig.raw().into()),
+        ExitStatus::Killed(sig) => (CLD_KILLED, sig.raw().into()),
+    };
+    deliver::child_changed(s, tgid, code, value);
+    // A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) never reaps: the
+    // child goes away by itself, as on Linux.
+    let (ppid, exit_signal) = (s.tasks[&tgid].ppid, s.tasks[&tgid].exit_signal);
+    if exit_signal == Signal::SIGCHLD.raw()
+        && let Some(parent) = s.tasks.get(&ppid)
+    {
+        let a = parent.handlers.lock().get(Signal::SIGCHLD);
+        if a.handler == super::signal::state::SIG_IGN || a.has(SA_NOCLDWAIT) {
+            s.tasks.get_mut(&tgid).expect("leader").detached = true;
+            s.detached += 1;
+        }
+    }
+    s.notify_parent(tgid);
+}
+
+/// exit_group(), or a fatal signal: every task of the group ends with
+/// `status`, this one now.
+pub fn exit_group(status: ExitStatus) -> ! {
+    {
+        let mut s = SCHED.lock();
+        kill_group(&mut s, status);
+    }
+    exit_current(status)
+}
+
+/// Marks the current group as ending with `status` and gets its other
+/// tasks moving toward their exit.
+fn kill_group(s: &mut super::sched::Sched, status: ExitStatus) {
+    let (me, tgid) = (s.current, s.current_task().tgid);
+    if let Some(l) = s.tasks.get_mut(&tgid) {
+        l.group_exit.get_or_insert(status);
+    }
+    let mut next = 0;
+    while let Some(pid) = s.tasks.range(next..).find(|(_, t)| t.tgid == tgid).map(|(&p, _)| p) {
+        if pid != me {
+            s.tasks.get_mut(&pid).expect("thread").fatal.get_or_insert(Signal::SIGKILL);
+            s.resume(pid);
+            s.wake(pid);
+        }
+        next = pid + 1;
+    }
+}
+
+/// execve in a thread group: the other threads end first (Linux's
+/// de_thread), so the new program starts alone.
+fn end_other_threads() {
+    loop {
+        {
+            let mut s = SCHED.lock();
+            let (me, tgid) = (s.current, s.current_task().tgid);
+            if !group_alive(&s, tgid) {
+                return;
+            }
+            let mut next = 0;
+            while let Some(pid) = s.tasks.range(next..).find(|(_, t)| t.tgid == tgid).map(|(&p, _)| p) {
+                if pid != me {
+                    s.tasks.get_mut(&pid).expect("thread").fatal.get_or_insert(Signal::SIGKILL);
+                    s.wake(pid);
+                }
+                next = pid + 1;
+            }
+        }
+        sched::yield_now();
+    }
+}
+
+/// What a task gives back of its memory when it exits or execs (Linux's
+/// mm_release): the robust futexes it holds are marked as their owner
+/// died, and its clear_child_tid word is zeroed and woken if others share
+/// the memory (a joining thread waits on it).
+fn release_memory() {
+    let (tid, robust, clear) = {
+        let mut s = SCHED.lock();
+        let t = s.current_task();
+        (t.pid, core::mem::take(&mut t.robust_list), core::mem::take(&mut t.clear_child_tid))
+    };
+    if SCHED.lock().current_task().process.is_none() {
+        return;
+    }
+    if robust != 0 {
+        super::futex::exit_robust_list(tid, robust);
+    }
+    if clear != 0 && with_process(|p| p.mem.users()) > 1 {
+        let zeroed = with_process(|p| crate::mm::usercopy::write(&mut p.mem, clear, &0u32)).is_ok();
+        if zeroed {
+            let _ = super::futex::wake(clear, false, 1, !0);
+        }
+    }
+}
+
+/// A vfork child is done with its parent's memory: the parent goes on.
+fn release_vfork_parent(s: &mut super::sched::Sched) {
+    if let Some(parent) = s.current_task().vfork_parent.take() {
+        s.wake(parent);
+    }
 }
 
 /// Hands an orphan to init. Its exit signal becomes SIGCHLD, as Linux's
@@ -270,6 +349,13 @@ fn selects(pid_arg: i32, child: Pid) -> bool {
 /// __WCLONE: wait only for children whose exit signal is not SIGCHLD.
 const WCLONE: u32 = 0x8000_0000;
 const WALL: u32 = 0x4000_0000;
+/// __WNOTHREAD: only this thread's own children.
+const WNOTHREAD: u32 = 0x2000_0000;
+
+/// Whether a task of group `tgid` other than `but` is still alive.
+fn group_alive_besides(s: &super::sched::Sched, tgid: Pid, but: Pid) -> bool {
+    s.tasks.values().any(|t| t.tgid == tgid && t.pid != but && !matches!(t.state, TaskState::Zombie(_)))
+}
 
 /// What waitpid found for one child.
 enum Found {
@@ -282,6 +368,11 @@ enum Found {
 /// selected at all.
 fn find_child(s: &mut super::sched::Sched, pid_arg: i32, options: u32) -> Result<Option<Found>, Errno> {
     let me = s.current;
+    let my_tgid = s.current_task().tgid;
+    // The children of any thread of the group, unless __WNOTHREAD.
+    let ours = |t: &Task| {
+        t.ppid == me || (options & WNOTHREAD == 0 && s.tasks.get(&t.ppid).is_some_and(|p| p.tgid == my_tgid))
+    };
     // Linux: a child that does not signal SIGCHLD at exit is a "clone
     // child", waited for only with __WCLONE (or __WALL).
     let eligible =
@@ -291,10 +382,13 @@ fn find_child(s: &mut super::sched::Sched, pid_arg: i32, options: u32) -> Result
     for t in s
         .tasks
         .values()
-        .filter(|t| t.ppid == me && t.pid != me && !t.detached && selects(pid_arg, t.pid) && eligible(t))
+        .filter(|t| t.is_leader() && t.tgid != my_tgid && !t.detached && selects(pid_arg, t.pid) && eligible(t))
+        .filter(|t| ours(t))
     {
         any = true;
         found = match (t.state, t.unreported) {
+            // A leader that exited while its threads run is not done yet.
+            (TaskState::Zombie(_), _) if group_alive_besides(s, t.tgid, t.pid) => continue,
             (TaskState::Zombie(_), _) => Some(Found::Zombie(t.pid)),
             (_, Some(c @ JobChange::Stopped(_))) if options & WUNTRACED != 0 => Some(Found::Change(t.pid, c)),
             (_, Some(c @ JobChange::Continued)) if options & WCONTINUED != 0 => Some(Found::Change(t.pid, c)),
@@ -367,13 +461,14 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
         return Err(Errno::ESRCH);
     }
     let mut s = SCHED.lock();
-    let me = s.current;
+    let my_tgid = s.current_task().tgid;
     let selected = |t: &Task| {
         t.pid != super::process::IDLE_PID
             && match pid_arg {
                 p if p > 0 => t.pid == p as Pid,
-                -1 => t.pid != INIT_PID && t.pid != me,
-                _ => pid_arg == 0 || -pid_arg == INIT_PID as i32,
+                // Groups are signalled once, through their leaders.
+                -1 => t.is_leader() && t.pid != INIT_PID && t.tgid != my_tgid,
+                _ => t.is_leader() && (pid_arg == 0 || -pid_arg == INIT_PID as i32),
             }
     };
     // kill(-1) always finds someone on Linux (its kernel threads count).
@@ -390,7 +485,7 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
     let mut next = 0;
     while let Some(pid) = s.tasks.range(next..).find(|(_, t)| selected(t)).map(|(&p, _)| p) {
         if !init_ignores(&s.tasks[&pid], sig) {
-            deliver::send(&mut s, Target::Process(pid), SigInfo::from_process(sig, SI_USER as i32, me, 0));
+            deliver::send(&mut s, Target::Process(pid), SigInfo::from_process(sig, SI_USER as i32, my_tgid, 0));
         }
         next = pid + 1;
     }
@@ -402,42 +497,21 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
 pub fn tkill(tgid: Option<Pid>, tid: Pid, sig: u32) -> Result<(), Errno> {
     let mut s = SCHED.lock();
     let me = s.current;
-    let found = s.tasks.get(&tid).filter(|t| tid != super::process::IDLE_PID && tgid.is_none_or(|g| g == t.pid));
+    let found = s.tasks.get(&tid).filter(|t| {
+        tid != super::process::IDLE_PID
+            && tgid.is_none_or(|g| g == t.tgid)
+            && !(t.detached || (!t.is_leader() && matches!(t.state, TaskState::Zombie(_))))
+    });
     let Some(t) = found else { return Err(Errno::ESRCH) };
     if sig > u32::from(Signal::MAX) {
         return Err(Errno::EINVAL);
     }
     let Some(sig) = Signal::from_raw(sig) else { return Ok(()) };
     if !init_ignores(t, sig) {
-        let info = SigInfo::from_process(sig, memguard_abi::linux::SI_TKILL, me, 0);
+        let info = SigInfo::from_process(sig, memguard_abi::linux::SI_TKILL, s.tasks[&me].tgid, 0);
         deliver::send(&mut s, Target::Thread(tid), info);
     }
     Ok(())
-}
-
-/// Stops the current task if SIGSTOP asked it to: the parent hears of it,
-/// and this returns when SIGCONT or SIGKILL lets the task run again.
-pub fn stop_if_requested() {
-    {
-        let mut s = SCHED.lock();
-        let me = s.current;
-        let t = s.current_task();
-        if !t.stop_requested || t.fatal == Some(Signal::SIGKILL) {
-            return;
-        }
-        t.stop_requested = false;
-        t.state = TaskState::Stopped;
-        t.unreported = Some(JobChange::Stopped(Signal::SIGSTOP));
-        deliver::child_changed(&mut s, me, CLD_STOPPED, Signal::SIGSTOP.raw().into());
-        s.notify_parent(me);
-    }
-    schedule();
-}
-
-/// Whether the current task has a signal to act on (sleepers check it
-/// when woken and end their call with EINTR or a restart).
-pub fn signal_pending() -> bool {
-    deliver::pending(&mut SCHED.lock())
 }
 
 /// Sends `sig` to the current thread (SIGPIPE from a broken pipe): it
@@ -446,16 +520,9 @@ pub fn raise(sig: Signal) {
     let mut s = SCHED.lock();
     let me = s.current;
     if !init_ignores(&s.tasks[&me], sig) {
-        deliver::send(&mut s, Target::Thread(me), SigInfo::from_process(sig, SI_USER as i32, me, 0));
+        let tgid = s.tasks[&me].tgid;
+        deliver::send(&mut s, Target::Thread(me), SigInfo::from_process(sig, SI_USER as i32, tgid, 0));
     }
-}
-
-/// For a sleeper that was woken: stops here first if SIGSTOP asked (the
-/// call then goes on after SIGCONT, as Linux restarts it), then says
-/// whether a signal ends the call.
-pub fn interrupted() -> bool {
-    stop_if_requested();
-    signal_pending()
 }
 
 /// The current task's kernel stack top, where its user trap frame is.

@@ -2,12 +2,18 @@
 //! table, the scheduler, exec, fork, exit — and the functions the trap layer
 //! calls for anything a user task does.
 
+pub mod clone;
 #[cfg(target_os = "none")]
 pub mod deliver;
 pub mod elf;
+#[cfg(target_os = "none")]
+pub mod fork;
+#[cfg(target_os = "none")]
+pub mod futex;
 pub mod oom;
 pub mod rlimit;
 pub mod signal;
+pub mod wakeop;
 
 #[cfg(target_os = "none")]
 pub mod exec;
@@ -26,7 +32,6 @@ pub use hooks::*;
 #[cfg(target_os = "none")]
 mod hooks {
     use super::deliver;
-    use super::lifecycle::exit_current;
     use super::process::ExitStatus;
     use super::sched::{self, SCHED, with_process};
     use super::signal::signal_for;
@@ -101,7 +106,7 @@ mod hooks {
         stats_global::kill();
         SCHED.lock().current_task().kills_by_fault += 1;
         with_process(|p| p.mem.stats.kills += 1);
-        exit_current(ExitStatus::Killed(sig))
+        super::lifecycle::exit_group(ExitStatus::Killed(sig))
     }
 
     fn current_name() -> (u32, alloc::string::String) {
@@ -123,7 +128,7 @@ mod hooks {
                 (t.fatal, t.stop_requested)
             };
             if let Some(sig) = fatal {
-                exit_current(ExitStatus::Killed(sig));
+                super::lifecycle::exit_group(ExitStatus::Killed(sig));
             }
             if stop {
                 super::lifecycle::stop_if_requested();

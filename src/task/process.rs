@@ -34,6 +34,10 @@ pub enum Wait {
     Pipe,
     /// In pause, sigsuspend or sigtimedwait, for a signal.
     Signal,
+    /// In FUTEX_WAIT, for a FUTEX_WAKE.
+    Futex,
+    /// In vfork, for the child to exec or exit.
+    Vfork,
 }
 
 /// What a blocking call left for restart_syscall to resume with, when a
@@ -43,6 +47,9 @@ pub enum RestartBlock {
     /// nanosleep / clock_nanosleep: the deadline on the monotonic clock,
     /// where to write the time left, and in which timespec form.
     Sleep { deadline: u64, rem: u32, time64: bool },
+    /// FUTEX_WAIT with a timeout: the word, the value expected, the
+    /// deadline (monotonic ns), the bitset and whether it is private.
+    Futex { uaddr: u32, val: u32, deadline: u64, bitset: u32, private: bool },
 }
 
 /// The trap that last interrupted the task in ring 3, for the
@@ -139,22 +146,97 @@ impl TaskState {
     }
 }
 
-/// The resources a running program owns.
-pub struct Process {
-    pub mem: UserMemory,
-    pub files: FdTable,
-    pub fpu: FpuState,
+/// A resource that clone may share between tasks (CLONE_VM, CLONE_FILES,
+/// CLONE_FS, CLONE_THREAD) or copy (fork).
+///
+/// It hands out `&mut T` to whichever task holds it, which is sound
+/// because of two rules of this kernel: one CPU, and a task in the kernel
+/// runs until it sleeps (interrupts are off); and nobody sleeps while
+/// holding a reference from `with_process` (`sched::switch_to` asserts
+/// it). So two tasks sharing a resource never hold a reference to it at
+/// the same time.
+pub struct Shared<T>(Arc<SharedCell<T>>);
+
+pub struct SharedCell<T>(core::cell::UnsafeCell<T>);
+
+// SAFETY: one CPU and the rule above: at most one task touches the value at
+// a time, so moving the handle between tasks cannot race.
+unsafe impl<T> Send for SharedCell<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for SharedCell<T> {}
+
+impl<T> Shared<T> {
+    pub fn new(v: T) -> Self {
+        Shared(Arc::new(SharedCell(core::cell::UnsafeCell::new(v))))
+    }
+    /// Another handle on the same value (clone's sharing flags).
+    pub fn share(&self) -> Self {
+        Shared(self.0.clone())
+    }
+    /// How many tasks hold it (Linux's mm_users, for CLONE_CHILD_CLEARTID).
+    pub fn users(&self) -> usize {
+        Arc::strong_count(&self.0)
+    }
+    /// Whether both handles are on the same value.
+    pub fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> core::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: see the type's rule: no other task holds a reference now.
+        unsafe { &*self.0.0.get() }
+    }
+}
+
+impl<T> core::ops::DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as for `deref`; `&mut self` excludes this task's own
+        // other references through the same handle.
+        unsafe { &mut *self.0.0.get() }
+    }
+}
+
+/// The file-system context CLONE_FS shares.
+#[derive(Clone)]
+pub struct FsContext {
     /// The working directory, canonical ("/" to start with).
     pub cwd: String,
     /// The file-creation mask (umask), inherited across fork and exec.
     pub umask: u32,
-    /// Resource limits, inherited across fork and exec.
-    pub limits: Limits,
+}
+
+/// The resources a running program owns; the FPU state is this task's
+/// own, the rest may be shared with other tasks.
+pub struct Process {
+    pub mem: Shared<UserMemory>,
+    pub files: Shared<FdTable>,
+    pub fs: Shared<FsContext>,
+    /// Resource limits: one set per thread group, inherited by fork and exec.
+    pub limits: Shared<Limits>,
+    pub fpu: FpuState,
 }
 
 pub struct Task {
+    /// The task's own id (gettid; Linux calls it the pid).
     pub pid: Pid,
+    /// Its thread group's id (getpid): the pid of the group's first task,
+    /// the leader, whose record holds what the group shares.
+    pub tgid: Pid,
+    /// The task that created it (a thread's parent is its group's parent).
     pub ppid: Pid,
+    /// set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken (futex) at
+    /// exit when the memory is shared.
+    pub clear_child_tid: u32,
+    /// set_robust_list's head (0: none), walked at exit.
+    pub robust_list: u32,
+    /// CLONE_VFORK: the task sleeping until this one execs or exits.
+    pub vfork_parent: Option<Pid>,
+    /// On a leader: how the whole group ends (exit_group, a fatal signal),
+    /// whichever thread is last.
+    pub group_exit: Option<ExitStatus>,
     /// The signal this task's death sends its parent: SIGCHLD, or what
     /// clone asked for (which makes it a "clone child" for waitpid).
     pub exit_signal: u8,
@@ -192,6 +274,10 @@ pub struct Task {
 }
 
 impl Task {
+    pub fn is_leader(&self) -> bool {
+        self.pid == self.tgid
+    }
+
     /// The page directory's physical address, for `ps`.
     pub fn directory(&self) -> u32 {
         self.process.as_ref().map_or(crate::mm::paging::kernel_directory().start().as_u32(), |p| {

@@ -17,6 +17,7 @@ use crate::mm::paging::activate_kernel;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::string::String;
+use core::sync::atomic::{AtomicU32, Ordering};
 use spin::Mutex;
 
 /// Run-queue slots kept when it empties.
@@ -158,6 +159,11 @@ pub fn init() {
         state: TaskState::Running,
         fatal: None,
         detached: false,
+        tgid: IDLE_PID,
+        clear_child_tid: 0,
+        robust_list: 0,
+        vfork_parent: None,
+        group_exit: None,
         handlers: alloc::sync::Arc::new(spin::Mutex::new(Default::default())),
         sig: Default::default(),
         stop_requested: false,
@@ -192,15 +198,25 @@ pub fn with_process<R>(f: impl FnOnce(&mut Process) -> R) -> R {
         let mut s = SCHED.lock();
         &mut **s.current_task().process.as_mut().expect("no process for this task") as *mut Process
     };
+    IN_PROCESS.fetch_add(1, Ordering::Relaxed);
     // SAFETY: the Box lives until the task exits, and only the task itself
     // (running now, on one CPU) uses its process mutably; the table lock is
-    // released so `f` may use the scheduler.
-    f(unsafe { &mut *ptr })
+    // released so `f` may use the scheduler. What it shares with other
+    // tasks (`process::Shared`) is safe because `f` cannot switch away:
+    // `switch_to` checks IN_PROCESS.
+    let r = f(unsafe { &mut *ptr });
+    IN_PROCESS.fetch_sub(1, Ordering::Relaxed);
+    r
 }
+
+/// How many `with_process` calls are running: a switch inside one would
+/// let another task reach the same shared resources.
+static IN_PROCESS: AtomicU32 = AtomicU32::new(0);
 
 /// Switches from the current task to `next`. The current task's state must
 /// already say what it is (runnable, sleeping, zombie).
 fn switch_to(next: Pid) {
+    assert_eq!(IN_PROCESS.load(Ordering::Relaxed), 0, "task switch inside with_process");
     let now = crate::time::monotonic_ns();
     let (from, to) = {
         let mut s = SCHED.lock();
@@ -227,7 +243,11 @@ fn switch_to(next: Pid) {
         gdt::load_tls(&t.tls);
         match &t.process {
             Some(p) => {
-                p.mem.space.activate();
+                // Threads of one process share the directory: no reload
+                // (and no TLB flush) between them.
+                if !p.mem.space.is_current() {
+                    p.mem.space.activate();
+                }
                 p.fpu.restore();
             }
             None => activate_kernel(),

@@ -39,11 +39,18 @@ for c in tests/libc/*.c; do
     gcc -m32 -static -O2 -o "build/test/libc/$(basename "$c" .c)" "$c" 2>> "$out/build.log" \
         || fail_all "gcc -m32 -static $c failed" "$out/build.log"
 done
+# The same against musl (static i386): tools/musl-gcc fetches Debian's i386
+# musl-dev into the user's cache on first use (tools/deps.sh test does it).
+mkdir -p build/test/musl
+for c in tests/musl/*.c; do
+    tools/musl-gcc -O2 -o "build/test/musl/$(basename "$c" .c)" "$c" 2>> "$out/build.log" \
+        || fail_all "tools/musl-gcc $c failed (tools/musl-gcc --fetch gets musl)" "$out/build.log"
+done
 gcc -O2 -o build/test/mkhostile tests/progs/mkhostile.c 2>> "$out/build.log" || fail_all "mkhostile" "$out/build.log"
 build/test/mkhostile user/build/bin/chello build/test/bad || fail_all "mkhostile failed" "$out/build.log"
 
 modules=()
-for f in user/build/bin/* build/test/progs/* build/test/libc/* bench/build/bench; do
+for f in user/build/bin/* build/test/progs/* build/test/libc/* build/test/musl/* bench/build/bench; do
     modules+=("$f=/bin/$(basename "$f")")
 done
 for f in build/test/bad/*; do modules+=("raw:$f=/bad/$(basename "$f")"); done
