@@ -11,10 +11,15 @@ use super::uaccess;
 use crate::arch::x86::trap::TrapFrame;
 use crate::task::deliver::{self, AltStackError, Target};
 use crate::task::lifecycle;
+use crate::task::process::LastTrap;
 use crate::task::process::Wait;
 use crate::task::sched::{self, SCHED, with_process};
+use crate::task::signal::frame::BadFrame;
 use crate::task::signal::state::{Action, Disposition, KNOWN_FLAGS};
-use memguard_abi::linux::{SA_NODEFER, SA_RESETHAND, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, itimerval};
+use memguard_abi::linux::{ILL_BADSTK, SA_NODEFER, SA_RESETHAND, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, itimerval};
+
+/// Linux's X86_TRAP_IRET: the trap number a failed return to user reports.
+const IRET_TRAP: u32 = 32;
 use memguard_abi::sigframe::{KernelSigaction, OldSigaction, StackT};
 use memguard_abi::{SigInfo, SigSet, Signal};
 
@@ -272,15 +277,11 @@ pub fn sigaltstack(frame: &TrapFrame, ss: u32, old_ss: u32) -> SysResult {
     };
     let old = deliver::altstack_of(&mut SCHED.lock(), frame.user_esp);
     if let Some(st) = new {
-        // Asking for what is already there is no change (and no EPERM).
-        let same = st.sp == old.sp && st.size == old.size && st.flags == old.flags;
-        if !same {
-            deliver::set_altstack(&mut SCHED.lock(), frame.user_esp, st).map_err(|e| match e {
-                AltStackError::OnStack => Errno::EPERM,
-                AltStackError::Flags => Errno::EINVAL,
-                AltStackError::TooSmall => Errno::ENOMEM,
-            })?;
-        }
+        deliver::set_altstack(&mut SCHED.lock(), frame.user_esp, st).map_err(|e| match e {
+            AltStackError::OnStack => Errno::EPERM,
+            AltStackError::Flags => Errno::EINVAL,
+            AltStackError::TooSmall => Errno::ENOMEM,
+        })?;
     }
     if old_ss != 0 {
         with_process(|p| uaccess::write(&mut p.mem, old_ss, &old))?;
@@ -318,7 +319,11 @@ pub fn rt_sigqueueinfo(tgid: i32, sig: u32, uinfo: u32) -> SysResult {
     if tgid <= 0 || !s.tasks.contains_key(&(tgid as u32)) {
         return Err(Errno::ESRCH);
     }
-    let sig = Signal::from_raw(sig).ok_or(Errno::EINVAL)?;
+    if sig > u32::from(Signal::MAX) {
+        return Err(Errno::EINVAL);
+    }
+    // Signal 0 only checks.
+    let Some(sig) = Signal::from_raw(sig) else { return Ok(0) };
     deliver::send(&mut s, Target::Process(tgid as u32), SigInfo { signo: sig.raw().into(), ..info });
     Ok(0)
 }
@@ -330,7 +335,17 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> SysResult {
     let r = deliver::sigreturn(frame, rt);
     match r {
         Ok(eax) => Ok(eax),
-        Err(_) => {
+        // The frame names a CS or SS the `iret` would fault on: Linux gets
+        // that fault and sends SIGILL (ILL_BADSTK), which a handler may
+        // take; its frame then shows the bad selectors.
+        Err(BadFrame::Selector) => {
+            let mut s = SCHED.lock();
+            let t = s.current_task();
+            t.sig.last_trap = LastTrap { trapno: IRET_TRAP, err: 0, cr2: t.sig.last_trap.cr2 };
+            deliver::force(&mut s, SigInfo::fault(Signal::SIGILL, ILL_BADSTK, 0));
+            Ok(frame.eax)
+        }
+        Err(BadFrame::Unreadable) => {
             let mut s = SCHED.lock();
             let t = s.current_task();
             t.handlers.lock().set(Signal::SIGSEGV, Action::DEFAULT);

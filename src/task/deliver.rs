@@ -4,7 +4,7 @@
 //! writing the handler's frame on the user stack and taking it back in
 //! sigreturn.
 
-use super::process::{JobChange, Pid, TaskState};
+use super::process::{INIT_PID, JobChange, Pid, TaskState};
 use super::sched::{SCHED, Sched, schedule, with_process};
 use super::signal::frame::{self, BadFrame};
 use super::signal::state::{Action, Disposition, STOP_SIGNALS, mask_for_handler};
@@ -91,13 +91,18 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
             child_changed(s, tgid, memguard_abi::linux::CLD_CONTINUED, Signal::SIGCONT.raw().into());
         }
     }
+    let t = s.tasks.get_mut(&taker).expect("taker");
+    let action = t.handlers.lock().get(sig);
+    let blocked = t.sig.blocked.contains(sig);
+    // Process 1 gets only the signals it handles or blocks (Linux's
+    // SIGNAL_UNKILLABLE init): nothing sent can end it.
+    if tgid == INIT_PID && action.handler == super::signal::state::SIG_DFL && !blocked {
+        return;
+    }
     if sig == Signal::SIGKILL {
         kill_group(s, tgid, sig);
         return;
     }
-    let t = s.tasks.get_mut(&taker).expect("taker");
-    let action = t.handlers.lock().get(sig);
-    let blocked = t.sig.blocked.contains(sig);
     // Ignored now and not blocked: gone at once (a blocked one waits, as
     // the disposition may change before it is unblocked).
     if !blocked && action.disposition(sig) == Disposition::Ignore {
@@ -207,7 +212,8 @@ pub fn dequeue(s: &mut Sched) -> Option<(Signal, SigInfo, Action)> {
     let mut h = t.handlers.lock();
     let action = h.get(sig);
     if action.disposition(sig) == Disposition::Handler && action.has(SA_RESETHAND) {
-        h.set(sig, Action::DEFAULT);
+        // Only the handler: flags and mask stay, as on Linux.
+        h.set(sig, Action { handler: super::signal::state::SIG_DFL, ..action });
     }
     Some((sig, info, action))
 }
@@ -260,6 +266,11 @@ pub fn setup_frame(
     let rt = action.has(SA_SIGINFO);
     let size = if rt { size_of::<RtSigframe>() } else { size_of::<Sigframe>() } as u32;
     let (at, fpstate) = frame::layout(top, size).ok_or(Unwritable)?;
+    // On (or entering) the alternate stack, a frame that would not fit in
+    // it is refused rather than written below it (Linux's get_sigframe).
+    if (switch || alt.contains(esp)) && !alt.contains(at) {
+        return Err(Unwritable);
+    }
     let sc = Sigcontext {
         gs: frame.gs,
         fs: frame.fs,
@@ -284,13 +295,9 @@ pub fn setup_frame(
         oldmask: old_mask.words()[0],
         cr2: last.cr2,
     };
-    let stack_flags = if alt.contains(esp) {
-        SS_ONSTACK
-    } else if alt.size == 0 {
-        SS_DISABLE
-    } else {
-        0
-    };
+    // uc_stack holds the stack as the program set it (Linux's
+    // __save_altstack), which sigreturn puts back.
+    let stack_flags = alt.flags;
     let restorer = action.has(SA_RESTORER).then_some(action.restorer);
     with_process(|p| -> Result<(), Unwritable> {
         p.fpu.save();
@@ -348,7 +355,7 @@ pub fn setup_frame(
     let mut s = SCHED.lock();
     let t = s.current_task();
     t.sig.blocked = mask_for_handler(old_mask, sig, action);
-    if switch && alt.autodisarm {
+    if switch && alt.autodisarm() {
         t.sig.altstack = Default::default();
     }
     Ok(())
@@ -378,7 +385,7 @@ fn fpstate_image(fpu: &FpuState) -> [u32; FPSTATE_SIZE / 4] {
 
 /// Whether ring 3 may load `sel` for `usage` with the current GDT (whose
 /// TLS entries are this task's).
-fn usable(sel: u16, usage: SegmentUse) -> bool {
+pub fn usable(sel: u16, usage: SegmentUse) -> bool {
     let sel = SegmentSelector::from_raw(sel);
     sel.table() == Table::Gdt
         && sel.index() != 0
@@ -390,7 +397,6 @@ fn usable(sel: u16, usage: SegmentUse) -> bool {
 /// see `frame::sanitize`), the FPU state and, for rt, the alternate stack.
 /// Returns the restored EAX.
 pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
-    let esp_now = frame.user_esp;
     let (sc, mask, stack) = with_process(|p| {
         if rt {
             let at = frame.user_esp.wrapping_sub(4);
@@ -404,7 +410,13 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
         }
     })?;
     SCHED.lock().current_task().sig.blocked = mask.blockable();
-    let r = frame::sanitize(&sc, frame.eflags, usable)?;
+    let (r, bad) = match frame::sanitize(&sc, frame.eflags, usable) {
+        Ok(r) => (r, false),
+        // Restored all the same, for the SIGILL frame to show; the caller
+        // makes sure the task never returns to ring 3 with them.
+        Err(BadFrame::Selector) => (frame::sanitize(&sc, frame.eflags, |_, _| true).expect("all usable"), true),
+        Err(e) => return Err(e),
+    };
     if sc.fpstate != 0 {
         let fpu = with_process(|p| {
             let mut image = [0u8; 512];
@@ -426,7 +438,9 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
     if let Some(st) = stack {
         // As Linux's restore_altstack: only a bad pointer fails the frame;
         // a refused change (EPERM on the stack, ENOMEM) is ignored.
-        let _ = set_altstack(&mut SCHED.lock(), esp_now, st);
+        // With the restored ESP, as Linux's restore_altstack runs after
+        // restore_sigcontext.
+        let _ = set_altstack(&mut SCHED.lock(), r.esp, st);
     }
     frame.gs = r.gs;
     frame.fs = r.fs;
@@ -445,6 +459,10 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
     frame.user_ss = r.ss;
     // Not a system call any more: no restart on the way out.
     frame.error_code = NO_SYSCALL;
+    if bad {
+        frame.eax = r.eax;
+        return Err(BadFrame::Selector);
+    }
     Ok(r.eax)
 }
 
@@ -477,11 +495,11 @@ pub fn set_altstack(s: &mut Sched, esp: u32, st: StackT) -> Result<(), AltStackE
         return Err(AltStackError::Flags);
     }
     t.sig.altstack = if mode == SS_DISABLE {
-        Default::default()
+        super::signal::state::AltStack { sp: 0, size: 0, flags }
     } else if st.size < MINSIGSTKSZ {
         return Err(AltStackError::TooSmall);
     } else {
-        super::signal::state::AltStack { sp: st.sp, size: st.size, autodisarm: flags & SS_AUTODISARM != 0 }
+        super::signal::state::AltStack { sp: st.sp, size: st.size, flags }
     };
     Ok(())
 }
@@ -497,9 +515,7 @@ pub fn altstack_of(s: &mut Sched, esp: u32) -> StackT {
     } else {
         0
     };
-    if a.autodisarm {
-        flags |= SS_AUTODISARM;
-    }
+    flags |= a.flags & SS_AUTODISARM;
     StackT { sp: a.sp, flags: flags as i32, size: a.size }
 }
 

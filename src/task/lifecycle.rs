@@ -8,7 +8,7 @@ use super::process::{
 };
 use super::rlimit::Limits;
 use super::sched::{self, SCHED, schedule, with_process};
-use super::signal::state::{Disposition, Handlers};
+use super::signal::state::Handlers;
 use crate::arch::x86::context::{prepare_first_switch, user_frame_of};
 use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::fpu::FpuState;
@@ -448,12 +448,6 @@ fn reap(pid: Pid) -> (Pid, u32) {
     (pid, status.wait_status())
 }
 
-/// Process 1 gets only the signals it has a handler for (Linux's
-/// SIGNAL_UNKILLABLE init): kill from a program cannot end it.
-fn init_ignores(t: &Task, sig: Signal) -> bool {
-    t.pid == INIT_PID && t.handlers.lock().get(sig).disposition(sig) != Disposition::Handler
-}
-
 /// kill(): the target must exist (ESRCH) before the signal is checked
 /// (EINVAL), as on Linux. `sig` 0 only checks.
 pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
@@ -484,9 +478,7 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
     // work when memory is gone, e.g. to kill a fork bomb).
     let mut next = 0;
     while let Some(pid) = s.tasks.range(next..).find(|(_, t)| selected(t)).map(|(&p, _)| p) {
-        if !init_ignores(&s.tasks[&pid], sig) {
-            deliver::send(&mut s, Target::Process(pid), SigInfo::from_process(sig, SI_USER as i32, my_tgid, 0));
-        }
+        deliver::send(&mut s, Target::Process(pid), SigInfo::from_process(sig, SI_USER as i32, my_tgid, 0));
         next = pid + 1;
     }
     Ok(())
@@ -507,10 +499,9 @@ pub fn tkill(tgid: Option<Pid>, tid: Pid, sig: u32) -> Result<(), Errno> {
         return Err(Errno::EINVAL);
     }
     let Some(sig) = Signal::from_raw(sig) else { return Ok(()) };
-    if !init_ignores(t, sig) {
-        let info = SigInfo::from_process(sig, memguard_abi::linux::SI_TKILL, s.tasks[&me].tgid, 0);
-        deliver::send(&mut s, Target::Thread(tid), info);
-    }
+    let _ = t;
+    let info = SigInfo::from_process(sig, memguard_abi::linux::SI_TKILL, s.tasks[&me].tgid, 0);
+    deliver::send(&mut s, Target::Thread(tid), info);
     Ok(())
 }
 
@@ -519,10 +510,8 @@ pub fn tkill(tgid: Option<Pid>, tid: Pid, sig: u32) -> Result<(), Errno> {
 pub fn raise(sig: Signal) {
     let mut s = SCHED.lock();
     let me = s.current;
-    if !init_ignores(&s.tasks[&me], sig) {
-        let tgid = s.tasks[&me].tgid;
-        deliver::send(&mut s, Target::Thread(me), SigInfo::from_process(sig, SI_USER as i32, tgid, 0));
-    }
+    let tgid = s.tasks[&me].tgid;
+    deliver::send(&mut s, Target::Thread(me), SigInfo::from_process(sig, SI_USER as i32, tgid, 0));
 }
 
 /// The current task's kernel stack top, where its user trap frame is.

@@ -32,10 +32,11 @@ pub use hooks::*;
 #[cfg(target_os = "none")]
 mod hooks {
     use super::deliver;
+    use super::process;
     use super::process::ExitStatus;
     use super::sched::{self, SCHED, with_process};
     use super::signal::signal_for;
-    use super::signal::state::{Action, Disposition, Restart, restart};
+    use super::signal::state::{Action, Disposition, Restart, SYNCHRONOUS, restart};
     use crate::arch::x86::exception::{Exception, PfError};
     use crate::arch::x86::trap::TrapFrame;
     use crate::mm::fault::decide::KillReason;
@@ -141,15 +142,27 @@ mod hooks {
             let next = deliver::dequeue(&mut SCHED.lock());
             let Some((sig, info, action)) = next else {
                 restart_call(frame, None);
-                let mut s = SCHED.lock();
-                let t = s.current_task();
-                if let Some(m) = t.sig.saved_mask.take() {
-                    t.sig.blocked = m;
+                {
+                    let mut s = SCHED.lock();
+                    let t = s.current_task();
+                    if let Some(m) = t.sig.saved_mask.take() {
+                        t.sig.blocked = m;
+                    }
                 }
-                return;
+                if resumable(frame) {
+                    return;
+                }
+                // A CS or SS ring 3 may not use (a sigreturn frame's) must
+                // never reach `iret`: that fault would be the kernel's.
+                SCHED.lock().current_task().fatal = Some(Signal::SIGSEGV);
+                continue;
             };
+            let init = SCHED.lock().current_task().tgid == process::INIT_PID;
             match action.disposition(sig) {
                 Disposition::Ignore => {}
+                // Process 1 lets default actions pass (it took these while
+                // it blocked them), all but the faults forced on it.
+                Disposition::Kill | Disposition::Stop if init && !SYNCHRONOUS.contains(sig) => {}
                 Disposition::Stop => SCHED.lock().current_task().stop_requested = sig == Signal::SIGSTOP,
                 Disposition::Kill => SCHED.lock().current_task().fatal = Some(sig),
                 Disposition::Handler => run_handler(frame, sig, &info, &action),
@@ -167,16 +180,27 @@ mod hooks {
             t.sig.saved_mask.take().unwrap_or(t.sig.blocked)
         };
         if deliver::setup_frame(frame, sig, info, action, old).is_err() {
-            let segv = Signal::SIGSEGV;
+            // Linux's force_sigsegv: SIGSEGV follows, which a handler on an
+            // alternate stack may still take; if SIGSEGV itself could not
+            // be delivered, its handler is reset so that the next one kills.
             let mut s = SCHED.lock();
-            let t = s.current_task();
-            *t.handlers.lock() = {
-                let mut h = t.handlers.lock().clone();
-                h.set(segv, Action::DEFAULT);
-                h
-            };
-            t.fatal = Some(segv);
+            if sig == Signal::SIGSEGV {
+                let t = s.current_task();
+                let a = t.handlers.lock().get(sig);
+                t.handlers.lock().set(sig, Action { handler: super::signal::state::SIG_DFL, ..a });
+            }
+            deliver::force(&mut s, SigInfo::from_kernel(Signal::SIGSEGV));
         }
+    }
+
+    /// Whether `iret` can take `frame` back to ring 3: its CS and SS are
+    /// the user segments (the usual case) or other ones ring 3 may use.
+    fn resumable(frame: &TrapFrame) -> bool {
+        use crate::arch::x86::descriptor::SegmentUse;
+        use crate::arch::x86::gdt::{USER_CODE, USER_DATA};
+        let (cs, ss) = (frame.cs as u16, frame.user_ss as u16);
+        (cs == USER_CODE.raw() || deliver::usable(cs, SegmentUse::Code))
+            && (ss == USER_DATA.raw() || deliver::usable(ss, SegmentUse::Stack))
     }
 
     /// A system call that a signal interrupted (its result is one of the

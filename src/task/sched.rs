@@ -139,11 +139,20 @@ impl Sched {
         self.alarms.first().copied().filter(|&(at, _)| at <= now)
     }
 
-    /// Wakes `pid`'s parent if it waits for a child to change state.
+    /// Wakes `pid`'s parent if it waits for a child to change state: any
+    /// thread of the parent's group may be the one waiting.
     pub fn notify_parent(&mut self, pid: Pid) {
         let Some(ppid) = self.tasks.get(&pid).map(|t| t.ppid) else { return };
-        if self.tasks.get(&ppid).is_some_and(|p| p.state == TaskState::Sleeping(Wait::Child)) {
-            self.wake(ppid);
+        let Some(group) = self.tasks.get(&ppid).map(|p| p.tgid) else { return };
+        let mut next = 0;
+        while let Some(p) = self
+            .tasks
+            .range(next..)
+            .find(|(_, t)| t.tgid == group && t.state == TaskState::Sleeping(Wait::Child))
+            .map(|(&p, _)| p)
+        {
+            self.wake(p);
+            next = p + 1;
         }
     }
 }

@@ -68,6 +68,13 @@ pub fn init(main_tss: (u32, u32), double_fault_tss: (u32, u32)) {
         x86::segmentation::load_gs(raw(KERNEL_DATA));
         x86::task::load_tr(raw(MAIN_TSS));
     }
+    // No LDT: LDTR holds the null selector, so every selector with TI set
+    // is #GP. Left as the CPU or the boot loader had it, LDTR can describe
+    // a table at linear address 0 (the reset value: base 0, limit 0xFFFF),
+    // where the CPU would read descriptors out of user memory.
+    // SAFETY: a null LDTR changes no memory and no loaded segment uses the
+    // LDT (the kernel's and user's selectors all name the GDT).
+    unsafe { x86::dtables::load_ldtr(x86::segmentation::SegmentSelector::from_raw(0)) };
 }
 
 fn raw(s: SegmentSelector) -> x86::segmentation::SegmentSelector {

@@ -5,7 +5,7 @@ pub mod frame;
 pub mod state;
 
 use crate::arch::x86::exception::Exception;
-use memguard_abi::linux::{BUS_ADRALN, FPE_INTDIV, ILL_ILLOPN, SI_KERNEL};
+use memguard_abi::linux::{BUS_ADRALN, FPE_INTDIV, ILL_ILLOPN, SI_KERNEL, TRAP_TRACE};
 use memguard_abi::{SigInfo, Signal};
 
 /// The signal for a user-mode exception other than a page fault.
@@ -26,6 +26,8 @@ pub fn siginfo_for(exc: Exception, eip: u32) -> SigInfo {
     let sig = signal_for(exc);
     match exc {
         Exception::DivideError => SigInfo::fault(sig, FPE_INTDIV, eip),
+        // A single step (EFLAGS.TF): the next instruction's address.
+        Exception::Debug => SigInfo::fault(sig, TRAP_TRACE, eip),
         Exception::InvalidOpcode => SigInfo::fault(sig, ILL_ILLOPN, eip),
         Exception::AlignmentCheck => SigInfo::fault(sig, BUS_ADRALN, 0),
         Exception::X87FloatingPoint | Exception::SimdFloatingPoint => SigInfo::fault(sig, 0, eip),

@@ -5,7 +5,8 @@
 
 use alloc::vec::Vec;
 use memguard_abi::linux::{
-    SA_NOCLDSTOP, SA_NOCLDWAIT, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO,
+    SA_EXPOSE_TAGBITS, SA_NOCLDSTOP, SA_NOCLDWAIT, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_RESTORER,
+    SA_SIGINFO,
 };
 use memguard_abi::{DefaultAction, SigInfo, SigSet, Signal};
 
@@ -15,8 +16,15 @@ pub const SIG_IGN: u32 = 1;
 
 /// The flags Linux keeps in a sigaction (it stores whatever the caller
 /// passes, and reports it back; these are the ones it acts on).
-pub const KNOWN_FLAGS: u32 =
-    SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND | SA_RESTORER;
+pub const KNOWN_FLAGS: u32 = SA_NOCLDSTOP
+    | SA_NOCLDWAIT
+    | SA_SIGINFO
+    | SA_ONSTACK
+    | SA_RESTART
+    | SA_NODEFER
+    | SA_RESETHAND
+    | SA_RESTORER
+    | SA_EXPOSE_TAGBITS;
 
 /// One signal's disposition (`struct sigaction`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -105,7 +113,7 @@ pub struct Pending {
 /// The signals the CPU raises for the instruction itself, taken before any
 /// other so that the handler sees the fault that just happened (Linux's
 /// SYNCHRONOUS_MASK).
-const SYNCHRONOUS: SigSet = SigSet(
+pub const SYNCHRONOUS: SigSet = SigSet(
     Signal::SIGSEGV.mask_bit()
         | Signal::SIGBUS.mask_bit()
         | Signal::SIGILL.mask_bit()
@@ -176,15 +184,27 @@ pub fn mask_for_handler(old: SigSet, sig: Signal, a: &Action) -> SigSet {
 }
 
 /// `sigaltstack` state. `size == 0` means disabled.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct AltStack {
     pub sp: u32,
     pub size: u32,
-    /// SS_AUTODISARM: cleared while a handler runs on it.
-    pub autodisarm: bool,
+    /// The flags as the program set them (SS_DISABLE when there is none),
+    /// which a handler's uc_stack reports; SS_AUTODISARM among them clears
+    /// the stack while a handler runs on it.
+    pub flags: u32,
+}
+
+impl Default for AltStack {
+    fn default() -> Self {
+        AltStack { sp: 0, size: 0, flags: memguard_abi::linux::SS_DISABLE }
+    }
 }
 
 impl AltStack {
+    pub fn autodisarm(&self) -> bool {
+        self.flags & memguard_abi::linux::SS_AUTODISARM != 0
+    }
+
     /// Whether `esp` is on this stack (Linux's on_sig_stack: the stack
     /// grows down from sp + size, so sp itself is outside and the top in).
     pub fn contains(&self, esp: u32) -> bool {
@@ -314,7 +334,7 @@ mod tests {
 
     #[test]
     fn altstack_bounds() {
-        let s = AltStack { sp: 0x1000, size: 0x1000, autodisarm: false };
+        let s = AltStack { sp: 0x1000, size: 0x1000, flags: 0 };
         assert!(!s.contains(0x1000));
         assert!(s.contains(0x1001));
         assert!(s.contains(0x2000));
