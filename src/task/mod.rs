@@ -48,7 +48,15 @@ mod hooks {
     /// signal Linux sends for it, taken by the program's handler if it has
     /// one; otherwise the task is reported and killed.
     pub fn on_user_exception(frame: &mut TrapFrame, exc: Exception) {
-        let info = super::signal::siginfo_for(exc, frame.eip);
+        let mut info = super::signal::siginfo_for(exc, frame.eip);
+        if matches!(exc, Exception::X87FloatingPoint | Exception::SimdFloatingPoint) {
+            let simd = exc == Exception::SimdFloatingPoint;
+            let unmasked = with_process(|p| {
+                p.fpu.save();
+                p.fpu.unmasked_exceptions(simd)
+            });
+            info.code = super::signal::fpe_code(unmasked) as i32;
+        }
         record_trap(frame.vector, frame.error_code, None);
         if deliver::force(&mut SCHED.lock(), info) {
             return;

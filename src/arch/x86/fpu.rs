@@ -52,6 +52,25 @@ impl FpuState {
         FXSR.load(Ordering::Relaxed)
     }
 
+    /// The floating-point exceptions that fired unmasked, from the saved
+    /// image: x87 status & !control, or for SSE (`simd`) MXCSR's flags
+    /// & !its masks (bits 7–12 mask bits 0–5).
+    pub fn unmasked_exceptions(&self, simd: bool) -> u32 {
+        let w16 = |o: usize| u32::from(u16::from_le_bytes([self.0[o], self.0[o + 1]]));
+        if simd {
+            if !Self::is_fxsave() {
+                return 0;
+            }
+            let mxcsr = u32::from_le_bytes(self.0[24..28].try_into().expect("4 bytes"));
+            !(mxcsr >> 7) & mxcsr & 0x3F
+        } else if Self::is_fxsave() {
+            w16(2) & !w16(0) & 0x3F
+        } else {
+            // FNSAVE: control word at 0, status word at 4.
+            w16(4) & !w16(0) & 0x3F
+        }
+    }
+
     /// The saved image, for a signal frame.
     pub fn bytes(&self) -> &[u8; 512] {
         &self.0

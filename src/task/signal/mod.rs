@@ -35,9 +35,41 @@ pub fn siginfo_for(exc: Exception, eip: u32) -> SigInfo {
     }
 }
 
+/// The si_code of a floating-point exception (Linux's
+/// fpu__exception_code): `unmasked` holds the exception bits that fired
+/// and were not masked — x87: status & !control; SSE: MXCSR's flags
+/// & !its masks. The first of invalid, divide, overflow, underflow or
+/// denormal, precision wins; 0 if none (a spurious trap).
+pub fn fpe_code(unmasked: u32) -> u32 {
+    use memguard_abi::linux::{FPE_FLTDIV, FPE_FLTINV, FPE_FLTOVF, FPE_FLTRES, FPE_FLTUND};
+    if unmasked & 0x001 != 0 {
+        FPE_FLTINV
+    } else if unmasked & 0x004 != 0 {
+        FPE_FLTDIV
+    } else if unmasked & 0x008 != 0 {
+        FPE_FLTOVF
+    } else if unmasked & 0x012 != 0 {
+        FPE_FLTUND
+    } else if unmasked & 0x020 != 0 {
+        FPE_FLTRES
+    } else {
+        0
+    }
+}
+
 #[cfg(all(test, not(target_os = "none")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fpe_codes_follow_linux() {
+        use memguard_abi::linux::{FPE_FLTDIV, FPE_FLTINV, FPE_FLTRES, FPE_FLTUND};
+        assert_eq!(fpe_code(0x004), FPE_FLTDIV);
+        assert_eq!(fpe_code(0x005), FPE_FLTINV, "invalid wins");
+        assert_eq!(fpe_code(0x002), FPE_FLTUND, "denormal counts as underflow");
+        assert_eq!(fpe_code(0x020), FPE_FLTRES);
+        assert_eq!(fpe_code(0), 0);
+    }
 
     #[test]
     fn user_signals_follow_linux() {
