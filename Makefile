@@ -26,19 +26,26 @@ INIT_NAME := /bin/$(notdir $(INIT))
 MODULES  += $(abspath $(INIT))=$(INIT_NAME)
 INIT_WORD := init=$(INIT_NAME)
 endif
+# The same programs (and INIT) as /bin/NAME in Linux's root layout, in one
+# cpio archive (tools/mkinitramfs.sh): the module named `initramfs`.
+# INITRD=my.cpio adds an archive of the user's own as the module `initrd`.
+INITRD    ?=
+INITRAMFS := $(BUILD)/initramfs.cpio
+INITRAMFS_FILES = $(foreach p,$(USER_PROGS),$(p)=/bin/$(notdir $(p))) $(if $(INIT),$(abspath $(INIT))=$(INIT_NAME))
+MODULES  += raw:$(INITRAMFS)=initramfs $(if $(INITRD),raw:$(abspath $(INITRD))=initrd)
 # INIT's word goes first, so CMDLINE (kernel words, then `-- ARGS` for
 # init) combines with it instead of replacing it.
 KCMDLINE = $(strip $(INIT_WORD) $(CMDLINE))
 
 QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm)
 
-.PHONY: all help build kernel user iso run debug gdb trace check test difftest fuzz soak bench clean deps
+.PHONY: all help build kernel user initramfs iso run debug gdb trace check test difftest fuzz soak bench clean deps
 all: build help
 
 help:
 	@echo "make              build the kernel and list these targets"
 	@echo "make run          boot in QEMU, serial console on this terminal"
-	@echo "                  (INIT=prog MEM=512M CMDLINE='log=debug' KVM=1)"
+	@echo "                  (INIT=prog MEM=512M CMDLINE='log=debug' KVM=1 INITRD=my.cpio)"
 	@echo "make check        rustfmt, clippy (-D warnings) and the layering rule"
 	@echo "make test         host unit tests, QEMU tests, gdb test"
 	@echo "make debug        boot and wait for gdb;  make gdb  attaches to it"
@@ -62,7 +69,18 @@ kernel:
 user:
 	@user/build.sh
 
-iso: deps kernel user
+# INITRD must be an uncompressed newc archive (zeros may lead, as Linux
+# allows): the kernel has no decompressor, so say so now rather than at boot.
+initramfs: user
+	@mkdir -p $(BUILD)
+	@tools/mkinitramfs.sh $(INITRAMFS) $(INITRAMFS_FILES)
+	@if [ -n "$(INITRD)" ]; then \
+	  [ -f '$(INITRD)' ] || { echo "INITRD=$(INITRD): no such file"; exit 1; }; \
+	  case $$(tr -d '\000' < '$(INITRD)' | head -c 6) in 070701 | 070702) ;; \
+	  *) echo "INITRD=$(INITRD) is not an uncompressed cpio newc archive" \
+	     "(make one with tools/mkinitramfs.sh or cpio -o -H newc)"; exit 1 ;; esac; fi
+
+iso: deps kernel user initramfs
 	@mkdir -p $(BUILD)
 	tools/mkiso.sh $(ISO) $(KERNEL) '$(KCMDLINE)' $(MODULES)
 

@@ -5,7 +5,9 @@
 # (e.g. user/target/.../sh=/bin/sh). ELF files lose their debug sections on
 # the way (gdb reads the originals); raw:FILE=NAME copies the file unchanged
 # (the hostile ELF files of the tests must stay exactly as broken as they are). The kernel's own symbols are always
-# added as /boot/kernel.sym so panics can name functions.
+# added as /boot/kernel.sym so panics can name functions. A cpio archive for
+# the kernel to unpack goes in raw, named `initramfs` (the Makefile's
+# build/initramfs.cpio) or `initrd` (make run INITRD=my.cpio).
 set -euo pipefail
 out=$1 kernel=$2 cmdline=$3
 shift 3

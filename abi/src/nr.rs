@@ -228,6 +228,14 @@ linux_calls! {
     IOPERM = __NR_ioperm,
     IOPL = __NR_iopl,
     MODIFY_LDT = __NR_modify_ldt,
+    // 16-bit-id ownership calls and the rest of the file family.
+    CHOWN = __NR_chown,
+    LCHOWN = __NR_lchown,
+    FCHOWN = __NR_fchown,
+    MKNODAT = __NR_mknodat,
+    TRUNCATE = __NR_truncate,
+    STATFS = __NR_statfs,
+    FSTATFS = __NR_fstatfs,
 }
 
 /// memguard: fault and memory counters of a process or the system

@@ -1,9 +1,7 @@
 //! The kernel side of files: nodes, open-file descriptions, fd tables.
 
-use super::path::{Kind, resolve};
-use crate::bootinfo::multiboot::Module;
-use crate::mm::addr::{PAGE_SIZE, PhysAddr};
-use crate::mm::kmap::FrameWindow;
+pub use super::node::Node;
+use super::root::module_name;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -18,20 +16,6 @@ pub const MAX_FDS: usize = 4096;
 /// Linux's PATH_MAX, terminating NUL included.
 pub const PATH_MAX: usize = 4096;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Node {
-    /// The serial console (and VGA): fds 0, 1, 2.
-    Console,
-    Null,
-    /// Boot module number `index`.
-    Module(usize),
-    Directory,
-    /// The read end of pipe `id`.
-    PipeRead(u32),
-    /// The write end of pipe `id`.
-    PipeWrite(u32),
-}
-
 pub struct OpenFile {
     pub node: Node,
     pub readable: bool,
@@ -39,16 +23,32 @@ pub struct OpenFile {
     pub offset: Mutex<u64>,
     /// O_NONBLOCK: a pipe read or write that would wait fails with EAGAIN.
     pub nonblock: core::sync::atomic::AtomicBool,
+    /// O_APPEND: every write goes to the end.
+    pub append: core::sync::atomic::AtomicBool,
+    /// O_LARGEFILE: offsets past 2 GiB - 1 are allowed.
+    pub largefile: core::sync::atomic::AtomicBool,
 }
 
 impl OpenFile {
+    /// A new description; an inode is held open (it outlives an unlink)
+    /// until the description goes.
     pub fn new(node: Node, readable: bool, writable: bool) -> Arc<Self> {
+        if let Node::Inode(ino) = node {
+            super::root::with_tree(|t| {
+                if let Some(n) = t.get_mut(ino) {
+                    n.opened += 1;
+                    n.writers += u32::from(writable);
+                }
+            });
+        }
         Arc::new(OpenFile {
             node,
             readable,
             writable,
             offset: Mutex::new(0),
             nonblock: core::sync::atomic::AtomicBool::new(false),
+            append: core::sync::atomic::AtomicBool::new(false),
+            largefile: core::sync::atomic::AtomicBool::new(false),
         })
     }
 }
@@ -57,6 +57,16 @@ impl Drop for OpenFile {
     /// The last descriptor of a description is gone: a pipe loses an end,
     /// and whoever waits on it must look again.
     fn drop(&mut self) {
+        if let Node::Inode(ino) = self.node {
+            super::root::with_tree(|t| {
+                if let Some(n) = t.get_mut(ino) {
+                    n.opened -= 1;
+                    n.writers -= u32::from(self.writable);
+                }
+                t.release_if_unused(ino);
+            });
+            return;
+        }
         let end = match self.node {
             Node::PipeRead(id) => (id, false),
             Node::PipeWrite(id) => (id, true),
@@ -192,124 +202,6 @@ impl FdTable {
     pub fn open_count(&self) -> usize {
         self.fds.iter().filter(|f| f.is_some()).count()
     }
-}
-
-/// Makes a path absolute and canonical: no empty, "." or ".." parts (".."
-/// stops at the root). The kernel has no working directory; it is "/".
-pub fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut s = String::from("/");
-    s.push_str(&parts.join("/"));
-    s
-}
-
-fn modules() -> &'static [Module] {
-    crate::bootinfo::get().modules()
-}
-
-/// What a canonical path names.
-pub fn kind_of(name: &str) -> Kind {
-    if node_of(name).is_some() {
-        Kind::File
-    } else if is_directory(name) {
-        Kind::Directory
-    } else {
-        Kind::Missing
-    }
-}
-
-fn node_of(canonical: &str) -> Option<Node> {
-    match canonical {
-        "/dev/console" | "/dev/tty" => Some(Node::Console),
-        "/dev/null" => Some(Node::Null),
-        n => modules().iter().position(|m| normalize(m.name) == n).map(Node::Module),
-    }
-}
-
-/// Looks a path up as Linux would (ENOENT, ENOTDIR, ENAMETOOLONG); `None`
-/// when only the last component is missing (O_CREAT cares).
-pub fn lookup_or_missing(path: &str) -> Result<Option<Node>, Errno> {
-    let (name, kind) = resolve(path, kind_of)?;
-    Ok(match kind {
-        Kind::Missing => None,
-        Kind::Directory => Some(Node::Directory),
-        Kind::File => node_of(&name),
-    })
-}
-
-/// Looks a path up; a missing file is ENOENT.
-pub fn lookup(path: &str) -> Result<Node, Errno> {
-    lookup_or_missing(path)?.ok_or(Errno::ENOENT)
-}
-
-/// A directory is any proper prefix of a file's path.
-fn is_directory(name: &str) -> bool {
-    name == "/"
-        || name == "/dev"
-        || modules()
-            .iter()
-            .any(|m| normalize(m.name).starts_with(name) && normalize(m.name)[name.len()..].starts_with('/'))
-}
-
-/// The names of all files, for `ls`.
-pub fn list() -> Vec<(String, u32)> {
-    let mut v: Vec<(String, u32)> = modules().iter().map(|m| (normalize(m.name), m.len())).collect();
-    v.push((String::from("/dev/console"), 0));
-    v.push((String::from("/dev/null"), 0));
-    v
-}
-
-pub fn size(node: Node) -> u64 {
-    match node {
-        Node::Module(i) => u64::from(modules()[i].len()),
-        _ => 0,
-    }
-}
-
-/// Copies file bytes at `offset` into `buf`; returns how many.
-pub fn read_module(index: usize, offset: u64, buf: &mut [u8]) -> usize {
-    let m = &modules()[index];
-    let len = u64::from(m.len());
-    if offset >= len {
-        return 0;
-    }
-    let n = buf.len().min((len - offset) as usize);
-    let mut done = 0;
-    while done < n {
-        let phys = m.start + (offset as u32) + done as u32;
-        let in_page = (phys % PAGE_SIZE) as usize;
-        let chunk = (PAGE_SIZE as usize - in_page).min(n - done);
-        let mut w = FrameWindow::new(PhysAddr::new(phys).frame());
-        buf[done..done + chunk].copy_from_slice(&w.bytes()[in_page..in_page + chunk]);
-        done += chunk;
-    }
-    n
-}
-
-/// The module's bytes as one slice, when it lies in low memory (direct map).
-pub fn module_bytes(index: usize) -> Option<&'static [u8]> {
-    let m = modules().get(index)?;
-    if !crate::mm::layout::is_low_memory(m.end) {
-        return None;
-    }
-    // SAFETY: the module lies in direct-mapped low memory that the frame
-    // allocator never hands out, and nothing writes to it.
-    Some(unsafe {
-        core::slice::from_raw_parts(crate::mm::layout::phys_to_virt(m.start) as *const u8, m.len() as usize)
-    })
-}
-
-pub fn module_name(index: usize) -> &'static str {
-    modules().get(index).map_or("?", |m| m.name)
 }
 
 /// A region as `vmmap` and kill reports show it: file regions by file name.

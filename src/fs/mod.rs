@@ -1,13 +1,21 @@
-//! Files: every boot module is a read-only file named by its GRUB command
-//! line (`/bin/sh`), plus `/dev/console` and `/dev/null`, and the
-//! directories those names imply. File descriptors point at shared open-file
-//! descriptions (offset included), as fork and dup share them on Linux.
-//! Path walking (`path`) is pure; the rest needs the boot modules.
+//! Files: a writable tmpfs root (`tmpfs`, pure; `root`, the one tree), in
+//! which every boot module is a read-only file named by its GRUB command
+//! line (`/bin/sh`), and /dev holds the device nodes. File descriptors point
+//! at shared open-file descriptions (offset included), as fork and dup
+//! share them on Linux.
 
+pub mod cpio;
 #[cfg(target_os = "none")]
 mod files;
-pub mod path;
+pub mod node;
+pub mod pages;
 #[cfg(target_os = "none")]
 pub mod pipe;
+pub mod procfmt;
+#[cfg(target_os = "none")]
+pub mod root;
+pub mod tmpfs;
 #[cfg(target_os = "none")]
 pub use files::*;
+#[cfg(target_os = "none")]
+pub use root::{list, lookup, module_bytes, module_name, module_of, size};

@@ -40,6 +40,10 @@ pub const USER_END: u32 = KERNEL_BASE;
 /// default soft limit).
 pub const STACK_LIMIT: u32 = 8 << 20;
 
+/// mmap without MAP_FIXED searches down from here, leaving room for the
+/// stack to grow to its 8 MiB limit plus the guard gap.
+pub const MMAP_TOP: u32 = USER_END - STACK_LIMIT - (1 << 20);
+
 /// The lowest address a program is loaded at or mmap picks (Linux's
 /// default vm.mmap_min_addr): page zero and its neighbours stay unmapped,
 /// so a NULL dereference faults.

@@ -1,16 +1,22 @@
 //! Memory management: physical frames, page tables, address spaces, the
 //! kernel heap and kernel stacks; regions and the page-fault decision.
 
+pub mod accounting;
 pub mod addr;
 pub mod bitmap;
+pub mod edit;
 pub mod fault;
 pub mod frame;
 pub mod layout;
+pub mod limits;
 pub mod pte;
+pub mod remap;
 pub mod slab;
 pub mod stats;
 pub mod vma;
 
+#[cfg(target_os = "none")]
+mod edit_apply;
 #[cfg(target_os = "none")]
 pub mod heap;
 #[cfg(target_os = "none")]

@@ -1,48 +1,33 @@
 //! A process's user memory: its address space (page tables) and memory map
-//! (regions), kept in step. brk, mmap, munmap and mprotect edit both; fork
-//! copies them copy-on-write; the fault handler fills pages in on demand.
+//! (regions), kept in step. brk, mmap, munmap, mprotect (and mremap, in
+//! `edit_apply.rs`) edit both; fork copies them copy-on-write; the fault
+//! handler fills pages in on demand.
 
+use super::accounting::{data_segment_bytes, is_data, map_may_expand, pages_in, protect_stop};
 use super::addr::{PAGE_SIZE, UserRange, VirtAddr, page_round_down, page_round_up};
+use super::edit::place;
 use super::fault::apply::{Target, resolve};
 use super::fault::decide::{KillReason, entry_allows};
 use super::frame::OutOfFrames;
-use super::layout::{MIN_ADDR, USER_END};
+use super::layout::USER_END;
 use super::paging::AddressSpace;
 use super::phys;
 use super::pte::{PageTableEntry, PteFlags};
 use super::stats::MgStats;
-use super::vma::{Backing, MapError, MemoryMap, Prot, Purpose, Region, SharedPages};
+use super::vma::{Backing, MapError, MemoryMap, Merge, Prot, Purpose, Region, SharedPages};
 use crate::arch::x86::exception::{Access, PfError};
+use alloc::vec::Vec;
 
 /// Where the stack ends (exclusive) and how much of it exists at exec.
 pub const STACK_TOP: u32 = USER_END;
 pub const INITIAL_STACK: u32 = 128 * 1024;
-/// mmap without MAP_FIXED searches down from here, leaving room for the
-/// stack to grow to its 8 MiB limit plus the guard gap.
-pub const MMAP_TOP: u32 = STACK_TOP - (8 << 20) - (1 << 20);
-/// mmap and mprotect refuse (ENOMEM) while fewer frames than this are left.
-const REGION_MIN_FRAMES: u32 = 16;
+pub use super::edit::MemError;
+pub use super::layout::MMAP_TOP;
+/// mmap, mprotect and mremap refuse (ENOMEM) while fewer frames than this
+/// are left.
+pub(super) const REGION_MIN_FRAMES: u32 = 16;
 /// brk may not grow to within this of the next mapping.
 const BRK_GAP: u32 = PAGE_SIZE;
-
-/// Why a change to user memory was refused. `syscall` turns each into the
-/// errno Linux gives for it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum MemError {
-    /// A malformed request: misaligned, empty where it may not be, or
-    /// PROT_GROWSDOWN outside a stack (EINVAL).
-    Invalid,
-    /// No frames, no room in the address space, or too many regions (ENOMEM).
-    OutOfMemory,
-    /// Part of the range is not mapped (Linux says ENOMEM for this too).
-    Unmapped,
-    /// MAP_FIXED_NOREPLACE over an existing mapping (EEXIST).
-    Exists,
-    /// Write permission asked of a mapping that may not be written (EACCES).
-    Denied,
-    /// Memory the user could not access either (EFAULT).
-    BadAddress,
-}
 
 /// Where mmap puts a new region.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -85,6 +70,7 @@ impl UserMemory {
     pub fn fork(&mut self) -> Result<UserMemory, OutOfFrames> {
         let mut child = UserMemory::new()?;
         child.map = self.map.clone();
+        child.map.fork_anon();
         child.brk_start = self.brk_start;
         child.brk = self.brk;
         let mut result = Ok(());
@@ -158,26 +144,32 @@ impl UserMemory {
     /// Adds a region, replacing whatever was there (MAP_FIXED semantics).
     pub fn map_region(&mut self, region: Region) -> Result<(), MapError> {
         self.unmap(region.start.as_u32(), region.end.as_u32());
-        self.map.insert_merged(region)
+        self.map.insert_merged(region, Merge::Mmap)
     }
 
     /// Linux brk: returns the new break, or the old one if the request is
-    /// refused (below the start, into another mapping, or out of range).
+    /// refused (below the start, into another mapping, out of range, or
+    /// past RLIMIT_DATA or RLIMIT_AS). The heap grows by a region that
+    /// merges with the one below when that is still the heap as brk made
+    /// it (mremap or munmap may have moved or cut it).
     pub fn set_brk(&mut self, new: u32) -> u32 {
         if new < self.brk_start || new > MMAP_TOP {
             return self.brk;
         }
+        // Linux checks RLIMIT_DATA for a shrink too.
+        if !self.map.limits.brk_fits(new - self.brk_start, data_segment_bytes(&self.map)) {
+            return self.brk;
+        }
         let (Some(old_end), Some(new_end)) = (page_round_up(self.brk), page_round_up(new)) else { return self.brk };
         if new_end > old_end {
-            if self.map.overlaps(old_end, new_end.saturating_add(BRK_GAP)) || !commit_fits(new_end - old_end) {
+            if self.map.overlaps(old_end, new_end.saturating_add(BRK_GAP))
+                || !map_may_expand(&self.map, true, (new_end - old_end) / PAGE_SIZE)
+                || !commit_fits(new_end - old_end)
+            {
                 return self.brk;
             }
-            let grown = if old_end == self.brk_start {
-                self.map.insert_merged(Region::anon(old_end..new_end, Prot::READ | Prot::WRITE, Purpose::Heap))
-            } else {
-                self.map.resize_end(self.brk_start, new_end)
-            };
-            if grown.is_err() {
+            let heap = Region::anon(old_end..new_end, Prot::READ | Prot::WRITE, Purpose::Heap);
+            if self.map.insert_merged(heap, Merge::Vma).is_err() {
                 return self.brk;
             }
         } else if new_end < old_end {
@@ -188,7 +180,16 @@ impl UserMemory {
     }
 
     /// mmap: places and adds a region of `len` bytes; returns its address.
-    pub fn mmap(&mut self, at: Placement, len: u32, prot: Prot, backing: Backing) -> Result<u32, MemError> {
+    /// `noreserve`: MAP_NORESERVE (which decides, on Linux, what it merges
+    /// with).
+    pub fn mmap(
+        &mut self,
+        at: Placement,
+        len: u32,
+        prot: Prot,
+        backing: Backing,
+        noreserve: bool,
+    ) -> Result<u32, MemError> {
         // Regions live on the kernel heap: none are made when memory is
         // all but gone.
         if phys::user_frames_available() < REGION_MIN_FRAMES {
@@ -213,19 +214,20 @@ impl UserMemory {
                 }
                 addr
             }
-            Placement::Hint(hint) => {
-                // A hint below mmap_min_addr is raised to it, as on Linux.
-                let hint = if hint != 0 && hint < MIN_ADDR { MIN_ADDR } else { page_round_down(hint) };
-                let fits = hint >= MIN_ADDR && hint <= USER_END - len && !self.map.overlaps(hint, hint + len);
-                if fits {
-                    hint
-                } else {
-                    let floor = MIN_ADDR.max(self.brk_start);
-                    self.map.find_free_top_down(len, MMAP_TOP, floor).ok_or(MemError::OutOfMemory)?
-                }
-            }
+            Placement::Hint(hint) => place(&self.map, hint, len, self.brk_start).ok_or(MemError::OutOfMemory)?,
         };
-        let region = Region::new(start..start + len, prot, backing, Purpose::Mmap).ok_or(MemError::OutOfMemory)?;
+        let mut region = Region::new(start..start + len, prot, backing, Purpose::Mmap).ok_or(MemError::OutOfMemory)?;
+        if noreserve {
+            region.anon = region.anon.without_reserve();
+        }
+        // RLIMIT_AS and RLIMIT_DATA, not counting what MAP_FIXED replaces
+        // (Linux's mmap_region).
+        if self.map.limits.any() {
+            let pages = len / PAGE_SIZE - pages_in(&self.map, start, start + len);
+            if !map_may_expand(&self.map, is_data(&region), pages) {
+                return Err(MemError::OutOfMemory);
+            }
+        }
         self.map_region(region).map_err(|_| MemError::OutOfMemory)?;
         Ok(start)
     }
@@ -233,20 +235,13 @@ impl UserMemory {
     /// munmap of a page-aligned range: `Invalid` for a bad one; unmapping
     /// nothing is fine.
     pub fn munmap(&mut self, start: u32, len: u32) -> Result<(), MemError> {
-        let end = page_round_up(len).and_then(|l| start.checked_add(l)).ok_or(MemError::Invalid)?;
-        if len == 0 || !start.is_multiple_of(PAGE_SIZE) || end > USER_END {
-            return Err(MemError::Invalid);
-        }
-        if self.map.remove_would_exceed(start, end) {
-            return Err(MemError::OutOfMemory);
-        }
-        self.unmap(start, end);
-        Ok(())
+        super::edit::munmap(&mut self.map, &mut self.space, start, len)
     }
 
     /// mprotect: Linux's order of checks; the range is changed in address
-    /// order up to the first unmapped page (ENOMEM) or a region that may
-    /// not become writable (EACCES). Present pages get the new permission
+    /// order up to the first unmapped page (ENOMEM), a region that may not
+    /// become writable (EACCES) or one that would take private writable
+    /// memory past RLIMIT_DATA (ENOMEM). Present pages get the new permission
     /// at once; copy-on-write and zero-frame pages stay read-only until
     /// written.
     pub fn mprotect(&mut self, start: u32, len: u32, prot: Prot, extent: ProtectExtent) -> Result<(), MemError> {
@@ -271,7 +266,10 @@ impl UserMemory {
         if phys::user_frames_available() < REGION_MIN_FRAMES {
             return Err(MemError::OutOfMemory);
         }
-        let (changed, done) = self.map.protect(start, end, prot);
+        // RLIMIT_DATA may stop it part way, as a hole does.
+        let stop = protect_stop(&self.map, start, end, prot);
+        let until = stop.unwrap_or(end);
+        let (changed, done) = if until > start { self.map.protect(start, until, prot) } else { (Vec::new(), Ok(())) };
         for r in changed {
             for page in (r.start.as_u32()..r.end.as_u32()).step_by(PAGE_SIZE as usize) {
                 let va = VirtAddr::new(page);
@@ -283,7 +281,8 @@ impl UserMemory {
             MapError::Denied => MemError::Denied,
             MapError::TooMany => MemError::OutOfMemory,
             _ => MemError::Unmapped,
-        })
+        })?;
+        if stop.is_some() { Err(MemError::OutOfMemory) } else { Ok(()) }
     }
 
     /// madvise over `[start, end)` (page-aligned, checked by the caller).
@@ -354,9 +353,9 @@ pub fn release_shared_frame(frame_number: u32) {
     let _ = phys::release(super::addr::Frame::from_number(frame_number));
 }
 
-/// A new shared anonymous object.
-pub fn new_shared() -> alloc::sync::Arc<SharedPages> {
-    SharedPages::new(release_shared_frame)
+/// A new shared anonymous object of `pages` pages.
+pub fn new_shared(pages: u32) -> alloc::sync::Arc<SharedPages> {
+    SharedPages::new(release_shared_frame, pages)
 }
 
 /// Writes `bytes` at `va` in `mem` (not necessarily the loaded address
@@ -387,51 +386,5 @@ pub fn write_into(mem: &mut UserMemory, va: u32, bytes: &[u8]) -> Result<(), Out
 }
 
 #[cfg(test)]
-mod kernel_tests {
-    use super::*;
-    use crate::mm::fault::apply::zero_frame;
-    use crate::mm::kmap::FrameWindow;
-    use crate::mm::vma::{Prot, Purpose, Region};
-
-    /// Map → fault → resolve → walk, with paging on: a region is added, the
-    /// faults a ring-3 read and write would take are resolved through the
-    /// same path, and the page tables then say what `decide` chose.
-    #[test_case]
-    fn faults_resolve_into_the_entries_the_walk_shows() {
-        let before = phys::stats().free;
-        {
-            let mut mem = UserMemory::new().expect("address space");
-            let base = 0x4000_0000;
-            mem.map.insert(Region::anon(base..base + 2 * PAGE_SIZE, Prot::READ | Prot::WRITE, Purpose::Mmap)).unwrap();
-            let (page0, page1) = (VirtAddr::new(base), VirtAddr::new(base + PAGE_SIZE));
-            assert!(mem.space.walk(page0).pte.is_none(), "nothing is mapped before the first fault");
-
-            // A read of an untouched anonymous page maps the shared zero frame, read-only.
-            mem.fault(page1.as_u32() + 8, PfError::USER).expect("read fault resolves");
-            let w = mem.space.walk(page1);
-            let e = w.pte.expect("a page table now");
-            assert!(e.is_present() && e.flags().contains(PteFlags::ZERO | PteFlags::USER));
-            assert!(!e.flags().contains(PteFlags::WRITABLE));
-            assert_eq!(e.frame(), zero_frame());
-
-            // A write gets a private zeroed frame, writable, with one reference.
-            mem.fault(page0.as_u32() + 4, PfError::USER | PfError::WRITE).expect("write fault resolves");
-            let e = mem.space.walk(page0).pte.expect("page table");
-            assert!(e.is_present() && e.flags().contains(PteFlags::USER | PteFlags::WRITABLE));
-            assert_ne!(e.frame(), zero_frame());
-            assert_eq!(phys::refs(e.frame()), crate::mm::frame::Refs::Counted(1));
-            assert_eq!((mem.stats.demand_zero, mem.stats.zero_page_maps), (1, 1));
-
-            // The CPU translates through the same entries: a store at the user
-            // address lands in the frame the walk names.
-            mem.space.activate();
-            // SAFETY: page0 is mapped writable in the loaded address space,
-            // and nothing else uses it.
-            unsafe { (page0.as_u32() as *mut u32).add(1).write_volatile(0xC0FF_EE00) };
-            crate::mm::paging::activate_kernel();
-            let got = u32::from_le_bytes(FrameWindow::new(e.frame()).bytes()[4..8].try_into().unwrap());
-            assert_eq!(got, 0xC0FF_EE00);
-        }
-        assert_eq!(phys::stats().free, before, "every frame came back");
-    }
-}
+#[path = "user_tests.rs"]
+mod kernel_tests;

@@ -86,7 +86,7 @@ plain! {
     linux::stat64 = 96, linux::termios = 36, linux::winsize = 8,
     linux::timespec = 8, linux::__kernel_timespec = 16, linux::timeval = 8, linux::timezone = 8,
     linux::rusage = 72, linux::tms = 16, linux::sysinfo = 64, linux::new_utsname = 390, linux::iovec = 8,
-    linux::user_desc = 16, linux::itimerval = 16,
+    linux::user_desc = 16, linux::itimerval = 16, linux::statx = 256, linux::statfs64 = 84, linux::stat = 64, linux::statfs = 64,
     sigframe::KernelSigaction = 20, sigframe::OldSigaction = 16, sigframe::StackT = 12, sigframe::SigInfo = 128,
     sigframe::Sigcontext = 88, sigframe::RtSigframe = 268, sigframe::Sigframe = 732, [u32; 156] = 624,
 }

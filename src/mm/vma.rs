@@ -4,10 +4,13 @@
 //!
 //! Regions are kept in a `BTreeMap` by start address, so finding the region
 //! containing an address is O(log n). Regions never overlap; `remove` and
-//! `protect` split them, `insert` merges a region with equal neighbours.
+//! `protect` split them; `insert_merged` and `protect` merge a region with
+//! its neighbours where Linux would merge its vmas (`vma_merge.rs`), so
+//! that one region here is one mapping there.
 
 use super::addr::{PAGE_SIZE, UserAddr, page_round_down};
 use super::layout::USER_END;
+use super::limits::MemLimits;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -40,13 +43,17 @@ impl Prot {
 pub struct SharedPages {
     /// Page index within the object → physical frame number.
     pub frames: spin::Mutex<BTreeMap<u32, u32>>,
+    /// The object's size in pages, fixed at mmap: a mapping that mremap
+    /// makes longer reaches past it, and a page there is SIGBUS, as past
+    /// the end of Linux's shmem file.
+    pub size: u32,
     /// Called for each frame when the last region referring to it goes.
     release: fn(u32),
 }
 
 impl SharedPages {
-    pub fn new(release: fn(u32)) -> Arc<Self> {
-        Arc::new(Self { frames: spin::Mutex::new(BTreeMap::new()), release })
+    pub fn new(release: fn(u32), size: u32) -> Arc<Self> {
+        Arc::new(Self { frames: spin::Mutex::new(BTreeMap::new()), size, release })
     }
 }
 
@@ -100,23 +107,28 @@ pub struct Region {
     pub prot: Prot,
     pub backing: Backing,
     pub purpose: Purpose,
+    /// What decides, as on Linux, whether it merges with a neighbour.
+    pub anon: AnonLink,
 }
 
 impl Region {
     /// A region over `range`, or `None` if the range is not a non-empty,
     /// page-aligned part of the user half.
     pub fn new(range: Range<u32>, prot: Prot, backing: Backing, purpose: Purpose) -> Option<Self> {
+        let private = !matches!(backing, Backing::Shared { .. } | Backing::File { shared: true, .. });
         valid_user_range(range.start, range.end).then(|| Region {
             start: user(range.start),
             end: user(range.end),
             prot,
             backing,
             purpose,
+            anon: AnonLink::new(range.start, prot, private),
         })
     }
 
     pub fn anon(range: Range<u32>, prot: Prot, purpose: Purpose) -> Self {
-        Region { start: user(range.start), end: user(range.end), prot, backing: Backing::Anonymous, purpose }
+        let anon = AnonLink::new(range.start, prot, true);
+        Region { start: user(range.start), end: user(range.end), prot, backing: Backing::Anonymous, purpose, anon }
     }
 
     pub fn contains(&self, addr: u32) -> bool {
@@ -140,11 +152,46 @@ impl Region {
         matches!(self.backing, Backing::File { shared: true, .. })
     }
 
+    /// MAP_SHARED, of memory or of a file (Linux's VM_MAYSHARE).
+    pub fn may_share(&self) -> bool {
+        self.is_shared() || self.write_forbidden()
+    }
+
+    /// The part of `self` from `from` on, put at `to` and `len` bytes long,
+    /// with what backs it (object, file offset, anon_vma) kept: mremap's
+    /// new region. A heap moved away is no longer the heap; a region with
+    /// no pages of its own takes the new place's page offset (Linux's
+    /// copy_vma).
+    pub fn moved(&self, from: u32, to: u32, len: u32) -> Option<Region> {
+        let end = to.checked_add(len).filter(|&end| valid_user_range(to, end))?;
+        let mut r = self.tail_from(from);
+        (r.start, r.end) = (user(to), user(end));
+        if r.purpose == Purpose::Heap {
+            r.purpose = Purpose::Mmap;
+        }
+        if r.anon.id == 0 {
+            r.anon.pgoff = to / PAGE_SIZE;
+        }
+        Some(r)
+    }
+
+    /// `len` more bytes of `self`, right after it, backed as its own would
+    /// be (mremap's growth in place, which merges it in).
+    pub fn extension(&self, len: u32) -> Option<Region> {
+        let (start, end) = (self.end.as_u32(), self.end.as_u32().checked_add(len)?);
+        valid_user_range(start, end).then(|| {
+            let mut r = self.tail_from(start);
+            r.end = user(end);
+            r
+        })
+    }
+
     /// The part of `self` from `at` on, with the backing offsets moved.
     fn tail_from(&self, at: u32) -> Region {
         let mut r = self.clone();
         let delta = at - self.start.as_u32();
         r.start = user(at);
+        r.anon.pgoff += delta / PAGE_SIZE;
         r.backing = match &self.backing {
             Backing::Anonymous => Backing::Anonymous,
             Backing::Shared { pages, first_page } => {
@@ -159,21 +206,6 @@ impl Region {
             },
         };
         r
-    }
-
-    /// Whether `next` (starting where self ends) can be merged into self.
-    fn mergeable_with(&self, next: &Region) -> bool {
-        if self.end != next.start || self.prot != next.prot || self.purpose != next.purpose {
-            return false;
-        }
-        match (&self.backing, &next.backing) {
-            (Backing::Anonymous, Backing::Anonymous) => true,
-            (Backing::Shared { pages: a, first_page: fa }, Backing::Shared { pages: b, first_page: fb }) => {
-                Arc::ptr_eq(a, b) && fa + self.len() / PAGE_SIZE == *fb
-            }
-            // File regions stay as the loader made them.
-            _ => false,
-        }
     }
 
     /// How the page at `addr` relates to the file behind the region.
@@ -214,53 +246,6 @@ pub enum FilePage {
     PastEof,
 }
 
-impl fmt::Debug for Region {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}", self)
-    }
-}
-
-impl fmt::Display for Region {
-    /// `08048000-0804a000 r-x private  program`, like /proc/PID/maps.
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        self.describe(f, &|m| alloc::format!("module {m}"))
-    }
-}
-
-/// A region shown with its file's name (`file_name` turns a module number
-/// into one).
-pub struct Named<'a, F: Fn(u16) -> alloc::string::String>(pub &'a Region, pub F);
-
-impl<F: Fn(u16) -> alloc::string::String> fmt::Display for Named<'_, F> {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        self.0.describe(f, &self.1)
-    }
-}
-
-impl Region {
-    fn describe(&self, f: &mut fmt::Formatter, file_name: &dyn Fn(u16) -> alloc::string::String) -> fmt::Result {
-        write!(
-            f,
-            "{:08x}-{:08x} {}{}{} {:<7} {:>6} KiB  ",
-            self.start,
-            self.end,
-            if self.prot.readable() { 'r' } else { '-' },
-            if self.prot.writable() { 'w' } else { '-' },
-            if self.prot.contains(Prot::EXEC) { 'x' } else { '-' },
-            if self.is_shared() { "shared" } else { "private" },
-            self.len() / 1024,
-        )?;
-        match (&self.backing, self.purpose) {
-            (_, Purpose::Heap) => write!(f, "[heap]"),
-            (_, Purpose::Stack) => write!(f, "[stack]"),
-            (Backing::File { module, .. }, Purpose::Program) => write!(f, "program {}", file_name(*module)),
-            (Backing::File { module, .. }, _) => write!(f, "file {}", file_name(*module)),
-            (Backing::Shared { .. }, _) => write!(f, "shared anonymous"),
-            (Backing::Anonymous, _) => write!(f, "anonymous"),
-        }
-    }
-}
-
 /// Why a change to the map was refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum MapError {
@@ -297,6 +282,9 @@ pub struct MemoryMap {
     /// How far the stack region may grow down (RLIMIT_STACK's soft limit,
     /// capped to the user half).
     pub stack_limit: u32,
+    /// RLIMIT_AS and RLIMIT_DATA, for what grows without a system call
+    /// (the stack); the calls refresh it from the process's limits.
+    pub limits: MemLimits,
 }
 
 impl Default for MemoryMap {
@@ -307,7 +295,7 @@ impl Default for MemoryMap {
 
 impl MemoryMap {
     pub fn new() -> Self {
-        Self { regions: BTreeMap::new(), stack_limit: super::layout::STACK_LIMIT }
+        Self { regions: BTreeMap::new(), stack_limit: super::layout::STACK_LIMIT, limits: MemLimits::NONE }
     }
 
     /// The region containing `addr`.
@@ -358,11 +346,12 @@ impl MemoryMap {
         Ok(())
     }
 
-    /// Like `insert`, then merges the region with equal neighbours.
-    pub fn insert_merged(&mut self, region: Region) -> Result<(), MapError> {
-        let (start, end) = (region.start.as_u32(), region.end.as_u32());
+    /// Like `insert`, then merges the region with its neighbours where
+    /// Linux would, by `how`'s rule (`vma_merge.rs`).
+    pub fn insert_merged(&mut self, region: Region, how: Merge) -> Result<(), MapError> {
+        let start = region.start.as_u32();
         self.insert(region)?;
-        self.merge_around(start, end);
+        self.merge_neighbours(start, how);
         Ok(())
     }
 
@@ -422,14 +411,22 @@ impl MemoryMap {
         if cursor > start && self.regions.len() + 2 > MAX_REGIONS {
             return (changed, Err(MapError::TooMany));
         }
-        if cursor > start {
-            self.split_at(start);
-            self.split_at(cursor);
-            for (_, r) in self.regions.range_mut(start..cursor) {
-                r.prot = prot;
-                changed.push(r.clone());
+        // Region by region, as Linux's mprotect_fixup: one that has `prot`
+        // already is left whole; a changed piece merges where it may.
+        let mut at = start;
+        while at < cursor {
+            let r = self.find(at).expect("checked above");
+            let piece_end = r.end.as_u32().min(cursor);
+            if r.prot != prot {
+                self.split_at(at);
+                self.split_at(piece_end);
+                let piece = self.regions.get_mut(&at).expect("split here");
+                piece.prot = prot;
+                piece.anon = piece.anon.after_protect(prot, !piece.may_share());
+                changed.push(piece.clone());
+                self.merge_neighbours(at, Merge::Vma);
             }
-            self.merge_around(start, cursor);
+            at = piece_end;
         }
         (changed, result)
     }
@@ -461,21 +458,6 @@ impl MemoryMap {
         Ok(())
     }
 
-    fn merge_around(&mut self, start: u32, end: u32) {
-        let first = self.regions.range(..start).next_back().map(|(k, _)| *k).unwrap_or(start);
-        let keys: Vec<u32> = self.regions.range(first..=end).map(|(k, _)| *k).collect();
-        let mut cur = None::<u32>;
-        for k in keys {
-            match cur {
-                Some(c) if self.regions[&c].mergeable_with(&self.regions[&k]) => {
-                    let next = self.regions.remove(&k).expect("key");
-                    self.regions.get_mut(&c).expect("key").end = next.end;
-                }
-                _ => cur = Some(k),
-            }
-        }
-    }
-
     /// The highest free gap of `len` bytes that ends at or below `below` and
     /// starts at or above `min`; returns its start.
     pub fn find_free_top_down(&self, len: u32, below: u32, min: u32) -> Option<u32> {
@@ -502,6 +484,14 @@ impl fmt::Display for MemoryMap {
         Ok(())
     }
 }
+
+#[path = "vma_fmt.rs"]
+mod format;
+pub use format::Named;
+
+#[path = "vma_merge.rs"]
+mod merge;
+pub use merge::{AnonLink, Merge};
 
 #[cfg(all(test, not(target_os = "none")))]
 #[path = "vma_tests.rs"]

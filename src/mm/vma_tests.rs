@@ -94,7 +94,7 @@ fn file_offsets_follow_splits() {
 
 #[test]
 fn shared_regions_keep_their_page_index() {
-    let pages = SharedPages::new(|_| {});
+    let pages = SharedPages::new(|_| {}, 4);
     let mut m = MemoryMap::new();
     let backing = Backing::Shared { pages: pages.clone(), first_page: 0 };
     m.insert(Region::new(0x10000..0x14000, RW, backing, Purpose::Mmap).unwrap()).unwrap();
@@ -109,9 +109,12 @@ fn shared_regions_keep_their_page_index() {
 fn shared_pages_release_their_frames_once() {
     use std::sync::atomic::{AtomicU32, Ordering};
     static RELEASED: AtomicU32 = AtomicU32::new(0);
-    let pages = SharedPages::new(|_| {
-        RELEASED.fetch_add(1, Ordering::SeqCst);
-    });
+    let pages = SharedPages::new(
+        |_| {
+            RELEASED.fetch_add(1, Ordering::SeqCst);
+        },
+        4,
+    );
     pages.frames.lock().insert(0, 42);
     pages.frames.lock().insert(3, 43);
     let mut a = MemoryMap::new();
@@ -146,4 +149,115 @@ fn top_down_search_finds_the_highest_hole() {
     assert_eq!(m.find_free_top_down(0x4000_0000, 0x3000_0000, 0x1000_0000), None);
     // Search below everything.
     assert_eq!(m.find_free_top_down(0x1000, 0x1000_0000, 0x1_0000), Some(0x0FFF_F000));
+}
+
+/// Regions as (start, end) pairs, for the merge tests.
+fn bounds(m: &MemoryMap) -> Vec<(u32, u32)> {
+    m.iter().map(|r| (r.start.as_u32(), r.end.as_u32())).collect()
+}
+
+const A: u32 = 0x4000_0000;
+const P: u32 = PAGE_SIZE;
+
+#[test]
+fn new_mappings_join_alike_neighbours_as_mmap_does() {
+    let mut m = MemoryMap::new();
+    m.insert_merged(Region::anon(A..A + P, RW, Purpose::Mmap), Merge::Mmap).unwrap();
+    m.note_private_page(A); // written: it has an anon_vma now
+    m.insert_merged(Region::anon(A + P..A + 2 * P, RW, Purpose::Mmap), Merge::Mmap).unwrap();
+    assert_eq!(bounds(&m), [(A, A + 2 * P)], "a fresh region joins one with a one-link anon_vma");
+    m.insert_merged(Region::anon(A + 3 * P..A + 4 * P, Prot::READ, Purpose::Mmap), Merge::Mmap).unwrap();
+    m.insert_merged(Region::anon(A + 2 * P..A + 3 * P, RW, Purpose::Mmap), Merge::Mmap).unwrap();
+    assert_eq!(bounds(&m), [(A, A + 3 * P), (A + 3 * P, A + 4 * P)], "protection differs");
+    // Forked: the child's regions no longer take in fresh ones.
+    m.fork_anon();
+    m.insert_merged(Region::anon(A - P..A, RW, Purpose::Mmap), Merge::Mmap).unwrap();
+    assert_eq!(bounds(&m)[..2], [(A - P, A), (A, A + 3 * P)]);
+}
+
+#[test]
+fn mmap_lets_the_previous_region_join_only_under_the_next_ones_anon_vma() {
+    // [untouched][new][touched]: mmap_region joins the new one to the next
+    // region, and the previous one (no anon_vma) cannot join that.
+    let mut m = MemoryMap::new();
+    m.insert(Region::anon(A..A + P, RW, Purpose::Mmap)).unwrap();
+    m.insert(Region::anon(A + 2 * P..A + 3 * P, RW, Purpose::Mmap)).unwrap();
+    m.note_private_page(A + 2 * P);
+    m.insert_merged(Region::anon(A + P..A + 2 * P, RW, Purpose::Mmap), Merge::Mmap).unwrap();
+    assert_eq!(bounds(&m), [(A, A + P), (A + P, A + 3 * P)]);
+}
+
+#[test]
+fn regions_written_apart_stay_apart() {
+    let mut m = MemoryMap::new();
+    m.insert(Region::anon(A..A + P, RW, Purpose::Mmap)).unwrap();
+    m.note_private_page(A);
+    m.insert(Region::anon(0x5000_0000..0x5000_0000 + P, RW, Purpose::Mmap)).unwrap();
+    m.note_private_page(0x5000_0000);
+    // mremap puts the second right after the first: two anon_vmas, two regions.
+    let far = m.remove(0x5000_0000, 0x5000_0000 + P).remove(0);
+    m.insert_merged(far.moved(0x5000_0000, A + P, P).unwrap(), Merge::Vma).unwrap();
+    assert_eq!(bounds(&m), [(A, A + P), (A + P, A + 2 * P)]);
+    // Without pages of its own a moved region takes its new page offset.
+    let mut m = MemoryMap::new();
+    m.insert(Region::anon(A..A + P, RW, Purpose::Mmap)).unwrap();
+    let fresh = Region::anon(0x5000_0000..0x5000_0000 + P, RW, Purpose::Mmap);
+    m.insert_merged(fresh.moved(0x5000_0000, A + P, P).unwrap(), Merge::Vma).unwrap();
+    assert_eq!(bounds(&m), [(A, A + 2 * P)]);
+}
+
+#[test]
+fn a_moved_region_with_pages_keeps_its_page_offset() {
+    let mut m = MemoryMap::new();
+    m.insert(Region::anon(A..A + 2 * P, RW, Purpose::Mmap)).unwrap();
+    m.note_private_page(A);
+    let b = 0x5000_0000;
+    // Its two pages, moved to b in the wrong order: one anon_vma, but the
+    // offsets do not run on.
+    let second = m.remove(A + P, A + 2 * P).remove(0);
+    m.insert_merged(second.moved(A + P, b, P).unwrap(), Merge::Vma).unwrap();
+    let first = m.remove(A, A + P).remove(0);
+    m.insert_merged(first.moved(A, b + P, P).unwrap(), Merge::Vma).unwrap();
+    assert_eq!(bounds(&m), [(b, b + P), (b + P, b + 2 * P)]);
+    // Put back where they were, they are one region again.
+    let first = m.remove(b + P, b + 2 * P).remove(0);
+    m.insert_merged(first.moved(b + P, A, P).unwrap(), Merge::Vma).unwrap();
+    let second = m.remove(b, b + P).remove(0);
+    m.insert_merged(second.moved(b, A + P, P).unwrap(), Merge::Vma).unwrap();
+    assert_eq!(bounds(&m), [(A, A + 2 * P)]);
+}
+
+#[test]
+fn split_pieces_rejoin_and_writability_is_remembered() {
+    let mut m = MemoryMap::new();
+    m.insert(Region::anon(A..A + 4 * P, RW, Purpose::Mmap)).unwrap();
+    m.note_private_page(A);
+    m.protect(A + P, A + 2 * P, Prot::READ).1.unwrap();
+    assert_eq!(bounds(&m).len(), 3);
+    m.protect(A + P, A + 2 * P, RW).1.unwrap();
+    assert_eq!(bounds(&m), [(A, A + 4 * P)], "one anon_vma: the pieces join again");
+    // Made read-only, a once-writable region keeps VM_ACCOUNT: a region
+    // mapped read-only beside it stays apart.
+    m.protect(A, A + 4 * P, Prot::READ).1.unwrap();
+    m.insert_merged(Region::anon(A + 4 * P..A + 5 * P, Prot::READ, Purpose::Mmap), Merge::Mmap).unwrap();
+    assert_eq!(bounds(&m), [(A, A + 4 * P), (A + 4 * P, A + 5 * P)]);
+}
+
+#[test]
+fn the_first_written_page_takes_a_neighbours_anon_vma() {
+    let mut m = MemoryMap::new();
+    m.insert(Region::anon(A..A + P, RW, Purpose::Mmap)).unwrap();
+    m.insert(Region::anon(A + P..A + 2 * P, Prot::READ, Purpose::Mmap)).unwrap();
+    m.note_private_page(A);
+    m.protect(A + P, A + 2 * P, RW).1.unwrap();
+    m.note_private_page(A + P);
+    assert_eq!(bounds(&m), [(A, A + 2 * P)], "joined when made alike");
+    // Not a forked one's.
+    let mut m = MemoryMap::new();
+    m.insert(Region::anon(A..A + P, RW, Purpose::Mmap)).unwrap();
+    m.note_private_page(A);
+    m.fork_anon();
+    m.insert(Region::anon(A + P..A + 2 * P, RW, Purpose::Mmap)).unwrap();
+    m.note_private_page(A + P);
+    assert_ne!(m.find(A).unwrap().anon.id, m.find(A + P).unwrap().anon.id);
 }

@@ -28,7 +28,7 @@ pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
         TIOCGWINSZ if console => out(arg, &linux::winsize { ws_row: 25, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 }),
         FIONREAD => {
             let n = match f.node {
-                Node::Module(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,
+                Node::Inode(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,
                 Node::PipeRead(id) => fs::pipe::available(id) as u32,
                 Node::Console => console::serial::pending() as u32,
                 _ => 0,
@@ -91,6 +91,9 @@ const F_DUPFD: u32 = 0;
 const F_GETFD: u32 = 1;
 const F_SETFD: u32 = 2;
 const F_GETFL: u32 = 3;
+const O_APPEND: u32 = 0o2000;
+/// i386's O_LARGEFILE (glibc's open64 sets it).
+const O_LARGEFILE: u32 = 0o100_000;
 const F_SETFL: u32 = 4;
 const F_DUPFD_CLOEXEC: u32 = 1030;
 const FD_CLOEXEC: u32 = 1;
@@ -111,10 +114,15 @@ pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> SysResult {
                 (false, true) => 1,
                 _ => 0,
             };
-            Ok(mode | if f.nonblock.load(Ordering::Relaxed) { O_NONBLOCK } else { 0 })
+            let flag = |on: bool, bit: u32| if on { bit } else { 0 };
+            Ok(mode
+                | flag(f.nonblock.load(Ordering::Relaxed), O_NONBLOCK)
+                | flag(f.append.load(Ordering::Relaxed), O_APPEND)
+                | flag(f.largefile.load(Ordering::Relaxed), O_LARGEFILE))
         }
         F_SETFL => {
             f.nonblock.store(arg & O_NONBLOCK != 0, Ordering::Relaxed);
+            f.append.store(arg & O_APPEND != 0, Ordering::Relaxed);
             Ok(0)
         }
         _ => Err(Errno::EINVAL),

@@ -1,14 +1,15 @@
-//! read, write, open, close, lseek, _llseek, dup, dup2, readv, writev.
-//! Files are boot modules (read-only), the console and /dev/null.
+//! read, write, pread64, pwrite64, open, openat, creat, close, lseek,
+//! _llseek, dup, dup2, dup3, readv, writev: on tmpfs files (boot modules
+//! included), directories, the console, the devices of /dev and pipes.
 
 use super::abi::{
     Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET,
     SysResult,
 };
-use super::uaccess::{self, accessible_prefix, copy_in, copy_out, read_cstr};
+use super::uaccess::{self, accessible_prefix, copy_in, copy_out};
 use crate::arch::x86::exception::Access;
 use crate::console;
-use crate::fs::{self, Fd, Node, OpenFile, PATH_MAX};
+use crate::fs::{self, Fd, Node, OpenFile};
 use crate::task::lifecycle::interrupted;
 use crate::task::process::Wait;
 use crate::task::sched::SCHED;
@@ -54,28 +55,33 @@ fn check_segments(segs: &mut [Segment]) -> Result<u32, Errno> {
 
 /// read(fd, buf, count).
 pub fn read(fd: u32, buf: u32, count: u32) -> SysResult {
-    readv_segments(fd, &mut [(buf, count)])
+    readv_segments(fd, &mut [(buf, count)], None)
 }
 
 /// write(fd, buf, count).
 pub fn write(fd: u32, buf: u32, count: u32) -> SysResult {
-    writev_segments(fd, &mut [(buf, count)])
+    writev_segments(fd, &mut [(buf, count)], None)
 }
 
 /// Reads into `segs` in order. The console blocks until at least one byte
 /// has arrived and returns what is there (raw: no echo, no line editing), or
 /// 0 at an end-of-input character (^D). A file read stops at the first
 /// buffer page that cannot be written: partial count, or EFAULT if none.
-fn readv_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
+/// `at`: pread's position (the description's offset stays).
+fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
     let f = file(fd)?;
     if !f.readable {
         return Err(Errno::EBADF);
     }
     let total = check_segments(segs)?;
     let want = match f.node {
-        Node::Directory => return Err(Errno::EISDIR),
+        Node::Inode(ino) if is_dir(ino) => return Err(Errno::EISDIR),
         Node::Null | Node::PipeWrite(_) => return Ok(0),
-        Node::Module(_) => (fs::size(f.node).saturating_sub(*f.offset.lock()) as u32).min(total),
+        Node::Inode(_) => {
+            let pos = at.unwrap_or_else(|| *f.offset.lock());
+            (fs::size(f.node).saturating_sub(pos).min(u64::from(total))) as u32
+        }
+        Node::Zero | Node::Full | Node::Random => total.min(CONSOLE_READ_MAX * 16),
         // A terminal or pipe read returns what is there, at most a buffer's
         // worth: only that much of the user's buffer is faulted in.
         Node::Console => total.min(CONSOLE_READ_MAX),
@@ -103,11 +109,17 @@ fn readv_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
     let n = match f.node {
         Node::Console => read_console(&mut data)?,
         Node::PipeRead(id) => read_pipe(&f, id, &mut data)?,
-        Node::Module(i) => {
+        Node::Inode(ino) if at.is_some() => fs::root::read(ino, at.unwrap_or(0), &mut data),
+        Node::Inode(ino) => {
             let mut off = f.offset.lock();
-            let n = fs::read_module(i, *off, &mut data);
+            let n = fs::root::read(ino, *off, &mut data);
             *off += n as u64;
             n
+        }
+        Node::Zero | Node::Full => data.len(),
+        Node::Random => {
+            random_fill(&mut data);
+            data.len()
         }
         _ => unreachable!("handled above"),
     };
@@ -132,7 +144,8 @@ fn scatter(segs: &[Segment], data: &[u8]) -> Result<(), Errno> {
 /// Writes `segs` in order. /dev/null takes everything without reading it.
 /// The console is fed in chunks; a chunk that cannot be read whole ends the
 /// write (a partial count, or EFAULT if nothing was written).
-fn writev_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
+/// `at`: pwrite's position (the description's offset stays).
+fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
     let f = file(fd)?;
     if !f.writable {
         return Err(Errno::EBADF);
@@ -141,6 +154,8 @@ fn writev_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
     let chunk_size = match f.node {
         Node::Console => TTY_CHUNK,
         Node::PipeWrite(_) => fs::pipe::PIPE_BUF as u32,
+        Node::Inode(_) => FILE_CHUNK,
+        Node::Full if total > 0 => return Err(Errno::ENOSPC),
         _ => return Ok(total),
     };
     let mut written = 0u32;
@@ -168,6 +183,11 @@ fn writev_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
             return if written > 0 { Ok(written) } else { Err(e) };
         }
         match f.node {
+            Node::Inode(ino) => match write_file(&f, ino, &chunk, at.map(|a| a + u64::from(written))) {
+                Ok(n) if n == chunk.len() => {}
+                Ok(n) => return Ok(written + n as u32),
+                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
+            },
             Node::PipeWrite(id) => match write_pipe(&f, id, &chunk) {
                 Ok(n) if n == chunk.len() => {}
                 Ok(n) => return Ok(written + n as u32),
@@ -178,6 +198,58 @@ fn writev_segments(fd: u32, segs: &mut [Segment]) -> SysResult {
         written += chunk.len() as u32;
     }
     Ok(written)
+}
+
+/// A file write moves through the kernel in pieces of this size.
+const FILE_CHUNK: u32 = 64 * 1024;
+
+fn is_dir(ino: fs::tmpfs::Ino) -> bool {
+    fs::root::with_tree(|t| t.get(ino).is_some_and(|n| n.is_dir()))
+}
+
+/// Writes `data` to a tmpfs file at the description's offset (at the end
+/// with O_APPEND), moving the offset; a boot module's file becomes an
+/// ordinary one first.
+fn write_file(f: &OpenFile, ino: fs::tmpfs::Ino, data: &[u8], at: Option<u64>) -> Result<usize, Errno> {
+    fs::root::make_writable(ino)?;
+    let append = f.append.load(Ordering::Relaxed);
+    // pwrite on an O_APPEND description appends too, as Linux does.
+    if let Some(pos) = at {
+        let pos = if append { fs::size(f.node) } else { pos };
+        return fs::root::with_tree(|t| t.write(ino, pos, limit(f, pos, data)?, fs::root::now()));
+    }
+    let mut off = f.offset.lock();
+    if append {
+        *off = fs::size(f.node);
+    }
+    let n = fs::root::with_tree(|t| t.write(ino, *off, limit(f, *off, data)?, fs::root::now()))?;
+    *off += n as u64;
+    Ok(n)
+}
+
+/// Without O_LARGEFILE a write may not reach 2 GiB: EFBIG at the limit,
+/// cut short before it (Linux's generic_write_check_limits).
+fn limit<'a>(f: &OpenFile, pos: u64, data: &'a [u8]) -> Result<&'a [u8], Errno> {
+    if f.largefile.load(Ordering::Relaxed) {
+        return Ok(data);
+    }
+    let max = fs::tmpfs::MAX_NON_LFS;
+    if pos >= max {
+        return Err(Errno::EFBIG);
+    }
+    Ok(&data[..data.len().min((max - pos) as usize)])
+}
+
+/// Bytes for /dev/random and /dev/urandom (xorshift from the TSC: not
+/// cryptographic, as getrandom here is not).
+fn random_fill(buf: &mut [u8]) {
+    let mut x = crate::time::monotonic_ns() | 1;
+    for b in buf.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
 }
 
 /// Reads what the pipe has, waiting while it is empty and has a writer.
@@ -260,31 +332,81 @@ fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
     }
 }
 
-/// open(path, flags): files are read-only, so write access or creation is
-/// EROFS; directories open but cannot be read (EISDIR).
-pub fn open(path: u32, flags: u32) -> SysResult {
-    let path = with_process(|p| read_cstr(&mut p.mem, path, PATH_MAX, Errno::ENAMETOOLONG))?;
-    let path = super::path::absolute(&path);
+const O_NOFOLLOW: u32 = 0o400_000;
+const O_LARGEFILE: u32 = 0o100_000;
+const O_APPEND: u32 = 0o2000;
+const O_PATH: u32 = 0o10_000_000;
+const O_TMPFILE: u32 = 0o20_200_000;
+
+/// open(path, flags, mode).
+pub fn open(path: u32, flags: u32, mode: u32) -> SysResult {
+    openat(super::path::AT_FDCWD, path, flags, mode)
+}
+
+/// creat(path, mode) = open(path, O_CREAT|O_WRONLY|O_TRUNC, mode).
+pub fn creat(path: u32, mode: u32) -> SysResult {
+    openat(super::path::AT_FDCWD, path, O_CREAT | 1 | O_TRUNC, mode)
+}
+
+/// openat(dirfd, path, flags, mode), as Linux's do_filp_open decides:
+/// O_CREAT makes a regular file (mode & ~umask) where the last component
+/// is missing, O_EXCL insists on it (and does not follow a final link),
+/// O_NOFOLLOW refuses a final link (ELOOP), O_DIRECTORY a non-directory
+/// (ENOTDIR), writing a directory is EISDIR, O_TRUNC empties a file opened
+/// for writing.
+pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
+    use fs::tmpfs::{Data, Follow, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
+    let p = super::path::read_path_str(path)?;
+    if flags & O_TMPFILE == O_TMPFILE {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    // Linux ≥ 6.4 semantics, which Debian's 6.1 carries: no creating a
+    // directory by open.
+    if flags & (O_CREAT | O_DIRECTORY) == O_CREAT | O_DIRECTORY {
+        return Err(Errno::EINVAL);
+    }
     let accmode = flags & O_ACCMODE;
     let write_access = accmode == 1 || accmode == 2;
-    let node = match fs::lookup_or_missing(&path)? {
-        None if flags & O_CREAT != 0 => return Err(Errno::EROFS),
-        None => return Err(Errno::ENOENT),
-        Some(node) => node,
+    let start = if p.starts_with('/') { fs::tmpfs::ROOT } else { super::path::start_of(dirfd)? };
+    let creat = flags & O_CREAT != 0;
+    let excl = creat && flags & O_EXCL != 0;
+    let follow = if flags & O_NOFOLLOW != 0 || excl { Follow::No } else { Follow::Yes };
+    let w = fs::root::walk(start, &p, follow)?;
+    let ino = match w.ino {
+        None if !creat => return Err(Errno::ENOENT),
+        None if w.trailing_slash => return Err(Errno::EISDIR),
+        None => {
+            let mode = S_IFREG | (mode & 0o7777 & !with_process(|p| p.fs.umask));
+            let data = Data::File { pages: Default::default(), size: 0 };
+            fs::root::with_tree(|t| t.create(w.parent, &w.name, mode, data, fs::root::now()))?
+        }
+        Some(_) if excl => return Err(Errno::EEXIST),
+        Some(ino) => ino,
     };
-    if flags & (O_CREAT | O_EXCL) == O_CREAT | O_EXCL {
-        return Err(Errno::EEXIST);
+    let kind = fs::root::with_tree(|t| t.get(ino).map(|n| n.mode & S_IFMT)).ok_or(Errno::ENOENT)?;
+    // A running program's file may not change: writing or truncating it
+    // is ETXTBSY (Linux's deny_write_access).
+    if (write_access || flags & O_TRUNC != 0) && kind == S_IFREG && crate::task::lifecycle::running(ino) {
+        return Err(Errno::ETXTBSY);
     }
-    match node {
-        Node::Directory if write_access || flags & O_CREAT != 0 => return Err(Errno::EISDIR),
-        Node::Directory => {}
+    match kind {
+        S_IFLNK if flags & O_PATH == 0 => return Err(Errno::ELOOP),
+        S_IFDIR if write_access || creat || flags & O_TRUNC != 0 => return Err(Errno::EISDIR),
+        S_IFDIR => {}
         _ if flags & O_DIRECTORY != 0 => return Err(Errno::ENOTDIR),
-        Node::Module(_) if write_access || flags & O_TRUNC != 0 => return Err(Errno::EROFS),
+        // O_TRUNC empties a regular file whatever the access mode (Linux).
+        S_IFREG if flags & O_TRUNC != 0 => {
+            fs::root::make_writable(ino)?;
+            fs::root::with_tree(|t| t.truncate(ino, 0, fs::root::now()))?;
+        }
         _ => {}
     }
+    let node = fs::root::node_of(ino)?;
     let readable = accmode == 0 || accmode == 2;
     let file = OpenFile::new(node, readable, write_access);
     file.nonblock.store(flags & O_NONBLOCK != 0, Ordering::Relaxed);
+    file.append.store(flags & O_APPEND != 0, Ordering::Relaxed);
+    file.largefile.store(flags & O_LARGEFILE != 0, Ordering::Relaxed);
     with_process(|p| p.files.install(Fd { file, cloexec: flags & O_CLOEXEC != 0 }))
 }
 
@@ -306,16 +428,20 @@ fn seek(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     let mut pos = f.offset.lock();
     let new = match f.node {
         Node::Console | Node::PipeRead(_) | Node::PipeWrite(_) => return Err(Errno::ESPIPE),
-        Node::Null => 0,
-        Node::Module(_) | Node::Directory => match whence {
+        Node::Null | Node::Zero | Node::Full | Node::Random => 0,
+        Node::Inode(_) => match whence {
             SEEK_SET => offset,
             SEEK_CUR => (*pos as i64).checked_add(offset).ok_or(Errno::EINVAL)?,
             SEEK_END => size.checked_add(offset).ok_or(Errno::EINVAL)?,
             // The whole file is data; the only hole is at its end.
-            SEEK_DATA if (0..size).contains(&offset) => offset,
-            SEEK_HOLE if (0..size).contains(&offset) => size,
-            _ if offset < 0 => return Err(Errno::EINVAL),
-            _ => return Err(Errno::ENXIO),
+            // Page-granular over the file's pages, as tmpfs answers;
+            // anything outside the file is ENXIO (negative offsets too).
+            SEEK_DATA | SEEK_HOLE if offset < 0 => return Err(Errno::ENXIO),
+            SEEK_DATA | SEEK_HOLE => {
+                let Node::Inode(ino) = f.node else { return Err(Errno::ENXIO) };
+                fs::root::with_tree(|t| t.seek_data(ino, offset as u64, whence == SEEK_HOLE))? as i64
+            }
+            _ => return Err(Errno::EINVAL),
         },
     };
     if new < 0 {
@@ -346,6 +472,53 @@ pub fn dup(fd: u32) -> SysResult {
     })
 }
 
+/// dup3(old, new, flags): as dup2, but old == new is EINVAL and O_CLOEXEC
+/// is the only flag.
+pub fn dup3(old: u32, new: u32, flags: u32) -> SysResult {
+    if flags & !O_CLOEXEC != 0 || old == new {
+        return Err(Errno::EINVAL);
+    }
+    with_process(|p| {
+        let mut d = p.files.dup_of(old)?;
+        d.cloexec = flags & O_CLOEXEC != 0;
+        p.files.install_at(new, d)
+    })
+}
+
+/// pread64(fd, buf, count, offset): at `offset`, leaving the file's
+/// offset alone; ESPIPE on what cannot seek.
+pub fn pread64(fd: u32, buf: u32, count: u32, offset: i64) -> SysResult {
+    positioned(fd, buf, count, offset, false)
+}
+
+/// pwrite64(fd, buf, count, offset).
+pub fn pwrite64(fd: u32, buf: u32, count: u32, offset: i64) -> SysResult {
+    positioned(fd, buf, count, offset, true)
+}
+
+fn positioned(fd: u32, buf: u32, count: u32, offset: i64, write: bool) -> SysResult {
+    let f = file(fd)?;
+    if (write && !f.writable) || (!write && !f.readable) {
+        return Err(Errno::EBADF);
+    }
+    if offset < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let Node::Inode(ino) = f.node else {
+        return match f.node {
+            Node::Null | Node::Zero | Node::Full | Node::Random if !write => read(fd, buf, count),
+            Node::Null | Node::Zero | Node::Random => Ok(count),
+            Node::Full => Err(Errno::ENOSPC),
+            _ => Err(Errno::ESPIPE),
+        };
+    };
+    if is_dir(ino) {
+        return Err(Errno::EISDIR);
+    }
+    let segs = &mut [(buf, count)];
+    if write { writev_segments(fd, segs, Some(offset as u64)) } else { readv_segments(fd, segs, Some(offset as u64)) }
+}
+
 pub fn dup2(old: u32, new: u32) -> SysResult {
     with_process(|p| {
         let d = p.files.dup_of(old)?;
@@ -367,10 +540,10 @@ fn iovecs(iov: u32, count: u32) -> Result<Vec<Segment>, Errno> {
 
 pub fn writev(fd: u32, iov: u32, count: u32) -> SysResult {
     file(fd)?;
-    writev_segments(fd, &mut iovecs(iov, count)?)
+    writev_segments(fd, &mut iovecs(iov, count)?, None)
 }
 
 pub fn readv(fd: u32, iov: u32, count: u32) -> SysResult {
     file(fd)?;
-    readv_segments(fd, &mut iovecs(iov, count)?)
+    readv_segments(fd, &mut iovecs(iov, count)?, None)
 }

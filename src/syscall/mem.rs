@@ -1,19 +1,31 @@
-//! brk, mmap2, old mmap, munmap, mprotect: argument checks as Linux makes
-//! them, then `UserMemory` does the work.
+//! brk, mmap2, old mmap, munmap, mprotect, mremap: argument checks as
+//! Linux makes them, then `UserMemory` does the work. The calls that map
+//! more memory first hand the memory map the process's RLIMIT_AS and
+//! RLIMIT_DATA.
 
 use super::abi::{
     Errno, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE,
     SysResult,
 };
 use super::uaccess;
-use crate::fs::{self, Node, OpenFile};
+use crate::fs::{self, OpenFile};
 use crate::mm::addr::PAGE_SIZE;
-use crate::mm::user::{Placement, ProtectExtent, commit_fits, new_shared};
+use crate::mm::remap::Remap;
+use crate::mm::user::{Placement, ProtectExtent, UserMemory, commit_fits, new_shared};
 use crate::mm::vma::{Backing, PastEof, Prot};
 use crate::task::sched::with_process;
 
+/// Runs `f` on the process's memory under its current limits (the map
+/// keeps a copy for what grows without a call: the stack).
+fn with_limited_memory<T>(f: impl FnOnce(&mut UserMemory) -> T) -> T {
+    with_process(|p| {
+        p.mem.map.limits = p.limits.memory();
+        f(&mut p.mem)
+    })
+}
+
 pub fn brk(addr: u32) -> SysResult {
-    Ok(with_process(|p| p.mem.set_brk(addr)))
+    Ok(with_limited_memory(|mem| mem.set_brk(addr)))
 }
 
 const MAP_NORESERVE: u32 = 0x4000;
@@ -52,7 +64,7 @@ pub fn mmap2(addr: u32, len: u32, prot: u32, flags: u32, fd: i32, pgoff: u32) ->
     }
     let backing = match file {
         None if flags & MAP_HUGETLB != 0 => return Err(Errno::ENOMEM),
-        None if shared => Backing::Shared { pages: new_shared(), first_page: 0 },
+        None if shared => Backing::Shared { pages: new_shared(pages), first_page: 0 },
         None => Backing::Anonymous,
         Some(_) if flags & MAP_HUGETLB != 0 => return Err(Errno::EINVAL),
         Some(f) => file_backing(&f, pgoff, prot, shared)?,
@@ -68,7 +80,14 @@ pub fn mmap2(addr: u32, len: u32, prot: u32, flags: u32, fd: i32, pgoff: u32) ->
     } else {
         Placement::Hint(addr)
     };
-    Ok(with_process(|p| p.mem.mmap(at, len, prot, backing))?)
+    let noreserve = flags & MAP_NORESERVE != 0;
+    Ok(with_limited_memory(|mem| mem.mmap(at, len, prot, backing, noreserve))?)
+}
+
+/// mremap(old_address, old_size, new_size, flags, new_address): every
+/// check and case as Linux 6.1 (`mm::remap`).
+pub fn mremap(addr: u32, old_len: u32, new_len: u32, flags: u32, new_addr: u32) -> SysResult {
+    Ok(with_limited_memory(|mem| mem.mremap(Remap { addr, old_len, new_len, flags, new_addr }))?)
 }
 
 /// A mapping of a module file. MAP_SHARED works as long as it is never
@@ -78,7 +97,9 @@ fn file_backing(f: &OpenFile, pgoff: u32, prot: Prot, shared: bool) -> Result<Ba
     if !f.readable {
         return Err(Errno::EACCES);
     }
-    let Node::Module(index) = f.node else { return Err(Errno::ENODEV) };
+    // Boot modules map from their own frames; other tmpfs files cannot be
+    // mapped yet.
+    let Some(index) = fs::module_of(f.node) else { return Err(Errno::ENODEV) };
     if shared && prot.writable() {
         return Err(Errno::EACCES);
     }
@@ -86,7 +107,9 @@ fn file_backing(f: &OpenFile, pgoff: u32, prot: Prot, shared: bool) -> Result<Ba
     let offset = u64::from(pgoff) * u64::from(PAGE_SIZE);
     let size = fs::size(f.node);
     let file_bytes = size.saturating_sub(offset) as u32;
-    let file_start = if offset < size { m.start + offset as u32 } else { m.start };
+    // Past the end too, so that mappings of one file at running offsets
+    // are alike (they merge, as on Linux); those bytes are never read.
+    let file_start = m.start.wrapping_add(offset as u32);
     Ok(Backing::File { module: index as u16, file_start, file_bytes, past_eof: PastEof::Bus, shared })
 }
 
@@ -122,7 +145,7 @@ pub fn mprotect(addr: u32, len: u32, prot: u32) -> SysResult {
     }
     let prot = Prot::from_bits_truncate(bits);
     let extent = if grows == PROT_GROWSDOWN { ProtectExtent::DownToStackStart } else { ProtectExtent::Exact };
-    with_process(|p| p.mem.mprotect(addr, len, prot, extent))?;
+    with_limited_memory(|mem| mem.mprotect(addr, len, prot, extent))?;
     Ok(0)
 }
 

@@ -12,6 +12,8 @@ mod file;
 #[cfg(target_os = "none")]
 mod fsinfo;
 #[cfg(target_os = "none")]
+mod fsops;
+#[cfg(target_os = "none")]
 mod futex;
 #[cfg(target_os = "none")]
 mod info;
@@ -40,8 +42,19 @@ pub use dispatch::dispatch;
 #[cfg(target_os = "none")]
 mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
+    use super::path::{self, AT_FDCWD};
     use super::timespec::TimeAbi::{Time32, Time64};
-    use super::{debug, fdctl, file, fsinfo, futex, info, mem, process, rlimit, signal, taskctl, tls};
+    use super::{debug, fdctl, file, fsinfo, fsops, futex, info, mem, process, rlimit, signal, taskctl, tls};
+
+    /// A 64-bit argument passed in two registers, low word first.
+    fn i64_of(low: u32, high: u32) -> i64 {
+        (u64::from(high) << 32 | u64::from(low)) as i64
+    }
+
+    /// A 16-bit uid/gid of the old chown calls: 0xFFFF means "unchanged".
+    fn id16(id: u32) -> u32 {
+        if id as u16 == u16::MAX { u32::MAX } else { id & 0xFFFF }
+    }
     use crate::arch::x86::trap::TrapFrame;
 
     /// The six argument registers, in Linux's order.
@@ -108,7 +121,53 @@ mod dispatch {
             nr::GET_THREAD_AREA => tls::get_thread_area(a0[0]),
             nr::READ => file::read(a0[0], a0[1], a0[2]),
             nr::WRITE => file::write(a0[0], a0[1], a0[2]),
-            nr::OPEN => file::open(a0[0], a0[1]),
+            nr::OPEN => file::open(a0[0], a0[1], a0[2]),
+            nr::OPENAT => file::openat(a.int(0), a0[1], a0[2], a0[3]),
+            nr::CREAT => file::creat(a0[0], a0[1]),
+            nr::PREAD64 => file::pread64(a0[0], a0[1], a0[2], i64_of(a0[3], a0[4])),
+            nr::PWRITE64 => file::pwrite64(a0[0], a0[1], a0[2], i64_of(a0[3], a0[4])),
+            nr::DUP3 => file::dup3(a0[0], a0[1], a0[2]),
+            nr::MKDIR => fsops::mkdirat(AT_FDCWD, a0[0], a0[1]),
+            nr::MKDIRAT => fsops::mkdirat(a.int(0), a0[1], a0[2]),
+            nr::MKNOD => fsops::mknodat(AT_FDCWD, a0[0], a0[1], a0[2]),
+            nr::MKNODAT => fsops::mknodat(a.int(0), a0[1], a0[2], a0[3]),
+            nr::RMDIR => fsops::unlinkat(AT_FDCWD, a0[0], path::AT_REMOVEDIR),
+            nr::UNLINK => fsops::unlinkat(AT_FDCWD, a0[0], 0),
+            nr::UNLINKAT => fsops::unlinkat(a.int(0), a0[1], a0[2]),
+            nr::RENAME => fsops::renameat2(AT_FDCWD, a0[0], AT_FDCWD, a0[1], 0),
+            nr::RENAMEAT => fsops::renameat2(a.int(0), a0[1], a.int(2), a0[3], 0),
+            nr::RENAMEAT2 => fsops::renameat2(a.int(0), a0[1], a.int(2), a0[3], a0[4]),
+            nr::LINK => fsops::linkat(AT_FDCWD, a0[0], AT_FDCWD, a0[1], 0),
+            nr::LINKAT => fsops::linkat(a.int(0), a0[1], a.int(2), a0[3], a0[4]),
+            nr::SYMLINK => fsops::symlinkat(a0[0], AT_FDCWD, a0[1]),
+            nr::SYMLINKAT => fsops::symlinkat(a0[0], a.int(1), a0[2]),
+            nr::READLINK => fsops::readlinkat(AT_FDCWD, a0[0], a0[1], a0[2]),
+            nr::READLINKAT => fsops::readlinkat(a.int(0), a0[1], a0[2], a0[3]),
+            nr::TRUNCATE => fsops::truncate64(a0[0], i64::from(a.int(1))),
+            nr::TRUNCATE64 => fsops::truncate64(a0[0], i64_of(a0[1], a0[2])),
+            nr::FTRUNCATE => fsops::ftruncate64(a0[0], i64::from(a.int(1))),
+            nr::FTRUNCATE64 => fsops::ftruncate64(a0[0], i64_of(a0[1], a0[2])),
+            nr::GETDENTS64 => fsops::getdents(a0[0], a0[1], a0[2], false),
+            nr::GETDENTS => fsops::getdents(a0[0], a0[1], a0[2], true),
+            nr::FSYNC | nr::FDATASYNC => fsops::fsync(a0[0]),
+            nr::FSTATAT64 => fsinfo::fstatat64(a.int(0), a0[1], a0[2], a0[3]),
+            nr::STATX => fsinfo::statx(a.int(0), a0[1], a0[2], a0[3], a0[4]),
+            nr::STATFS64 => fsinfo::statfs64(a0[0], a0[1], a0[2]),
+            nr::FSTATFS64 => fsinfo::fstatfs64(a0[0], a0[1], a0[2]),
+            nr::FCHDIR => fsinfo::fchdir(a0[0]),
+            nr::CHMOD => fsinfo::fchmodat(AT_FDCWD, a0[0], a0[1]),
+            nr::FCHMOD => fsinfo::fchmod(a0[0], a0[1]),
+            nr::FCHMODAT => fsinfo::fchmodat(a.int(0), a0[1], a0[2]),
+            nr::CHOWN32 => fsinfo::fchownat(AT_FDCWD, a0[0], a0[1], a0[2], 0),
+            nr::LCHOWN32 => fsinfo::fchownat(AT_FDCWD, a0[0], a0[1], a0[2], path::AT_SYMLINK_NOFOLLOW),
+            nr::FCHOWN32 => fsinfo::fchown(a0[0], a0[1], a0[2]),
+            nr::CHOWN => fsinfo::fchownat(AT_FDCWD, a0[0], id16(a0[1]), id16(a0[2]), 0),
+            nr::LCHOWN => fsinfo::fchownat(AT_FDCWD, a0[0], id16(a0[1]), id16(a0[2]), path::AT_SYMLINK_NOFOLLOW),
+            nr::FCHOWN => fsinfo::fchown(a0[0], id16(a0[1]), id16(a0[2])),
+            nr::FCHOWNAT => fsinfo::fchownat(a.int(0), a0[1], a0[2], a0[3], a0[4]),
+            nr::UTIMENSAT => fsinfo::utimensat(a.int(0), a0[1], a0[2], a0[3], false),
+            nr::UTIMENSAT_TIME64 => fsinfo::utimensat(a.int(0), a0[1], a0[2], a0[3], true),
+            nr::FACCESSAT2 => fsinfo::faccessat2(a.int(0), a0[1], a0[2], a0[3]),
             nr::CLOSE => file::close(a0[0]),
             nr::WAITPID => process::wait4(a.int(0), a0[1], a0[2], 0),
             nr::WAIT4 => process::wait4(a.int(0), a0[1], a0[2], a0[3]),
@@ -128,10 +187,16 @@ mod dispatch {
             nr::FCNTL | nr::FCNTL64 => fdctl::fcntl(a0[0], a0[1], a0[2]),
             nr::PIPE => fdctl::pipe2(a0[0], 0),
             nr::PIPE2 => fdctl::pipe2(a0[0], a0[1]),
-            nr::STAT64 | nr::LSTAT64 => fsinfo::stat64(a0[0], a0[1]),
+            nr::STAT64 => fsinfo::stat64(a0[0], a0[1]),
+            nr::STAT => fsinfo::old_stat(a0[0], a0[1], true),
+            nr::LSTAT => fsinfo::old_stat(a0[0], a0[1], false),
+            nr::FSTAT => fsinfo::old_fstat(a0[0], a0[1]),
+            nr::STATFS => fsinfo::old_statfs(Some(a0[0]), 0, a0[1]),
+            nr::FSTATFS => fsinfo::old_statfs(None, a0[0], a0[1]),
+            nr::LSTAT64 => fsinfo::lstat64(a0[0], a0[1]),
             nr::FSTAT64 => fsinfo::fstat64(a0[0], a0[1]),
             nr::ACCESS => fsinfo::access(a0[0], a0[1]),
-            nr::FACCESSAT => fsinfo::faccessat(a.int(0), a0[1], a0[2]),
+            nr::FACCESSAT => fsinfo::faccessat2(a.int(0), a0[1], a0[2], 0),
             nr::GETCWD => fsinfo::getcwd(a0[0], a0[1]),
             nr::CHDIR => fsinfo::chdir(a0[0]),
             nr::UMASK => fsinfo::umask(a0[0]),
@@ -148,6 +213,7 @@ mod dispatch {
             nr::MMAP => mem::old_mmap(a0[0]),
             nr::MMAP2 => mem::mmap2(a0[0], a0[1], a0[2], a0[3], a.int(4), a0[5]),
             nr::MUNMAP => mem::munmap(a0[0], a0[1]),
+            nr::MREMAP => mem::mremap(a0[0], a0[1], a0[2], a0[3], a0[4]),
             nr::MPROTECT => mem::mprotect(a0[0], a0[1], a0[2]),
             nr::SYSINFO => info::sysinfo(a0[0]),
             nr::UNAME => info::uname(a0[0]),

@@ -10,6 +10,8 @@ use crate::task::fork::{self, CloneArgs};
 use crate::task::lifecycle;
 use crate::task::process::{ExitStatus, RestartBlock};
 use crate::task::sched::{self, SCHED, with_process};
+use alloc::string::String;
+use alloc::vec::Vec;
 use memguard_abi::linux::{CLONE_SETTLS, CLONE_VFORK, CLONE_VM};
 
 /// exit(): this thread ends (the process with it if it was the last).
@@ -42,24 +44,31 @@ fn clone_with(frame: &TrapFrame, args: CloneArgs) -> SysResult {
     }
 }
 
-pub fn execve(frame: &mut TrapFrame, path: u32, argv: u32, envp: u32) -> SysResult {
-    let (path, argv, envp) = with_process(|p| -> Result<_, Errno> {
-        let path = read_cstr(&mut p.mem, path, PATH_MAX, Errno::ENAMETOOLONG)?;
+/// argv and envp from user memory (E2BIG past ARG_MAX together); an
+/// empty argv becomes [""], as Linux gives such a program.
+fn read_args(argv: u32, envp: u32) -> Result<(Vec<String>, Vec<String>), Errno> {
+    let (argv, envp) = with_process(|p| -> Result<_, Errno> {
         let argv = read_str_array(&mut p.mem, argv, ARG_MAX)?;
         let envp = read_str_array(&mut p.mem, envp, ARG_MAX - argv.iter().map(|a| a.len() + 5).sum::<usize>())?;
-        Ok((path, argv, envp))
+        Ok((argv, envp))
     })?;
+    let argv = if argv.is_empty() { alloc::vec![String::new()] } else { argv };
+    Ok((argv, envp))
+}
+
+/// execve(path, argv, envp): a relative path starts at the working
+/// directory, and scripts see it as given.
+pub fn execve(frame: &mut TrapFrame, path: u32, argv: u32, envp: u32) -> SysResult {
+    let path = with_process(|p| read_cstr(&mut p.mem, path, PATH_MAX, Errno::ENAMETOOLONG))?;
+    let (argv, envp) = read_args(argv, envp)?;
     if path.is_empty() {
         return Err(Errno::ENOENT);
     }
-    let path = super::path::absolute(&path);
-    // Linux gives a program started with an empty argv an argv[0] of "".
-    let argv = if argv.is_empty() { alloc::vec![alloc::string::String::new()] } else { argv };
     lifecycle::execve(frame, &path, argv, envp)
 }
 
-/// execveat(dirfd, path, argv, envp, flags): with AT_FDCWD or an absolute
-/// path it is execve; AT_EMPTY_PATH runs the file open on `dirfd`.
+/// execveat(dirfd, path, argv, envp, flags): a relative path from `dirfd`;
+/// AT_EMPTY_PATH runs the file open on `dirfd`.
 pub fn execveat(frame: &mut TrapFrame, dirfd: i32, path: u32, argv: u32, envp: u32, flags: u32) -> SysResult {
     const AT_EMPTY_PATH: u32 = 0x1000;
     const AT_SYMLINK_NOFOLLOW: u32 = 0x100;
@@ -67,25 +76,17 @@ pub fn execveat(frame: &mut TrapFrame, dirfd: i32, path: u32, argv: u32, envp: u
         return Err(Errno::EINVAL);
     }
     let p = with_process(|p| read_cstr(&mut p.mem, path, PATH_MAX, Errno::ENAMETOOLONG))?;
-    if p.is_empty() && flags & AT_EMPTY_PATH != 0 {
+    let name = if p.is_empty() && flags & AT_EMPTY_PATH != 0 {
         let f = with_process(|p| p.files.get(dirfd as u32).cloned())?;
-        let crate::fs::Node::Module(i) = f.node else { return Err(Errno::EACCES) };
-        let name = alloc::string::String::from(crate::fs::module_name(i));
-        let (argv, envp) = with_process(|p| -> Result<_, Errno> {
-            let argv = read_str_array(&mut p.mem, argv, ARG_MAX)?;
-            let envp = read_str_array(&mut p.mem, envp, ARG_MAX - argv.iter().map(|a| a.len() + 5).sum::<usize>())?;
-            Ok((argv, envp))
-        })?;
-        let argv = if argv.is_empty() { alloc::vec![alloc::string::String::new()] } else { argv };
-        return lifecycle::execve(frame, &name, argv, envp);
-    }
-    if dirfd != -100 && !p.starts_with('/') {
-        let f = with_process(|p| p.files.get(dirfd as u32).cloned())?;
-        if f.node != crate::fs::Node::Directory {
-            return Err(Errno::ENOTDIR);
-        }
-    }
-    execve(frame, path, argv, envp)
+        let crate::fs::Node::Inode(ino) = f.node else { return Err(Errno::EACCES) };
+        crate::fs::root::path_of_file(ino).ok_or(Errno::ENOENT)?
+    } else if p.is_empty() {
+        return Err(Errno::ENOENT);
+    } else {
+        super::path::absolute_at(dirfd, &p)?
+    };
+    let (argv, envp) = read_args(argv, envp)?;
+    lifecycle::execve(frame, &name, argv, envp)
 }
 
 /// waitpid(pid, status, options) is wait4 without rusage.

@@ -7,7 +7,7 @@ use super::abi::{Errno, SysResult};
 use super::uaccess;
 use crate::task::lifecycle::stack_limit;
 use crate::task::process::{IDLE_PID, Pid, Process};
-use crate::task::rlimit::{self, LimitError, RLIMIT_NOFILE, RLIMIT_STACK, Rlimit};
+use crate::task::rlimit::{self, LimitError, RLIMIT_AS, RLIMIT_DATA, RLIMIT_NOFILE, RLIMIT_STACK, Rlimit};
 use crate::task::sched::{SCHED, current_pid, with_process};
 
 impl From<LimitError> for Errno {
@@ -29,6 +29,7 @@ fn set_own(p: &mut Process, resource: u32, new: Rlimit) -> Result<(), Errno> {
     match resource as usize {
         RLIMIT_NOFILE => p.files.set_limit(new.cur),
         RLIMIT_STACK => p.mem.map.stack_limit = stack_limit(&p.limits),
+        RLIMIT_AS | RLIMIT_DATA => p.mem.map.limits = p.limits.memory(),
         _ => {}
     }
     Ok(())

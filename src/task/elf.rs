@@ -276,3 +276,48 @@ mod tests {
         );
     }
 }
+
+/// Linux's BINPRM_BUF_SIZE: how much of a file exec looks at for `#!`.
+const BINPRM_BUF_SIZE: usize = 256;
+
+/// A `#!` script's interpreter line, as binfmt_script reads it: `None` if
+/// the file does not start with `#!`; else the interpreter and its one
+/// optional argument (the rest of the line, trimmed), or ENOEXEC for an
+/// empty interpreter or a line that does not end within 256 bytes.
+pub fn shebang(head: &[u8]) -> Option<Result<(&str, Option<&str>), memguard_abi::Errno>> {
+    let rest = head.strip_prefix(b"#!")?;
+    let buf = &rest[..rest.len().min(BINPRM_BUF_SIZE - 2)];
+    let line = match buf.iter().position(|&b| b == b'\n') {
+        Some(end) => &buf[..end],
+        None if rest.len() <= buf.len() => buf,
+        None => return Some(Err(memguard_abi::Errno::ENOEXEC)),
+    };
+    let Ok(line) = core::str::from_utf8(line) else { return Some(Err(memguard_abi::Errno::ENOEXEC)) };
+    let line = line.trim_matches(|c| c == ' ' || c == '\t' || c == '\r');
+    let (interp, arg) = match line.find([' ', '\t']) {
+        Some(i) => (&line[..i], Some(line[i..].trim_matches(|c| c == ' ' || c == '\t')).filter(|a| !a.is_empty())),
+        None => (line, None),
+    };
+    if interp.is_empty() {
+        return Some(Err(memguard_abi::Errno::ENOEXEC));
+    }
+    Some(Ok((interp, arg)))
+}
+
+#[cfg(all(test, not(target_os = "none")))]
+mod shebang_tests {
+    use super::shebang;
+    use memguard_abi::Errno;
+
+    #[test]
+    fn interpreter_lines_as_binfmt_script_reads_them() {
+        assert_eq!(shebang(b"\x7fELF"), None);
+        assert_eq!(shebang(b"#!/bin/sh\necho"), Some(Ok(("/bin/sh", None))));
+        assert_eq!(shebang(b"#! /bin/sh -e -x \nx"), Some(Ok(("/bin/sh", Some("-e -x")))));
+        assert_eq!(shebang(b"#!\t/bin/awk\t-f\r\n"), Some(Ok(("/bin/awk", Some("-f")))));
+        assert_eq!(shebang(b"#!\n"), Some(Err(Errno::ENOEXEC)));
+        assert_eq!(shebang(b"#!/bin/sh"), Some(Ok(("/bin/sh", None))), "no newline, short file");
+        let long = [b"#!/".as_slice(), &[b'x'; 300]].concat();
+        assert_eq!(shebang(&long), Some(Err(Errno::ENOEXEC)));
+    }
+}

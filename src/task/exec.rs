@@ -55,17 +55,33 @@ pub struct Image {
     pub stack_pointer: u32,
 }
 
-/// Loads module `index` with `argv` and `envp` into fresh user memory.
+/// What a program is loaded from.
+pub enum Source {
+    /// A boot module: its text is mapped from the module's own frames.
+    Module(usize),
+    /// A tmpfs file's bytes, copied into the new memory.
+    Bytes(Vec<u8>),
+}
+
+/// Loads `source` with `argv` and `envp` into fresh user memory.
 /// Nothing of the caller's is touched, so a failure leaves it intact.
-pub fn load(index: usize, path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno> {
-    let bytes = fs::module_bytes(index).ok_or(Errno::EIO)?;
+pub fn load(source: &Source, path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno> {
+    let bytes = match source {
+        Source::Module(index) => fs::module_bytes(*index).ok_or(Errno::EIO)?,
+        Source::Bytes(b) => b.as_slice(),
+    };
     let exe = elf::parse(bytes).map_err(|e| {
         log::debug!("exec {path}: {e}");
         Errno::ENOEXEC
     })?;
     let mut mem = UserMemory::new().map_err(|_| Errno::ENOMEM)?;
-    let module_start = crate::bootinfo::get().modules()[index].start;
-    map_segments(&mut mem, &exe, index as u16, module_start)?;
+    match source {
+        Source::Module(index) => {
+            let module_start = crate::bootinfo::get().modules()[*index].start;
+            map_segments(&mut mem, &exe, *index as u16, module_start)?;
+        }
+        Source::Bytes(b) => copy_segments(&mut mem, &exe, b)?,
+    }
     let brk = exe.brk_start();
     mem.brk_start = brk;
     mem.brk = brk;
@@ -97,6 +113,24 @@ fn map_segments(mem: &mut UserMemory, exe: &Executable, module: u16, module_star
         };
         let region = Region::new(start..end, s.prot, backing, Purpose::Program).ok_or(Errno::ENOEXEC)?;
         mem.map_region(region).map_err(|_| Errno::ENOEXEC)?;
+    }
+    Ok(())
+}
+
+/// One anonymous region per PT_LOAD with the file's bytes copied in (the
+/// rest of the segment is zero), then given the segment's protection.
+fn copy_segments(mem: &mut UserMemory, exe: &Executable, bytes: &[u8]) -> Result<(), Errno> {
+    for s in &exe.segments {
+        let start = page_round_down(s.vaddr);
+        let end = (s.vaddr + s.memsz).next_multiple_of(PAGE_SIZE);
+        if end == start {
+            continue;
+        }
+        let region = Region::anon(start..end, Prot::READ | Prot::WRITE, Purpose::Program);
+        mem.map_region(region).map_err(|_| Errno::ENOEXEC)?;
+        let data = bytes.get(s.offset as usize..(s.offset + s.filesz) as usize).ok_or(Errno::ENOEXEC)?;
+        write_into(mem, s.vaddr, data).map_err(|_| Errno::ENOMEM)?;
+        mem.mprotect(start, end - start, s.prot, crate::mm::user::ProtectExtent::Exact).map_err(|_| Errno::ENOEXEC)?;
     }
     Ok(())
 }

@@ -120,6 +120,7 @@ fn child_task(
         Arc::new(Mutex::new(parent.handlers.lock().clone()))
     };
     child.sig.blocked = parent.sig.blocked;
+    child.exe = parent.exe;
     // A new stack of its own (CLONE_VM without vfork) leaves the
     // alternate stack behind, as Linux does.
     if args.flags & (CLONE_VM | CLONE_VFORK) != CLONE_VM {

@@ -34,12 +34,12 @@ pub fn base_name(path: &str) -> String {
 /// Starts `path` as process 1 with argv [path, extra...]. Fails if the file
 /// is missing or not a program this kernel can run.
 pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
-    let node = fs::lookup(path)?;
-    let fs::Node::Module(index) = node else { return Err(Errno::EACCES) };
     let argv: Vec<String> = core::iter::once(path).chain(extra.iter().copied()).map(String::from).collect();
+    let (source, path, argv, exe) = program(path, argv)?;
+    let path = path.as_str();
     // What Linux gives init.
     let envp = [String::from("HOME=/"), String::from("TERM=linux")];
-    let image = exec::load(index, path, &argv, &envp)?;
+    let image = exec::load(&source, path, &argv, &envp)?;
     let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
     let frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     // SAFETY: the stack was just made and no task runs on it yet.
@@ -47,14 +47,16 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
     let process = Box::new(Process {
         mem: Shared::new(image.mem),
         files: Shared::new(FdTable::with_console()),
-        fs: Shared::new(FsContext { cwd: String::from("/"), umask: 0o022 }),
+        fs: Shared::new(FsContext::new(crate::fs::tmpfs::ROOT, 0o022)),
         limits: Shared::new(Limits::initial(threads_max() as u64)),
         fpu: FpuState::initial(),
     });
     let mut s = SCHED.lock();
     let pid = s.alloc_pid().ok_or(Errno::EAGAIN)?;
     assert_eq!(pid, INIT_PID, "init must be the first process");
-    s.tasks.insert(pid, Box::new(new_task(pid, 0, base_name(path), kstack, saved_esp, process)));
+    let mut task = new_task(pid, 0, base_name(path), kstack, saved_esp, process);
+    task.exe = Some(exe);
+    s.tasks.insert(pid, Box::new(task));
     s.enqueue(pid);
     Ok(())
 }
@@ -71,6 +73,7 @@ pub fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_es
         tgid: pid,
         clear_child_tid: 0,
         robust_list: 0,
+        exe: None,
         vfork_parent: None,
         group_exit: None,
         handlers: Arc::new(Mutex::new(Handlers::default())),
@@ -88,6 +91,64 @@ pub fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_es
     }
 }
 
+/// How many `#!` interpreters may stand between a file and the program
+/// that finally runs (Linux's limit of nested binfmt handlers).
+const MAX_INTERPRETERS: usize = 4;
+
+/// What exec runs for `path` and `argv`: the file itself if it is an ELF
+/// program, or for a `#!` script its interpreter with the script's path
+/// inserted (as binfmt_script does: interpreter, its one optional
+/// argument, the script's path, then argv[1..]). EACCES for something not
+/// a regular file or without an execute bit, ENOEXEC for neither ELF nor
+/// script (the ELF checks come later).
+fn program(path: &str, mut argv: Vec<String>) -> Result<(exec::Source, String, Vec<String>, fs::tmpfs::Ino), Errno> {
+    let mut path = String::from(path);
+    // Relative names start at the working directory (the kernel's own
+    // start of init has none yet: the root).
+    let cwd = SCHED.lock().current_task().process.as_ref().map_or(fs::tmpfs::ROOT, |p| p.fs.cwd);
+    for _ in 0..=MAX_INTERPRETERS {
+        let node = fs::root::node_of(fs::root::resolve(cwd, &path)?)?;
+        let fs::Node::Inode(ino) = node else { return Err(Errno::EACCES) };
+        let (mode, size) = fs::root::with_tree(|t| t.get(ino).map(|n| (n.mode, n.size()))).ok_or(Errno::ENOENT)?;
+        if mode & fs::tmpfs::S_IFMT != fs::tmpfs::S_IFREG || mode & 0o111 == 0 {
+            return Err(Errno::EACCES);
+        }
+        // A file open for writing cannot run (Linux's deny_write_access).
+        if fs::root::with_tree(|t| t.get(ino).is_some_and(|n| n.writers > 0)) {
+            return Err(Errno::ETXTBSY);
+        }
+        let source = match fs::module_of(node) {
+            Some(i) => exec::Source::Module(i),
+            None => {
+                let mut bytes = alloc::vec![0u8; size as usize];
+                let n = fs::root::read(ino, 0, &mut bytes);
+                bytes.truncate(n);
+                exec::Source::Bytes(bytes)
+            }
+        };
+        let head = match &source {
+            exec::Source::Module(i) => fs::module_bytes(*i).unwrap_or(&[]),
+            exec::Source::Bytes(b) => b.as_slice(),
+        };
+        let Some(interp) = super::elf::shebang(head) else { return Ok((source, path, argv, ino)) };
+        let (interp, arg) = interp?;
+        let mut new = alloc::vec![String::from(interp)];
+        if let Some(a) = arg {
+            new.push(String::from(a));
+        }
+        new.push(path.clone());
+        new.extend(argv.into_iter().skip(1));
+        argv = new;
+        path = String::from(interp);
+    }
+    Err(Errno::ELOOP)
+}
+
+/// Whether a live task runs the file `ino` (writing it is ETXTBSY).
+pub fn running(ino: fs::tmpfs::Ino) -> bool {
+    SCHED.lock().tasks.values().any(|t| t.exe == Some(ino) && !matches!(t.state, TaskState::Zombie(_)))
+}
+
 /// Linux's threads-max: one task per 16 frames of memory (8 KiB kernel
 /// stacks, 1/8 of RAM); past it fork is EAGAIN.
 pub fn threads_max() -> u32 {
@@ -97,13 +158,9 @@ pub fn threads_max() -> u32 {
 /// execve(): replaces the current program. On failure the old one runs on
 /// with the error; on success `frame` starts the new one.
 pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<String>) -> Result<u32, Errno> {
-    let node = fs::lookup(path)?;
-    let index = match node {
-        fs::Node::Module(i) => i,
-        fs::Node::Directory => return Err(Errno::EACCES),
-        _ => return Err(Errno::EACCES),
-    };
-    let image = exec::load(index, path, &argv, &envp)?;
+    let (source, path, argv, exe) = program(path, argv)?;
+    let image = exec::load(&source, &path, &argv, &envp)?;
+    let path = path.as_str();
     let name = base_name(argv.first().map_or(path, |a| a.as_str()));
     end_other_threads();
     release_memory();
@@ -131,6 +188,7 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
         let mut s = SCHED.lock();
         let t = s.current_task();
         t.name = name;
+        t.exe = Some(exe);
         t.tls = [SegmentDescriptor::NULL; TLS_ENTRIES];
         // Handlers point into the old program: back to the default (ignored
         // signals stay ignored); the mask and pending signals stay.

@@ -199,13 +199,38 @@ impl<T> core::ops::DerefMut for Shared<T> {
     }
 }
 
-/// The file-system context CLONE_FS shares.
-#[derive(Clone)]
+/// The file-system context CLONE_FS shares. The working directory is held
+/// like an open file: removed, it lives on (empty) while someone is in it.
 pub struct FsContext {
-    /// The working directory, canonical ("/" to start with).
-    pub cwd: String,
+    /// The working directory's inode (the root to start with).
+    pub cwd: crate::fs::tmpfs::Ino,
     /// The file-creation mask (umask), inherited across fork and exec.
     pub umask: u32,
+}
+
+impl FsContext {
+    pub fn new(cwd: crate::fs::tmpfs::Ino, umask: u32) -> Self {
+        crate::fs::root::hold(cwd);
+        FsContext { cwd, umask }
+    }
+
+    /// Moves to directory `ino`.
+    pub fn set_cwd(&mut self, ino: crate::fs::tmpfs::Ino) {
+        crate::fs::root::hold(ino);
+        crate::fs::root::unhold(core::mem::replace(&mut self.cwd, ino));
+    }
+}
+
+impl Clone for FsContext {
+    fn clone(&self) -> Self {
+        FsContext::new(self.cwd, self.umask)
+    }
+}
+
+impl Drop for FsContext {
+    fn drop(&mut self) {
+        crate::fs::root::unhold(self.cwd);
+    }
 }
 
 /// The resources a running program owns; the FPU state is this task's
@@ -232,6 +257,9 @@ pub struct Task {
     pub clear_child_tid: u32,
     /// set_robust_list's head (0: none), walked at exit.
     pub robust_list: u32,
+    /// The file the task runs (its inode), for /proc/<pid>/exe and
+    /// ETXTBSY.
+    pub exe: Option<crate::fs::tmpfs::Ino>,
     /// CLONE_VFORK: the task sleeping until this one execs or exits.
     pub vfork_parent: Option<Pid>,
     /// On a leader: how the whole group ends (exit_group, a fatal signal),

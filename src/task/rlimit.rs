@@ -3,14 +3,19 @@
 //! kept across exec, with Linux's starting values and its rules for
 //! changing them. Pure; the system calls are in `syscall/rlimit.rs`.
 //!
-//! Acted on here: RLIMIT_NOFILE (descriptor numbers) and RLIMIT_STACK (how
-//! far the stack may grow). The others are kept and reported; like Linux
-//! for root, nothing refuses a fork for RLIMIT_NPROC.
+//! Acted on: RLIMIT_NOFILE (descriptor numbers), RLIMIT_STACK (how far the
+//! stack may grow), RLIMIT_AS and RLIMIT_DATA (mmap, mremap, brk and stack
+//! growth, through `memory()` and `mm::limits`). The others are kept and
+//! reported; like Linux for root, nothing refuses a fork for RLIMIT_NPROC.
+
+use crate::mm::limits::MemLimits;
 
 /// Linux's RLIM64_INFINITY.
 pub const INFINITY: u64 = u64::MAX;
+pub const RLIMIT_DATA: usize = 2;
 pub const RLIMIT_STACK: usize = 3;
 pub const RLIMIT_NOFILE: usize = 7;
+pub const RLIMIT_AS: usize = 9;
 /// How many resources there are (RLIM_NLIMITS).
 pub const COUNT: usize = 16;
 /// Linux's fs.nr_open: the highest RLIMIT_NOFILE may go (EPERM above).
@@ -78,6 +83,12 @@ impl Limits {
         *slot = new;
         Ok(())
     }
+
+    /// What the memory map needs of these limits (RLIMIT_AS, RLIMIT_DATA).
+    pub fn memory(&self) -> MemLimits {
+        let data = self.0[RLIMIT_DATA];
+        MemLimits { address_space: self.0[RLIMIT_AS].cur, data: data.cur, data_max: data.max }
+    }
 }
 
 /// A limit as `ugetrlimit` reports it: 32-bit, infinity (and anything past
@@ -118,6 +129,15 @@ mod tests {
         assert_eq!(l.set(7, Rlimit { cur: 64, max: 1 << 20 }), Ok(()), "up to nr_open");
         assert_eq!(l.get(7), Some(Rlimit { cur: 64, max: 1 << 20 }));
         assert_eq!(l.set(9, Rlimit { cur: INFINITY, max: INFINITY }), Ok(()));
+    }
+
+    #[test]
+    fn the_memory_limits() {
+        let mut l = Limits::initial(100);
+        assert_eq!(l.memory(), MemLimits::NONE);
+        l.set(RLIMIT_AS as u32, Rlimit { cur: 1 << 26, max: INFINITY }).unwrap();
+        l.set(RLIMIT_DATA as u32, Rlimit { cur: 0, max: 1 << 20 }).unwrap();
+        assert_eq!(l.memory(), MemLimits { address_space: 1 << 26, data: 0, data_max: 1 << 20 });
     }
 
     #[test]

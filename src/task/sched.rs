@@ -171,6 +171,7 @@ pub fn init() {
         tgid: IDLE_PID,
         clear_child_tid: 0,
         robust_list: 0,
+        exe: None,
         vfork_parent: None,
         group_exit: None,
         handlers: alloc::sync::Arc::new(spin::Mutex::new(Default::default())),

@@ -106,6 +106,68 @@ static void line(const char *label, int a, const char *mid, int b) {
     puts_("fuzz: "); puts_(label); putnum(a); puts_(mid); putnum(b); puts_("\n");
 }
 
+/* The file system's names: every path below "/", NUL-separated, deepest
+ * last. The children create files and directories (random paths, often
+ * relative to wherever a random chdir took them); what they made is
+ * removed before the heap is compared, since a file system legitimately
+ * keeps what is written to it. */
+static char before_paths[65536], after_paths[65536];
+
+static unsigned slen_(const char *s) { unsigned n = 0; while (s[n]) n++; return n; }
+
+static unsigned list_tree(const char *dir, char *out, unsigned at, unsigned cap) {
+    char dents[2048];
+    int fd = (int)sys3(__NR_open, (long)dir, 0x10000 /* O_DIRECTORY */, 0);
+    if (fd < 0) return at;
+    for (;;) {
+        long n = sys3(__NR_getdents64, fd, (long)dents, sizeof dents);
+        if (n <= 0) break;
+        for (long off = 0; off + 19 < n;) {
+            unsigned short reclen = *(unsigned short *)(dents + off + 16);
+            unsigned char type = (unsigned char)dents[off + 18];
+            const char *name = dents + off + 19;
+            if (reclen == 0) break;
+            off += reclen;
+            if ((name[0] == '.' && !name[1]) || (name[0] == '.' && name[1] == '.' && !name[2])) continue;
+            unsigned dl = slen_(dir), nl = slen_(name);
+            if (at + dl + nl + 2 >= cap) continue;
+            unsigned start = at;
+            for (unsigned i = 0; i < dl; i++) out[at++] = dir[i];
+            if (dl > 1) out[at++] = '/';
+            for (unsigned i = 0; i < nl; i++) out[at++] = name[i];
+            out[at++] = 0;
+            if (type == 4 /* DT_DIR */) at = list_tree(out + start, out, at, cap);
+        }
+    }
+    sys1(__NR_close, fd);
+    return at;
+}
+
+static int listed(const char *list, unsigned len, const char *path) {
+    for (unsigned i = 0; i < len; i += slen_(list + i) + 1) {
+        const char *a = list + i, *b = path;
+        while (*a && *a == *b) a++, b++;
+        if (*a == *b) return 1;
+    }
+    return 0;
+}
+
+/* Removes what is in the tree now and was not at the start, deepest first
+ * (a directory is listed before its contents, so walk backwards). */
+static void remove_new_files(unsigned before_len) {
+    unsigned n = list_tree("/", after_paths, 0, sizeof after_paths);
+    unsigned starts[4096], count = 0;
+    for (unsigned i = 0; i < n && count < 4096; i += slen_(after_paths + i) + 1) starts[count++] = i;
+    unsigned removed = 0, failed = 0;
+    while (count--) {
+        const char *p = after_paths + starts[count];
+        if (listed(before_paths, before_len, p)) continue;
+        if (sys1(__NR_unlink, (long)p) < 0 && sys1(__NR_rmdir, (long)p) < 0) failed++;
+        else removed++;
+    }
+    line("files the children made, removed ", (int)removed, ", not removable ", (int)failed);
+}
+
 __attribute__((used)) static void fuzz_main(unsigned *sp) {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
@@ -128,6 +190,9 @@ __attribute__((used)) static void fuzz_main(unsigned *sp) {
     sys_waitpid(warm, &status, 0);
     sys1(__NR_close, fds[0]);
     sys1(__NR_close, fds[1]);
+    /* The children's working directory: what they make goes there. */
+    sys2(__NR_mkdir, (long)"/tmp/fz", 0755);
+    unsigned before_len = list_tree("/", before_paths, 0, sizeof before_paths);
     struct mg_stats before = system_stats();
     unsigned done = 0;
     for (unsigned c = 0; c < children; c++) {
@@ -136,6 +201,7 @@ __attribute__((used)) static void fuzz_main(unsigned *sp) {
         done += calls;
         int pid = sys_fork();
         if (pid == 0) {
+            sys1(__NR_chdir, (long)"/tmp/fz");
             for (unsigned i = 0; i < calls; i++) {
                 int n = pick();
                 if (skipped(n)) continue;
@@ -162,6 +228,7 @@ __attribute__((used)) static void fuzz_main(unsigned *sp) {
         if (long_run && (c + 1) % 100 == 0) line("children ", (int)(c + 1), ", free frames ", (int)system_stats().free_frames);
     }
     reap_all();
+    remove_new_files(before_len);
     struct mg_stats after = system_stats();
     int ok = 1;
     line("calls ", (int)done, ", children ", (int)children);

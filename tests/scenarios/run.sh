@@ -54,6 +54,16 @@ for f in user/build/bin/* build/test/progs/* build/test/libc/* build/test/musl/*
     modules+=("$f=/bin/$(basename "$f")")
 done
 for f in build/test/bad/*; do modules+=("raw:$f=/bad/$(basename "$f")"); done
+# The root file system's archive, as `make run` builds it (the programs also
+# stay modules, which the kernel puts over the archive's copies).
+initramfs_files=()
+for f in user/build/bin/*; do initramfs_files+=("$f=/bin/$(basename "$f")"); done
+tools/mkinitramfs.sh build/test/initramfs.cpio "${initramfs_files[@]}" >> "$out/build.log" 2>&1 \
+    || fail_all "tools/mkinitramfs.sh failed" "$out/build.log"
+modules+=("raw:build/test/initramfs.cpio=initramfs")
+# A hostile initrd for initrd_hostile.scn: a real archive cut mid-file.
+head -c 300 tests/cpio/gnu-newc.cpio > build/test/truncated.cpio
+# A scenario may add an archive of its own: `initrd: FILE`.
 
 # Scenario files: the arguments, or every tests/scenarios/*.scn.
 [ $# -gt 0 ] || set -- tests/scenarios/*.scn
@@ -67,8 +77,11 @@ for scn in "$@"; do
     expect=$(get expect-exit); expect=${expect:-success}
     input=$(get input)
     cmdline="init=$init $(get cmdline)"
+    extra=()
+    initrd=$(get initrd)
+    [ -z "$initrd" ] || extra+=("raw:$initrd=initrd")
     log=$out/$name.log
-    if ! tools/mkiso.sh "$out/$name.iso" "$kernel" "$cmdline" "${modules[@]}" 2> "$log"; then
+    if ! tools/mkiso.sh "$out/$name.iso" "$kernel" "$cmdline" "${modules[@]}" "${extra[@]}" 2> "$log"; then
         echo "FAIL scenario/$name: could not build the ISO log=$log"; continue
     fi
     start=$(date +%s%N)

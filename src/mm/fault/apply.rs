@@ -3,7 +3,7 @@
 //! costs one trap; the TLB flush is the paging layer's.
 
 use super::decide::{EntryState, FaultAction, KillReason, decide, decide_after_growth};
-use crate::arch::x86::exception::PfError;
+use crate::arch::x86::exception::{Access, PfError};
 use crate::mm::addr::{Frame, PhysAddr, VirtAddr};
 use crate::mm::frame::{Refs, Zone};
 use crate::mm::kmap::{FrameWindow, alloc_user_zeroed, copy_frame};
@@ -63,6 +63,20 @@ pub fn resolve(mem: &mut Target, addr: u32, err: PfError) -> Result<Resolved, Ki
         }
         a => (a, false),
     };
+    // A write that makes (or would make) a private page gives the region
+    // an anon_vma first, as on Linux — past the end of a file too, before
+    // the SIGBUS. It decides what the region merges with.
+    let private_write = matches!(
+        action,
+        FaultAction::MapZeroed
+            | FaultAction::CopyFile { .. }
+            | FaultAction::CopyFilePartial { .. }
+            | FaultAction::CopyOnWrite
+            | FaultAction::Kill(KillReason::PastEndOfFile)
+    );
+    if private_write && err.access() == Access::Write {
+        mem.map.note_private_page(addr);
+    }
     Ok(Resolved { event: apply(mem, addr, action)?, grew_stack })
 }
 

@@ -20,6 +20,7 @@
 //! | any    | allows the access        | —               | retry (already fixed)  |
 //! | any    | reserved bit / kernel address from ring 3 | | kill                   |
 
+use super::super::accounting::map_may_expand;
 use super::super::vma::{Backing, FilePage, MemoryMap, Purpose, Region};
 use crate::arch::x86::exception::{Access, PfError};
 use crate::mm::addr::{PAGE_SIZE, UserAddr, VirtAddr};
@@ -93,6 +94,8 @@ pub enum KillReason {
     ReservedBit,
     /// Below the stack, but past the 8 MiB limit or into the guard gap.
     StackOverflow,
+    /// Below the stack, but growing it would pass RLIMIT_AS.
+    AddressSpaceLimit,
     /// Past the end of a mapped file (SIGBUS).
     PastEndOfFile,
     /// No frame was free to resolve it.
@@ -119,7 +122,10 @@ impl KillReason {
     pub fn si_code(self) -> u32 {
         use memguard_abi::linux::{BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR};
         match self {
-            KillReason::NoMapping | KillReason::StackOverflow | KillReason::KernelAddress => SEGV_MAPERR,
+            KillReason::NoMapping
+            | KillReason::StackOverflow
+            | KillReason::AddressSpaceLimit
+            | KillReason::KernelAddress => SEGV_MAPERR,
             KillReason::PastEndOfFile => BUS_ADRERR,
             _ => SEGV_ACCERR,
         }
@@ -135,6 +141,7 @@ impl fmt::Display for KillReason {
             KillReason::NoAccess => "access to PROT_NONE page",
             KillReason::ReservedBit => "reserved bit set in page table entry",
             KillReason::StackOverflow => "stack overflow (past the 8 MiB stack limit)",
+            KillReason::AddressSpaceLimit => "stack growth past the address-space limit (RLIMIT_AS)",
             KillReason::PastEndOfFile => "access past the end of a mapped file",
             KillReason::OutOfMemory => "out of memory",
         })
@@ -199,8 +206,13 @@ fn decide_in_region(access: Access, addr: UserAddr, region: &Region, state: Entr
         return FaultAction::MakeWritable;
     }
     match &region.backing {
-        Backing::Shared { first_page, .. } => {
-            FaultAction::MapShared { page: first_page + (addr.page_floor() - region.start) / PAGE_SIZE }
+        Backing::Shared { pages, first_page } => {
+            let page = first_page + (addr.page_floor() - region.start) / PAGE_SIZE;
+            // mremap can make a mapping longer than its object.
+            if page >= pages.size {
+                return FaultAction::Kill(KillReason::PastEndOfFile);
+            }
+            FaultAction::MapShared { page }
         }
         Backing::Anonymous => {
             if write {
@@ -239,6 +251,10 @@ fn stack_growth(addr: UserAddr, map: &MemoryMap) -> FaultAction {
         && new_start < below.end.as_u32().saturating_add(STACK_GUARD_GAP)
     {
         return FaultAction::Kill(KillReason::StackOverflow);
+    }
+    // RLIMIT_AS counts the stack too (Linux's acct_stack_growth).
+    if !map_may_expand(map, false, (stack.start - new_start) / PAGE_SIZE) {
+        return FaultAction::Kill(KillReason::AddressSpaceLimit);
     }
     FaultAction::GrowStack { new_start }
 }

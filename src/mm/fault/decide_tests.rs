@@ -34,7 +34,7 @@ fn map() -> MemoryMap {
     m.insert(Region::anon(ANON..ANON + 0x10000, RW, Purpose::Mmap)).unwrap();
     m.insert(Region::anon(RO_ANON..RO_ANON + 0x10000, Prot::READ, Purpose::Mmap)).unwrap();
     m.insert(Region::anon(NONE..NONE + 0x10000, Prot::empty(), Purpose::Mmap)).unwrap();
-    let shared = Backing::Shared { pages: SharedPages::new(|_| {}), first_page: 5 };
+    let shared = Backing::Shared { pages: SharedPages::new(|_| {}, 9), first_page: 5 };
     m.insert(Region::new(SHARED..SHARED + 0x4000, RW, shared, Purpose::Mmap).unwrap()).unwrap();
     // 2.5 pages of file, then .bss up to 4 pages.
     let file =
@@ -106,6 +106,12 @@ fn shared_memory_maps_the_objects_page() {
     let m = map();
     assert_eq!(decide(R, SHARED + 0x2000, &m, EntryState::NONE), FaultAction::MapShared { page: 7 });
     assert_eq!(decide(W, SHARED, &m, EntryState::NONE), FaultAction::MapShared { page: 5 });
+    // The object has 9 pages: the region's last page (index 8) is its
+    // last; mremap can make a region reach past it, and that is SIGBUS.
+    assert_eq!(decide(R, SHARED + 0x3000, &m, EntryState::NONE), FaultAction::MapShared { page: 8 });
+    let mut grown = map();
+    grown.resize_end(SHARED, SHARED + 0x5000).unwrap();
+    assert_eq!(decide(R, SHARED + 0x4000, &grown, EntryState::NONE), FaultAction::Kill(KillReason::PastEndOfFile));
 }
 
 #[test]
@@ -145,6 +151,30 @@ fn the_stack_grows_down_to_its_limit() {
     // A mapping just under the stack leaves no room for the guard gap.
     m.insert(Region::anon(0xBF70_0000..0xBF71_0000, RW, Purpose::Mmap)).unwrap();
     assert_eq!(decide(W, 0xBF71_0000 + 4, &m, EntryState::NONE), FaultAction::Kill(KillReason::StackOverflow));
+}
+
+#[test]
+fn the_stack_grows_only_within_rlimit_as() {
+    let mut m = map();
+    let mapped = crate::mm::accounting::usage(&m).total;
+    // Room for exactly 4 more pages.
+    m.limits.address_space = u64::from((mapped + 4) * PAGE_SIZE);
+    assert_eq!(
+        decide(W, STACK - 0x4000, &m, EntryState::NONE),
+        FaultAction::GrowStack { new_start: ua(STACK - 0x4000) }
+    );
+    assert_eq!(
+        decide(W, STACK - 0x4004, &m, EntryState::NONE),
+        FaultAction::Kill(KillReason::AddressSpaceLimit),
+        "a fifth page is one too many"
+    );
+    assert_eq!(KillReason::AddressSpaceLimit.si_code(), KillReason::StackOverflow.si_code());
+    // RLIMIT_DATA does not count the stack.
+    m.limits = crate::mm::limits::MemLimits { data: 0, data_max: 0, ..crate::mm::limits::MemLimits::NONE };
+    assert_eq!(
+        decide(W, STACK - 0x8000, &m, EntryState::NONE),
+        FaultAction::GrowStack { new_start: ua(STACK - 0x8000) }
+    );
 }
 
 #[test]

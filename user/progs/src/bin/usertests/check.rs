@@ -56,11 +56,6 @@ pub fn on_linux() -> bool {
     kernel_name() == "Linux"
 }
 
-/// Skips the rest of a test on Linux.
-pub fn not_on_linux(why: &'static str) -> Outcome {
-    if on_linux() { Err(Fail::Skipped(why)) } else { Ok(()) }
-}
-
 /// Set in a test's child when part of the test did not run.
 static PART_SKIPPED: AtomicBool = AtomicBool::new(false);
 

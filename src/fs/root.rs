@@ -1,0 +1,439 @@
+//! The root file system: one tmpfs tree (`TREE`), made at boot with the
+//! usual directories, the device nodes of /dev, and every boot module as a
+//! read-only file at the path its GRUB command line names. Lookups, the
+//! data of files and the devices behind device nodes.
+
+use super::node::Node;
+use super::tmpfs::{Data, Follow, Ino, Inode, ROOT, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Time, Tmpfs, Walk};
+use crate::bootinfo::multiboot::Module;
+use crate::mm::addr::{PAGE_SIZE, PhysAddr};
+use crate::mm::kmap::FrameWindow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use memguard_abi::Errno;
+use spin::Mutex;
+
+/// The tree. Locked briefly by each operation; never held across a sleep.
+pub static TREE: Mutex<Option<Tmpfs>> = Mutex::new(None);
+
+/// Runs `f` on the tree (made at boot by `init`).
+pub fn with_tree<R>(f: impl FnOnce(&mut Tmpfs) -> R) -> R {
+    let mut t = TREE.lock();
+    f(t.as_mut().expect("fs::init ran at boot"))
+}
+
+/// The time now, for inode times.
+pub fn now() -> Time {
+    let ns = crate::time::realtime_ns();
+    Time { sec: (ns / 1_000_000_000) as i64, nsec: (ns % 1_000_000_000) as u32 }
+}
+
+/// Linux's device numbers (new_encode_dev for small ones: major << 8 | minor).
+pub const fn dev(major: u32, minor: u32) -> u32 {
+    (minor & 0xff) | (major << 8) | ((minor & !0xff) << 12)
+}
+pub const DEV_NULL: u32 = dev(1, 3);
+pub const DEV_ZERO: u32 = dev(1, 5);
+pub const DEV_FULL: u32 = dev(1, 7);
+pub const DEV_RANDOM: u32 = dev(1, 8);
+pub const DEV_URANDOM: u32 = dev(1, 9);
+pub const DEV_TTY: u32 = dev(5, 0);
+pub const DEV_CONSOLE: u32 = dev(5, 1);
+
+/// The standard tree: /bin /dev /etc /proc /root /sbin /sys /tmp /usr/bin,
+/// /dev's nodes, and the boot modules.
+pub fn init() {
+    let t0 = now();
+    let mut t = Tmpfs::new(t0);
+    for (dir, mode) in [
+        ("bin", 0o755),
+        ("dev", 0o755),
+        ("etc", 0o755),
+        ("proc", 0o555),
+        ("root", 0o700),
+        ("sbin", 0o755),
+        ("sys", 0o555),
+        ("tmp", 0o1777),
+        ("usr", 0o755),
+    ] {
+        let _ = t.create(ROOT, dir, S_IFDIR | mode, Data::Special, t0);
+    }
+    let dev = t.walk(ROOT, "/dev", Follow::Yes).ok().and_then(|w| w.ino).expect("/dev");
+    for (name, rdev, mode) in [
+        ("console", DEV_CONSOLE, 0o600),
+        ("tty", DEV_TTY, 0o666),
+        ("null", DEV_NULL, 0o666),
+        ("zero", DEV_ZERO, 0o666),
+        ("full", DEV_FULL, 0o666),
+        ("random", DEV_RANDOM, 0o666),
+        ("urandom", DEV_URANDOM, 0o666),
+    ] {
+        if let Ok(ino) = t.create(dev, name, S_IFCHR | mode, Data::Special, t0) {
+            t.get_mut(ino).expect("new").rdev = rdev;
+        }
+    }
+    for (name, target) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1")] {
+        let _ = t.create(dev, name, S_IFLNK | 0o777, Data::Symlink(String::from(target)), t0);
+    }
+    // As Linux: the built-in initramfs, then (here) the boot modules at
+    // their paths, then a user's initrd on top.
+    unpack_named(&mut t, INITRAMFS, t0);
+    for (index, m) in modules().iter().enumerate() {
+        if m.name != INITRAMFS && m.name != INITRD {
+            add_module(&mut t, index, m, t0);
+        }
+    }
+    unpack_named(&mut t, INITRD, t0);
+    *TREE.lock() = Some(t);
+}
+
+/// The GRUB module names of the archives unpacked into the root.
+const INITRAMFS: &str = "initramfs";
+const INITRD: &str = "initrd";
+
+/// Unpacks the module called `name`, if there is one.
+fn unpack_named(t: &mut Tmpfs, name: &str, now: Time) {
+    let Some(index) = modules().iter().position(|m| m.name == name) else { return };
+    let owned;
+    let bytes = match module_bytes(index) {
+        Some(b) => b,
+        None => {
+            let mut v = alloc::vec![0u8; modules()[index].len() as usize];
+            read_module(index, 0, &mut v);
+            owned = v;
+            &owned[..]
+        }
+    };
+    match unpack(t, bytes, now) {
+        Ok(n) => log::info!("{name}: {n} entries unpacked into the root"),
+        Err(e) => crate::kprintln!("{name}: {e}; the rest of it is skipped, the kernel boots on"),
+    }
+}
+
+/// Unpacks a cpio "newc" archive into `t` as Linux's initramfs does: an
+/// existing non-directory at a name is replaced, directories merge, hard
+/// links become links. Stops at the first malformed entry (the message
+/// says where and why); what came before stays.
+pub fn unpack(t: &mut Tmpfs, archive: &[u8], now: Time) -> Result<usize, alloc::string::String> {
+    use super::cpio::{FileType, HardLinks, entries};
+    let mut links = HardLinks::new();
+    let mut count = 0;
+    for e in entries(archive) {
+        let e = e.map_err(|e| alloc::format!("{e}"))?;
+        count += 1;
+        if e.name.is_empty() {
+            continue;
+        }
+        let (parent, name) = match e.name.rsplit_once('/') {
+            Some((dir, name)) => (mkdir_p(t, dir, now).map_err(|err| alloc::format!("{}: {err:?}", e.name))?, name),
+            None => (ROOT, e.name),
+        };
+        let existing = t.lookup(parent, name).ok().flatten();
+        if e.file_type == FileType::Directory {
+            match existing {
+                Some(i) if t.get(i).is_some_and(Inode::is_dir) => {
+                    if let Some(n) = t.get_mut(i) {
+                        n.mode = e.mode;
+                    }
+                }
+                _ => {
+                    let _ = t.remove(parent, name, false, now);
+                    let _ = t.create(parent, name, e.mode, Data::Special, now);
+                }
+            }
+            continue;
+        }
+        if existing.is_some() {
+            let dir = existing.and_then(|i| t.get(i)).is_some_and(Inode::is_dir);
+            let _ = t.remove(parent, name, dir, now);
+        }
+        if let Some(first) = links.target(&e)
+            && let Ok(w) = t.walk(ROOT, first, Follow::No)
+            && let Some(ino) = w.ino
+        {
+            let _ = t.link(ino, parent, name, now);
+            if !e.data.is_empty() {
+                t.write(ino, 0, e.data, now).map_err(|err| alloc::format!("{}: {err:?}", e.name))?;
+            }
+            continue;
+        }
+        let data = match e.file_type {
+            FileType::Regular => Data::File { pages: Default::default(), size: 0 },
+            FileType::Symlink => Data::Symlink(alloc::string::String::from(core::str::from_utf8(e.data).unwrap_or(""))),
+            _ => Data::Special,
+        };
+        let ino = t.create(parent, name, e.mode, data, now).map_err(|err| alloc::format!("{}: {err:?}", e.name))?;
+        if let Some(n) = t.get_mut(ino) {
+            (n.uid, n.gid, n.rdev) = (e.uid, e.gid, e.rdev);
+            n.mtime = Time { sec: i64::from(e.mtime), nsec: 0 };
+        }
+        if e.file_type == FileType::Regular && !e.data.is_empty() {
+            t.write(ino, 0, e.data, now).map_err(|err| alloc::format!("{}: {err:?}", e.name))?;
+        }
+    }
+    Ok(count)
+}
+
+/// The directory `path` (relative to the root), made with its parents if
+/// missing (mode 0755).
+fn mkdir_p(t: &mut Tmpfs, path: &str, now: Time) -> Result<Ino, Errno> {
+    let mut dir = ROOT;
+    for d in path.split('/').filter(|p| !p.is_empty()) {
+        dir = match t.lookup(dir, d)? {
+            Some(i) if t.get(i).is_some_and(Inode::is_dir) => i,
+            Some(_) => return Err(Errno::ENOTDIR),
+            None => t.create(dir, d, S_IFDIR | 0o755, Data::Special, now)?,
+        };
+    }
+    Ok(dir)
+}
+
+/// Puts module `index` at the path its name gives, making the directories
+/// on the way; a name that cannot be a path is skipped with a warning.
+fn add_module(t: &mut Tmpfs, index: usize, m: &Module, now: Time) {
+    let parts: Vec<&str> = m.name.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let Some((file, dirs)) = parts.split_last() else { return };
+    if parts.contains(&"..") {
+        log::warn!("module {:?}: '..' in its name, not added to the file system", m.name);
+        return;
+    }
+    let mut dir = ROOT;
+    for d in dirs {
+        dir = match t.lookup(dir, d) {
+            Ok(Some(i)) if t.get(i).is_some_and(Inode::is_dir) => i,
+            Ok(None) => match t.create(dir, d, S_IFDIR | 0o755, Data::Special, now) {
+                Ok(i) => i,
+                Err(_) => return,
+            },
+            _ => {
+                log::warn!("module {:?}: {d} is not a directory", m.name);
+                return;
+            }
+        };
+    }
+    let data = Data::Module { index, size: u64::from(m.len()) };
+    // A module stands in for the initramfs's copy of the same program, so
+    // that its text is shared from the module's frames.
+    if t.lookup(dir, file).ok().flatten().is_some_and(|i| t.get(i).is_some_and(|n| !n.is_dir())) {
+        let _ = t.remove(dir, file, false, now);
+    }
+    if t.create(dir, file, S_IFREG | 0o755, data, now).is_err() {
+        log::warn!("module {:?}: the name is taken", m.name);
+    }
+}
+
+fn modules() -> &'static [Module] {
+    crate::bootinfo::get().modules()
+}
+
+/// Walks `path` from directory `start` (see `Tmpfs::walk`).
+pub fn walk(start: Ino, path: &str, follow: Follow) -> Result<Walk, Errno> {
+    with_tree(|t| t.walk(start, path, follow))
+}
+
+/// The inode `path` names (from `start`), following links: ENOENT if none.
+pub fn resolve(start: Ino, path: &str) -> Result<Ino, Errno> {
+    walk(start, path, Follow::Yes)?.ino.ok_or(Errno::ENOENT)
+}
+
+/// What an open of inode `ino` reads and writes: a device node becomes its
+/// device, anything else the inode itself. ENXIO for a device this kernel
+/// has no driver for.
+pub fn node_of(ino: Ino) -> Result<Node, Errno> {
+    let (mode, rdev) = with_tree(|t| t.get(ino).map(|n| (n.mode, n.rdev))).ok_or(Errno::ENOENT)?;
+    if mode & S_IFMT != S_IFCHR {
+        return Ok(Node::Inode(ino));
+    }
+    Ok(match rdev {
+        DEV_CONSOLE | DEV_TTY => Node::Console,
+        DEV_NULL => Node::Null,
+        DEV_ZERO => Node::Zero,
+        DEV_FULL => Node::Full,
+        DEV_RANDOM | DEV_URANDOM => Node::Random,
+        _ => return Err(Errno::ENXIO),
+    })
+}
+
+/// An absolute path (from exec and the kernel): the node it names.
+pub fn lookup(path: &str) -> Result<Node, Errno> {
+    node_of(resolve(ROOT, path)?)
+}
+
+/// The boot module a node is, if it is one (exec and mmap use its frames).
+pub fn module_of(node: Node) -> Option<usize> {
+    let Node::Inode(ino) = node else { return None };
+    with_tree(|t| match t.get(ino).map(|n| &n.data) {
+        Some(Data::Module { index, .. }) => Some(*index),
+        _ => None,
+    })
+}
+
+/// A file's size in bytes (0 for what is not a file).
+pub fn size(node: Node) -> u64 {
+    let Node::Inode(ino) = node else { return 0 };
+    with_tree(|t| t.get(ino).map_or(0, Inode::size))
+}
+
+/// Reads file bytes at `offset` into `buf`; returns how many.
+pub fn read(ino: Ino, offset: u64, buf: &mut [u8]) -> usize {
+    let module = with_tree(|t| match t.get(ino).map(|n| &n.data) {
+        Some(Data::Module { index, .. }) => Some(*index),
+        _ => None,
+    });
+    match module {
+        Some(i) => read_module(i, offset, buf),
+        None => with_tree(|t| t.read(ino, offset, buf)),
+    }
+}
+
+/// Copies module bytes at `offset` into `buf`; returns how many.
+pub fn read_module(index: usize, offset: u64, buf: &mut [u8]) -> usize {
+    let m = &modules()[index];
+    let len = u64::from(m.len());
+    if offset >= len {
+        return 0;
+    }
+    let n = buf.len().min((len - offset) as usize);
+    let mut done = 0;
+    while done < n {
+        let phys = m.start + (offset as u32) + done as u32;
+        let in_page = (phys % PAGE_SIZE) as usize;
+        let chunk = (PAGE_SIZE as usize - in_page).min(n - done);
+        let mut w = FrameWindow::new(PhysAddr::new(phys).frame());
+        buf[done..done + chunk].copy_from_slice(&w.bytes()[in_page..in_page + chunk]);
+        done += chunk;
+    }
+    n
+}
+
+/// The module's bytes as one slice, when it lies in low memory (direct map).
+pub fn module_bytes(index: usize) -> Option<&'static [u8]> {
+    let m = modules().get(index)?;
+    if !crate::mm::layout::is_low_memory(m.end) {
+        return None;
+    }
+    // SAFETY: the module lies in direct-mapped low memory that the frame
+    // allocator never hands out, and nothing writes to it.
+    Some(unsafe {
+        core::slice::from_raw_parts(crate::mm::layout::phys_to_virt(m.start) as *const u8, m.len() as usize)
+    })
+}
+
+pub fn module_name(index: usize) -> &'static str {
+    modules().get(index).map_or("?", |m| m.name)
+}
+
+/// The absolute path of directory `ino`, from its parents' entries (what
+/// getcwd returns); "/" for the root. A directory that was removed has
+/// none: ENOENT, as Linux's getcwd.
+pub fn path_of(ino: Ino) -> Result<String, Errno> {
+    with_tree(|t| {
+        let mut names: Vec<String> = Vec::new();
+        let mut at = ino;
+        while at != ROOT {
+            let node = t.get(at).ok_or(Errno::ENOENT)?;
+            if node.nlink == 0 {
+                return Err(Errno::ENOENT);
+            }
+            let parent = t.lookup(at, "..")?.ok_or(Errno::ENOENT)?;
+            let name = t.list(parent)?.into_iter().find(|e| e.1 == at && e.0 != "." && e.0 != "..");
+            names.push(name.ok_or(Errno::ENOENT)?.0);
+            at = parent;
+        }
+        let mut s = String::new();
+        for n in names.iter().rev() {
+            s.push('/');
+            s.push_str(n);
+        }
+        if s.is_empty() {
+            s.push('/');
+        }
+        Ok(s)
+    })
+}
+
+/// The names of all regular files below the root, for `ls` (path, size).
+pub fn list() -> Vec<(String, u32)> {
+    fn walk_dir(t: &Tmpfs, dir: Ino, prefix: &str, out: &mut Vec<(String, u32)>) {
+        let Ok(entries) = t.list(dir) else { return };
+        for (name, ino, kind) in entries.into_iter().skip(2) {
+            let path = alloc::format!("{prefix}/{name}");
+            match kind {
+                S_IFDIR => walk_dir(t, ino, &path, out),
+                _ => out.push((path, t.get(ino).map_or(0, |n| n.size() as u32))),
+            }
+        }
+    }
+    let mut v = Vec::new();
+    with_tree(|t| walk_dir(t, ROOT, "", &mut v));
+    v
+}
+
+/// Before a boot module's file is written: its bytes become ordinary file
+/// pages (programs already running from the module keep its frames).
+/// ENOSPC if memory runs out; nothing changes then.
+pub fn make_writable(ino: Ino) -> Result<(), Errno> {
+    let Some(index) = with_tree(|t| match t.get(ino).map(|n| &n.data) {
+        Some(Data::Module { index, .. }) => Some(*index),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    let len = u64::from(modules()[index].len());
+    let mut staged = Tmpfs::new(now());
+    let tmp = staged.create(ROOT, "copy", S_IFREG, Data::File { pages: Default::default(), size: 0 }, now())?;
+    let mut buf = alloc::vec![0u8; 4096];
+    let mut off = 0u64;
+    while off < len {
+        let n = read_module(index, off, &mut buf);
+        staged.write(tmp, off, &buf[..n], now())?;
+        off += n as u64;
+    }
+    let data = core::mem::replace(&mut staged.get_mut(tmp).expect("copy").data, Data::Special);
+    with_tree(|t| {
+        if let Some(n) = t.get_mut(ino) {
+            n.data = data;
+        }
+        t.pages_used += len.div_ceil(4096);
+    });
+    Ok(())
+}
+
+/// A path that names file `ino` (the first found, searching from the
+/// root), for fexecve-style exec of an open file.
+pub fn path_of_file(ino: Ino) -> Option<String> {
+    fn search(t: &Tmpfs, dir: Ino, prefix: &str, want: Ino) -> Option<String> {
+        for (name, i, kind) in t.list(dir).ok()?.into_iter().skip(2) {
+            let path = alloc::format!("{prefix}/{name}");
+            if i == want {
+                return Some(path);
+            }
+            if kind == S_IFDIR
+                && let Some(p) = search(t, i, &path, want)
+            {
+                return Some(p);
+            }
+        }
+        None
+    }
+    with_tree(|t| search(t, ROOT, "", ino))
+}
+
+/// Holds inode `ino` as an open file does (a working directory).
+pub fn hold(ino: Ino) {
+    with_tree(|t| {
+        if let Some(n) = t.get_mut(ino) {
+            n.opened += 1;
+        }
+    });
+}
+
+/// Lets go of a `hold`; the inode goes if nothing else keeps it.
+pub fn unhold(ino: Ino) {
+    with_tree(|t| {
+        if let Some(n) = t.get_mut(ino) {
+            n.opened -= 1;
+        }
+        t.release_if_unused(ino);
+    });
+}

@@ -1,0 +1,751 @@
+//! tmpfs: the writable root file system, a tree of inodes in memory, with
+//! Linux's rules for names, links and errors. Pure: the caller passes the
+//! time and owns the locking; the kernel keeps one tree (`files::TREE`),
+//! the host tests build their own.
+//!
+//! Inodes are numbered; a directory maps names to numbers and knows its
+//! parent. An inode lives while a name links it or a descriptor holds it
+//! open (`opened`): `unlink` of an open file keeps its data until the last
+//! close, as on Linux. File data is sparse: a page that was never written
+//! reads as zero and takes no memory.
+
+use super::pages::{PAGE, Page};
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use memguard_abi::Errno;
+
+pub type Ino = u32;
+
+/// The file type bits of st_mode.
+pub const S_IFMT: u32 = 0o170000;
+pub const S_IFSOCK: u32 = 0o140000;
+pub const S_IFLNK: u32 = 0o120000;
+pub const S_IFREG: u32 = 0o100000;
+pub const S_IFBLK: u32 = 0o060000;
+pub const S_IFDIR: u32 = 0o040000;
+pub const S_IFCHR: u32 = 0o020000;
+pub const S_IFIFO: u32 = 0o010000;
+/// Linux's NAME_MAX and the number of symbolic links a lookup follows.
+pub const NAME_MAX: usize = 255;
+pub const MAX_SYMLINKS: u32 = 40;
+/// The largest file: Linux's MAX_LFS_FILESIZE on 32-bit (page indices
+/// are 32-bit): 16 TiB less a page. Without O_LARGEFILE a descriptor stops
+/// at `MAX_NON_LFS`.
+pub const MAX_FILE_SIZE: u64 = (1 << 44) - 4096;
+pub const MAX_NON_LFS: u64 = (1 << 31) - 1;
+
+/// Seconds and nanoseconds since the epoch.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Time {
+    pub sec: i64,
+    pub nsec: u32,
+}
+
+/// What an inode holds.
+pub enum Data {
+    Dir {
+        entries: BTreeMap<String, Ino>,
+        parent: Ino,
+    },
+    File {
+        pages: BTreeMap<u32, Page>,
+        size: u64,
+    },
+    Symlink(String),
+    /// A boot module's bytes, read-only (the kernel maps and runs them
+    /// straight from their frames).
+    Module {
+        index: usize,
+        size: u64,
+    },
+    /// A character or block device, a FIFO or a socket: the type bits and
+    /// `rdev` say which.
+    Special,
+}
+
+pub struct Inode {
+    /// Type and permission bits (st_mode).
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub nlink: u32,
+    pub rdev: u32,
+    pub atime: Time,
+    pub mtime: Time,
+    pub ctime: Time,
+    pub data: Data,
+    /// Open descriptions (and working directories) that hold it.
+    pub opened: u32,
+    /// Open descriptions that may write it (exec is ETXTBSY meanwhile).
+    pub writers: u32,
+}
+
+impl Inode {
+    pub fn kind(&self) -> u32 {
+        self.mode & S_IFMT
+    }
+    pub fn is_dir(&self) -> bool {
+        self.kind() == S_IFDIR
+    }
+    /// st_size: a file's length, a symlink's target length, a directory's
+    /// nominal size.
+    pub fn size(&self) -> u64 {
+        match &self.data {
+            Data::File { size, .. } | Data::Module { size, .. } => *size,
+            Data::Symlink(t) => t.len() as u64,
+            Data::Dir { entries, .. } => 40 + 20 * entries.len() as u64,
+            Data::Special => 0,
+        }
+    }
+    /// st_blocks: 512-byte units of pages actually held.
+    pub fn blocks(&self) -> u64 {
+        match &self.data {
+            Data::File { pages, .. } => pages.len() as u64 * (PAGE as u64 / 512),
+            Data::Module { size, .. } => size.div_ceil(512),
+            _ => 0,
+        }
+    }
+}
+
+/// The result of walking a path: the directory holding the last component,
+/// its name, and the inode it names if it exists.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Walk {
+    pub parent: Ino,
+    pub name: String,
+    pub ino: Option<Ino>,
+    /// The path ended in '/' (the last component must be a directory).
+    pub trailing_slash: bool,
+}
+
+pub struct Tmpfs {
+    inodes: BTreeMap<Ino, Inode>,
+    next: Ino,
+    /// Pages of file data held, for statfs and the memory limit.
+    pub pages_used: u64,
+}
+
+pub const ROOT: Ino = 1;
+
+/// How a lookup treats a symbolic link in the last component.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Follow {
+    Yes,
+    No,
+}
+
+impl Tmpfs {
+    /// An empty tree: the root directory, mode 0755.
+    pub fn new(now: Time) -> Tmpfs {
+        let mut t = Tmpfs { inodes: BTreeMap::new(), next: ROOT + 1, pages_used: 0 };
+        let root = Inode::new(S_IFDIR | 0o755, 0, Data::Dir { entries: BTreeMap::new(), parent: ROOT }, now);
+        t.inodes.insert(ROOT, Inode { nlink: 2, ..root });
+        t
+    }
+
+    pub fn get(&self, ino: Ino) -> Option<&Inode> {
+        self.inodes.get(&ino)
+    }
+
+    pub fn get_mut(&mut self, ino: Ino) -> Option<&mut Inode> {
+        self.inodes.get_mut(&ino)
+    }
+
+    pub fn inode_count(&self) -> usize {
+        self.inodes.len()
+    }
+
+    fn dir_entries(&self, ino: Ino) -> Result<&BTreeMap<String, Ino>, Errno> {
+        match self.inodes.get(&ino).map(|i| &i.data) {
+            Some(Data::Dir { entries, .. }) => Ok(entries),
+            Some(_) => Err(Errno::ENOTDIR),
+            None => Err(Errno::ENOENT),
+        }
+    }
+
+    fn parent_of(&self, dir: Ino) -> Ino {
+        match self.inodes.get(&dir).map(|i| &i.data) {
+            Some(Data::Dir { parent, .. }) => *parent,
+            _ => ROOT,
+        }
+    }
+
+    /// Looks `name` up in directory `dir` ("." and ".." included).
+    pub fn lookup(&self, dir: Ino, name: &str) -> Result<Option<Ino>, Errno> {
+        let entries = self.dir_entries(dir)?;
+        Ok(match name {
+            "." => Some(dir),
+            ".." => Some(self.parent_of(dir)),
+            n => entries.get(n).copied(),
+        })
+    }
+
+    /// Walks `path` from `start` (the working directory or a dirfd's
+    /// directory; an absolute path starts at the root) as Linux does:
+    /// ENOENT for an empty path or a missing directory on the way, ENOTDIR
+    /// for a non-directory used as one, ENAMETOOLONG for a component over
+    /// NAME_MAX, ELOOP after 40 symbolic links. Links on the way are
+    /// followed; the last one only with `Follow::Yes` or a trailing '/'.
+    pub fn walk(&self, start: Ino, path: &str, follow: Follow) -> Result<Walk, Errno> {
+        let mut budget = MAX_SYMLINKS;
+        self.walk_from(start, path, follow, &mut budget)
+    }
+
+    fn walk_from(&self, start: Ino, path: &str, follow: Follow, budget: &mut u32) -> Result<Walk, Errno> {
+        if path.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        let mut dir = if path.starts_with('/') { ROOT } else { start };
+        let trailing_slash = path.ends_with('/');
+        let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+        if comps.is_empty() {
+            // "/" or "///": the root itself.
+            return Ok(Walk { parent: ROOT, name: String::from("."), ino: Some(ROOT), trailing_slash: true });
+        }
+        for (i, comp) in comps.iter().enumerate() {
+            if comp.len() > NAME_MAX {
+                return Err(Errno::ENAMETOOLONG);
+            }
+            let last = i + 1 == comps.len();
+            let found = self.lookup(dir, comp)?;
+            if last {
+                let Some(ino) = found else {
+                    return Ok(Walk { parent: dir, name: String::from(*comp), ino: None, trailing_slash });
+                };
+                let node = &self.inodes[&ino];
+                if let Data::Symlink(target) = &node.data
+                    && (follow == Follow::Yes || trailing_slash)
+                {
+                    return self.follow_link(dir, target, budget, trailing_slash);
+                }
+                if trailing_slash && !node.is_dir() {
+                    return Err(Errno::ENOTDIR);
+                }
+                return Ok(Walk { parent: dir, name: String::from(*comp), ino: Some(ino), trailing_slash });
+            }
+            let Some(ino) = found else { return Err(Errno::ENOENT) };
+            dir = match &self.inodes[&ino].data {
+                Data::Dir { .. } => ino,
+                Data::Symlink(target) => {
+                    let w = self.follow_link(dir, target, budget, true)?;
+                    match w.ino {
+                        Some(d) if self.inodes[&d].is_dir() => d,
+                        Some(_) => return Err(Errno::ENOTDIR),
+                        None => return Err(Errno::ENOENT),
+                    }
+                }
+                _ => return Err(Errno::ENOTDIR),
+            };
+        }
+        unreachable!("the last component returns")
+    }
+
+    fn follow_link(&self, dir: Ino, target: &str, budget: &mut u32, slash: bool) -> Result<Walk, Errno> {
+        if *budget == 0 {
+            return Err(Errno::ELOOP);
+        }
+        *budget -= 1;
+        let mut w = self.walk_from(dir, target, Follow::Yes, budget)?;
+        if slash {
+            if let Some(ino) = w.ino
+                && !self.inodes[&ino].is_dir()
+            {
+                return Err(Errno::ENOTDIR);
+            }
+            w.trailing_slash = true;
+        }
+        Ok(w)
+    }
+
+    fn alloc_ino(&mut self) -> Ino {
+        while self.inodes.contains_key(&self.next) || self.next < ROOT + 1 {
+            self.next = self.next.wrapping_add(1);
+        }
+        let ino = self.next;
+        self.next = self.next.wrapping_add(1);
+        ino
+    }
+
+    /// Makes `name` in `parent` a new inode of `mode` (type bits included):
+    /// EEXIST if the name is taken, ENOENT if the directory was removed.
+    pub fn create(&mut self, parent: Ino, name: &str, mode: u32, data: Data, now: Time) -> Result<Ino, Errno> {
+        if name.len() > NAME_MAX {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        if name == "." || name == ".." || self.dir_entries(parent)?.contains_key(name) {
+            return Err(Errno::EEXIST);
+        }
+        if self.inodes[&parent].nlink == 0 {
+            return Err(Errno::ENOENT);
+        }
+        let is_dir = mode & S_IFMT == S_IFDIR;
+        let ino = self.alloc_ino();
+        let data = if is_dir { Data::Dir { entries: BTreeMap::new(), parent } } else { data };
+        let node = Inode { nlink: if is_dir { 2 } else { 1 }, ..Inode::new(mode, 0, data, now) };
+        self.inodes.insert(ino, node);
+        let p = self.inodes.get_mut(&parent).expect("parent");
+        if let Data::Dir { entries, .. } = &mut p.data {
+            entries.insert(String::from(name), ino);
+        }
+        if is_dir {
+            p.nlink += 1;
+        }
+        (p.mtime, p.ctime) = (now, now);
+        Ok(ino)
+    }
+
+    /// link(): another name for a non-directory (EPERM for a directory).
+    pub fn link(&mut self, ino: Ino, parent: Ino, name: &str, now: Time) -> Result<(), Errno> {
+        let node = self.inodes.get(&ino).ok_or(Errno::ENOENT)?;
+        if node.is_dir() {
+            return Err(Errno::EPERM);
+        }
+        // An unlinked file cannot come back (Linux: unless O_TMPFILE).
+        if node.nlink == 0 {
+            return Err(Errno::ENOENT);
+        }
+        if name.len() > NAME_MAX {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        if self.dir_entries(parent)?.contains_key(name) || name == "." || name == ".." {
+            return Err(Errno::EEXIST);
+        }
+        if let Some(Data::Dir { entries, .. }) = self.inodes.get_mut(&parent).map(|p| &mut p.data) {
+            entries.insert(String::from(name), ino);
+        }
+        let n = self.inodes.get_mut(&ino).expect("inode");
+        n.nlink += 1;
+        n.ctime = now;
+        Ok(())
+    }
+
+    /// unlink() (`dir` false) or rmdir() (`dir` true) of `name` in
+    /// `parent`, with Linux's errors: EISDIR/ENOTDIR for the wrong kind,
+    /// ENOTEMPTY, EBUSY for the root, EINVAL for rmdir of ".".
+    pub fn remove(&mut self, parent: Ino, name: &str, dir: bool, now: Time) -> Result<(), Errno> {
+        if dir && name == "." {
+            return Err(Errno::EINVAL);
+        }
+        if dir && name == ".." {
+            return Err(Errno::ENOTEMPTY);
+        }
+        let ino = self.lookup(parent, name)?.ok_or(Errno::ENOENT)?;
+        if ino == ROOT {
+            return Err(Errno::EBUSY);
+        }
+        let node = &self.inodes[&ino];
+        match (dir, node.is_dir()) {
+            (false, true) => return Err(Errno::EISDIR),
+            (true, false) => return Err(Errno::ENOTDIR),
+            (true, true) if !self.dir_entries(ino)?.is_empty() => return Err(Errno::ENOTEMPTY),
+            _ => {}
+        }
+        self.unlink_entry(parent, name, ino, now);
+        Ok(())
+    }
+
+    /// Drops the directory entry `parent/name` → `ino` and the link count
+    /// it held; frees the inode if nothing else holds it.
+    fn unlink_entry(&mut self, parent: Ino, name: &str, ino: Ino, now: Time) {
+        let is_dir = self.inodes[&ino].is_dir();
+        let p = self.inodes.get_mut(&parent).expect("parent");
+        if let Data::Dir { entries, .. } = &mut p.data {
+            entries.remove(name);
+            shrink(entries);
+        }
+        if is_dir {
+            p.nlink -= 1;
+        }
+        (p.mtime, p.ctime) = (now, now);
+        let n = self.inodes.get_mut(&ino).expect("inode");
+        n.nlink = if is_dir { 0 } else { n.nlink - 1 };
+        n.ctime = now;
+        self.release_if_unused(ino);
+    }
+
+    /// Frees an inode no name and no descriptor holds.
+    pub fn release_if_unused(&mut self, ino: Ino) {
+        if ino != ROOT && self.inodes.get(&ino).is_some_and(|n| n.nlink == 0 && n.opened == 0) {
+            let n = self.inodes.remove(&ino).expect("inode");
+            if let Data::File { pages, .. } = n.data {
+                self.pages_used -= pages.len() as u64;
+            }
+        }
+    }
+
+    /// Whether `ino` is `dir` or lies below it (rename may not move a
+    /// directory into itself).
+    fn is_under(&self, mut ino: Ino, dir: Ino) -> bool {
+        loop {
+            if ino == dir {
+                return true;
+            }
+            if ino == ROOT {
+                return false;
+            }
+            ino = self.parent_of(ino);
+        }
+    }
+
+    /// rename(): `from_parent/from` becomes `to_parent/to`, replacing what
+    /// is there (unless `noreplace`: EEXIST), with Linux's checks: EINVAL
+    /// to move a directory below itself, ENOTDIR/EISDIR when kinds differ,
+    /// ENOTEMPTY for a non-empty target directory, EBUSY for the root.
+    pub fn rename(
+        &mut self,
+        from_parent: Ino,
+        from: &str,
+        to_parent: Ino,
+        to: &str,
+        noreplace: bool,
+        now: Time,
+    ) -> Result<(), Errno> {
+        if matches!(from, "." | "..") || matches!(to, "." | "..") {
+            return Err(if noreplace { Errno::EEXIST } else { Errno::EBUSY });
+        }
+        let ino = self.lookup(from_parent, from)?.ok_or(Errno::ENOENT)?;
+        if to.len() > NAME_MAX {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        let target = self.lookup(to_parent, to)?;
+        let moving_dir = self.inodes[&ino].is_dir();
+        if moving_dir && self.is_under(to_parent, ino) {
+            return Err(Errno::EINVAL);
+        }
+        if let Some(t) = target {
+            if noreplace {
+                return Err(Errno::EEXIST);
+            }
+            // Two names of one inode: nothing to do (Linux's vfs_rename).
+            if t == ino {
+                return Ok(());
+            }
+            match (moving_dir, self.inodes[&t].is_dir()) {
+                (true, false) => return Err(Errno::ENOTDIR),
+                (false, true) => return Err(Errno::EISDIR),
+                (true, true) if !self.dir_entries(t)?.is_empty() => return Err(Errno::ENOTEMPTY),
+                _ => {}
+            }
+            self.unlink_entry(to_parent, to, t, now);
+        }
+        if let Some(Data::Dir { entries, .. }) = self.inodes.get_mut(&from_parent).map(|p| &mut p.data) {
+            entries.remove(from);
+            shrink(entries);
+        }
+        if let Some(Data::Dir { entries, .. }) = self.inodes.get_mut(&to_parent).map(|p| &mut p.data) {
+            entries.insert(String::from(to), ino);
+        }
+        if moving_dir && from_parent != to_parent {
+            self.inodes.get_mut(&from_parent).expect("dir").nlink -= 1;
+            self.inodes.get_mut(&to_parent).expect("dir").nlink += 1;
+            if let Data::Dir { parent, .. } = &mut self.inodes.get_mut(&ino).expect("dir").data {
+                *parent = to_parent;
+            }
+        }
+        for d in [from_parent, to_parent] {
+            let p = self.inodes.get_mut(&d).expect("dir");
+            (p.mtime, p.ctime) = (now, now);
+        }
+        self.inodes.get_mut(&ino).expect("inode").ctime = now;
+        Ok(())
+    }
+
+    /// RENAME_EXCHANGE: the two names swap inodes. EINVAL if either is the
+    /// other's ancestor, EBUSY for "." or "..".
+    pub fn exchange(&mut self, p1: Ino, n1: &str, p2: Ino, n2: &str, now: Time) -> Result<(), Errno> {
+        if [n1, n2].iter().any(|n| matches!(*n, "." | "..")) {
+            return Err(Errno::EBUSY);
+        }
+        let a = self.lookup(p1, n1)?.ok_or(Errno::ENOENT)?;
+        let b = self.lookup(p2, n2)?.ok_or(Errno::ENOENT)?;
+        if a == b {
+            return Ok(());
+        }
+        if (self.inodes[&a].is_dir() && self.is_under(p2, a)) || (self.inodes[&b].is_dir() && self.is_under(p1, b)) {
+            return Err(Errno::EINVAL);
+        }
+        for (dir, name, ino) in [(p1, n1, b), (p2, n2, a)] {
+            if let Some(Data::Dir { entries, .. }) = self.inodes.get_mut(&dir).map(|d| &mut d.data) {
+                entries.insert(String::from(name), ino);
+            }
+        }
+        // Directories moving between parents take their ".." along.
+        for (ino, new_parent, old_parent) in [(a, p2, p1), (b, p1, p2)] {
+            if self.inodes[&ino].is_dir() && new_parent != old_parent {
+                if let Data::Dir { parent, .. } = &mut self.inodes.get_mut(&ino).expect("dir").data {
+                    *parent = new_parent;
+                }
+                self.inodes.get_mut(&new_parent).expect("dir").nlink += 1;
+                self.inodes.get_mut(&old_parent).expect("dir").nlink -= 1;
+            }
+        }
+        for i in [a, b, p1, p2] {
+            self.inodes.get_mut(&i).expect("inode").ctime = now;
+        }
+        Ok(())
+    }
+
+    /// The entries of a directory in a stable order, "." and ".." first:
+    /// (name, inode, type bits).
+    pub fn list(&self, dir: Ino) -> Result<Vec<(String, Ino, u32)>, Errno> {
+        let entries = self.dir_entries(dir)?;
+        let mut v = Vec::with_capacity(entries.len() + 2);
+        v.push((String::from("."), dir, S_IFDIR));
+        v.push((String::from(".."), self.parent_of(dir), S_IFDIR));
+        for (name, &ino) in entries {
+            v.push((name.clone(), ino, self.inodes[&ino].kind()));
+        }
+        Ok(v)
+    }
+
+    /// Reads file bytes at `offset`; returns how many (0 at or past the end).
+    pub fn read(&self, ino: Ino, offset: u64, out: &mut [u8]) -> usize {
+        let Some(Data::File { pages, size }) = self.inodes.get(&ino).map(|n| &n.data) else { return 0 };
+        if offset >= *size {
+            return 0;
+        }
+        let n = out.len().min((*size - offset) as usize);
+        let mut done = 0;
+        while done < n {
+            let at = offset + done as u64;
+            let (page, in_page) = ((at / PAGE as u64) as u32, (at % PAGE as u64) as usize);
+            let chunk = (PAGE - in_page).min(n - done);
+            match pages.get(&page) {
+                Some(p) => p.read(in_page, &mut out[done..done + chunk]),
+                None => out[done..done + chunk].fill(0),
+            }
+            done += chunk;
+        }
+        n
+    }
+
+    /// SEEK_DATA / SEEK_HOLE: the first offset at or after `from` that is
+    /// data (a page that holds some) or a hole (a page that holds none, or
+    /// the end), page-granular as tmpfs is; ENXIO at or past the end.
+    pub fn seek_data(&self, ino: Ino, from: u64, hole: bool) -> Result<u64, Errno> {
+        let Some(n) = self.inodes.get(&ino) else { return Err(Errno::ENOENT) };
+        let size = n.size();
+        if from >= size {
+            return Err(Errno::ENXIO);
+        }
+        let Data::File { pages, .. } = &n.data else {
+            return Ok(if hole { size } else { from });
+        };
+        let first = (from / PAGE as u64) as u32;
+        let at = if hole {
+            // Runs of held pages are bounded by how many pages are held.
+            let mut page = first;
+            while pages.contains_key(&page) {
+                page += 1;
+            }
+            (u64::from(page) * PAGE as u64).max(from).min(size)
+        } else {
+            let page = pages.range(first..).next().map(|(&p, _)| p).ok_or(Errno::ENXIO)?;
+            (u64::from(page) * PAGE as u64).max(from)
+        };
+        if at >= size && !hole {
+            return Err(Errno::ENXIO);
+        }
+        Ok(at)
+    }
+
+    /// Writes `data` at `offset`, growing the file. A page that cannot be
+    /// had ends the write: the bytes written so far, or ENOSPC if none (no
+    /// byte already written is lost). EFBIG past the size limit.
+    pub fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Time) -> Result<usize, Errno> {
+        if offset >= MAX_FILE_SIZE {
+            return Err(Errno::EFBIG);
+        }
+        let data = &data[..data.len().min((MAX_FILE_SIZE - offset) as usize)];
+        let node = self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)?;
+        let Data::File { pages, size } = &mut node.data else { return Err(Errno::EINVAL) };
+        let mut done = 0;
+        let mut new_pages = 0;
+        while done < data.len() {
+            let at = offset + done as u64;
+            let (page, in_page) = ((at / PAGE as u64) as u32, (at % PAGE as u64) as usize);
+            let chunk = (PAGE - in_page).min(data.len() - done);
+            if let alloc::collections::btree_map::Entry::Vacant(slot) = pages.entry(page) {
+                let Some(p) = Page::new() else { break };
+                slot.insert(p);
+                new_pages += 1;
+            }
+            pages.get_mut(&page).expect("page").write(in_page, &data[done..done + chunk]);
+            done += chunk;
+        }
+        if done > 0 {
+            *size = (*size).max(offset + done as u64);
+            (node.mtime, node.ctime) = (now, now);
+        }
+        self.pages_used += new_pages;
+        if done == 0 && !data.is_empty() {
+            return Err(Errno::ENOSPC);
+        }
+        Ok(done)
+    }
+
+    /// truncate(): the new size; pages past it are freed, the tail of the
+    /// last one zeroed so that growing again reads zeros.
+    pub fn truncate(&mut self, ino: Ino, len: u64, now: Time) -> Result<(), Errno> {
+        if len > MAX_FILE_SIZE {
+            return Err(Errno::EFBIG);
+        }
+        let node = self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)?;
+        let Data::File { pages, size } = &mut node.data else { return Err(Errno::EINVAL) };
+        let keep = len.div_ceil(PAGE as u64) as u32;
+        let gone: Vec<u32> = pages.range(keep..).map(|(&k, _)| k).collect();
+        for k in &gone {
+            pages.remove(k);
+        }
+        if !len.is_multiple_of(PAGE as u64)
+            && let Some(p) = pages.get_mut(&((len / PAGE as u64) as u32))
+        {
+            p.zero_from((len % PAGE as u64) as usize);
+        }
+        *size = len;
+        (node.mtime, node.ctime) = (now, now);
+        self.pages_used -= gone.len() as u64;
+        Ok(())
+    }
+}
+
+/// An emptied directory gives back its map's last node, so that an empty
+/// directory holds no memory whatever it once held.
+fn shrink(entries: &mut BTreeMap<String, Ino>) {
+    if entries.is_empty() {
+        *entries = BTreeMap::new();
+    }
+}
+
+impl Inode {
+    pub fn new(mode: u32, rdev: u32, data: Data, now: Time) -> Inode {
+        Inode { mode, uid: 0, gid: 0, nlink: 1, rdev, atime: now, mtime: now, ctime: now, data, opened: 0, writers: 0 }
+    }
+}
+
+#[cfg(all(test, not(target_os = "none")))]
+mod tests {
+    use super::*;
+
+    const T0: Time = Time { sec: 100, nsec: 0 };
+
+    fn file() -> Data {
+        Data::File { pages: BTreeMap::new(), size: 0 }
+    }
+
+    fn tree() -> Tmpfs {
+        let mut t = Tmpfs::new(T0);
+        let bin = t.create(ROOT, "bin", S_IFDIR | 0o755, file(), T0).unwrap();
+        t.create(bin, "sh", S_IFREG | 0o755, file(), T0).unwrap();
+        t.create(ROOT, "sh-link", S_IFLNK | 0o777, Data::Symlink("bin/sh".into()), T0).unwrap();
+        t.create(ROOT, "binlink", S_IFLNK | 0o777, Data::Symlink("/bin".into()), T0).unwrap();
+        t.create(ROOT, "loop", S_IFLNK | 0o777, Data::Symlink("loop".into()), T0).unwrap();
+        t
+    }
+
+    fn ino(t: &Tmpfs, path: &str) -> Option<Ino> {
+        t.walk(ROOT, path, Follow::Yes).unwrap().ino
+    }
+
+    #[test]
+    fn walking_follows_links_and_reports_linuxs_errors() {
+        let t = tree();
+        let sh = ino(&t, "/bin/sh").unwrap();
+        assert_eq!(ino(&t, "/sh-link"), Some(sh));
+        assert_eq!(ino(&t, "/binlink/sh"), Some(sh));
+        assert_eq!(ino(&t, "/bin/../bin/./sh"), Some(sh));
+        assert_eq!(ino(&t, "/../../bin/sh"), Some(sh), ".. stops at the root");
+        let nofollow = t.walk(ROOT, "/sh-link", Follow::No).unwrap().ino.unwrap();
+        assert_ne!(nofollow, sh);
+        assert_eq!(t.walk(ROOT, "/bin/sh/x", Follow::Yes), Err(Errno::ENOTDIR));
+        assert_eq!(t.walk(ROOT, "/bin/sh/", Follow::Yes), Err(Errno::ENOTDIR));
+        assert_eq!(t.walk(ROOT, "/nope/x", Follow::Yes), Err(Errno::ENOENT));
+        assert_eq!(t.walk(ROOT, "", Follow::Yes), Err(Errno::ENOENT));
+        assert_eq!(t.walk(ROOT, "/loop", Follow::Yes), Err(Errno::ELOOP));
+        assert!(t.walk(ROOT, "/loop", Follow::No).is_ok());
+        let long = "x".repeat(256);
+        assert_eq!(t.walk(ROOT, &long, Follow::Yes), Err(Errno::ENAMETOOLONG));
+        let missing = t.walk(ROOT, "/bin/new", Follow::Yes).unwrap();
+        assert_eq!((missing.ino, missing.name.as_str()), (None, "new"));
+        // Relative to a directory.
+        let bin = ino(&t, "/bin").unwrap();
+        assert_eq!(t.walk(bin, "sh", Follow::Yes).unwrap().ino, Some(sh));
+    }
+
+    #[test]
+    fn files_are_sparse_and_truncate_zeroes() {
+        let mut t = tree();
+        let f = t.create(ROOT, "f", S_IFREG | 0o644, file(), T0).unwrap();
+        assert_eq!(t.write(f, 10_000, b"hello", T0), Ok(5));
+        assert_eq!(t.pages_used, 1, "the hole takes no page");
+        let mut buf = [0xffu8; 16];
+        assert_eq!(t.read(f, 0, &mut buf), 16);
+        assert_eq!(buf, [0; 16]);
+        let mut buf = [0u8; 8];
+        assert_eq!(t.read(f, 10_000, &mut buf), 5);
+        assert_eq!(&buf[..5], b"hello");
+        t.truncate(f, 10_002, T0).unwrap();
+        t.truncate(f, 10_005, T0).unwrap();
+        let mut buf = [0u8; 5];
+        t.read(f, 10_000, &mut buf);
+        assert_eq!(&buf, b"he\0\0\0");
+        t.truncate(f, 0, T0).unwrap();
+        assert_eq!((t.pages_used, t.get(f).unwrap().size()), (0, 0));
+    }
+
+    #[test]
+    fn unlinked_open_files_live_until_closed() {
+        let mut t = tree();
+        let f = t.create(ROOT, "f", S_IFREG | 0o644, file(), T0).unwrap();
+        t.write(f, 0, b"data", T0).unwrap();
+        t.get_mut(f).unwrap().opened += 1;
+        t.remove(ROOT, "f", false, T0).unwrap();
+        assert!(t.get(f).is_some());
+        assert_eq!(t.walk(ROOT, "/f", Follow::Yes).unwrap().ino, None);
+        t.get_mut(f).unwrap().opened -= 1;
+        t.release_if_unused(f);
+        assert!(t.get(f).is_none());
+        assert_eq!(t.pages_used, 0);
+    }
+
+    #[test]
+    fn directories_follow_linuxs_rules() {
+        let mut t = tree();
+        let bin = ino(&t, "/bin").unwrap();
+        assert_eq!(t.create(ROOT, "bin", S_IFDIR | 0o755, file(), T0), Err(Errno::EEXIST));
+        assert_eq!(t.remove(ROOT, "bin", true, T0), Err(Errno::ENOTEMPTY));
+        assert_eq!(t.remove(ROOT, "bin", false, T0), Err(Errno::EISDIR));
+        assert_eq!(t.remove(bin, "sh", true, T0), Err(Errno::ENOTDIR));
+        assert_eq!(t.remove(bin, ".", true, T0), Err(Errno::EINVAL));
+        let d = t.create(ROOT, "d", S_IFDIR | 0o755, file(), T0).unwrap();
+        assert_eq!(t.get(ROOT).unwrap().nlink, 4, "., .. of bin and d");
+        let sub = t.create(d, "sub", S_IFDIR | 0o755, file(), T0).unwrap();
+        assert_eq!(t.rename(ROOT, "d", sub, "x", false, T0), Err(Errno::EINVAL), "into itself");
+        t.remove(d, "sub", true, T0).unwrap();
+        t.remove(ROOT, "d", true, T0).unwrap();
+        assert_eq!(t.get(ROOT).unwrap().nlink, 3);
+        let names: Vec<String> = t.list(bin).unwrap().into_iter().map(|e| e.0).collect();
+        assert_eq!(names, [".", "..", "sh"]);
+    }
+
+    #[test]
+    fn rename_and_link() {
+        let mut t = tree();
+        let bin = ino(&t, "/bin").unwrap();
+        let sh = ino(&t, "/bin/sh").unwrap();
+        t.link(sh, ROOT, "sh2", T0).unwrap();
+        assert_eq!(t.get(sh).unwrap().nlink, 2);
+        assert_eq!(t.link(bin, ROOT, "bin2", T0), Err(Errno::EPERM));
+        assert_eq!(t.rename(ROOT, "sh2", bin, "sh", true, T0), Err(Errno::EEXIST));
+        // Renaming onto another name of the same inode does nothing.
+        t.rename(ROOT, "sh2", bin, "sh", false, T0).unwrap();
+        assert_eq!(ino(&t, "/sh2"), Some(sh));
+        let f = t.create(ROOT, "f", S_IFREG | 0o644, file(), T0).unwrap();
+        t.rename(ROOT, "f", bin, "sh", false, T0).unwrap();
+        assert_eq!(ino(&t, "/bin/sh"), Some(f));
+        assert_eq!(t.get(sh).unwrap().nlink, 1, "replaced: one name left");
+        assert_eq!(t.rename(ROOT, "bin", ROOT, "sh2", false, T0), Err(Errno::ENOTDIR));
+        assert_eq!(t.rename(ROOT, "sh2", ROOT, "bin", false, T0), Err(Errno::EISDIR));
+    }
+}
