@@ -226,9 +226,76 @@ fn modules() -> &'static [Module] {
     crate::bootinfo::get().modules()
 }
 
-/// Walks `path` from directory `start` (see `Tmpfs::walk`).
+/// Walks `path` from directory `start` (see `Tmpfs::walk`). A walk that
+/// may enter /proc first brings /proc up to date.
 pub fn walk(start: Ino, path: &str, follow: Follow) -> Result<Walk, Errno> {
+    if path.contains("proc") || in_proc(start) {
+        refresh_proc();
+    }
     with_tree(|t| t.walk(start, path, follow))
+}
+
+/// One file of /proc as the task layer describes it: its path below /proc
+/// and what it is.
+pub struct ProcEntry {
+    pub path: String,
+    pub kind: ProcKind,
+}
+
+pub enum ProcKind {
+    Dir,
+    /// The file's text, generated now (a snapshot, as Linux's seq_file
+    /// gives at the first read).
+    File(Vec<u8>),
+    Link(String),
+}
+
+/// What lists /proc's contents: set once by the task layer (fs knows no
+/// tasks).
+static PROC_SOURCE: spin::Once<fn() -> Vec<ProcEntry>> = spin::Once::new();
+
+pub fn set_proc_source(f: fn() -> Vec<ProcEntry>) {
+    PROC_SOURCE.call_once(|| f);
+}
+
+fn proc_dir(t: &Tmpfs) -> Option<Ino> {
+    t.lookup(ROOT, "proc").ok().flatten().filter(|&i| t.get(i).is_some_and(Inode::is_dir))
+}
+
+pub fn in_proc(ino: Ino) -> bool {
+    with_tree(|t| proc_dir(t).is_some_and(|p| t.is_under(ino, p)))
+}
+
+/// Rebuilds /proc from the task layer's description (files held open keep
+/// the contents they had).
+pub fn refresh_proc() {
+    let Some(source) = PROC_SOURCE.get() else { return };
+    let entries = source();
+    let now = now();
+    with_tree(|t| {
+        let Some(proc) = proc_dir(t) else { return };
+        t.clear_dir(proc, now);
+        for e in entries {
+            let (dir, name) = match e.path.rsplit_once('/') {
+                Some((d, n)) => match t.walk(proc, d, Follow::No).ok().and_then(|w| w.ino) {
+                    Some(i) => (i, n),
+                    None => continue,
+                },
+                None => (proc, e.path.as_str()),
+            };
+            let made = match e.kind {
+                ProcKind::Dir => t.create(dir, name, S_IFDIR | 0o555, Data::Special, now),
+                ProcKind::Link(target) => t.create(dir, name, S_IFLNK | 0o777, Data::Symlink(target), now),
+                ProcKind::File(bytes) => {
+                    let data = Data::File { pages: Default::default(), size: 0 };
+                    t.create(dir, name, S_IFREG | 0o444, data, now).inspect(|&ino| {
+                        let _ = t.write(ino, 0, &bytes, now);
+                    })
+                }
+            };
+            let _ = made;
+        }
+    });
 }
 
 /// The inode `path` names (from `start`), following links: ENOENT if none.

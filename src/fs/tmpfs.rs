@@ -374,9 +374,21 @@ impl Tmpfs {
         }
     }
 
+    /// Detaches everything below directory `dir` (what an open descriptor
+    /// holds lives on until closed).
+    pub fn clear_dir(&mut self, dir: Ino, now: Time) {
+        let Ok(list) = self.list(dir) else { return };
+        for (name, ino, kind) in list.into_iter().skip(2) {
+            if kind == S_IFDIR {
+                self.clear_dir(ino, now);
+            }
+            self.unlink_entry(dir, &name, ino, now);
+        }
+    }
+
     /// Whether `ino` is `dir` or lies below it (rename may not move a
     /// directory into itself).
-    fn is_under(&self, mut ino: Ino, dir: Ino) -> bool {
+    pub fn is_under(&self, mut ino: Ino, dir: Ino) -> bool {
         loop {
             if ino == dir {
                 return true;

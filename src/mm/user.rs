@@ -148,10 +148,10 @@ impl UserMemory {
     }
 
     /// Linux brk: returns the new break, or the old one if the request is
-    /// refused (below the start, into another mapping, out of range, or
-    /// past RLIMIT_DATA or RLIMIT_AS). The heap grows by a region that
-    /// merges with the one below when that is still the heap as brk made
-    /// it (mremap or munmap may have moved or cut it).
+    /// refused (below the start, into another mapping, out of range, past
+    /// RLIMIT_DATA or RLIMIT_AS, or a shrink with nothing mapped to drop).
+    /// The heap grows by a region that merges with the one just below it
+    /// where Linux would (mremap or munmap may have moved or cut the heap).
     pub fn set_brk(&mut self, new: u32) -> u32 {
         if new < self.brk_start || new > MMAP_TOP {
             return self.brk;
@@ -173,6 +173,10 @@ impl UserMemory {
                 return self.brk;
             }
         } else if new_end < old_end {
+            // Linux 6.1 shrinks only a break with something mapped below it.
+            if !self.map.overlaps(new_end, old_end) {
+                return self.brk;
+            }
             self.unmap(new_end, old_end);
         }
         self.brk = new;

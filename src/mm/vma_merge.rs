@@ -3,8 +3,9 @@
 //! here, and mremap says EFAULT, or grows in place, exactly where Linux does.
 //! A child of `vma.rs` (pure, tested in vma_tests.rs).
 //!
-//! Alike regions (same protection, purpose and backing, shared pages at
-//! running offsets) join, except where Linux keeps them apart:
+//! Alike regions (same protection, kind — the heap counting as anonymous
+//! memory — and backing at running offsets) join, except where Linux keeps
+//! them apart:
 //!
 //! | Linux keeps apart                                  | modelled by        |
 //! |----------------------------------------------------|--------------------|
@@ -17,7 +18,7 @@
 //! Which of two regions is the new one matters too (`Merge`): mmap_region
 //! and vma_merge ask in different orders.
 
-use super::{Backing, MemoryMap, PAGE_SIZE, Prot, Region, user};
+use super::{Backing, MemoryMap, PAGE_SIZE, Prot, Purpose, Region, user};
 use core::sync::atomic::{AtomicU32, Ordering};
 
 /// What Linux knows of a region's private pages that decides merging.
@@ -91,7 +92,7 @@ impl Region {
     fn alike(&self, next: &Region) -> bool {
         if self.end != next.start
             || self.prot != next.prot
-            || self.purpose != next.purpose
+            || !self.purpose.alike(next.purpose)
             || self.anon.accounted != next.anon.accounted
             || self.anon.noreserve != next.anon.noreserve
         {
@@ -116,6 +117,15 @@ impl Region {
             ) => m == m2 && e == e2 && sh == sh2 && s.wrapping_add(len) == *s2 && b.saturating_sub(len) == *b2,
             _ => false,
         }
+    }
+}
+
+impl Purpose {
+    /// The heap is anonymous memory like any other to Linux's merging (the
+    /// flags are the same); a stack grows down (VM_GROWSDOWN), and a
+    /// program's segments are the loader's.
+    fn alike(self, other: Purpose) -> bool {
+        self == other || matches!((self, other), (Purpose::Heap, Purpose::Mmap) | (Purpose::Mmap, Purpose::Heap))
     }
 }
 

@@ -261,3 +261,13 @@ fn the_first_written_page_takes_a_neighbours_anon_vma() {
     m.note_private_page(A + P);
     assert_ne!(m.find(A).unwrap().anon.id, m.find(A + P).unwrap().anon.id);
 }
+
+#[test]
+fn the_heap_is_anonymous_memory_to_merging() {
+    let mut m = MemoryMap::new();
+    m.insert_merged(Region::anon(A..A + P, RW, Purpose::Mmap), Merge::Mmap).unwrap();
+    m.insert_merged(Region::anon(A + P..A + 2 * P, RW, Purpose::Heap), Merge::Vma).unwrap();
+    assert_eq!(bounds(&m), [(A, A + 2 * P)], "brk grows a mapping that ends at the break");
+    m.insert_merged(Region::anon(A + 2 * P..A + 3 * P, RW, Purpose::Stack), Merge::Vma).unwrap();
+    assert_eq!(bounds(&m).len(), 2, "a stack grows down: never merged");
+}

@@ -372,6 +372,10 @@ pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
     let excl = creat && flags & O_EXCL != 0;
     let follow = if flags & O_NOFOLLOW != 0 || excl { Follow::No } else { Follow::Yes };
     let w = fs::root::walk(start, &p, follow)?;
+    // /proc's files are generated: nothing may write or make them.
+    if (write_access || creat || flags & O_TRUNC != 0) && fs::root::in_proc(w.parent) {
+        return Err(Errno::EACCES);
+    }
     let ino = match w.ino {
         None if !creat => return Err(Errno::ENOENT),
         None if w.trailing_slash => return Err(Errno::EISDIR),

@@ -22,10 +22,17 @@ fn umask() -> u32 {
 /// A name to create: the walk must end at a missing last component
 /// (EEXIST if it exists); "/" and names ending in "." are EEXIST too.
 fn new_name(w: &Walk) -> Result<(), Errno> {
+    writable_dir(w.parent)?;
     if w.ino.is_some() {
         return Err(Errno::EEXIST);
     }
     Ok(())
+}
+
+/// Names may change in any directory but /proc's (EACCES), whose
+/// contents the kernel generates.
+fn writable_dir(dir: Ino) -> Result<(), Errno> {
+    if crate::fs::root::in_proc(dir) { Err(Errno::EACCES) } else { Ok(()) }
 }
 
 /// mkdirat(dirfd, path, mode).
@@ -72,6 +79,7 @@ pub fn unlinkat(dirfd: i32, path: u32, flags: u32) -> SysResult {
     if w.ino == Some(crate::fs::tmpfs::ROOT) {
         return Err(if dir { Errno::EBUSY } else { Errno::EISDIR });
     }
+    writable_dir(w.parent)?;
     if !dir && w.trailing_slash {
         // "name/": a directory is EISDIR, anything else (a symlink to a
         // directory included) ENOTDIR; the name itself decides, unfollowed.
@@ -107,6 +115,8 @@ pub fn renameat2(olddirfd: i32, old: u32, newdirfd: i32, new: u32, flags: u32) -
     if from.ino.is_none() {
         return Err(Errno::ENOENT);
     }
+    writable_dir(from.parent)?;
+    writable_dir(to.parent)?;
     if flags & RENAME_EXCHANGE != 0 {
         if to.ino.is_none() {
             return Err(Errno::ENOENT);

@@ -272,6 +272,7 @@ static void heap_and_stack(void)
     outat("move the heap", m, 0x60000000);
     outb(".. data moved", same(0x60000000, 2 * P, 0x6000));
     sys2(__NR_munmap, h, 16 * P);
+    outb("brk shrink with nothing mapped below the break refused", (u32)sys1(__NR_brk, h) == h + 2 * P);
     outb("brk grows again where the heap was", (u32)sys1(__NR_brk, h + 6 * P) == h + 6 * P);
     outb(".. and reads zero", rd32(h + 2 * P) == 0 && rd32(h + 5 * P) == 0);
     probe(".. not below the old break", h, 0);
