@@ -176,6 +176,7 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
         image.mem.space.activate();
         let mut mem = image.mem;
         mem.map.stack_limit = stack_limit(&p.limits);
+        mem.map.limits = p.limits.memory();
         core::mem::replace(&mut p.mem, Shared::new(mem))
     });
     // The old address space is no longer loaded; dropping it frees it all

@@ -1,6 +1,8 @@
 /* mremap.c: mremap (163) — its checks in Linux's order, shrinking, growing
  * in place, moving (MAYMOVE, FIXED, DONTUNMAP), shared and file mappings,
- * copy-on-write pages after fork, the heap and the stack — and the limits
+ * copy-on-write pages after fork, the heap and the stack, where one
+ * mapping ends (which neighbours Linux merges), a seeded random mix of
+ * every call that edits the map — and the limits
  * on mapped memory: RLIMIT_AS (mmap, mremap, brk, stack growth) and
  * RLIMIT_DATA (brk, private writable mappings), each in a forked child so
  * that no limit outlives its test. Addresses are printed as facts. */
@@ -377,6 +379,143 @@ static void realloc_pattern(void)
     sys2(__NR_munmap, a, len);
 }
 
+/* ---------- a random mix, the same on both kernels ---------- */
+/* mmap (anonymous, shared, file, MAP_NORESERVE, PROT_NONE), munmap,
+ * mprotect, brk, mremap in every form, writes (by the kernel, so a bad
+ * address is EFAULT, not a fault), fork with writes in the child, and a
+ * fork whose child goes on with the round: in a 64-page arena just above
+ * the break, printed relative to it, with a hash of the arena (what is
+ * readable, and its words) every ten calls. Region boundaries, anon_vmas
+ * and the break must all follow Linux for the lines to agree. */
+#define NP 64u
+static u32 ar;
+static unsigned rseed;
+static int pw, pr;
+static long progfd;
+static unsigned rnd(void) { rseed = rseed * 1103515245u + 12345u; return rseed >> 1; }
+static u32 apage(void) { return ar + (rnd() % NP) * P; }
+static u32 alen(void) { return (1 + rnd() % 8) * P; }
+/* an address as an offset into the arena, "out" elsewhere */
+static void l_at(line_t *l, long r)
+{
+    if (is_err(r)) l_d(l, r);
+    else if ((u32)r >= ar && (u32)r <= ar + NP * P) { l_s(l, "+"); l_x(l, (u32)r - ar); }
+    else l_s(l, "out");
+}
+static long put(u32 a, u32 v)
+{
+    sys3(__NR_write, pw, (long)&v, 4);
+    long r = sys3(__NR_read, pr, a, 4);
+    if (r != 4) { u32 t; sys3(__NR_read, pr, (long)&t, 4); }
+    return r;
+}
+static u32 arena_hash(void)
+{
+    u32 h = 2166136261u;
+    for (u32 i = 0; i < NP; i++) {
+        u32 v = 0;
+        long r = sys3(__NR_write, pw, ar + i * P, 4);
+        if (r == 4) sys3(__NR_read, pr, (long)&v, 4);
+        h = (h ^ (u32)r) * 16777619u;
+        h = (h ^ v) * 16777619u;
+    }
+    return h;
+}
+static void op_mmap(line_t *l)
+{
+    u32 a = apage(), n = alen(), shared = rnd() % 3 == 0, prot = rnd() % 4 ? RW : PROT_READ;
+    u32 type = shared ? MAP_SHARED : MAP_PRIVATE;
+    l_s(l, "mmap "); l_at(l, a); l_s(l, shared ? " shared" : " private");
+    if (rnd() % 4 == 0) {
+        l_s(l, " file = ");
+        l_at(l, mm2(a, n, shared ? PROT_READ : prot, type | MAP_FIXED, progfd, rnd() % 3));
+        return;
+    }
+    u32 nores = rnd() % 4 == 0 ? MAP_NORESERVE : 0;
+    if (rnd() % 6 == 0) prot = PROT_NONE;
+    l_s(l, nores ? " noreserve = " : " = ");
+    l_at(l, mm2(a, n, prot, type | MAP_ANONYMOUS | MAP_FIXED | nores, -1, 0));
+}
+static void op_mremap(line_t *l)
+{
+    static const u32 forms[] = { 0, MAYMOVE, MAYMOVE, FIXED, FIXED, DONTUNMAP, DONTUNMAP | MREMAP_FIXED };
+    u32 a = apage(), o = rnd() % 5 == 0 ? 0 : alen(), n = alen(), to = apage();
+    u32 f = forms[rnd() % 7];
+    if (f & MREMAP_DONTUNMAP) o = n = o ? o : P;
+    l_s(l, "mremap "); l_at(l, a); l_s(l, " "); l_x(l, o); l_s(l, " "); l_x(l, n);
+    l_s(l, " flags "); l_u(l, f); l_s(l, " to "); l_at(l, to); l_s(l, " = ");
+    long r = mr(a, o, n, f, to);
+    l_at(l, r);
+    if (!is_err(r) && ((u32)r < ar || (u32)r >= ar + NP * P)) {
+        /* moved out of the arena (where differs): brought back, FIXED */
+        u32 back = apage();
+        long b = mr(r, n, n, FIXED, back);
+        l_s(l, ", back to "); l_at(l, back); l_s(l, " = "); l_at(l, b);
+        if (is_err(b)) sys2(__NR_munmap, r, n);
+    }
+}
+/* One call; 1 when this process is a parent whose child went on. */
+static int random_op(line_t *l)
+{
+    unsigned k = rnd() % 10;
+    if (k == 0) {
+        op_mmap(l);
+    } else if (k == 1 && rnd() % 2) {
+        u32 b = ar + (rnd() % 40) * P - (rnd() % 2) * 7;
+        l_s(l, "brk "); l_at(l, b); l_s(l, " = "); l_at(l, sys1(__NR_brk, b));
+    } else if (k == 1) {
+        u32 a = apage(), n = alen();
+        l_s(l, "munmap "); l_at(l, a); l_s(l, " "); l_x(l, n); l_s(l, " = "); l_at(l, sys2(__NR_munmap, a, n));
+    } else if (k == 2) {
+        u32 a = apage(), n = alen(), prot = rnd() % 4;
+        l_s(l, "mprotect "); l_at(l, a); l_s(l, " "); l_x(l, n); l_s(l, " "); l_u(l, prot); l_s(l, " = ");
+        l_at(l, sys3(__NR_mprotect, a, n, prot));
+    } else if (k <= 5) {
+        op_mremap(l);
+    } else if (k <= 8) {
+        u32 a = apage() + (rnd() % 1024) * 4;
+        l_s(l, "write "); l_at(l, a); l_s(l, " = "); l_d(l, put(a, rnd()));
+    } else if (rnd() % 2) {
+        long pid = sys0(__NR_fork);
+        if (pid != 0) { sys3(__NR_waitpid, pid, 0, 0); l_s(l, "fork: the child went on"); return 1; }
+        l_s(l, "fork: child goes on");
+    } else {
+        u32 a = apage();
+        long pid = sys0(__NR_fork);
+        if (pid == 0) { for (u32 j = 0; j < 4; j++) put(a + j * P, 0xC0DE + j); _exit(0); }
+        sys3(__NR_waitpid, pid, 0, 0);
+        l_s(l, "fork: the child wrote at "); l_at(l, a);
+    }
+    return 0;
+}
+static void random_mix(void)
+{
+    int fds[2];
+    sys1(__NR_pipe, (long)fds);
+    pr = fds[0], pw = fds[1];
+    progfd = sys2(__NR_open, (long)"/prog", O_RDONLY);
+    ar = ((u32)sys1(__NR_brk, 0) + P - 1) & ~(P - 1);
+    long me = sys0(__NR_getpid);
+    for (u32 round = 0; round < 4; round++) {
+        if (sys0(__NR_getpid) != me) _exit(0);
+        rseed = 1 + round * 7919;
+        sys2(__NR_munmap, ar, NP * P);
+        sys1(__NR_brk, ar);
+        mm2(ar, 16 * P, RW, PA | MAP_FIXED, -1, 0);
+        for (u32 i = 0; i < 150; i++) {
+            line_t l = {.n = 0};
+            l_s(&l, "mix "); l_u(&l, round); l_s(&l, "."); l_u(&l, i); l_s(&l, ": ");
+            int went_on = random_op(&l);
+            l_end(&l);
+            if (went_on) break;
+            if (i % 10 == 9) { l_s(&l, "mix hash: "); l_x(&l, arena_hash()); l_end(&l); }
+        }
+    }
+    if (sys0(__NR_getpid) != me) _exit(0);
+    sys2(__NR_munmap, ar, NP * P);
+    sys1(__NR_close, progfd);
+}
+
 /* ---------- limits, each in a child ---------- */
 static int touch_below_sp(long depth)
 {
@@ -466,6 +605,7 @@ int main(int argc, char **argv, char **envp)
     heap_and_stack();
     boundaries();
     realloc_pattern();
+    random_mix();
     puts1("--- end\n");
     return 0;
 }

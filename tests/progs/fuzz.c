@@ -64,7 +64,7 @@ static const int implemented[] = {
     __NR_sigprocmask, __NR_sigpending, __NR_sigsuspend, __NR_rt_sigaction, __NR_rt_sigprocmask, __NR_rt_sigpending,
     __NR_rt_sigtimedwait, __NR_rt_sigtimedwait_time64, __NR_rt_sigqueueinfo, __NR_rt_sigsuspend, __NR_sigaltstack,
     __NR_tkill, __NR_tgkill, __NR_pause, __NR_setitimer, __NR_getitimer, __NR_futex, __NR_futex_time64,
-    __NR_set_robust_list, __NR_get_robust_list,
+    __NR_set_robust_list, __NR_get_robust_list, __NR_mremap,
     MG_NR_STATS, MG_NR_VIEW, MG_NR_TRANSLATE,
 };
 
