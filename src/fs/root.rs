@@ -229,7 +229,7 @@ fn modules() -> &'static [Module] {
 /// Walks `path` from directory `start` (see `Tmpfs::walk`). A walk that
 /// may enter /proc first brings /proc up to date.
 pub fn walk(start: Ino, path: &str, follow: Follow) -> Result<Walk, Errno> {
-    if path.contains("proc") || in_proc(start) {
+    if path.contains("proc") || (!path.starts_with('/') && in_proc(start)) {
         refresh_proc();
     }
     with_tree(|t| t.walk(start, path, follow))
@@ -283,7 +283,7 @@ pub fn refresh_proc() {
                 },
                 None => (proc, e.path.as_str()),
             };
-            let made = match e.kind {
+            let _ = match e.kind {
                 ProcKind::Dir => t.create(dir, name, S_IFDIR | 0o555, Data::Special, now),
                 ProcKind::Link(target) => t.create(dir, name, S_IFLNK | 0o777, Data::Symlink(target), now),
                 ProcKind::File(bytes) => {
@@ -293,7 +293,6 @@ pub fn refresh_proc() {
                     })
                 }
             };
-            let _ = made;
         }
     });
 }

@@ -404,7 +404,8 @@ fn statfs_now() -> linux::statfs64 {
     s.f_files = total;
     s.f_ffree = total.saturating_sub(files);
     s.f_namelen = 255;
-    s.f_flags = 0x20; // ST_RELATIME... as tmpfs mounted rw,relatime
+    // ST_VALID: the flags field is meaningful (Linux always sets it).
+    s.f_flags = 0x20;
     s
 }
 

@@ -31,7 +31,7 @@ pub fn fork(frame: &TrapFrame) -> SysResult {
 /// vfork(): the child borrows the parent's memory, and the parent waits
 /// until the child execs or exits.
 pub fn vfork(frame: &TrapFrame) -> SysResult {
-    clone_with(frame, CloneArgs { flags: CLONE_VM | CLONE_VFORK | 17, ..CloneArgs::FORK })
+    clone_with(frame, CloneArgs { flags: CLONE_VM | CLONE_VFORK | CloneArgs::FORK.flags, ..CloneArgs::FORK })
 }
 
 /// A fork short of memory or tasks while others are dying (a SIGKILL

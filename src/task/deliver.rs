@@ -351,7 +351,7 @@ pub fn setup_frame(
     frame.es = USER_DATA.raw().into();
     frame.user_ss = USER_DATA.raw().into();
     // DF, TF and RF cleared (Linux's handle_signal).
-    frame.eflags &= !(0x400 | 0x100 | 0x1_0000);
+    frame.eflags &= !(frame::DF | frame::TF | frame::RF);
     let mut s = SCHED.lock();
     let t = s.current_task();
     t.sig.blocked = mask_for_handler(old_mask, sig, action);

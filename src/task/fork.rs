@@ -37,7 +37,13 @@ pub struct CloneArgs {
 
 impl CloneArgs {
     /// Plain fork: a copy of everything, SIGCHLD at exit.
-    pub const FORK: CloneArgs = CloneArgs { flags: 17, stack: 0, parent_tid: 0, child_tid: 0, tls: None };
+    pub const FORK: CloneArgs = CloneArgs {
+        flags: memguard_abi::Signal::SIGCHLD.raw() as u32,
+        stack: 0,
+        parent_tid: 0,
+        child_tid: 0,
+        tls: None,
+    };
 
     fn has(&self, f: u32) -> bool {
         self.flags & f != 0

@@ -26,9 +26,25 @@ pub fn layout(top: u32, frame_size: u32) -> Option<(u32, u32)> {
     Some((frame, fpstate))
 }
 
+// The EFLAGS bits signal code touches (SDM Vol. 1 §3.4.3).
+const CF: u32 = 1 << 0;
+const PF: u32 = 1 << 2;
+const AF: u32 = 1 << 4;
+const ZF: u32 = 1 << 6;
+const SF: u32 = 1 << 7;
+/// Trap flag: single-step.
+pub const TF: u32 = 1 << 8;
+/// Direction flag: string instructions count down.
+pub const DF: u32 = 1 << 10;
+const OF: u32 = 1 << 11;
+/// Resume flag: suppresses one instruction breakpoint.
+pub const RF: u32 = 1 << 16;
+/// Alignment check.
+const AC: u32 = 1 << 18;
+
 /// The EFLAGS bits a frame may change (Linux's FIX_EFLAGS): the arithmetic
 /// flags, TF, DF, AC and RF. Not IF, IOPL, NT, VM, VIF/VIP or ID.
-pub const FIX_EFLAGS: u32 = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x1_0000 | 0x4_0000;
+pub const FIX_EFLAGS: u32 = CF | PF | AF | ZF | SF | TF | DF | OF | RF | AC;
 
 /// Why a frame handed to sigreturn is refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
