@@ -29,7 +29,10 @@ endif
 # The same programs (and INIT) as /bin/NAME in Linux's root layout, in one
 # cpio archive (tools/mkinitramfs.sh): the module named `initramfs`.
 # INITRD=my.cpio adds an archive of the user's own as the module `initrd`.
+# Debian's busybox-static (i386) goes in too, with its applet links
+# (tools/busybox.sh fetches it once into the cache); BUSYBOX=0 leaves it out.
 INITRD    ?=
+BUSYBOX   ?= 1
 INITRAMFS := $(BUILD)/initramfs.cpio
 INITRAMFS_FILES = $(foreach p,$(USER_PROGS),$(p)=/bin/$(notdir $(p))) $(if $(INIT),$(abspath $(INIT))=$(INIT_NAME))
 MODULES  += raw:$(INITRAMFS)=initramfs $(if $(INITRD),raw:$(abspath $(INITRD))=initrd)
@@ -73,7 +76,7 @@ user:
 # allows): the kernel has no decompressor, so say so now rather than at boot.
 initramfs: user
 	@mkdir -p $(BUILD)
-	@tools/mkinitramfs.sh $(INITRAMFS) $(INITRAMFS_FILES)
+	@tools/mkinitramfs.sh $(INITRAMFS) $(INITRAMFS_FILES) $(if $(filter 1,$(BUSYBOX)),$$(tools/busybox.sh pairs))
 	@if [ -n "$(INITRD)" ]; then \
 	  [ -f '$(INITRD)' ] || { echo "INITRD=$(INITRD): no such file"; exit 1; }; \
 	  case $$(tr -d '\000' < '$(INITRD)' | head -c 6) in 070701 | 070702) ;; \

@@ -2,7 +2,7 @@
 # linux-run.sh: runs one static i386 program under a stock Debian i386 Linux
 # kernel in QEMU, the oracle that memguard's behaviour is compared with.
 #
-#   bench/linux-run.sh [--stdin FILE|-] [--boot-time] [--timeout SECS] PROGRAM [ARGS...]
+#   bench/linux-run.sh [--stdin FILE|-] [--boot-time] [--timeout SECS] [--initrd-extra CPIO] PROGRAM [ARGS...]
 #
 # stdout: the program's output (stdout and stderr, as the serial console
 #         carries both), byte for byte.
@@ -13,6 +13,9 @@
 #         125 if the run ended without a verdict (the raw console is shown).
 #
 # The program's stdin is /dev/null unless --stdin names a file ("-": ours).
+# --initrd-extra adds an uncompressed newc archive after the run's own (Linux
+# unpacks concatenated archives in order): busybox and its applet links for
+# tests/diff's scripts.
 # QEMU is set by the environment, so callers can match memguard's machine:
 #   MEM=128M  CPU=<qemu -cpu model, default QEMU's>  ACCEL=tcg|kvm  SMP=1
 #   QEMU_EXTRA="more qemu args"   LINUX_TUNING, LINUX_FASTBOOT,
@@ -25,12 +28,13 @@ source "$here/linux-kernel.sh"
 source "$here/newc.sh"
 
 usage() { sed -n '5p' "$0" | sed 's/^# */usage: /' >&2; exit 125; }
-stdin_file="" boot_time=0 timeout_s=${TIMEOUT:-900}
+stdin_file="" boot_time=0 timeout_s=${TIMEOUT:-900} extra=""
 while [ $# -gt 0 ]; do
     case $1 in
         --stdin) stdin_file=${2:?--stdin needs a file}; shift 2 ;;
         --boot-time) boot_time=1; shift ;;
         --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
+        --initrd-extra) extra=${2:?--initrd-extra needs a file}; shift 2 ;;
         --) shift; break ;;
         -*) usage ;;
         *) break ;;
@@ -59,11 +63,18 @@ fi
     newc_dir dev
     newc_chardev dev/console 5 1
     newc_chardev dev/null 1 3
+    # The rest of the usual nodes, with devtmpfs's modes, as memguard's /dev.
+    newc_chardev dev/zero 1 5 020666
+    newc_chardev dev/full 1 7 020666
+    newc_chardev dev/random 1 8 020666
+    newc_chardev dev/urandom 1 9 020666
+    newc_chardev dev/tty 5 0 020666
     newc_file init "$here/build/init" 100755
     newc_file prog "$prog" 100755
     newc_file args "$work/args"
     [ -f "$work/stdin" ] && newc_file stdin "$work/stdin"
     newc_trailer
+    [ -z "$extra" ] || cat "$extra"
 } > "$work/initrd"
 
 # quiet + loglevel=0 keep the kernel off the console; panic=-1 turns a panic

@@ -30,7 +30,7 @@ newc_entry() {
 }
 
 newc_dir() { newc_entry "$1" 040755 0 0 0; }
-newc_chardev() { newc_entry "$1" 020600 0 "$2" "$3"; }
+newc_chardev() { newc_entry "$1" "${4:-020600}" 0 "$2" "$3"; }
 
 # newc_file NAME HOSTFILE [MODE]: a regular file with HOSTFILE's bytes.
 newc_file() {

@@ -43,6 +43,11 @@ if [ "${1:-run}" = test ] && ! "$(dirname "$0")/musl-gcc" --fetch >/dev/null; th
     echo "[deps] could not fetch musl for i386. Run: tools/musl-gcc --fetch" >&2
     exit 1
 fi
+# Debian's busybox-static for i386, in the default root (tools/busybox.sh).
+if ! "$(dirname "$0")/busybox.sh" path >/dev/null; then
+    echo "[deps] could not fetch busybox-static for i386. Run: tools/busybox.sh path" >&2
+    exit 1
+fi
 if ! rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src'; then
     echo "[deps] adding rust-src to the nightly toolchain"
     rustup component add rust-src --toolchain nightly >/dev/null 2>&1 || {

@@ -5,8 +5,11 @@
 # DEST is the file's absolute path in the archive (/bin/sh). Files get mode
 # 0755, directories above them that the layout lacks 0755. ELF files lose
 # their debug sections on the way (as tools/mkiso.sh does for modules);
-# raw:SRC=DEST copies SRC unchanged. A later pair with the same DEST
-# replaces an earlier one (as a later cpio entry replaces an earlier file).
+# raw:SRC=DEST copies SRC unchanged; link:TARGET=DEST makes DEST a
+# symbolic link to TARGET. A later pair with the same DEST replaces an
+# earlier one (as a later cpio entry replaces an earlier file); keep:SRC=DEST
+# and keeplink:TARGET=DEST add DEST only if no other pair names it (busybox's
+# applet links step aside for the project's own /bin/sh, true, false).
 #
 # The layout: /bin /dev /etc /proc (0555) /root (0700) /sbin /sys (0555)
 # /tmp (1777) /usr /usr/bin, and /etc/passwd, /etc/group, /etc/hostname
@@ -55,16 +58,29 @@ check_dest() {
     done
 }
 
+# Every DEST named by a pair that is not keep:/keeplink:.
+declare -A named=()
+for pair in "$@"; do
+    case $pair in keep:* | keeplink:*) ;; *) named[${pair#*=}]=1 ;; esac
+done
+
 n=0
 for pair in "$@"; do
-    raw=0
-    case $pair in raw:*) raw=1 pair=${pair#raw:} ;; esac
+    how=file keep=0
+    case $pair in keep:* | keeplink:*) keep=1 ;; esac
+    case $pair in
+        raw:*) how=raw pair=${pair#raw:} ;;
+        link:*) how=link pair=${pair#link:} ;;
+        keep:*) how=file pair=${pair#keep:} ;;
+        keeplink:*) how=link pair=${pair#keeplink:} ;;
+    esac
     [[ $pair == *=* ]] || die "not SRC=DEST: $pair"
     file=${pair%%=*} dest=${pair#*=}
-    [ -f "$file" ] || die "no such file: $file"
+    [ $keep = 0 ] || [ -z "${named[$dest]:-}" ] || continue
+    [ $how = link ] || [ -f "$file" ] || die "no such file: $file"
     check_dest "$dest"
     name=${dest#/}
-    case ${kind[$name]:-} in d | l) die "$dest: already a directory in the archive" ;; esac
+    case ${kind[$name]:-} in d) die "$dest: already a directory in the archive" ;; esac
     p=$name
     while [[ $p == */* ]]; do
         p=${p%/*}
@@ -74,9 +90,14 @@ for pair in "$@"; do
             *) die "$dest: /$p is a file, not a directory" ;;
         esac
     done
+    if [ $how = link ]; then
+        [ -n "$file" ] || die "$dest: empty link target"
+        add "$name" l 777 "$file"
+        continue
+    fi
     staged=$tmp/file$n
     n=$((n + 1))
-    if [ $raw = 1 ] || [ "$(head -c 4 "$file" | od -An -tx1 | tr -d ' \n')" != 7f454c46 ] \
+    if [ $how = raw ] || [ "$(head -c 4 "$file" | od -An -tx1 | tr -d ' \n')" != 7f454c46 ] \
         || ! objcopy --strip-debug "$file" "$staged" 2>/dev/null; then
         cp "$file" "$staged"
     fi

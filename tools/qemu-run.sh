@@ -8,12 +8,17 @@
 #     --gdb PORT       start stopped, waiting for gdb on PORT
 #     --trace FILE     QEMU -d int,cpu_reset into FILE
 #     --kvm            use KVM instead of TCG
+#     --steps FILE     type on the console as FILE says instead of copying
+#                      stdin, one step a line: `send TEXT` (printf escapes:
+#                      \n Enter, \003 ^C), `expect ERE` (wait until a console
+#                      line after the last one matched matches it), `pause
+#                      SECS`; ^D follows the last step, as after piped input
 # QEMU_CPU in the environment picks the -cpu model.
 # Exit status: 0 success (the kernel wrote the success code), 1 failure
 # (a test failed, or init ended badly), 3 kernel panic, 4 time-out,
 # 2 anything else: triple fault, reset, or QEMU ending without a verdict.
 set -uo pipefail
-mem=128M timeout=0 log="" quiet=0 gdb="" trace="" accel=tcg
+mem=128M timeout=0 log="" quiet=0 gdb="" trace="" accel=tcg steps=""
 while [ $# -gt 1 ]; do
     case $1 in
         --mem) mem=$2; shift 2 ;;
@@ -23,6 +28,7 @@ while [ $# -gt 1 ]; do
         --gdb) gdb=$2; shift 2 ;;
         --trace) trace=$2; shift 2 ;;
         --kvm) accel=kvm; shift ;;
+        --steps) steps=$2; shift 2 ;;
         *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -36,7 +42,7 @@ args=(-machine pc,accel="$accel" -m "$mem" -cdrom "$iso" -boot d
 # through a FIFO and is held back until the kernel prints its first line, so
 # nothing typed ahead is lost while the UART is being initialised.
 piped=0
-if [ -t 0 ] || [ -n "$gdb" ]; then
+if { [ -t 0 ] && [ -z "$steps" ]; } || [ -n "$gdb" ]; then
     args+=(-serial stdio)
 else
     piped=1
@@ -62,6 +68,31 @@ qemu() {
     fi
 }
 
+# --steps: types each `send`, waits for each `expect` in the console lines
+# the reader keeps in $fifo/console (it ends when the run's FIFO directory
+# is removed), sleeps for each `pause`.
+type_steps() {
+    local step seen=0 n
+    while IFS= read -r step || [ -n "$step" ]; do
+        case $step in
+            send\ *)
+                # shellcheck disable=SC2059 # the step's escapes are the point
+                printf -- "${step#send }" ;;
+            pause\ *) sleep "${step#pause }" ;;
+            expect\ *)
+                until n=$(awk -v from="$seen" -v re="${step#expect }" \
+                              'NR > from && $0 ~ re { print NR; exit }' "$fifo/console" 2>/dev/null) &&
+                      [ -n "$n" ]; do
+                    [ -d "$fifo" ] || return 0
+                    sleep 0.1
+                done
+                seen=$n ;;
+            "" | "#"*) ;;
+            *) echo "[qemu-run] bad step: $step" >&2 ;;
+        esac
+    done < "$steps"
+}
+
 # Piped mode: QEMU talks to the FIFOs; a reader copies the console out and
 # feeds the saved input in once the kernel's banner appears.
 run() {
@@ -70,11 +101,16 @@ run() {
         fed=0
         while IFS= read -r line || [ -n "$line" ]; do
             printf '%s\n' "$line"
+            [ -z "$steps" ] || printf '%s\n' "${line%$'\r'}" >> "$fifo/console"
             if [ $fed = 0 ] && [[ $line == memguard:* ]]; then
                 fed=1
                 # When the input ends, ^D tells the kernel (read returns 0),
                 # as a terminal's end-of-file character does.
-                { cat <&3; printf '\004'; } > "$fifo/ser.in" &
+                if [ -n "$steps" ]; then
+                    { type_steps; printf '\004'; } > "$fifo/ser.in" &
+                else
+                    { cat <&3; printf '\004'; } > "$fifo/ser.in" &
+                fi
             fi
         done < "$fifo/ser.out"
     ) &

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Differential tests: each tests/diff/*.c runs on Debian's Linux i386 (the
-# spec, through bench/linux-run.sh) and on memguard; the normalised outputs
+# spec, through bench/linux-run.sh) and on memguard, and so does each
+# tests/diff/*.sh, run by Debian's busybox (`busybox sh /test.sh`, with
+# busybox's applet links in the root on both systems); the normalised outputs
 # are compared, and every difference must be one that tests/diff/allowed.txt
 # lists, with its reason (judge.awk decides).
 #
@@ -48,10 +50,13 @@ done
 case $mode in init) modes=(init) ;; wrapped) modes=(wrapped) ;; both) modes=(init wrapped) ;;
     *) echo "run.sh: bad --mode $mode" >&2; exit 2 ;; esac
 if [ ${#names[@]} -eq 0 ]; then
-    for f in "$here"/*.c; do names+=("$(basename "$f" .c)"); done
+    for f in "$here"/*.c "$here"/*.sh; do
+        [ "$f" = "$here/run.sh" ] || { f=${f##*/}; names+=("${f%.*}"); }
+    done
 fi
 for name in "${names[@]}"; do
-    [ -f "$here/$name.c" ] || { echo "run.sh: no such test: $here/$name.c" >&2; exit 2; }
+    [ -f "$here/$name.c" ] || [ -f "$here/$name.sh" ] ||
+        { echo "run.sh: no such test: $here/$name.c or .sh" >&2; exit 2; }
 done
 if [ -n "$kernel" ] && [ ! -f "$kernel" ]; then echo "run.sh: no such kernel: $kernel" >&2; exit 2; fi
 awk -f "$here/judge.awk" -v check=1 "$allowed" || { echo "run.sh: fix $allowed" >&2; exit 2; }
@@ -122,12 +127,28 @@ fail() {
     done
 }
 for name in "${names[@]}"; do
-    bin=$build/$name
-    gcc "${CFLAGS[@]}" -o "$bin" "$here/$name.c" || { fail "$name" "${modes[@]}" "cannot build $name.c"; continue; }
-    printf '%s\0' "$name" > "$build/$name.args"
+    # A script: /prog is busybox, its argv `busybox sh /test.sh`, and an
+    # archive with busybox's applet links and the script goes on both
+    # kernels' initramfs (memguard's module `initramfs`; Linux's appended).
+    script=() extra=() linux_extra=()
+    if [ -f "$here/$name.sh" ]; then
+        bin=$build/busybox
+        { cp "$("$top/tools/busybox.sh" path)" "$bin" &&
+          mapfile -t pairs < <("$top/tools/busybox.sh" pairs) &&
+          "$top/tools/mkinitramfs.sh" "$build/$name.cpio" "${pairs[@]}" "raw:$here/$name.sh=/test.sh"; } ||
+            { fail "$name" "${modes[@]}" "cannot fetch busybox or build $name.cpio"; continue; }
+        script=(sh /test.sh) extra=("raw:$build/$name.cpio=initramfs")
+        linux_extra=(--initrd-extra "$build/$name.cpio")
+        printf '%s\0' busybox "${script[@]}" > "$build/$name.args"
+    else
+        bin=$build/$name
+        gcc "${CFLAGS[@]}" -o "$bin" "$here/$name.c" || { fail "$name" "${modes[@]}" "cannot build $name.c"; continue; }
+        printf '%s\0' "$name" > "$build/$name.args"
+    fi
 
     echo "=== $name: Linux" >&2
-    TIMEOUT=${LINUX_TIMEOUT:-180} "$top/bench/linux-run.sh" "$bin" > "$out/$name.linux.raw" 2> "$out/$name.linux.err"
+    TIMEOUT=${LINUX_TIMEOUT:-180} "$top/bench/linux-run.sh" "${linux_extra[@]}" "$bin" "${script[@]}" \
+        > "$out/$name.linux.raw" 2> "$out/$name.linux.err"
     norm_linux "$out/$name.linux.raw" "$out/$name.linux.err" > "$out/$name.linux"
     # Without Linux's verdict there is no specification to compare with.
     if grep -qx '== NO VERDICT' "$out/$name.linux"; then
@@ -138,12 +159,16 @@ for name in "${names[@]}"; do
     for m in "${modes[@]}"; do
         echo "=== $name: memguard ($m)" >&2
         iso=$build/$name.$m.iso
-        if [ "$m" = init ]; then
+        if [ "$m" = init ] && [ ${#script[@]} -gt 0 ]; then
+            # busybox picks the applet by argv[0]: init is its /bin/sh link.
+            "$top/tools/mkiso.sh" "$iso" "$build/kernel" "init=/bin/sh -- /test.sh" \
+                "raw:$bin=/prog" "raw:$build/$name.args=/args" "${extra[@]}" || { fail "$name" "$m" "mkiso failed"; continue; }
+        elif [ "$m" = init ]; then
             "$top/tools/mkiso.sh" "$iso" "$build/kernel" "init=/prog" \
-                "raw:$bin=/prog" "raw:$build/$name.args=/args" || { fail "$name" "$m" "mkiso failed"; continue; }
+                "raw:$bin=/prog" "raw:$build/$name.args=/args" "${extra[@]}" || { fail "$name" "$m" "mkiso failed"; continue; }
         else
             "$top/tools/mkiso.sh" "$iso" "$build/kernel" "init=/init" \
-                "raw:$top/bench/build/init=/init" "raw:$bin=/prog" "raw:$build/$name.args=/args" ||
+                "raw:$top/bench/build/init=/init" "raw:$bin=/prog" "raw:$build/$name.args=/args" "${extra[@]}" ||
                 { fail "$name" "$m" "mkiso failed"; continue; }
         fi
         MEMGUARD_HEADLESS=1 "$top/tools/qemu-run.sh" --timeout "${MG_TIMEOUT:-180}" "$iso" \
@@ -168,7 +193,8 @@ done
 mapfile -t -O "${#stale[@]}" stale < <(
     awk '/^[a-z0-9_]+ (init|wrapped|both): / { print FNR, $1 }' "$allowed" |
     while read -r line prog; do
-        [ -f "$here/$prog.c" ] || echo "stale allow-list entry: allowed.txt:$line: no program $prog.c"
+        [ -f "$here/$prog.c" ] || [ -f "$here/$prog.sh" ] ||
+            echo "stale allow-list entry: allowed.txt:$line: no program $prog.c or .sh"
     done)
 
 [ ${#stale[@]} -eq 0 ] || printf '%s\n' "${stale[@]}"

@@ -6,6 +6,9 @@
 #   cmdline: log=debug          more kernel command-line words
 #   mem: 128M   timeout: 120    QEMU memory, seconds before giving up
 #   input: cow\npoweroff\n      bytes typed on the serial console (printf)
+#   step: send sleep 100\n      instead of input, typed in turns (any number,
+#   step: expect ^sleeping$      in order): send TEXT (printf escapes), expect
+#   step: pause 1                ERE (wait for such a console line), pause SECS
 #   expect-exit: success        success | failure | panic
 #   expect-output: REGEX        a line that must appear (any number of these)
 #   reject-output: REGEX        a line that must not appear
@@ -58,7 +61,11 @@ for f in build/test/bad/*; do modules+=("raw:$f=/bad/$(basename "$f")"); done
 # stay modules, which the kernel puts over the archive's copies).
 initramfs_files=()
 for f in user/build/bin/*; do initramfs_files+=("$f=/bin/$(basename "$f")"); done
-tools/mkinitramfs.sh build/test/initramfs.cpio "${initramfs_files[@]}" >> "$out/build.log" 2>&1 \
+# Debian's busybox and its applet links, as in `make run`'s root.
+tools/busybox.sh pairs > build/test/busybox.pairs 2>> "$out/build.log" \
+    || fail_all "tools/busybox.sh could not fetch busybox" "$out/build.log"
+mapfile -t busybox_pairs < build/test/busybox.pairs
+tools/mkinitramfs.sh build/test/initramfs.cpio "${initramfs_files[@]}" "${busybox_pairs[@]}" >> "$out/build.log" 2>&1 \
     || fail_all "tools/mkinitramfs.sh failed" "$out/build.log"
 modules+=("raw:build/test/initramfs.cpio=initramfs")
 # A hostile initrd for initrd_hostile.scn: a real archive cut mid-file.
@@ -84,10 +91,15 @@ for scn in "$@"; do
     if ! tools/mkiso.sh "$out/$name.iso" "$kernel" "$cmdline" "${modules[@]}" "${extra[@]}" 2> "$log"; then
         echo "FAIL scenario/$name: could not build the ISO log=$log"; continue
     fi
+    steps=()
+    if grep -q '^step: ' "$scn"; then
+        sed -n 's|^step: ||p' "$scn" > "$out/$name.steps"
+        steps=(--steps "$out/$name.steps")
+    fi
     start=$(date +%s%N)
     # shellcheck disable=SC2059
     printf "$input" | MEMGUARD_HEADLESS=1 tools/qemu-run.sh --mem "$mem" --timeout "$timeout" \
-        --quiet --log "$log" "$out/$name.iso" > "$log.verdict"
+        "${steps[@]}" --quiet --log "$log" "$out/$name.iso" > "$log.verdict"
     rc=$?
     ms=$((($(date +%s%N) - start) / 1000000))
     sed -i 's/\r$//' "$log"

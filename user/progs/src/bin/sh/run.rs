@@ -10,41 +10,63 @@ const NOT_FOUND: i32 = 127;
 /// Exit status of a child whose execve failed otherwise.
 const NOT_EXECUTABLE: i32 = 126;
 
+/// Where bare names are looked for without $BINDIR or $PATH: Linux's
+/// usual directories (the project's programs are in /bin, busybox's applet
+/// links in all four).
+const DEFAULT_PATH: &[u8] = b"/bin:/usr/bin:/sbin:/usr/sbin";
+
 pub struct Runner {
-    /// Where programs live: $BINDIR or /bin.
-    bindir: Vec<u8>,
+    /// Where programs live: $BINDIR if set (running on Linux from the
+    /// build tree), else $PATH's directories, else DEFAULT_PATH's.
+    dirs: Vec<Vec<u8>>,
     /// The shell's environment, handed to every program.
     envp: CStrArray,
 }
 
 impl Runner {
     pub fn new(args: &Args) -> Result<Runner, Errno> {
-        Ok(Runner { bindir: args.env_var("BINDIR").unwrap_or(b"/bin").to_vec(), envp: CStrArray::new(args.env())? })
+        let list = args.env_var("BINDIR").or(args.env_var("PATH")).unwrap_or(DEFAULT_PATH);
+        // An empty entry means the current directory, as in POSIX shells.
+        let dirs = list.split(|&b| b == b':').map(|d| if d.is_empty() { b".".to_vec() } else { d.to_vec() }).collect();
+        Ok(Runner { dirs, envp: CStrArray::new(args.env())? })
     }
 
-    /// "/bin/NAME" for a bare name; a name containing '/' is used as is.
-    fn path_of(&self, name: &str) -> Vec<u8> {
+    /// The paths to try for `name`: DIR/NAME for each directory for a bare
+    /// name; a name containing '/' is used as is.
+    fn paths_of(&self, name: &str) -> Vec<Vec<u8>> {
         if name.contains('/') {
-            return name.as_bytes().to_vec();
+            return alloc::vec![name.as_bytes().to_vec()];
         }
-        let mut path = self.bindir.clone();
-        path.push(b'/');
-        path.extend_from_slice(name.as_bytes());
-        path
+        self.dirs
+            .iter()
+            .map(|dir| {
+                let mut path = dir.clone();
+                path.push(b'/');
+                path.extend_from_slice(name.as_bytes());
+                path
+            })
+            .collect()
     }
 
     /// Runs `words[0]` with argv `words` and prints how it ended.
     pub fn run(&self, words: &[&str]) {
         let name = words[0];
-        let (Ok(path), Ok(argv)) =
-            (CString::new(self.path_of(name)), CStrArray::new(words.iter().map(|w| w.as_bytes())))
-        else {
+        let paths: Result<Vec<CString>, _> = self.paths_of(name).into_iter().map(CString::new).collect();
+        let (Ok(paths), Ok(argv)) = (paths, CStrArray::new(words.iter().map(|w| w.as_bytes()))) else {
             println!("sh: {name}: bad name");
             return;
         };
         let pid = match fork() {
             Ok(Fork::Child) => {
-                let e = execve(&path, &argv, &self.envp);
+                // As execvp: the first directory that has the name wins; a
+                // later one is tried only when an earlier one lacks it.
+                let mut e = Errno::ENOENT;
+                for path in &paths {
+                    e = execve(path, &argv, &self.envp);
+                    if e != Errno::ENOENT {
+                        break;
+                    }
+                }
                 if e == Errno::ENOENT {
                     println!("sh: {name}: not found");
                     exit_group(NOT_FOUND);
