@@ -7,3 +7,4 @@ pub mod demo;
 pub mod layout;
 pub mod region;
 pub mod stack;
+pub mod views;

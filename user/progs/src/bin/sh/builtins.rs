@@ -1,10 +1,11 @@
 //! The shell's built-in commands. Most show a kernel report through
 //! `mg_view`; on Linux those answer "not available on this kernel".
+use progs::views::{self, Report};
 use rt::mg::{self, View};
-use rt::parse::{parse_i32, parse_u32};
+use rt::parse::parse_i32;
 use rt::signal::Signal;
 use rt::system::{self, RebootCmd, reboot, sysinfo};
-use rt::{Errno, println};
+use rt::println;
 
 use crate::Flow;
 
@@ -14,11 +15,22 @@ pub struct Builtin {
     pub run: fn(&[&str]) -> Flow,
 }
 
-pub fn find(name: &str) -> Option<&'static Builtin> {
-    BUILTINS.iter().find(|b| b.name == name)
+/// A command the shell runs itself: its own built-ins, and the kernel's
+/// reports (progs::views, also the programs /bin/pte, vmmap, ...).
+pub enum Command {
+    Builtin(&'static Builtin),
+    Report(&'static Report),
 }
 
-static BUILTINS: [Builtin; 15] = [
+pub fn find(name: &str) -> Option<Command> {
+    BUILTINS
+        .iter()
+        .find(|b| b.name == name)
+        .map(Command::Builtin)
+        .or_else(|| views::find(name).map(Command::Report))
+}
+
+static BUILTINS: [Builtin; 9] = [
     Builtin { name: "help", usage: "help                list commands", run: help },
     Builtin { name: "echo", usage: "echo WORDS...       print the words", run: echo },
     Builtin { name: "exit", usage: "exit [N]            leave the shell with status N", run: exit },
@@ -29,16 +41,6 @@ static BUILTINS: [Builtin; 15] = [
     },
     Builtin { name: "ps", usage: "ps                  list processes", run: |_| view(View::Ps, 0, 0) },
     Builtin { name: "free", usage: "free                show free memory", run: free },
-    Builtin { name: "vmmap", usage: "vmmap PID           show a process's memory regions", run: vmmap },
-    Builtin { name: "pte", usage: "pte PID VADDR       walk the page tables for an address", run: pte },
-    Builtin { name: "gdt", usage: "gdt                 show the GDT", run: |_| view(View::Gdt, 0, 0) },
-    Builtin { name: "idt", usage: "idt                 show the IDT", run: |_| view(View::Idt, 0, 0) },
-    Builtin { name: "tss", usage: "tss                 show the TSS", run: |_| view(View::Tss, 0, 0) },
-    Builtin {
-        name: "pfstat",
-        usage: "pfstat              show page-fault counters",
-        run: |_| view(View::Pfstat, 0, 0),
-    },
     Builtin { name: "kill", usage: "kill PID [SIG]      send a signal (default SIGTERM)", run: kill },
     Builtin { name: "poweroff", usage: "poweroff            power the machine off", run: poweroff },
     Builtin {
@@ -60,7 +62,11 @@ fn help(_: &[&str]) -> Flow {
     for b in &BUILTINS {
         println!("  {}", b.usage);
     }
+    for r in &views::REPORTS {
+        println!("  {}", r.usage);
+    }
     println!("programs: {PROGRAMS}");
+    println!("and Debian's busybox: its applets (cat, grep, ls -l, ...) are on the PATH; ash is its shell");
     println!("a program's line ends with how it ended: 'exit N' or 'killed by SIGNAL'");
     Flow::Continue
 }
@@ -84,7 +90,7 @@ fn exit(words: &[&str]) -> Flow {
 }
 
 fn usage(name: &str) -> Flow {
-    if let Some(b) = find(name) {
+    if let Some(b) = BUILTINS.iter().find(|b| b.name == name) {
         println!("usage: {}", b.usage);
     }
     Flow::Continue
@@ -92,16 +98,7 @@ fn usage(name: &str) -> Flow {
 
 /// Prints report `v`, or why there is none.
 fn view(v: View, arg0: u32, arg1: u32) -> Flow {
-    match mg::mg_view_all(v, arg0, arg1) {
-        Ok(text) => {
-            let _ = rt::io::write_all(rt::fs::STDOUT, &text);
-            if text.last().is_some_and(|&b| b != b'\n') {
-                println!();
-            }
-        }
-        Err(Errno::ENOSYS) => println!("sh: not available on this kernel (no mg_view)"),
-        Err(e) => println!("sh: mg_view: {e}"),
-    }
+    views::show(v, arg0, arg1);
     Flow::Continue
 }
 
@@ -119,26 +116,6 @@ fn free(_: &[&str]) -> Flow {
         Err(e) => println!("sh: sysinfo: {e}"),
     }
     Flow::Continue
-}
-
-fn vmmap(words: &[&str]) -> Flow {
-    match words {
-        [pid] => match parse_u32(pid) {
-            Some(pid) => view(View::Vmmap, pid, 0),
-            None => usage("vmmap"),
-        },
-        _ => usage("vmmap"),
-    }
-}
-
-fn pte(words: &[&str]) -> Flow {
-    match words {
-        [pid, vaddr] => match (parse_u32(pid), parse_u32(vaddr)) {
-            (Some(pid), Some(vaddr)) => view(View::Pte, pid, vaddr),
-            _ => usage("pte"),
-        },
-        _ => usage("pte"),
-    }
 }
 
 fn kill(words: &[&str]) -> Flow {

@@ -65,7 +65,11 @@ fn main(args: Args) -> i32 {
 fn execute(runner: &mut run::Runner, words: &[&str]) -> Flow {
     let Some(&name) = words.first() else { return Flow::Continue };
     match builtins::find(name) {
-        Some(builtin) => (builtin.run)(&words[1..]),
+        Some(builtins::Command::Builtin(builtin)) => (builtin.run)(&words[1..]),
+        Some(builtins::Command::Report(report)) => {
+            report.run(&words[1..]);
+            Flow::Continue
+        }
         None => {
             runner.run(words);
             Flow::Continue

@@ -1,0 +1,10 @@
+//! `gdt`: the kernel's gdt report, as the shell's built-in prints it, for any
+//! shell (busybox's too). See progs::views.
+#![no_std]
+#![no_main]
+
+rt::entry!(main);
+
+fn main(args: rt::Args) -> i32 {
+    progs::views::program("gdt", args)
+}
