@@ -3,9 +3,9 @@
 use progs::views::{self, Report};
 use rt::mg::{self, View};
 use rt::parse::parse_i32;
+use rt::println;
 use rt::signal::Signal;
 use rt::system::{self, RebootCmd, reboot, sysinfo};
-use rt::println;
 
 use crate::Flow;
 
@@ -23,11 +23,7 @@ pub enum Command {
 }
 
 pub fn find(name: &str) -> Option<Command> {
-    BUILTINS
-        .iter()
-        .find(|b| b.name == name)
-        .map(Command::Builtin)
-        .or_else(|| views::find(name).map(Command::Report))
+    BUILTINS.iter().find(|b| b.name == name).map(Command::Builtin).or_else(|| views::find(name).map(Command::Report))
 }
 
 static BUILTINS: [Builtin; 9] = [
