@@ -6,6 +6,8 @@
 
 pub mod cpio;
 #[cfg(target_os = "none")]
+pub mod mapped;
+#[cfg(target_os = "none")]
 mod files;
 pub mod node;
 pub mod pages;
