@@ -315,13 +315,13 @@ impl UserMemory {
     }
 
     /// A file's pages from page `keep` on are gone (truncation): every
-    /// entry of this map's mappings of the file that shows them goes, so
-    /// the next access is SIGBUS. Copies a private mapping made of them
-    /// stay (a private page is no longer the file's); entries of the zero
-    /// frame over a hole go too (the page is past the end now).
+    /// entry of this map's mappings of the file there goes, so the next
+    /// access is SIGBUS. As Linux's truncate_pagecache (`even_cows`), that
+    /// includes the copies a private mapping made, and the zero frame over
+    /// a hole: past the end of the file nothing of it may be seen.
     pub fn drop_file_pages(&mut self, file_id: u32, keep: u32) {
         for r in self.map.iter() {
-            let Backing::Cache { file, first_page, extent: Extent::Live, shared, .. } = &r.backing else { continue };
+            let Backing::Cache { file, first_page, extent: Extent::Live, .. } = &r.backing else { continue };
             let pages = r.len() / PAGE_SIZE;
             if file.id() != file_id || first_page.saturating_add(pages) <= keep {
                 continue;
@@ -329,10 +329,7 @@ impl UserMemory {
             let from = r.start.as_u32() + keep.saturating_sub(*first_page) * PAGE_SIZE;
             for va in (from..r.end.as_u32()).step_by(PAGE_SIZE as usize) {
                 let va = VirtAddr::new(va);
-                let Some(e) = self.space.entry(va).filter(|e| e.is_present()) else { continue };
-                if *shared || e.flags().intersects(PteFlags::FILE | PteFlags::ZERO) {
-                    self.space.unmap(va);
-                }
+                self.space.unmap(va);
             }
         }
     }
