@@ -89,6 +89,6 @@ mod imp {
     pub fn truncated(_ino: u32, _keep: u32) {}
 }
 
-pub use imp::{Page, truncated};
 #[cfg(target_os = "none")]
 pub use imp::set_truncate_hook;
+pub use imp::{Page, truncated};

@@ -11,9 +11,9 @@ use super::uaccess;
 use crate::fs::tmpfs::{Ino, S_IFREG};
 use crate::fs::{self, Node, OpenFile};
 use crate::mm::addr::PAGE_SIZE;
+use crate::mm::cache::Extent;
 use crate::mm::remap::Remap;
 use crate::mm::user::{Placement, ProtectExtent, UserMemory, commit_fits, new_shared};
-use crate::mm::cache::Extent;
 use crate::mm::vma::{Backing, PastEof, Prot};
 use crate::task::sched::with_process;
 

@@ -16,8 +16,8 @@
 use super::elf::{self, Executable, Segment};
 use crate::fs;
 use crate::mm::addr::{PAGE_SIZE, page_round_down};
-use crate::mm::user::{INITIAL_STACK, STACK_TOP, UserMemory, write_into};
 use crate::mm::cache::Extent;
+use crate::mm::user::{INITIAL_STACK, STACK_TOP, UserMemory, write_into};
 use crate::mm::vma::{Backing, PastEof, Prot, Purpose, Region};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -136,8 +136,8 @@ fn map_segments(
         if end == start {
             continue;
         }
-        let region = Region::new(start..end, s.prot, backing(s, s.vaddr - start), Purpose::Program)
-            .ok_or(Errno::ENOEXEC)?;
+        let region =
+            Region::new(start..end, s.prot, backing(s, s.vaddr - start), Purpose::Program).ok_or(Errno::ENOEXEC)?;
         mem.map_region(region).map_err(|_| Errno::ENOEXEC)?;
     }
     Ok(())
