@@ -80,7 +80,14 @@ impl PageCache for MappedInode {
         self.ino
     }
 
+    /// The file's path; a report made while the tree is locked (a kernel
+    /// fault inside a file operation) gets the inode number instead of
+    /// waiting for the lock forever.
     fn name(&self) -> String {
-        path_of_file(self.ino).unwrap_or_else(|| alloc::format!("inode {} (deleted)", self.ino))
+        let unnamed = || alloc::format!("inode {}", self.ino);
+        if super::root::TREE.try_lock().is_none() {
+            return unnamed();
+        }
+        path_of_file(self.ino).unwrap_or_else(|| alloc::format!("{} (deleted)", unnamed()))
     }
 }

@@ -158,6 +158,11 @@ static void dev_zero(void)
     outx(".. parent still sees", *(volatile u32 *)r);
     oute("mmap /dev/zero MAP_SHARED", r = mm(2 * PG, RW, MAP_SHARED, z, 0));
     probe(".. reads", (u32)r + PG, 0, 0);
+    long off = mm(2 * PG, RW, MAP_SHARED, z, 1);
+    oute("mmap /dev/zero MAP_SHARED offset 1 page", off);
+    probe(".. page 0", (u32)off, 0, 0);
+    probe(".. page 1 (past the object)", (u32)off + PG, 0, 0);
+    C2(munmap, off, 2 * PG);
     pid = sys0(__NR_fork);
     if (pid == 0) { ((volatile u32 *)r)[1024] = 0x7777; _exit(5); }
     outx(".. child wrote (status)", (u32)wait_child(pid));
