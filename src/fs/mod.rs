@@ -7,6 +7,8 @@
 pub mod cpio;
 #[cfg(target_os = "none")]
 mod files;
+#[cfg(target_os = "none")]
+pub mod mapped;
 pub mod node;
 pub mod pages;
 #[cfg(target_os = "none")]

@@ -1,7 +1,8 @@
 //! The pages that hold tmpfs file data: page frames on the kernel target
-//! (so a file's page can one day be mapped into a process as it is), boxed
-//! arrays on the host, where the tree is unit-tested. Either way a page
-//! reads as zero until written, and gives its memory back when dropped.
+//! (mapped into processes as they are: `fs::mapped`), boxed arrays on the
+//! host, where the tree is unit-tested. Either way a page reads as zero
+//! until written, and gives its memory back when dropped (a frame a
+//! process still maps lives on by the mapping's reference).
 
 /// Bytes in a page.
 pub const PAGE: usize = 4096;
@@ -33,6 +34,26 @@ mod imp {
             let mut w = FrameWindow::new(self.0);
             w.bytes()[at..PAGE].fill(0);
         }
+        /// The frame itself, for a mapping (which takes its own reference).
+        pub fn frame(&self) -> Frame {
+            self.0
+        }
+    }
+
+    /// What takes a truncated file's pages out of the processes that map
+    /// them, set once by the task layer (fs knows no processes).
+    static ON_TRUNCATE: spin::Once<fn(u32, u32)> = spin::Once::new();
+
+    pub fn set_truncate_hook(f: fn(u32, u32)) {
+        ON_TRUNCATE.call_once(|| f);
+    }
+
+    /// File `ino` shrank to `keep` pages: pages from there on must leave
+    /// every mapping. Called with the tree locked: the hook may not use it.
+    pub fn truncated(ino: u32, keep: u32) {
+        if let Some(f) = ON_TRUNCATE.get() {
+            f(ino, keep);
+        }
     }
 
     impl Drop for Page {
@@ -63,6 +84,11 @@ mod imp {
             self.0[at..PAGE].fill(0);
         }
     }
+
+    /// No process maps a file on the host.
+    pub fn truncated(_ino: u32, _keep: u32) {}
 }
 
-pub use imp::Page;
+#[cfg(target_os = "none")]
+pub use imp::set_truncate_hook;
+pub use imp::{Page, truncated};

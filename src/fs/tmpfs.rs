@@ -597,8 +597,26 @@ impl Tmpfs {
         Ok(done)
     }
 
+    /// The page at index `index` of file `ino`, for a mapping: `None` for
+    /// a hole, unless `allocate` gives it a zeroed page (ENOSPC when memory
+    /// is out). ENXIO at or past the page the end of the file is in.
+    pub fn map_page(&mut self, ino: Ino, index: u32, allocate: bool) -> Result<Option<&Page>, Errno> {
+        let Some(Data::File { pages, size }) = self.inodes.get_mut(&ino).map(|n| &mut n.data) else {
+            return Err(Errno::EINVAL);
+        };
+        if u64::from(index) >= size.div_ceil(PAGE as u64) {
+            return Err(Errno::ENXIO);
+        }
+        if allocate && !pages.contains_key(&index) {
+            pages.insert(index, Page::new().ok_or(Errno::ENOSPC)?);
+            self.pages_used += 1;
+        }
+        Ok(pages.get(&index))
+    }
+
     /// truncate(): the new size; pages past it are freed, the tail of the
-    /// last one zeroed so that growing again reads zeros.
+    /// last one zeroed so that growing again reads zeros. Mappings of a
+    /// shrunk file lose the pages past its end (`pages::truncated`).
     pub fn truncate(&mut self, ino: Ino, len: u64, now: Time) -> Result<(), Errno> {
         if len > MAX_FILE_SIZE {
             return Err(Errno::EFBIG);
@@ -606,6 +624,9 @@ impl Tmpfs {
         let node = self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)?;
         let Data::File { pages, size } = &mut node.data else { return Err(Errno::EINVAL) };
         let keep = len.div_ceil(PAGE as u64) as u32;
+        if len < *size {
+            super::pages::truncated(ino, keep);
+        }
         let gone: Vec<u32> = pages.range(keep..).map(|(&k, _)| k).collect();
         for k in &gone {
             pages.remove(k);
@@ -704,6 +725,20 @@ mod tests {
         assert_eq!(&buf, b"he\0\0\0");
         t.truncate(f, 0, T0).unwrap();
         assert_eq!((t.pages_used, t.get(f).unwrap().size()), (0, 0));
+    }
+
+    #[test]
+    fn mapping_finds_and_fills_pages_inside_the_file() {
+        let mut t = tree();
+        let f = t.create(ROOT, "f", S_IFREG | 0o644, file(), T0).unwrap();
+        t.write(f, 5000, b"x", T0).unwrap();
+        assert!(t.map_page(f, 0, false).unwrap().is_none(), "a hole");
+        assert!(t.map_page(f, 1, false).unwrap().is_some());
+        assert_eq!(t.map_page(f, 2, false).err(), Some(Errno::ENXIO), "past the end");
+        assert!(t.map_page(f, 0, true).unwrap().is_some(), "filled");
+        assert_eq!((t.pages_used, t.get(f).unwrap().size()), (2, 5001), "size unchanged");
+        let bin = ino(&t, "/bin").unwrap();
+        assert_eq!(t.map_page(bin, 0, false).err(), Some(Errno::EINVAL));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! usual case costs nothing). Pure (host-tested).
 
 use super::addr::PAGE_SIZE;
+use super::cache::Extent;
 use super::limits::VmUsage;
 use super::vma::{Backing, MemoryMap, Prot, Purpose, Region};
 
@@ -83,6 +84,7 @@ pub fn protect_stop(map: &MemoryMap, start: u32, end: u32, prot: Prot) -> Option
 pub fn data_segment_bytes(map: &MemoryMap) -> u32 {
     map.iter().filter(|r| r.purpose == Purpose::Program).last().map_or(0, |r| match r.backing {
         Backing::File { file_bytes, .. } => file_bytes.min(r.len()),
+        Backing::Cache { extent: Extent::Segment { file_bytes }, .. } => file_bytes.min(r.len()),
         _ => 0,
     })
 }

@@ -58,6 +58,45 @@ pub fn munmap(map: &mut MemoryMap, pt: &mut impl PageTables, start: u32, len: u3
     Ok(())
 }
 
+/// msync's flags (Linux's MS_*).
+pub const MS_ASYNC: u32 = 1;
+pub const MS_INVALIDATE: u32 = 2;
+pub const MS_SYNC: u32 = 4;
+
+/// msync of `len` bytes at `start`, with Linux's checks in its order:
+/// `Invalid` for an unknown flag, an unaligned start or MS_ASYNC with
+/// MS_SYNC; `Unmapped` (ENOMEM) for a range that wraps, or that covers an
+/// unmapped page — at once for a plain MS_ASYNC, else after the mapped
+/// parts are done. Memory is the storage here, so there is nothing to
+/// write back, and no page is locked (MS_INVALIDATE's EBUSY).
+pub fn msync(map: &MemoryMap, start: u32, len: u32, flags: u32) -> Result<(), MemError> {
+    if flags & !(MS_ASYNC | MS_INVALIDATE | MS_SYNC) != 0
+        || !start.is_multiple_of(PAGE_SIZE)
+        || (flags & MS_ASYNC != 0 && flags & MS_SYNC != 0)
+    {
+        return Err(MemError::Invalid);
+    }
+    // In 32 bits, as Linux rounds: a length that rounds up past 4 GiB is 0.
+    let len = len.wrapping_add(PAGE_SIZE - 1) & !(PAGE_SIZE - 1);
+    let Some(end) = start.checked_add(len).map(u64::from) else { return Err(MemError::Unmapped) };
+    let mut at = u64::from(start);
+    let mut unmapped = false;
+    while at < end {
+        // The first region ending above `at` (Linux's find_vma).
+        let Some(r) = map.find(at as u32).or_else(|| map.next_above(at as u32)) else {
+            return Err(MemError::Unmapped);
+        };
+        if at < u64::from(r.start.as_u32()) {
+            if flags == MS_ASYNC {
+                return Err(MemError::Unmapped);
+            }
+            unmapped = true;
+        }
+        at = u64::from(r.end.as_u32());
+    }
+    if unmapped { Err(MemError::Unmapped) } else { Ok(()) }
+}
+
 /// Where a mapping of `len` bytes (page-aligned, non-zero) goes when its
 /// place is not fixed: at `hint` if that much is free there (a hint below
 /// mmap_min_addr is raised to it, as on Linux), else in the highest gap
@@ -106,6 +145,27 @@ mod tests {
         assert_eq!(log.0, [(0x1000_1000, 0x1000_2000)]);
         assert_eq!(m.len(), 2);
         assert_eq!(munmap(&mut m, &mut log, 0x5000_0000, 0x1000), Ok(()), "nothing there is fine");
+    }
+
+    #[test]
+    fn msync_checks_as_linux() {
+        let mut m = MemoryMap::new();
+        m.insert(Region::anon(0x1000_0000..0x1000_2000, Prot::READ, Purpose::Mmap)).unwrap();
+        m.insert(Region::anon(0x1000_3000..0x1000_4000, Prot::READ, Purpose::Mmap)).unwrap();
+        let at = 0x1000_0000;
+        assert_eq!(msync(&m, at, 4096, 8), Err(MemError::Invalid), "unknown flag");
+        assert_eq!(msync(&m, at + 1, 4096, MS_SYNC), Err(MemError::Invalid), "unaligned");
+        assert_eq!(msync(&m, at, 4096, MS_SYNC | MS_ASYNC), Err(MemError::Invalid));
+        assert_eq!(msync(&m, 0xFFFF_F000, 0x2000, MS_SYNC), Err(MemError::Unmapped), "wraps");
+        assert_eq!(msync(&m, 0x5000_0000, 0, MS_SYNC), Ok(()), "empty: nothing to check");
+        assert_eq!(msync(&m, 0x5000_0000, 0xFFFF_FFFF, MS_SYNC), Ok(()), "rounds to 0");
+        assert_eq!(msync(&m, at, 0x2000, MS_SYNC | MS_INVALIDATE), Ok(()));
+        assert_eq!(msync(&m, at, 1, 0), Ok(()), "no flag is fine");
+        assert_eq!(msync(&m, at, 0x4000, MS_SYNC), Err(MemError::Unmapped), "a hole");
+        assert_eq!(msync(&m, at, 0x4000, MS_ASYNC), Err(MemError::Unmapped));
+        assert_eq!(msync(&m, at + 0x2000, 0x1000, MS_SYNC), Err(MemError::Unmapped), "all hole");
+        assert_eq!(msync(&m, at, 0x5000, 0), Err(MemError::Unmapped), "past the last");
+        assert_eq!(msync(&m, 0x0800_0000, 0x1000, MS_ASYNC), Err(MemError::Unmapped));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod accounting;
 pub mod addr;
 pub mod bitmap;
+pub mod cache;
 pub mod edit;
 pub mod fault;
 pub mod frame;

@@ -322,9 +322,10 @@ impl Drop for AddressSpace {
 }
 
 /// Drops the reference a present PTE held on its frame. The shared zero
-/// frame and module frames are not reference counted.
+/// frame's mappings are not counted; a file page's are (the frame table
+/// ignores a module's frames, which it does not own).
 pub fn release_mapped(e: PageTableEntry) -> Release {
-    if e.flags().intersects(PteFlags::ZERO | PteFlags::FILE) { Release::NotManaged } else { phys::release(e.frame()) }
+    if e.flags().contains(PteFlags::ZERO) { Release::NotManaged } else { phys::release(e.frame()) }
 }
 
 fn free_table_frame(f: Frame) {

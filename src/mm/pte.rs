@@ -37,9 +37,10 @@ bitflags! {
         /// OS bit 10: the frame is the shared zero frame (not reference
         /// counted); a write must replace it with a fresh one.
         const ZERO = 1 << 10;
-        /// OS bit 11: the frame belongs to a boot module (a file-backed
-        /// page), not to the frame allocator; it is never freed, and a write
-        /// must copy it.
+        /// OS bit 11: the frame is a file's page (a boot module's, or a
+        /// tmpfs file's in the page cache) mapped privately: a write must
+        /// copy it. Module frames are not the allocator's and never freed;
+        /// a tmpfs frame is counted like any other.
         const FILE = 1 << 11;
     }
 }

@@ -5,6 +5,7 @@
 
 use super::accounting::{data_segment_bytes, is_data, map_may_expand, pages_in, protect_stop};
 use super::addr::{PAGE_SIZE, UserRange, VirtAddr, page_round_down, page_round_up};
+use super::cache::Extent;
 use super::edit::place;
 use super::fault::apply::{Target, resolve};
 use super::fault::decide::{KillReason, entry_allows};
@@ -88,7 +89,7 @@ impl UserMemory {
             if result.is_ok() {
                 match child.space.set_entry(va, e) {
                     Ok(_) => {
-                        if e.is_present() && !e.flags().intersects(PteFlags::ZERO | PteFlags::FILE) {
+                        if e.is_present() && !e.flags().contains(PteFlags::ZERO) {
                             phys::add_ref(e.frame());
                         }
                     }
@@ -311,6 +312,26 @@ impl UserMemory {
             at = to;
         }
         if covered == end - start { Ok(()) } else { Err(MemError::Unmapped) }
+    }
+
+    /// A file's pages from page `keep` on are gone (truncation): every
+    /// entry of this map's mappings of the file there goes, so the next
+    /// access is SIGBUS. As Linux's truncate_pagecache (`even_cows`), that
+    /// includes the copies a private mapping made, and the zero frame over
+    /// a hole: past the end of the file nothing of it may be seen.
+    pub fn drop_file_pages(&mut self, file_id: u32, keep: u32) {
+        for r in self.map.iter() {
+            let Backing::Cache { file, first_page, extent: Extent::Live, .. } = &r.backing else { continue };
+            let pages = r.len() / PAGE_SIZE;
+            if file.id() != file_id || first_page.saturating_add(pages) <= keep {
+                continue;
+            }
+            let from = r.start.as_u32() + keep.saturating_sub(*first_page) * PAGE_SIZE;
+            for va in (from..r.end.as_u32()).step_by(PAGE_SIZE as usize) {
+                let va = VirtAddr::new(va);
+                self.space.unmap(va);
+            }
+        }
     }
 
     /// Present user pages, the zero frame not counted.

@@ -9,6 +9,7 @@
 //! that one region here is one mapping there.
 
 use super::addr::{PAGE_SIZE, UserAddr, page_round_down};
+use super::cache::{Extent, PageCache, pages_spanned};
 use super::layout::USER_END;
 use super::limits::MemLimits;
 use alloc::collections::BTreeMap;
@@ -88,6 +89,12 @@ pub enum Backing {
     /// `shared`: a MAP_SHARED mapping of a read-only file, which may never
     /// become writable.
     File { module: u16, file_start: u32, file_bytes: u32, past_eof: PastEof, shared: bool },
+    /// A file of the page cache (tmpfs, `cache.rs`): `first_page` is the
+    /// region start's page index in the file. Private, its pages are the
+    /// file's frames read-only until a write copies them; `shared`, they
+    /// are the file's frames, written in place where `may_write` (the
+    /// descriptor was open for writing: Linux's VM_MAYWRITE).
+    Cache { file: Arc<dyn PageCache>, first_page: u32, extent: Extent, shared: bool, may_write: bool },
 }
 
 /// What the region is for (names in `vmmap`, and stack growth).
@@ -115,7 +122,10 @@ impl Region {
     /// A region over `range`, or `None` if the range is not a non-empty,
     /// page-aligned part of the user half.
     pub fn new(range: Range<u32>, prot: Prot, backing: Backing, purpose: Purpose) -> Option<Self> {
-        let private = !matches!(backing, Backing::Shared { .. } | Backing::File { shared: true, .. });
+        let private = !matches!(
+            backing,
+            Backing::Shared { .. } | Backing::File { shared: true, .. } | Backing::Cache { shared: true, .. }
+        );
         valid_user_range(range.start, range.end).then(|| Region {
             start: user(range.start),
             end: user(range.end),
@@ -143,13 +153,19 @@ impl Region {
         self.end == self.start
     }
 
+    /// Pages written in place, seen by every process that maps them:
+    /// shared anonymous memory, or a MAP_SHARED file of the page cache.
     pub fn is_shared(&self) -> bool {
-        matches!(self.backing, Backing::Shared { .. })
+        matches!(self.backing, Backing::Shared { .. } | Backing::Cache { shared: true, .. })
     }
 
-    /// A shared mapping of a read-only file can never be written.
+    /// A shared mapping of a read-only file (or of a file whose descriptor
+    /// was not open for writing) can never be written.
     pub fn write_forbidden(&self) -> bool {
-        matches!(self.backing, Backing::File { shared: true, .. })
+        matches!(
+            self.backing,
+            Backing::File { shared: true, .. } | Backing::Cache { shared: true, may_write: false, .. }
+        )
     }
 
     /// MAP_SHARED, of memory or of a file (Linux's VM_MAYSHARE).
@@ -204,12 +220,30 @@ impl Region {
                 past_eof: *past_eof,
                 shared: *shared,
             },
+            Backing::Cache { file, first_page, extent, shared, may_write } => Backing::Cache {
+                file: file.clone(),
+                first_page: first_page + delta / PAGE_SIZE,
+                extent: extent.skip(delta),
+                shared: *shared,
+                may_write: *may_write,
+            },
         };
         r
     }
 
-    /// How the page at `addr` relates to the file behind the region.
+    /// The page index in the file of the page at `addr`, for a region of
+    /// the page cache.
+    pub fn file_index(&self, addr: u32) -> Option<u32> {
+        let Backing::Cache { first_page, .. } = self.backing else { return None };
+        Some(first_page + (page_round_down(addr) - self.start.as_u32()) / PAGE_SIZE)
+    }
+
+    /// How the page at `addr` relates to the file behind the region (for a
+    /// file of the page cache, as the file is now).
     pub fn file_page(&self, addr: u32) -> FilePage {
+        if let Backing::Cache { file, extent, .. } = &self.backing {
+            return cache_page(&**file, *extent, page_round_down(addr) - self.start.as_u32(), self.file_index(addr));
+        }
         let Backing::File { file_start, file_bytes, past_eof, .. } = self.backing else {
             return FilePage::NotFile;
         };
@@ -224,6 +258,24 @@ impl Region {
                 PastEof::Bus => FilePage::PastEof,
             }
         }
+    }
+}
+
+/// A page `off` bytes into a region of the page cache, page `index` of
+/// `file` (see `Region::file_page`).
+fn cache_page(file: &dyn PageCache, extent: Extent, off: u32, index: Option<u32>) -> FilePage {
+    let Some(index) = index else { return FilePage::NotFile };
+    let bytes = match extent {
+        Extent::Live if u64::from(index) >= pages_spanned(file.size()) => return FilePage::PastEof,
+        Extent::Live => PAGE_SIZE,
+        Extent::Segment { file_bytes } if off >= file_bytes => return FilePage::Zero,
+        Extent::Segment { file_bytes } => (file_bytes - off).min(PAGE_SIZE),
+    };
+    match file.frame(index, false) {
+        Ok(Some(f)) if bytes == PAGE_SIZE => FilePage::Full { phys: f.start().as_u32() },
+        Ok(Some(f)) => FilePage::Partial { phys: f.start().as_u32(), bytes },
+        Ok(None) => FilePage::Hole,
+        Err(_) => FilePage::PastEof,
     }
 }
 
@@ -242,6 +294,9 @@ pub enum FilePage {
     },
     /// Past the file, in .bss: zero-filled.
     Zero,
+    /// Inside a file of the page cache, but no page holds data there yet:
+    /// reads as zero.
+    Hole,
     /// Past the end of a mapped file.
     PastEof,
 }

@@ -45,6 +45,8 @@ impl Region {
             (_, Purpose::Stack) => write!(f, "[stack]"),
             (Backing::File { module, .. }, Purpose::Program) => write!(f, "program {}", file_name(*module)),
             (Backing::File { module, .. }, _) => write!(f, "file {}", file_name(*module)),
+            (Backing::Cache { file, .. }, Purpose::Program) => write!(f, "program {}", file.name()),
+            (Backing::Cache { file, .. }, _) => write!(f, "file {}", file.name()),
             (Backing::Shared { .. }, _) => write!(f, "shared anonymous"),
             (Backing::Anonymous, _) => write!(f, "anonymous"),
         }

@@ -115,6 +115,10 @@ impl Region {
                 Backing::File { module: m, file_start: s, file_bytes: b, past_eof: e, shared: sh },
                 Backing::File { module: m2, file_start: s2, file_bytes: b2, past_eof: e2, shared: sh2 },
             ) => m == m2 && e == e2 && sh == sh2 && s.wrapping_add(len) == *s2 && b.saturating_sub(len) == *b2,
+            (
+                Backing::Cache { file: f, first_page: p, extent: e, shared: sh, may_write: w },
+                Backing::Cache { file: f2, first_page: p2, extent: e2, shared: sh2, may_write: w2 },
+            ) => f.id() == f2.id() && p + len / PAGE_SIZE == *p2 && e.skip(len) == *e2 && sh == sh2 && w == w2,
             _ => false,
         }
     }

@@ -1,4 +1,4 @@
-//! brk, mmap2, old mmap, munmap, mprotect, mremap: argument checks as
+//! brk, mmap2, old mmap, munmap, mprotect, mremap, msync: argument checks as
 //! Linux makes them, then `UserMemory` does the work. The calls that map
 //! more memory first hand the memory map the process's RLIMIT_AS and
 //! RLIMIT_DATA.
@@ -8,8 +8,10 @@ use super::abi::{
     SysResult,
 };
 use super::uaccess;
-use crate::fs::{self, OpenFile};
+use crate::fs::tmpfs::{Ino, S_IFREG};
+use crate::fs::{self, Node, OpenFile};
 use crate::mm::addr::PAGE_SIZE;
+use crate::mm::cache::Extent;
 use crate::mm::remap::Remap;
 use crate::mm::user::{Placement, ProtectExtent, UserMemory, commit_fits, new_shared};
 use crate::mm::vma::{Backing, PastEof, Prot};
@@ -67,9 +69,11 @@ pub fn mmap2(addr: u32, len: u32, prot: u32, flags: u32, fd: i32, pgoff: u32) ->
         None if shared => Backing::Shared { pages: new_shared(pages), first_page: 0 },
         None => Backing::Anonymous,
         Some(_) if flags & MAP_HUGETLB != 0 => return Err(Errno::EINVAL),
-        Some(f) => file_backing(&f, pgoff, prot, shared)?,
+        Some(f) => file_backing(&f, pgoff, pages, prot, shared)?,
     };
-    if prot.writable() && flags & MAP_NORESERVE == 0 && !commit_fits(pages * PAGE_SIZE) {
+    // A shared file mapping commits no memory (its pages are the file's).
+    let commits = !matches!(backing, Backing::Cache { shared: true, .. });
+    if commits && prot.writable() && flags & MAP_NORESERVE == 0 && !commit_fits(pages * PAGE_SIZE) {
         return Err(Errno::ENOMEM);
     }
     // NOREPLACE wins over a MAP_FIXED beside it, as on Linux.
@@ -90,27 +94,57 @@ pub fn mremap(addr: u32, old_len: u32, new_len: u32, flags: u32, new_addr: u32) 
     Ok(with_limited_memory(|mem| mem.mremap(Remap { addr, old_len, new_len, flags, new_addr }))?)
 }
 
-/// A mapping of a module file. MAP_SHARED works as long as it is never
-/// writable (the file is read-only). Pages past the end of the file are
-/// SIGBUS, as on Linux.
-fn file_backing(f: &OpenFile, pgoff: u32, prot: Prot, shared: bool) -> Result<Backing, Errno> {
+/// What backs a mapping of open file `f`, with Linux's checks in its
+/// order (do_mmap): a shared writable mapping needs a descriptor open for
+/// writing, any mapping one open for reading (EACCES); what has no mmap
+/// (the console, pipes, /dev/null, directories) is ENODEV. /dev/zero maps
+/// anonymous memory, private or shared (a new object, as shmem_zero_setup
+/// makes, the offset kept: pages past the object are SIGBUS).
+fn file_backing(f: &OpenFile, pgoff: u32, pages: u32, prot: Prot, shared: bool) -> Result<Backing, Errno> {
+    if shared && prot.writable() && !f.writable {
+        return Err(Errno::EACCES);
+    }
     if !f.readable {
         return Err(Errno::EACCES);
     }
-    // Boot modules map from their own frames; other tmpfs files cannot be
-    // mapped yet.
-    let Some(index) = fs::module_of(f.node) else { return Err(Errno::ENODEV) };
-    if shared && prot.writable() {
-        return Err(Errno::EACCES);
+    match f.node {
+        Node::Zero if shared => Ok(Backing::Shared { pages: new_shared(pages), first_page: pgoff }),
+        Node::Zero => Ok(Backing::Anonymous),
+        Node::Inode(ino) => inode_backing(ino, f.writable, pgoff, shared),
+        _ => Err(Errno::ENODEV),
     }
+}
+
+/// A mapping of a regular file. A boot module maps from its own frames
+/// (private copy-on-write, or shared read-only: it is never written);
+/// any other file, and a module shared through a descriptor that may
+/// write it (it becomes an ordinary file first), from the page cache.
+/// Pages past the end of the file are SIGBUS, as on Linux.
+fn inode_backing(ino: Ino, fd_writable: bool, pgoff: u32, shared: bool) -> Result<Backing, Errno> {
+    if !fs::root::with_tree(|t| t.get(ino).is_some_and(|n| n.kind() == S_IFREG)) {
+        return Err(Errno::ENODEV);
+    }
+    let may_write = shared && fd_writable;
+    if let Some(index) = fs::module_of(Node::Inode(ino)) {
+        if !may_write {
+            return Ok(module_backing(index, ino, pgoff, shared));
+        }
+        fs::root::make_writable(ino).map_err(|_| Errno::ENOMEM)?;
+    }
+    let file = fs::mapped::handle(ino, may_write);
+    Ok(Backing::Cache { file, first_page: pgoff, extent: Extent::Live, shared, may_write })
+}
+
+/// A mapping of boot module `index` (file `ino`) from its own frames.
+fn module_backing(index: usize, ino: Ino, pgoff: u32, shared: bool) -> Backing {
     let m = crate::bootinfo::get().modules()[index];
     let offset = u64::from(pgoff) * u64::from(PAGE_SIZE);
-    let size = fs::size(f.node);
+    let size = fs::size(Node::Inode(ino));
     let file_bytes = size.saturating_sub(offset) as u32;
     // Past the end too, so that mappings of one file at running offsets
     // are alike (they merge, as on Linux); those bytes are never read.
     let file_start = m.start.wrapping_add(offset as u32);
-    Ok(Backing::File { module: index as u16, file_start, file_bytes, past_eof: PastEof::Bus, shared })
+    Backing::File { module: index as u16, file_start, file_bytes, past_eof: PastEof::Bus, shared }
 }
 
 /// The old mmap (90): one pointer to `struct mmap_arg_struct`, six longs
@@ -182,5 +216,12 @@ pub fn madvise(addr: u32, len: u32, advice: u32) -> SysResult {
     }
     let drop = matches!(advice, MADV_DONTNEED | MADV_FREE | MADV_DONTNEED_LOCKED);
     with_process(|p| p.mem.advise(addr, end, drop))?;
+    Ok(0)
+}
+
+/// msync(addr, len, flags): Linux's checks (`mm::edit::msync`); memory is
+/// the storage, so there is nothing to write back.
+pub fn msync(addr: u32, len: u32, flags: u32) -> SysResult {
+    with_process(|p| crate::mm::edit::msync(&p.mem.map, addr, len, flags))?;
     Ok(0)
 }

@@ -1,5 +1,6 @@
 //! Building a program's memory from a checked ELF file: one region per
-//! PT_LOAD backed by the module's own frames (nothing is copied up front),
+//! PT_LOAD backed by the file's own frames, a boot module's or a tmpfs
+//! file's page cache (nothing is copied up front),
 //! the heap after the last segment, and a Linux-style initial stack with
 //! argc, argv, envp and the auxiliary vector.
 //!
@@ -12,9 +13,10 @@
 //!  esp ──────►│ argc                       (16-byte aligned)
 //! ```
 
-use super::elf::{self, Executable};
+use super::elf::{self, Executable, Segment};
 use crate::fs;
 use crate::mm::addr::{PAGE_SIZE, page_round_down};
+use crate::mm::cache::Extent;
 use crate::mm::user::{INITIAL_STACK, STACK_TOP, UserMemory, write_into};
 use crate::mm::vma::{Backing, PastEof, Prot, Purpose, Region};
 use alloc::string::String;
@@ -59,17 +61,25 @@ pub struct Image {
 pub enum Source {
     /// A boot module: its text is mapped from the module's own frames.
     Module(usize),
-    /// A tmpfs file's bytes, copied into the new memory.
-    Bytes(Vec<u8>),
+    /// A tmpfs file (`bytes` are its contents, for the ELF checks): its
+    /// segments are mapped from the file's page-cache frames.
+    File { ino: fs::tmpfs::Ino, bytes: Vec<u8> },
+}
+
+impl Source {
+    /// The file's bytes (a module's, if it lies in the direct map).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Source::Module(index) => fs::module_bytes(*index),
+            Source::File { bytes, .. } => Some(bytes),
+        }
+    }
 }
 
 /// Loads `source` with `argv` and `envp` into fresh user memory.
 /// Nothing of the caller's is touched, so a failure leaves it intact.
 pub fn load(source: &Source, path: &str, argv: &[String], envp: &[String]) -> Result<Image, Errno> {
-    let bytes = match source {
-        Source::Module(index) => fs::module_bytes(*index).ok_or(Errno::EIO)?,
-        Source::Bytes(b) => b.as_slice(),
-    };
+    let bytes = source.bytes().ok_or(Errno::EIO)?;
     let exe = elf::parse(bytes).map_err(|e| {
         log::debug!("exec {path}: {e}");
         Errno::ENOEXEC
@@ -78,9 +88,24 @@ pub fn load(source: &Source, path: &str, argv: &[String], envp: &[String]) -> Re
     match source {
         Source::Module(index) => {
             let module_start = crate::bootinfo::get().modules()[*index].start;
-            map_segments(&mut mem, &exe, *index as u16, module_start)?;
+            map_segments(&mut mem, &exe, |s, lead| Backing::File {
+                module: *index as u16,
+                file_start: module_start + s.offset - lead,
+                file_bytes: s.filesz + lead,
+                past_eof: PastEof::Zero,
+                shared: false,
+            })?;
         }
-        Source::Bytes(b) => copy_segments(&mut mem, &exe, b)?,
+        Source::File { ino, .. } => {
+            let file = fs::mapped::handle(*ino, false);
+            map_segments(&mut mem, &exe, |s, lead| Backing::Cache {
+                file: file.clone(),
+                first_page: (s.offset - lead) / PAGE_SIZE,
+                extent: Extent::Segment { file_bytes: s.filesz + lead },
+                shared: false,
+                may_write: false,
+            })?;
+        }
     }
     let brk = exe.brk_start();
     mem.brk_start = brk;
@@ -94,43 +119,26 @@ pub fn load(source: &Source, path: &str, argv: &[String], envp: &[String]) -> Re
     Ok(Image { mem, entry: exe.entry, stack_pointer })
 }
 
-/// One file-backed region per PT_LOAD; a later segment replaces what an
-/// earlier one mapped in the same page, as Linux's loader does.
-fn map_segments(mem: &mut UserMemory, exe: &Executable, module: u16, module_start: u32) -> Result<(), Errno> {
+/// One file-backed region per PT_LOAD, backed as `backing` says for the
+/// segment and the bytes between its page start and its address; a later
+/// segment replaces what an earlier one mapped in the same page, as
+/// Linux's loader does. Read-only segments are the file's own frames,
+/// shared by every process running it; writable ones are copied page by
+/// page when written.
+fn map_segments(
+    mem: &mut UserMemory,
+    exe: &Executable,
+    backing: impl Fn(&Segment, u32) -> Backing,
+) -> Result<(), Errno> {
     for s in &exe.segments {
         let start = page_round_down(s.vaddr);
         let end = (s.vaddr + s.memsz).next_multiple_of(PAGE_SIZE);
         if end == start {
             continue;
         }
-        let lead = s.vaddr - start;
-        let backing = Backing::File {
-            module,
-            file_start: module_start + s.offset - lead,
-            file_bytes: s.filesz + lead,
-            past_eof: PastEof::Zero,
-            shared: false,
-        };
-        let region = Region::new(start..end, s.prot, backing, Purpose::Program).ok_or(Errno::ENOEXEC)?;
+        let region =
+            Region::new(start..end, s.prot, backing(s, s.vaddr - start), Purpose::Program).ok_or(Errno::ENOEXEC)?;
         mem.map_region(region).map_err(|_| Errno::ENOEXEC)?;
-    }
-    Ok(())
-}
-
-/// One anonymous region per PT_LOAD with the file's bytes copied in (the
-/// rest of the segment is zero), then given the segment's protection.
-fn copy_segments(mem: &mut UserMemory, exe: &Executable, bytes: &[u8]) -> Result<(), Errno> {
-    for s in &exe.segments {
-        let start = page_round_down(s.vaddr);
-        let end = (s.vaddr + s.memsz).next_multiple_of(PAGE_SIZE);
-        if end == start {
-            continue;
-        }
-        let region = Region::anon(start..end, Prot::READ | Prot::WRITE, Purpose::Program);
-        mem.map_region(region).map_err(|_| Errno::ENOEXEC)?;
-        let data = bytes.get(s.offset as usize..(s.offset + s.filesz) as usize).ok_or(Errno::ENOEXEC)?;
-        write_into(mem, s.vaddr, data).map_err(|_| Errno::ENOMEM)?;
-        mem.mprotect(start, end - start, s.prot, crate::mm::user::ProtectExtent::Exact).map_err(|_| Errno::ENOEXEC)?;
     }
     Ok(())
 }

@@ -26,6 +26,9 @@ pub enum Key {
     /// A shared futex in a shared object: the object, the page in it and
     /// the offset in the page.
     Object { object: usize, page: u32, offset: u32 },
+    /// A shared futex in a shared mapping of a tmpfs file: the file (its
+    /// inode), the page in it and the offset in the page.
+    File { ino: u32, page: u32, offset: u32 },
 }
 
 struct Waiter {
@@ -62,6 +65,9 @@ pub fn key_of(uaddr: u32, private: bool) -> Result<Key, Errno> {
                 page: (file_start + page * 4096) / 4096,
                 offset: uaddr % 4096,
             },
+            Backing::Cache { file, first_page, shared: true, .. } => {
+                Key::File { ino: file.id(), page: first_page + page, offset: uaddr % 4096 }
+            }
             _ => Key::Process { mm, addr: uaddr },
         })
     })

@@ -123,13 +123,10 @@ fn program(path: &str, mut argv: Vec<String>) -> Result<(exec::Source, String, V
                 let mut bytes = alloc::vec![0u8; size as usize];
                 let n = fs::root::read(ino, 0, &mut bytes);
                 bytes.truncate(n);
-                exec::Source::Bytes(bytes)
+                exec::Source::File { ino, bytes }
             }
         };
-        let head = match &source {
-            exec::Source::Module(i) => fs::module_bytes(*i).unwrap_or(&[]),
-            exec::Source::Bytes(b) => b.as_slice(),
-        };
+        let head = source.bytes().unwrap_or(&[]);
         let Some(interp) = super::elf::shebang(head) else { return Ok((source, path, argv, ino)) };
         let (interp, arg) = interp?;
         let mut new = alloc::vec![String::from(interp)];

@@ -18,6 +18,8 @@ pub mod wakeop;
 #[cfg(target_os = "none")]
 pub mod exec;
 #[cfg(target_os = "none")]
+pub mod filemap;
+#[cfg(target_os = "none")]
 pub mod lifecycle;
 #[cfg(target_os = "none")]
 pub mod process;

@@ -55,12 +55,19 @@ fn process_entries(s: &super::sched::Sched, t: &Task, v: &mut Vec<ProcEntry>) {
         flags.set(VmFlags::READ, r.prot.contains(Prot::READ));
         flags.set(VmFlags::WRITE, r.prot.contains(Prot::WRITE));
         flags.set(VmFlags::EXEC, r.prot.contains(Prot::EXEC));
+        let cache_name = match &r.backing {
+            Backing::Cache { file, .. } => file.name(),
+            _ => String::new(),
+        };
         let (shared, offset, name) = match &r.backing {
             Backing::Shared { first_page, .. } => {
                 (true, u64::from(*first_page) * 4096, MapName::File { path: "/dev/zero", deleted: true })
             }
             Backing::File { module, shared, .. } => {
                 (*shared, 0, MapName::File { path: crate::fs::module_name(usize::from(*module)), deleted: false })
+            }
+            Backing::Cache { shared, first_page, .. } => {
+                (*shared, u64::from(*first_page) * 4096, MapName::File { path: &cache_name, deleted: false })
             }
             Backing::Anonymous => (
                 false,

@@ -4,9 +4,12 @@
  *   soak [ROUNDS]     (default 200, the short run of `make test`;
  *                      `make soak` runs 10,000)
  *
- * Each round: fork a child that execs /bin/true and exits, and reap it; a
- * pipe written, read and closed; 64 KiB of anonymous memory mapped,
- * touched, unmapped. Runs as process 1. The frames that are free, held by
+ * Each round: fork a child that execs /bin/true and exits, and reap it,
+ * and one that execs a tmpfs copy of it (text mapped from the file's
+ * frames); a pipe written, read and closed; 64 KiB of anonymous memory
+ * mapped, touched, unmapped; a tmpfs file mapped private and shared,
+ * written through both and by a forked child, truncated under the
+ * mappings, grown, unmapped and removed. Runs as process 1. The frames that are free, held by
  * the kernel heap or its own must be exactly as many after as before, and
  * the heap's bytes in use too (mg_stats); it prints the figures and exits 0
  * only then. */
@@ -41,17 +44,70 @@ static int fail(const char *what) {
     return 0;
 }
 
-static void round_trip(void) {
-    static char *const argv[] = {"/bin/true", 0};
+static void run_true(const char *path) {
     static char *const envp[] = {0};
+    char *const argv[] = {(char *)path, 0};
     int status;
     int pid = sys_fork();
     if (pid == 0) {
-        sys_execve("/bin/true", argv, envp);
+        sys_execve(path, argv, envp);
         sys_exit(99);
     }
     if (pid < 0) fail("fork");
-    if (sys_waitpid(pid, &status, 0) != pid || status != 0) fail("the child did not exec /bin/true and exit 0");
+    if (sys_waitpid(pid, &status, 0) != pid || status != 0) fail("the child did not exec true and exit 0");
+}
+
+#define TRUE_COPY "/tmp/soak-true"
+#define MAPPED "/tmp/soak-mapped"
+
+/* /bin/true copied to the tmpfs (once, before the first count). */
+static void copy_true(void) {
+    static char buf[4096];
+    int in = (int)sys3(__NR_open, (long)"/bin/true", O_RDONLY, 0);
+    int out = (int)sys3(__NR_open, (long)TRUE_COPY, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    if (in < 0 || out < 0) fail("copy /bin/true");
+    long n;
+    while ((n = sys3(__NR_read, in, (long)buf, sizeof buf)) > 0) sys_write(out, buf, (int)n);
+    sys1(__NR_close, in);
+    sys1(__NR_close, out);
+}
+
+/* A file mapped both ways, written, truncated under the mappings and
+ * removed: every frame it took must come back. */
+static void mapped_file(void) {
+    static char page[3 * 4096];
+    int fd = (int)sys3(__NR_open, (long)MAPPED, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) fail("open " MAPPED);
+    if (sys_write(fd, page, sizeof page) != sizeof page) fail("write " MAPPED);
+    long s = sys6(__NR_mmap2, 0, 4 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    long p = sys6(__NR_mmap2, 0, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (is_err(s) || is_err(p)) fail("mmap " MAPPED);
+    volatile char *sm = (volatile char *)s, *pm = (volatile char *)p;
+    sm[0] = 1;
+    (void)pm[4096];
+    pm[2 * 4096] = 2;
+    int status, pid = sys_fork();
+    if (pid == 0) {
+        sm[4096] = 3;
+        pm[0] = 4;
+        sys_exit(0);
+    }
+    if (pid < 0 || sys_waitpid(pid, &status, 0) != pid || status != 0) fail("the mapping child");
+    if (sm[4096] != 3) fail("the child's shared write is not seen");
+    sys2(__NR_ftruncate, fd, 4096);
+    sys2(__NR_ftruncate, fd, 3 * 4096);
+    sm[2 * 4096] = 5;
+    (void)pm[4096];
+    sys2(__NR_munmap, s, 4 * 4096);
+    sys2(__NR_munmap, p, 4 * 4096);
+    sys1(__NR_close, fd);
+    sys1(__NR_unlink, (long)MAPPED);
+}
+
+static void round_trip(void) {
+    run_true("/bin/true");
+    run_true(TRUE_COPY);
+    mapped_file();
 
     int fds[2];
     char buf[64] = "soak";
@@ -72,6 +128,7 @@ __attribute__((used)) static void soak_main(unsigned *sp) {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
     unsigned rounds = argc >= 2 ? parse(argv[1]) : 200;
+    copy_true();
     round_trip(); /* warm-up: the kernel's tables keep their first node */
     int frames_before = accounted();
     struct mg_stats before = stats_of(-1);

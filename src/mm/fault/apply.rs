@@ -5,6 +5,7 @@
 use super::decide::{EntryState, FaultAction, KillReason, decide, decide_after_growth};
 use crate::arch::x86::exception::{Access, PfError};
 use crate::mm::addr::{Frame, PhysAddr, VirtAddr};
+use crate::mm::cache::CacheError;
 use crate::mm::frame::{Refs, Zone};
 use crate::mm::kmap::{FrameWindow, alloc_user_zeroed, copy_frame};
 use crate::mm::paging::AddressSpace;
@@ -106,7 +107,10 @@ fn apply(mem: &mut Target, addr: u32, action: FaultAction) -> Result<FaultEvent,
             if mem.map.find(addr).is_some_and(|r| r.prot.writable()) {
                 flags |= PteFlags::COW;
             }
-            mem.space.map(va, PhysAddr::new(phys).frame(), flags).map_err(oom)?;
+            // The mapping holds the frame (a module's is not counted).
+            let frame = PhysAddr::new(phys).frame();
+            phys::add_ref(frame);
+            install(mem, va, frame, flags)?;
             FaultEvent::FileMap
         }
         FaultAction::CopyFile { phys } => {
@@ -135,6 +139,7 @@ fn apply(mem: &mut Target, addr: u32, action: FaultAction) -> Result<FaultEvent,
             FaultEvent::CowReuse
         }
         FaultAction::MapShared { page } => map_shared(mem, addr, page)?,
+        FaultAction::MapCachePage { page } => map_cache_page(mem, addr, page)?,
     };
     Ok(event)
 }
@@ -182,4 +187,21 @@ fn map_shared(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, Kill
     let flags = user_flags(mem, addr);
     install(mem, VirtAddr::new(addr).page().start(), frame, flags)?;
     Ok(event)
+}
+
+/// Maps the file's own frame for page `page` of a shared file mapping,
+/// giving a hole a page in the file first. The file keeps its reference;
+/// the mapping takes another.
+fn map_cache_page(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, KillReason> {
+    let region = mem.map.find(addr).ok_or(KillReason::NoMapping)?;
+    let Backing::Cache { file, .. } = &region.backing else { return Err(KillReason::NoMapping) };
+    let frame = match file.frame(page, true) {
+        Ok(Some(f)) => f,
+        Ok(None) | Err(CacheError::OutOfMemory) => return Err(KillReason::OutOfMemory),
+        Err(CacheError::PastEof) => return Err(KillReason::PastEndOfFile),
+    };
+    phys::add_ref(frame);
+    let flags = user_flags(mem, addr);
+    install(mem, VirtAddr::new(addr).page().start(), frame, flags)?;
+    Ok(FaultEvent::FileMap)
 }

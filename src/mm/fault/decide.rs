@@ -10,12 +10,16 @@
 //! | read   | not present, anonymous   | readable        | map the zero frame     |
 //! | write  | not present, anonymous   | writable        | map a zeroed frame     |
 //! | write  | the zero frame           | writable        | map a zeroed frame     |
-//! | read   | not present, file page   | readable        | map the module's frame |
-//! | write  | not present, file page   | writable        | copy the module's page |
+//! | read   | not present, file page   | readable        | map the file's frame   |
+//! | write  | not present, file page   | writable        | copy the file's page   |
+//! | any    | not present, file hole   | readable        | as anonymous memory    |
 //! | any    | not present, file + .bss | readable        | copy, zero the tail    |
+//! | write  | read-only, shared region | writable        | make it writable       |
 //! | write  | COW, 1 reference         | writable        | make it writable       |
 //! | write  | COW or file, shared      | writable        | copy it                |
 //! | any    | not present, shared anon | readable        | map the shared frame   |
+//! | any    | not present, shared file | readable        | map the file's frame   |
+//! | any    | past EOF, file mapping   | readable        | kill: SIGBUS           |
 //! | any    | —, just below the stack  | (stack)         | grow the stack         |
 //! | any    | allows the access        | —               | retry (already fixed)  |
 //! | any    | reserved bit / kernel address from ring 3 | | kill                   |
@@ -69,6 +73,12 @@ pub enum FaultAction {
     /// Untouched page of shared anonymous memory: map the object's frame
     /// (allocating a zeroed one on first touch anywhere).
     MapShared {
+        page: u32,
+    },
+    /// Untouched page of a shared mapping of a page-cache file: map the
+    /// file's own frame (a hole first gets a page in the file), writable
+    /// if the region is, so `read`, `write` and every mapping see it.
+    MapCachePage {
         page: u32,
     },
     /// Access just below the stack, within its limit: extend the stack
@@ -196,7 +206,11 @@ fn decide_in_region(access: Access, addr: UserAddr, region: &Region, state: Entr
         if !write || flags.contains(PteFlags::WRITABLE) {
             return FaultAction::Retry;
         }
-        // A write to a present read-only page of a writable region.
+        // A write to a present read-only page of a writable region. Pages
+        // of a shared mapping are written in place, never copied.
+        if region.is_shared() {
+            return FaultAction::MakeWritable;
+        }
         if state.zero_frame {
             return FaultAction::MapZeroed;
         }
@@ -214,6 +228,10 @@ fn decide_in_region(access: Access, addr: UserAddr, region: &Region, state: Entr
             }
             FaultAction::MapShared { page }
         }
+        Backing::Cache { shared: true, .. } => match region.file_page(addr.as_u32()) {
+            FilePage::PastEof => FaultAction::Kill(KillReason::PastEndOfFile),
+            _ => FaultAction::MapCachePage { page: region.file_index(addr.as_u32()).unwrap_or(0) },
+        },
         Backing::Anonymous => {
             if write {
                 FaultAction::MapZeroed
@@ -221,12 +239,12 @@ fn decide_in_region(access: Access, addr: UserAddr, region: &Region, state: Entr
                 FaultAction::MapZeroPage
             }
         }
-        Backing::File { .. } => match region.file_page(addr.as_u32()) {
+        Backing::File { .. } | Backing::Cache { .. } => match region.file_page(addr.as_u32()) {
             FilePage::Full { phys } if write => FaultAction::CopyFile { phys },
             FilePage::Full { phys } => FaultAction::MapFile { phys },
             FilePage::Partial { phys, bytes } => FaultAction::CopyFilePartial { phys, bytes },
-            FilePage::Zero | FilePage::NotFile if write => FaultAction::MapZeroed,
-            FilePage::Zero | FilePage::NotFile => FaultAction::MapZeroPage,
+            FilePage::Zero | FilePage::Hole | FilePage::NotFile if write => FaultAction::MapZeroed,
+            FilePage::Zero | FilePage::Hole | FilePage::NotFile => FaultAction::MapZeroPage,
             FilePage::PastEof => FaultAction::Kill(KillReason::PastEndOfFile),
         },
     }

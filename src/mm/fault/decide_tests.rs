@@ -101,6 +101,78 @@ fn file_pages() {
     assert_eq!(decide(W, 0x0900_0000, &m, EntryState::NONE), FaultAction::Kill(KillReason::WriteToReadOnly));
 }
 
+/// Regions over a tmpfs file of 2.5 pages whose page 1 is a hole (page 0
+/// in frame 0x500, page 2 in frame 0x502): private at 0x5000_0000, shared
+/// at 0x5100_0000 (both 4 pages from the file's start), and a program
+/// segment at 0x5200_0000 with 0x1800 file bytes.
+fn cache_map() -> MemoryMap {
+    use crate::mm::cache::{Extent, fake::FakeFile};
+    let file = FakeFile::new(7, 0x2800, &[(0, 0x500), (2, 0x502)]);
+    let mut m = MemoryMap::new();
+    for (at, shared, extent) in [
+        (0x5000_0000, false, Extent::Live),
+        (0x5100_0000, true, Extent::Live),
+        (0x5200_0000, false, Extent::Segment { file_bytes: 0x1800 }),
+    ] {
+        let backing = Backing::Cache { file: file.clone(), first_page: 0, extent, shared, may_write: true };
+        m.insert(Region::new(at..at + 0x4000, RW, backing, Purpose::Mmap).unwrap()).unwrap();
+    }
+    m
+}
+
+#[test]
+fn page_cache_files() {
+    let m = cache_map();
+    let none = EntryState::NONE;
+    // Private: the file's frame read-only, copied on a write; a hole is
+    // anonymous memory; past the page the end is in, SIGBUS.
+    assert_eq!(decide(R, 0x5000_0004, &m, none), FaultAction::MapFile { phys: 0x50_0000 });
+    assert_eq!(decide(W, 0x5000_0004, &m, none), FaultAction::CopyFile { phys: 0x50_0000 });
+    assert_eq!(decide(R, 0x5000_1000, &m, none), FaultAction::MapZeroPage, "a hole");
+    assert_eq!(decide(W, 0x5000_1000, &m, none), FaultAction::MapZeroed, "a hole");
+    assert_eq!(decide(R, 0x5000_2fff, &m, none), FaultAction::MapFile { phys: 0x50_2000 }, "the last page whole");
+    assert_eq!(decide(R, 0x5000_3000, &m, none), FaultAction::Kill(KillReason::PastEndOfFile));
+    assert_eq!(decide(W, 0x5000_3000, &m, none), FaultAction::Kill(KillReason::PastEndOfFile));
+    assert_eq!(decide(PW, 0x5000_0000, &m, present(PteFlags::FILE | PteFlags::COW, 1)), FaultAction::CopyOnWrite);
+    // Shared: the file's page itself, a hole included (the executor gives
+    // it a page); written in place.
+    assert_eq!(decide(R, 0x5100_0000, &m, none), FaultAction::MapCachePage { page: 0 });
+    assert_eq!(decide(W, 0x5100_1000, &m, none), FaultAction::MapCachePage { page: 1 });
+    assert_eq!(decide(R, 0x5100_3000, &m, none), FaultAction::Kill(KillReason::PastEndOfFile));
+    assert_eq!(decide(PW, 0x5100_0000, &m, present(PteFlags::empty(), 3)), FaultAction::MakeWritable);
+    // A program segment: file bytes, then .bss; the page that mixes them
+    // is copied.
+    assert_eq!(decide(R, 0x5200_0000, &m, none), FaultAction::MapFile { phys: 0x50_0000 });
+    assert_eq!(decide(R, 0x5200_1000, &m, none), FaultAction::MapZeroPage, "a hole in the segment");
+    assert_eq!(decide(R, 0x5200_2000, &m, none), FaultAction::MapZeroPage, ".bss");
+    assert_eq!(decide(W, 0x5200_3000, &m, none), FaultAction::MapZeroed, ".bss");
+}
+
+#[test]
+fn page_cache_regions_split_and_merge_at_running_offsets() {
+    let mut m = cache_map();
+    m.remove(0x5100_1000, 0x5100_2000);
+    let tail = m.find(0x5100_2000).unwrap();
+    assert_eq!(tail.file_index(0x5100_2000), Some(2));
+    assert_eq!(decide(R, 0x5100_2000, &m, EntryState::NONE), FaultAction::MapCachePage { page: 2 });
+    m.remove(0x5200_0000, 0x5200_1000);
+    assert_eq!(m.find(0x5200_1000).unwrap().file_page(0x5200_1000), crate::mm::vma::FilePage::Hole);
+    assert_eq!(m.find(0x5200_2000).unwrap().file_page(0x5200_2000), crate::mm::vma::FilePage::Zero);
+    // The middle page back, at its own offset: one region again.
+    let n = m.len();
+    let Backing::Cache { file, .. } = &m.find(0x5100_0000).unwrap().backing else { panic!() };
+    let back = Backing::Cache {
+        file: file.clone(),
+        first_page: 1,
+        extent: crate::mm::cache::Extent::Live,
+        shared: true,
+        may_write: true,
+    };
+    let r = Region::new(0x5100_1000..0x5100_2000, RW, back, Purpose::Mmap).unwrap();
+    m.insert_merged(r, crate::mm::vma::Merge::Mmap).unwrap();
+    assert_eq!(m.len(), n - 1);
+}
+
 #[test]
 fn shared_memory_maps_the_objects_page() {
     let m = map();
