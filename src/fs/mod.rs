@@ -7,10 +7,12 @@
 pub mod cpio;
 #[cfg(target_os = "none")]
 mod files;
+pub mod mounts;
 pub mod node;
 pub mod pages;
 #[cfg(target_os = "none")]
 pub mod pipe;
+pub mod procacct;
 pub mod procfmt;
 #[cfg(target_os = "none")]
 pub mod root;

@@ -65,10 +65,16 @@ impl Sched {
         for _ in 0..PID_MAX {
             self.last_pid = if self.last_pid + 1 >= PID_MAX { 2 } else { self.last_pid + 1 };
             if !self.tasks.contains_key(&self.last_pid) {
+                super::kstat::on_fork();
                 return Some(self.last_pid);
             }
         }
         None
+    }
+
+    /// The pid handed out last (/proc/loadavg's last field).
+    pub fn last_pid(&self) -> Pid {
+        self.last_pid
     }
 
     /// Makes a sleeping task runnable.
@@ -241,6 +247,7 @@ fn switch_to(next: Pid) {
             p.fpu.save();
         }
         let from = &mut cur.saved_esp as *mut u32;
+        super::kstat::on_switch();
         s.current = next;
         s.slice_left = SLICE_TICKS;
         s.need_resched = false;
@@ -346,6 +353,7 @@ pub fn on_timer_tick() {
         s.timers.pop_first();
         s.wake(pid);
     }
+    super::kstat::on_tick(&s, crate::arch::x86::pit::ticks());
     if s.current != IDLE_PID {
         s.slice_left = s.slice_left.saturating_sub(1);
         if s.slice_left == 0 {

@@ -45,3 +45,9 @@ pub fn enable_global_pages() {
 pub fn feature_bits() -> u32 {
     core::arch::x86::__cpuid(1).edx
 }
+
+/// CPUID leaf `leaf`, sub-leaf `sub`: [eax, ebx, ecx, edx].
+pub fn cpuid(leaf: u32, sub: u32) -> [u32; 4] {
+    let r = core::arch::x86::__cpuid_count(leaf, sub);
+    [r.eax, r.ebx, r.ecx, r.edx]
+}
