@@ -191,7 +191,7 @@ fn holds(t: &Tmpfs, dir: Ino, ino: Ino) -> bool {
 
 /// Whether anything at or below `dir` is held open (a descriptor, a
 /// working directory) or has a mount on it.
-fn busy(t: &Tmpfs, dir: Ino) -> bool {
+pub fn busy(t: &Tmpfs, dir: Ino) -> bool {
     if t.get(dir).is_some_and(|n| n.opened > 0) {
         return true;
     }

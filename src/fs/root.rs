@@ -369,6 +369,11 @@ pub fn remount(root: Ino, flags: u32) -> Result<(), Errno> {
     MOUNTS.lock().set_flags(root, flags)
 }
 
+/// Whether something in the mount whose root is `root` is in use.
+pub fn mount_busy(root: Ino) -> bool {
+    with_tree(|t| super::mounts::busy(t, root))
+}
+
 /// Whether `ino` is the root of a mount (the root file system's included).
 pub fn is_mount_root(ino: Ino) -> bool {
     MOUNTS.lock().find(ino).is_some()

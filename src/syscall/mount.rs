@@ -124,8 +124,13 @@ pub fn umount2(target: u32, flags: u32) -> SysResult {
     if !root::is_mount_root(at) || at == crate::fs::tmpfs::ROOT {
         return Err(Errno::EINVAL);
     }
+    // MNT_EXPIRE: a busy mount is EBUSY; an idle one is only marked
+    // (EAGAIN); the mark is not kept here, so a second call says EAGAIN too.
     if flags & MNT_EXPIRE != 0 {
-        return Err(if flags & (MNT_FORCE | MNT_DETACH) != 0 { Errno::EINVAL } else { Errno::EAGAIN });
+        if flags & (MNT_FORCE | MNT_DETACH) != 0 {
+            return Err(Errno::EINVAL);
+        }
+        return Err(if root::mount_busy(at) { Errno::EBUSY } else { Errno::EAGAIN });
     }
     root::umount(at, flags & MNT_DETACH != 0).map(|_| 0)
 }

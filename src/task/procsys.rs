@@ -167,7 +167,7 @@ fn cpuinfo() -> String {
         model,
         model_name: &name,
         stepping: Some(sig & 0xf),
-        microcode: 0,
+        microcode: crate::arch::x86::cpu::microcode_revision(),
         khz: (edx & 1 << 4 != 0).then_some(khz),
         cache_size_kb: cache_kb(max_leaf, max_ext),
         physical_id: 0,
