@@ -3,8 +3,6 @@
 //! averages sampled from the run queue every 5 seconds of timer ticks, as
 //! Linux's calc_global_load does (`fs::procacct::calc_load`).
 
-use super::process::TaskState;
-use super::sched::Sched;
 use crate::fs::procacct::{EXP, LOAD_FREQ_TICKS, calc_load};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
@@ -33,25 +31,17 @@ pub fn on_fork() {
 }
 
 /// Every timer tick: once per LOAD_FREQ, the load averages take a sample
-/// of the tasks running or waiting to run (the idle task not counted).
-pub fn on_tick(s: &Sched, tick: u64) {
+/// of `active()`, the tasks running or waiting to run.
+pub fn on_tick(tick: u64, active: impl FnOnce() -> u32) {
     let mut load = LOAD.lock();
     if tick < load.1 {
         return;
     }
     load.1 = tick + LOAD_FREQ_TICKS;
-    let active = runnable(s);
+    let active = active();
     for (avg, exp) in load.0.iter_mut().zip(EXP) {
         *avg = calc_load(*avg, exp, active);
     }
-}
-
-/// Tasks running or ready to run, the idle task not counted.
-pub fn runnable(s: &Sched) -> u32 {
-    let busy = |t: &&alloc::boxed::Box<super::process::Task>| {
-        t.pid != super::process::IDLE_PID && matches!(t.state, TaskState::Running | TaskState::Runnable)
-    };
-    s.tasks.values().filter(busy).count() as u32
 }
 
 pub fn avenrun() -> [u32; 3] {

@@ -420,7 +420,7 @@ fn status(s: &Sched, t: &Task) -> String {
     let (ign, cgt) = ign_cgt(t);
     let threads = s.tasks.values().filter(|x| x.tgid == t.tgid && !x.detached).count() as u32;
     let sigpending = p.and_then(|p| p.limits.get(RLIMIT_SIGPENDING)).map_or(0, |l| l.cur as u32);
-    let queued = (t.sig.pending.set().0.count_ones() + leader.sig.shared.set().0.count_ones()) as u32;
+    let queued = t.sig.pending.set().0.count_ones() + leader.sig.shared.set().0.count_ones();
     let all_caps = (1u64 << 41) - 1;
     let status = TaskStatus {
         name: &t.name,

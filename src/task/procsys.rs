@@ -47,7 +47,7 @@ pub fn generate(f: SysFile) -> String {
             let s = SCHED.lock();
             let l = LoadAvg {
                 avenrun: kstat::avenrun(),
-                running: kstat::runnable(&s),
+                running: s.runnable(),
                 threads: s.tasks.len() as u32 - 1,
                 last_pid: s.last_pid(),
             };
@@ -87,7 +87,7 @@ fn stat() -> String {
     let cpu = CpuTimes { user: ticks(up.saturating_sub(idle_ns)), idle: ticks(idle_ns), ..Default::default() };
     let mut irqs = alloc::vec![0u64; 256];
     irqs[..16].copy_from_slice(&kstat::irq_counts());
-    let running = kstat::runnable(&s);
+    let running = s.runnable();
     drop(s);
     let boot_secs = (crate::time::realtime_ns().saturating_sub(up)) / 1_000_000_000;
     let k = KernelStat {

@@ -72,6 +72,13 @@ impl Sched {
         None
     }
 
+    /// Tasks running or ready to run, the idle task not counted (the
+    /// load average's sample, /proc/stat's procs_running).
+    pub fn runnable(&self) -> u32 {
+        let busy = |t: &Task| t.pid != IDLE_PID && matches!(t.state, TaskState::Running | TaskState::Runnable);
+        self.tasks.values().filter(|t| busy(t)).count() as u32
+    }
+
     /// The pid handed out last (/proc/loadavg's last field).
     pub fn last_pid(&self) -> Pid {
         self.last_pid
@@ -353,7 +360,7 @@ pub fn on_timer_tick() {
         s.timers.pop_first();
         s.wake(pid);
     }
-    super::kstat::on_tick(&s, crate::arch::x86::pit::ticks());
+    super::kstat::on_tick(crate::arch::x86::pit::ticks(), || s.runnable());
     if s.current != IDLE_PID {
         s.slice_left = s.slice_left.saturating_sub(1);
         if s.slice_left == 0 {
