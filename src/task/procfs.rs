@@ -7,7 +7,8 @@
 //! `mounts`, a link to self/mounts as on Linux.
 //!
 //! A generated file's key is `id << 8 | file`: `id` the task (or 0 for a
-//! system file), `file` a `PidFile` or, with bit 7 set, a `SysFile`.
+//! system file), `file` a `PidFile` or, with bit 7 set, a `SysFile` (with
+//! bit 6 too, one of the fixed files).
 
 use super::process::Task;
 use super::procpid::{self, PidFile};
@@ -20,6 +21,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 const SYSTEM: u8 = 0x80;
+/// With SYSTEM: the index of one of `procsys::fixed_files`.
+const FIXED: u8 = 0x40;
 
 fn key(id: u32, file: u8) -> u64 {
     u64::from(id) << 8 | u64::from(file)
@@ -48,15 +51,17 @@ pub fn entries() -> Vec<ProcEntry> {
         v.push(generated(String::from(name), key(0, SYSTEM | f as u8)));
     }
     v.push(link(String::from("mounts"), String::from("self/mounts"), 0o777));
+    // The fixed files too are made when read: nothing of /proc holds
+    // page frames.
     let mut dirs: Vec<&str> = Vec::new();
-    for (path, text) in procsys::fixed_files() {
-        for (i, _) in path.match_indices('/') {
-            if !dirs.contains(&&path[..i]) {
-                dirs.push(&path[..i]);
-                v.push(ProcEntry { path: String::from(&path[..i]), kind: ProcKind::Dir });
+    for (i, (path, _)) in procsys::fixed_files().into_iter().enumerate() {
+        for (at, _) in path.match_indices('/') {
+            if !dirs.contains(&&path[..at]) {
+                dirs.push(&path[..at]);
+                v.push(ProcEntry { path: String::from(&path[..at]), kind: ProcKind::Dir });
             }
         }
-        v.push(ProcEntry { path: String::from(path), kind: ProcKind::File(text.into_bytes()) });
+        v.push(generated(String::from(path), key(0, SYSTEM | FIXED | i as u8)));
     }
     v
 }
@@ -124,7 +129,12 @@ fn descriptors(files: &crate::fs::FdTable) -> Vec<(u32, String, u32)> {
 /// Reads generated file `key` at `offset` into `buf`.
 fn read(key: u64, offset: u64, buf: &mut [u8]) -> usize {
     let (id, file) = ((key >> 8) as u32, key as u8);
-    let bytes = if file & SYSTEM != 0 {
+    let bytes = if file & (SYSTEM | FIXED) == SYSTEM | FIXED {
+        match procsys::fixed_files().into_iter().nth(usize::from(file & !(SYSTEM | FIXED))) {
+            Some((_, text)) => text.into_bytes(),
+            None => return 0,
+        }
+    } else if file & SYSTEM != 0 {
         match SysFile::from_number(file & !SYSTEM) {
             Some(f) => procsys::generate(f).into_bytes(),
             None => return 0,
