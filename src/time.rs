@@ -80,6 +80,11 @@ mod clock {
         ms * 1_000_000 + rem * 1_000_000 / per_ms
     }
 
+    /// The TSC's frequency in kHz, as calibrated at boot (0 before).
+    pub fn tsc_khz() -> u64 {
+        TSC_PER_MS_X1024.load(Ordering::Relaxed) / 1024
+    }
+
     /// Nanoseconds since the Unix epoch.
     pub fn realtime_ns() -> u64 {
         WALL_AT_BOOT_NS.load(Ordering::Relaxed) + monotonic_ns()
@@ -87,7 +92,7 @@ mod clock {
 }
 
 #[cfg(target_os = "none")]
-pub use clock::{init, monotonic_ns, realtime_ns};
+pub use clock::{init, monotonic_ns, realtime_ns, tsc_khz};
 
 #[cfg(all(test, not(target_os = "none")))]
 mod tests {

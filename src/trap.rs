@@ -47,6 +47,7 @@ fn interrupt(irq: u8) {
     if !pic::acknowledge(irq) {
         return; // spurious: the line dropped before the CPU took it
     }
+    task::kstat::on_irq(irq);
     match irq {
         pic::IRQ_TIMER => {
             pit::tick();

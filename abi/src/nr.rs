@@ -206,6 +206,7 @@ linux_calls! {
     MKNOD = __NR_mknod,
     MOUNT = __NR_mount,
     UMOUNT2 = __NR_umount2,
+    UMOUNT = __NR_umount,
     SWAPON = __NR_swapon,
     SWAPOFF = __NR_swapoff,
     // Time.

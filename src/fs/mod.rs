@@ -9,10 +9,12 @@ pub mod cpio;
 mod files;
 #[cfg(target_os = "none")]
 pub mod mapped;
+pub mod mounts;
 pub mod node;
 pub mod pages;
 #[cfg(target_os = "none")]
 pub mod pipe;
+pub mod procacct;
 pub mod procfmt;
 #[cfg(target_os = "none")]
 pub mod root;

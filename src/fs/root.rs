@@ -3,6 +3,8 @@
 //! read-only file at the path its GRUB command line names. Lookups, the
 //! data of files and the devices behind device nodes.
 
+use super::mounts::{FsKind, GENERATED, MOUNTS, Mount, sync_proc};
+pub use super::mounts::{ProcEntry, ProcKind};
 use super::node::Node;
 use super::tmpfs::{Data, Follow, Ino, Inode, ROOT, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Time, Tmpfs, Walk};
 use crate::bootinfo::multiboot::Module;
@@ -59,19 +61,7 @@ pub fn init() {
         let _ = t.create(ROOT, dir, S_IFDIR | mode, Data::Special, t0);
     }
     let dev = t.walk(ROOT, "/dev", Follow::Yes).ok().and_then(|w| w.ino).expect("/dev");
-    for (name, rdev, mode) in [
-        ("console", DEV_CONSOLE, 0o600),
-        ("tty", DEV_TTY, 0o666),
-        ("null", DEV_NULL, 0o666),
-        ("zero", DEV_ZERO, 0o666),
-        ("full", DEV_FULL, 0o666),
-        ("random", DEV_RANDOM, 0o666),
-        ("urandom", DEV_URANDOM, 0o666),
-    ] {
-        if let Ok(ino) = t.create(dev, name, S_IFCHR | mode, Data::Special, t0) {
-            t.get_mut(ino).expect("new").rdev = rdev;
-        }
-    }
+    add_device_nodes(&mut t, dev, t0);
     for (name, target) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1")] {
         let _ = t.create(dev, name, S_IFLNK | 0o777, Data::Symlink(String::from(target)), t0);
     }
@@ -84,7 +74,40 @@ pub fn init() {
         }
     }
     unpack_named(&mut t, INITRD, t0);
+    // As Debian's initramfs init: proc on /proc, nosuid,nodev,noexec.
+    let mut mounts = MOUNTS.lock();
+    mounts.set_root(ROOT);
+    if let Ok(Walk { ino: Some(proc), .. }) = t.walk(ROOT, "/proc", Follow::Yes) {
+        let proc_mount = Mount {
+            root: 0,
+            kind: FsKind::Proc,
+            source: String::from("proc"),
+            flags: super::mounts::with_default_atime(
+                super::mounts::MS_NOSUID | super::mounts::MS_NODEV | super::mounts::MS_NOEXEC,
+            ),
+            options: Vec::new(),
+        };
+        let _ = mounts.mount(&mut t, proc, proc_mount, FsKind::Proc.root_mode(), t0);
+    }
+    drop(mounts);
     *TREE.lock() = Some(t);
+}
+
+/// The character devices of /dev (and of a new devtmpfs) in directory `dir`.
+fn add_device_nodes(t: &mut Tmpfs, dir: Ino, now: Time) {
+    for (name, rdev, mode) in [
+        ("console", DEV_CONSOLE, 0o600),
+        ("tty", DEV_TTY, 0o666),
+        ("null", DEV_NULL, 0o666),
+        ("zero", DEV_ZERO, 0o666),
+        ("full", DEV_FULL, 0o666),
+        ("random", DEV_RANDOM, 0o666),
+        ("urandom", DEV_URANDOM, 0o666),
+    ] {
+        if let Ok(ino) = t.create(dir, name, S_IFCHR | mode, Data::Special, now) {
+            t.get_mut(ino).expect("new").rdev = rdev;
+        }
+    }
 }
 
 /// The GRUB module names of the archives unpacked into the root.
@@ -227,74 +250,159 @@ fn modules() -> &'static [Module] {
 }
 
 /// Walks `path` from directory `start` (see `Tmpfs::walk`). A walk that
-/// may enter /proc first brings /proc up to date.
+/// may enter /proc first brings /proc up to date (the /dev/std* and fd
+/// links lead there too).
 pub fn walk(start: Ino, path: &str, follow: Follow) -> Result<Walk, Errno> {
-    if path.contains("proc") || (!path.starts_with('/') && in_proc(start)) {
+    if may_enter_proc(path) || (!path.starts_with('/') && in_proc(start)) {
         refresh_proc();
     }
     with_tree(|t| t.walk(start, path, follow))
 }
 
-/// One file of /proc as the task layer describes it: its path below /proc
-/// and what it is.
-pub struct ProcEntry {
-    pub path: String,
-    pub kind: ProcKind,
+fn may_enter_proc(path: &str) -> bool {
+    if path.contains("proc") || path.contains("dev") {
+        return true;
+    }
+    // A proc mounted somewhere else: its directory's name.
+    let m = MOUNTS.lock();
+    with_tree(|t| {
+        m.roots_of(FsKind::Proc).any(|r| {
+            t.covered_by(r)
+                .and_then(|at| path_of_locked(t, at).ok())
+                .is_some_and(|p| p.rsplit('/').next().is_some_and(|name| !name.is_empty() && path.contains(name)))
+        })
+    })
 }
 
-pub enum ProcKind {
-    Dir,
-    /// The file's text, generated now (a snapshot, as Linux's seq_file
-    /// gives at the first read).
-    File(Vec<u8>),
-    Link(String),
-}
-
-/// What lists /proc's contents: set once by the task layer (fs knows no
-/// tasks).
+/// What lists /proc's contents and reads its generated files: set once by
+/// the task layer (fs knows no tasks).
 static PROC_SOURCE: spin::Once<fn() -> Vec<ProcEntry>> = spin::Once::new();
+static PROC_READER: spin::Once<ProcReader> = spin::Once::new();
+
+/// The task layer's reader of generated /proc files: `read(key, offset,
+/// buf)` fills `buf` from the file's bytes at `offset` and says how many;
+/// `bound(key)` is an upper limit on the file's length (st_size stays 0,
+/// as Linux's).
+#[derive(Clone, Copy)]
+pub struct ProcReader {
+    pub read: fn(u64, u64, &mut [u8]) -> usize,
+    pub bound: fn(u64) -> u64,
+}
 
 pub fn set_proc_source(f: fn() -> Vec<ProcEntry>) {
     PROC_SOURCE.call_once(|| f);
 }
 
-fn proc_dir(t: &Tmpfs) -> Option<Ino> {
-    t.lookup(ROOT, "proc").ok().flatten().filter(|&i| t.get(i).is_some_and(Inode::is_dir))
+pub fn set_proc_reader(r: ProcReader) {
+    PROC_READER.call_once(|| r);
 }
 
+/// Whether `ino` lies in a proc mount (nothing there may be written).
 pub fn in_proc(ino: Ino) -> bool {
-    with_tree(|t| proc_dir(t).is_some_and(|p| t.is_under(ino, p)))
+    let m = MOUNTS.lock();
+    with_tree(|t| m.roots_of(FsKind::Proc).any(|r| t.is_under(ino, r)))
 }
 
-/// Rebuilds /proc from the task layer's description (files held open keep
-/// the contents they had).
+/// Rebuilds every proc mount from the task layer's description, in place.
 pub fn refresh_proc() {
     let Some(source) = PROC_SOURCE.get() else { return };
     let entries = source();
     let now = now();
+    let m = MOUNTS.lock();
     with_tree(|t| {
-        let Some(proc) = proc_dir(t) else { return };
-        t.clear_dir(proc, now);
-        for e in entries {
-            let (dir, name) = match e.path.rsplit_once('/') {
-                Some((d, n)) => match t.walk(proc, d, Follow::No).ok().and_then(|w| w.ino) {
-                    Some(i) => (i, n),
-                    None => continue,
-                },
-                None => (proc, e.path.as_str()),
-            };
-            let _ = match e.kind {
-                ProcKind::Dir => t.create(dir, name, S_IFDIR | 0o555, Data::Special, now),
-                ProcKind::Link(target) => t.create(dir, name, S_IFLNK | 0o777, Data::Symlink(target), now),
-                ProcKind::File(bytes) => {
-                    let data = Data::File { pages: Default::default(), size: 0 };
-                    t.create(dir, name, S_IFREG | 0o444, data, now).inspect(|&ino| {
-                        let _ = t.write(ino, 0, &bytes, now);
-                    })
-                }
-            };
+        let mut keys = GENERATED.lock();
+        for root in m.roots_of(FsKind::Proc) {
+            sync_proc(t, root, &entries, &mut keys, now);
         }
     });
+}
+
+/// Before a directory is listed: one in /proc is brought up to date (so
+/// /proc/self/fd shows the descriptor that lists it, as Linux's does).
+pub fn before_listing(dir: Ino) {
+    if in_proc(dir) {
+        refresh_proc();
+    }
+}
+
+/// The generated-file key of `ino`, if it is one.
+fn generated(ino: Ino) -> Option<u64> {
+    GENERATED.lock().get(&ino).copied()
+}
+
+// ---------------------------------------------------------------------------
+// mount and umount
+// ---------------------------------------------------------------------------
+
+/// Mounts a new file system over directory `at` (what a lookup reached),
+/// its root of `mode`: ENOTDIR for a non-directory. A devtmpfs starts with the
+/// device nodes of /dev.
+pub fn mount(at: Ino, m: Mount, mode: u32) -> Result<(), Errno> {
+    let kind = m.kind;
+    let now = now();
+    let root = with_tree(|t| MOUNTS.lock().mount(t, at, m, mode, now))?;
+    if kind == FsKind::Devtmpfs {
+        with_tree(|t| add_device_nodes(t, root, now));
+    }
+    if kind == FsKind::Proc {
+        refresh_proc();
+    }
+    Ok(())
+}
+
+/// Unmounts the mount whose root is `root` (EINVAL if none, EBUSY while
+/// in use unless `lazy`).
+pub fn umount(root: Ino, lazy: bool) -> Result<(), Errno> {
+    let now = now();
+    let mut m = MOUNTS.lock();
+    let gone = with_tree(|t| m.unmount(t, root, lazy, now))?;
+    if gone.kind == FsKind::Proc {
+        let mut keys = GENERATED.lock();
+        with_tree(|t| keys.retain(|&ino, _| t.get(ino).is_some()));
+    }
+    Ok(())
+}
+
+/// Changes the flags of the mount whose root is `root` (MS_REMOUNT):
+/// EINVAL if it is no mount's root.
+pub fn remount(root: Ino, flags: u32) -> Result<(), Errno> {
+    MOUNTS.lock().set_flags(root, flags)
+}
+
+/// Whether something in the mount whose root is `root` is in use.
+pub fn mount_busy(root: Ino) -> bool {
+    with_tree(|t| super::mounts::busy(t, root))
+}
+
+/// Whether `ino` is the root of a mount (the root file system's included).
+pub fn is_mount_root(ino: Ino) -> bool {
+    MOUNTS.lock().find(ino).is_some()
+}
+
+/// statfs's f_type and mount flags (MS_*) for inode `ino`.
+pub fn statfs_of(ino: Ino) -> (u32, u32) {
+    let m = MOUNTS.lock();
+    with_tree(|t| m.mount_of(t, ino).map_or((FsKind::Rootfs.magic(), 0), |m| (m.kind.magic(), m.flags)))
+}
+
+/// The file system `ino` lies in (statfs).
+pub fn fs_kind(ino: Ino) -> FsKind {
+    let m = MOUNTS.lock();
+    with_tree(|t| m.kind_of(t, ino))
+}
+
+/// The mount table with each mount point's path, oldest first (/proc/mounts).
+pub fn mount_list() -> Vec<(Mount, String)> {
+    let m = MOUNTS.lock();
+    with_tree(|t| {
+        m.iter()
+            .map(|mnt| {
+                let at = t.covered_by(mnt.root).unwrap_or(mnt.root);
+                let path = path_of_locked(t, at).unwrap_or_else(|_| String::from("/"));
+                (mnt.clone(), path)
+            })
+            .collect()
+    })
 }
 
 /// The inode `path` names (from `start`), following links: ENOENT if none.
@@ -337,11 +445,17 @@ pub fn module_of(node: Node) -> Option<usize> {
 /// A file's size in bytes (0 for what is not a file).
 pub fn size(node: Node) -> u64 {
     let Node::Inode(ino) = node else { return 0 };
+    if let (Some(key), Some(r)) = (generated(ino), PROC_READER.get()) {
+        return (r.bound)(key);
+    }
     with_tree(|t| t.get(ino).map_or(0, Inode::size))
 }
 
 /// Reads file bytes at `offset` into `buf`; returns how many.
 pub fn read(ino: Ino, offset: u64, buf: &mut [u8]) -> usize {
+    if let Some(key) = generated(ino) {
+        return PROC_READER.get().map_or(0, |r| (r.read)(key, offset, buf));
+    }
     let module = with_tree(|t| match t.get(ino).map(|n| &n.data) {
         Some(Data::Module { index, .. }) => Some(*index),
         _ => None,
@@ -393,29 +507,34 @@ pub fn module_name(index: usize) -> &'static str {
 /// getcwd returns); "/" for the root. A directory that was removed has
 /// none: ENOENT, as Linux's getcwd.
 pub fn path_of(ino: Ino) -> Result<String, Errno> {
-    with_tree(|t| {
-        let mut names: Vec<String> = Vec::new();
-        let mut at = ino;
-        while at != ROOT {
-            let node = t.get(at).ok_or(Errno::ENOENT)?;
-            if node.nlink == 0 {
-                return Err(Errno::ENOENT);
-            }
-            let parent = t.lookup(at, "..")?.ok_or(Errno::ENOENT)?;
-            let name = t.list(parent)?.into_iter().find(|e| e.1 == at && e.0 != "." && e.0 != "..");
-            names.push(name.ok_or(Errno::ENOENT)?.0);
-            at = parent;
+    with_tree(|t| path_of_locked(t, ino))
+}
+
+/// `path_of` on the tree in hand. A mounted root is named by the entry of
+/// the directory it covers.
+fn path_of_locked(t: &Tmpfs, ino: Ino) -> Result<String, Errno> {
+    let mut names: Vec<String> = Vec::new();
+    let mut at = ino;
+    while at != ROOT {
+        let node = t.get(at).ok_or(Errno::ENOENT)?;
+        if node.nlink == 0 {
+            return Err(Errno::ENOENT);
         }
-        let mut s = String::new();
-        for n in names.iter().rev() {
-            s.push('/');
-            s.push_str(n);
-        }
-        if s.is_empty() {
-            s.push('/');
-        }
-        Ok(s)
-    })
+        let parent = t.lookup(at, "..")?.ok_or(Errno::ENOENT)?;
+        let name =
+            t.list(parent)?.into_iter().find(|e| (e.1 == at || t.mounted_on(e.1) == at) && e.0 != "." && e.0 != "..");
+        names.push(name.ok_or(Errno::ENOENT)?.0);
+        at = parent;
+    }
+    let mut s = String::new();
+    for n in names.iter().rev() {
+        s.push('/');
+        s.push_str(n);
+    }
+    if s.is_empty() {
+        s.push('/');
+    }
+    Ok(s)
 }
 
 /// The names of all regular files below the root, for `ls` (path, size).
@@ -425,7 +544,7 @@ pub fn list() -> Vec<(String, u32)> {
         for (name, ino, kind) in entries.into_iter().skip(2) {
             let path = alloc::format!("{prefix}/{name}");
             match kind {
-                S_IFDIR => walk_dir(t, ino, &path, out),
+                S_IFDIR => walk_dir(t, t.mounted_on(ino), &path, out),
                 _ => out.push((path, t.get(ino).map_or(0, |n| n.size() as u32))),
             }
         }
@@ -471,6 +590,7 @@ pub fn path_of_file(ino: Ino) -> Option<String> {
     fn search(t: &Tmpfs, dir: Ino, prefix: &str, want: Ino) -> Option<String> {
         for (name, i, kind) in t.list(dir).ok()?.into_iter().skip(2) {
             let path = alloc::format!("{prefix}/{name}");
+            let i = t.mounted_on(i);
             if i == want {
                 return Some(path);
             }

@@ -124,6 +124,11 @@ pub struct Tmpfs {
     next: Ino,
     /// Pages of file data held, for statfs and the memory limit.
     pub pages_used: u64,
+    /// Mounts: a covered directory → the root directory mounted on it.
+    /// Lookups pass through a covered directory to what is mounted there.
+    covers: BTreeMap<Ino, Ino>,
+    /// The same mounts the other way: a mounted root → the directory it covers.
+    covered_by: BTreeMap<Ino, Ino>,
 }
 
 pub const ROOT: Ino = 1;
@@ -138,7 +143,13 @@ pub enum Follow {
 impl Tmpfs {
     /// An empty tree: the root directory, mode 0755.
     pub fn new(now: Time) -> Tmpfs {
-        let mut t = Tmpfs { inodes: BTreeMap::new(), next: ROOT + 1, pages_used: 0 };
+        let mut t = Tmpfs {
+            inodes: BTreeMap::new(),
+            next: ROOT + 1,
+            pages_used: 0,
+            covers: BTreeMap::new(),
+            covered_by: BTreeMap::new(),
+        };
         let root = Inode::new(S_IFDIR | 0o755, 0, Data::Dir { entries: BTreeMap::new(), parent: ROOT }, now);
         t.inodes.insert(ROOT, Inode { nlink: 2, ..root });
         t
@@ -177,8 +188,62 @@ impl Tmpfs {
         Ok(match name {
             "." => Some(dir),
             ".." => Some(self.parent_of(dir)),
-            n => entries.get(n).copied(),
+            n => entries.get(n).map(|&i| self.mounted_on(i)),
         })
+    }
+
+    /// What a lookup that reaches `ino` arrives at: the root of the last
+    /// mount stacked on it, or `ino` itself.
+    pub fn mounted_on(&self, mut ino: Ino) -> Ino {
+        while let Some(&top) = self.covers.get(&ino) {
+            ino = top;
+        }
+        ino
+    }
+
+    /// The directory a mounted root covers (None if `ino` is no mount's root).
+    pub fn covered_by(&self, root: Ino) -> Option<Ino> {
+        self.covered_by.get(&root).copied()
+    }
+
+    /// Mounts a new empty directory (`mode`) over directory `at`, which
+    /// must be what a lookup reaches (the top of any stack of mounts):
+    /// from then on lookups reach the new root, and its ".." is `at`'s.
+    /// ENOTDIR if `at` is not a directory, ENOENT if it was removed.
+    pub fn mount_over(&mut self, at: Ino, mode: u32, now: Time) -> Result<Ino, Errno> {
+        let node = self.inodes.get(&at).ok_or(Errno::ENOENT)?;
+        if !node.is_dir() {
+            return Err(Errno::ENOTDIR);
+        }
+        if node.nlink == 0 {
+            return Err(Errno::ENOENT);
+        }
+        let parent = self.parent_of(at);
+        let ino = self.alloc_ino();
+        let root = Inode::new(S_IFDIR | (mode & 0o7777), 0, Data::Dir { entries: BTreeMap::new(), parent }, now);
+        self.inodes.insert(ino, Inode { nlink: 2, ..root });
+        self.covers.insert(at, ino);
+        self.covered_by.insert(ino, at);
+        Ok(ino)
+    }
+
+    /// Takes the mount whose root is `root` away: its contents go (what an
+    /// open descriptor holds lives on), and the covered directory shows
+    /// again. EINVAL if `root` is no mount's root, EBUSY if another mount
+    /// is stacked on it.
+    pub fn unmount(&mut self, root: Ino, now: Time) -> Result<(), Errno> {
+        let at = self.covered_by(root).ok_or(Errno::EINVAL)?;
+        if self.covers.contains_key(&root) {
+            return Err(Errno::EBUSY);
+        }
+        self.clear_dir(root, now);
+        self.covers.remove(&at);
+        self.covered_by.remove(&root);
+        if let Some(n) = self.inodes.get_mut(&root) {
+            n.nlink = 0;
+        }
+        self.release_if_unused(root);
+        Ok(())
     }
 
     /// Walks `path` from `start` (the working directory or a dirfd's
@@ -338,6 +403,7 @@ impl Tmpfs {
         match (dir, node.is_dir()) {
             (false, true) => return Err(Errno::EISDIR),
             (true, false) => return Err(Errno::ENOTDIR),
+            (true, true) if self.covered_by.contains_key(&ino) => return Err(Errno::EBUSY),
             (true, true) if !self.dir_entries(ino)?.is_empty() => return Err(Errno::ENOTEMPTY),
             _ => {}
         }
@@ -421,6 +487,10 @@ impl Tmpfs {
             return Err(Errno::ENAMETOOLONG);
         }
         let target = self.lookup(to_parent, to)?;
+        // A mount point cannot move or be replaced (Linux: EBUSY).
+        if [Some(ino), target].iter().flatten().any(|i| self.covered_by.contains_key(i)) {
+            return Err(Errno::EBUSY);
+        }
         let moving_dir = self.inodes[&ino].is_dir();
         if moving_dir && self.is_under(to_parent, ino) {
             return Err(Errno::EINVAL);
@@ -473,6 +543,9 @@ impl Tmpfs {
         let b = self.lookup(p2, n2)?.ok_or(Errno::ENOENT)?;
         if a == b {
             return Ok(());
+        }
+        if self.covered_by.contains_key(&a) || self.covered_by.contains_key(&b) {
+            return Err(Errno::EBUSY);
         }
         if (self.inodes[&a].is_dir() && self.is_under(p2, a)) || (self.inodes[&b].is_dir() && self.is_under(p1, b)) {
             return Err(Errno::EINVAL);
@@ -679,6 +752,33 @@ mod tests {
 
     fn ino(t: &Tmpfs, path: &str) -> Option<Ino> {
         t.walk(ROOT, path, Follow::Yes).unwrap().ino
+    }
+
+    #[test]
+    fn a_mount_hides_the_directory_until_unmounted() {
+        let mut t = tree();
+        let bin = ino(&t, "/bin").unwrap();
+        let sh = ino(&t, "/bin/sh").unwrap();
+        let m = t.mount_over(bin, 0o1777, T0).unwrap();
+        assert_eq!(ino(&t, "/bin"), Some(m));
+        assert_eq!(ino(&t, "/bin/sh"), None, "the covered contents are hidden");
+        assert_eq!(ino(&t, "/bin/.."), Some(ROOT));
+        assert_eq!(t.covered_by(m), Some(bin));
+        let x = t.create(m, "x", S_IFREG | 0o644, file(), T0).unwrap();
+        assert_eq!(ino(&t, "/binlink/x"), Some(x), "links reach the mount too");
+        assert_eq!(t.remove(ROOT, "bin", true, T0), Err(Errno::EBUSY));
+        assert_eq!(t.rename(ROOT, "bin", ROOT, "b2", false, T0), Err(Errno::EBUSY));
+        // Stacked: the upper one must go first.
+        let m2 = t.mount_over(m, 0o755, T0).unwrap();
+        assert_eq!(ino(&t, "/bin"), Some(m2));
+        assert_eq!(t.unmount(m, T0), Err(Errno::EBUSY));
+        t.unmount(m2, T0).unwrap();
+        assert_eq!(ino(&t, "/bin/x"), Some(x));
+        t.unmount(m, T0).unwrap();
+        assert!(t.get(x).is_none() && t.get(m).is_none(), "the mount's contents are freed");
+        assert_eq!(ino(&t, "/bin/sh"), Some(sh));
+        assert_eq!(t.unmount(bin, T0), Err(Errno::EINVAL), "not a mount's root");
+        assert_eq!(t.mount_over(sh, 0o755, T0), Err(Errno::ENOTDIR));
     }
 
     #[test]

@@ -57,11 +57,31 @@ pub struct UserMemory {
     pub brk_start: u32,
     pub brk: u32,
     pub stats: MgStats,
+    /// Where exec put the argument and environment strings, for
+    /// /proc/<pid>/cmdline and environ (Linux's mm->arg_start..env_end).
+    pub args: ArgArea,
+}
+
+/// The initial stack's string areas: argv's strings in
+/// [arg_start, arg_end), the environment's in [env_start, env_end).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct ArgArea {
+    pub arg_start: u32,
+    pub arg_end: u32,
+    pub env_start: u32,
+    pub env_end: u32,
 }
 
 impl UserMemory {
     pub fn new() -> Result<Self, OutOfFrames> {
-        Ok(Self { space: AddressSpace::new()?, map: MemoryMap::new(), brk_start: 0, brk: 0, stats: MgStats::default() })
+        Ok(Self {
+            space: AddressSpace::new()?,
+            map: MemoryMap::new(),
+            brk_start: 0,
+            brk: 0,
+            stats: MgStats::default(),
+            args: ArgArea::default(),
+        })
     }
 
     /// A copy-on-write copy for a child: page tables copied, frames shared.
@@ -74,6 +94,7 @@ impl UserMemory {
         child.map.fork_anon();
         child.brk_start = self.brk_start;
         child.brk = self.brk;
+        child.args = self.args;
         let mut result = Ok(());
         let map = &self.map;
         self.space.update_each_entry(|va, e| {

@@ -124,15 +124,14 @@ pub fn old_fstat(fd: u32, buf: u32) -> SysResult {
 
 /// statfs (99) / fstatfs (100): the 32-bit structure.
 pub fn old_statfs(path: Option<u32>, fd: u32, buf: u32) -> SysResult {
-    match path {
-        Some(p) => {
-            inode_at(super::path::AT_FDCWD, p, 0)?;
-        }
-        None => {
-            file(fd)?;
-        }
-    }
-    let s = statfs_now();
+    let ino = match path {
+        Some(p) => inode_at(super::path::AT_FDCWD, p, 0)?,
+        None => match file(fd)?.node {
+            Node::Inode(ino) => ino,
+            _ => crate::fs::tmpfs::ROOT,
+        },
+    };
+    let s = statfs_now(ino);
     let mut o: linux::statfs = Plain::zeroed();
     o.f_type = s.f_type;
     o.f_bsize = s.f_bsize;
@@ -387,15 +386,15 @@ pub fn utimensat(dirfd: i32, path: u32, times: u32, flags: u32, time64: bool) ->
     })
 }
 
-/// TMPFS_MAGIC, as statfs reports tmpfs.
-const TMPFS_MAGIC: u32 = 0x0102_1994;
-
-fn statfs_now() -> linux::statfs64 {
+/// statfs of the file system `ino` lies in: its type (TMPFS_MAGIC,
+/// PROC_SUPER_MAGIC) and mount flags; proc has no blocks or inodes.
+fn statfs_now(ino: Ino) -> linux::statfs64 {
+    let (magic, flags) = root::statfs_of(ino);
     let mem = crate::mm::phys::stats();
     let (used, files) = with_tree(|t| (t.pages_used, t.inode_count() as u64));
     let total = u64::from(mem.total) / 2;
     let mut s: linux::statfs64 = Plain::zeroed();
-    s.f_type = TMPFS_MAGIC;
+    s.f_type = magic;
     s.f_bsize = 4096;
     s.f_frsize = 4096;
     s.f_blocks = total;
@@ -405,7 +404,13 @@ fn statfs_now() -> linux::statfs64 {
     s.f_ffree = total.saturating_sub(files);
     s.f_namelen = 255;
     // ST_VALID: the flags field is meaningful (Linux always sets it).
-    s.f_flags = 0x20;
+    // The mount's MS_* flags are ST_* flags with the same values, but
+    // relatime (ST_RELATIME, 4096).
+    let st_flags = flags & 0xFFF | if flags & crate::fs::mounts::MS_RELATIME != 0 { 4096 } else { 0 };
+    s.f_flags = 0x20 | st_flags;
+    if magic == crate::fs::mounts::PROC_SUPER_MAGIC {
+        (s.f_blocks, s.f_bfree, s.f_bavail, s.f_files, s.f_ffree) = (0, 0, 0, 0, 0);
+    }
     s
 }
 
@@ -415,14 +420,17 @@ pub fn statfs64(path: u32, size: u32, buf: u32) -> SysResult {
     if size as usize != core::mem::size_of::<linux::statfs64>() {
         return Err(Errno::EINVAL);
     }
-    inode_at(super::path::AT_FDCWD, path, 0)?;
-    out(buf, &statfs_now())
+    let ino = inode_at(super::path::AT_FDCWD, path, 0)?;
+    out(buf, &statfs_now(ino))
 }
 
 pub fn fstatfs64(fd: u32, size: u32, buf: u32) -> SysResult {
     if size as usize != core::mem::size_of::<linux::statfs64>() {
         return Err(Errno::EINVAL);
     }
-    file(fd)?;
-    out(buf, &statfs_now())
+    let ino = match file(fd)?.node {
+        Node::Inode(ino) => ino,
+        _ => crate::fs::tmpfs::ROOT,
+    };
+    out(buf, &statfs_now(ino))
 }

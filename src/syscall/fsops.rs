@@ -254,6 +254,7 @@ fn dtype(kind: u32) -> u8 {
 pub fn getdents(fd: u32, dirp: u32, count: u32, old: bool) -> SysResult {
     let f = file(fd)?;
     let Node::Inode(dir) = f.node else { return Err(Errno::ENOTDIR) };
+    crate::fs::root::before_listing(dir);
     // A removed directory lists nothing: ENOENT, as Linux's dead directory.
     if with_tree(|t| t.get(dir).is_some_and(|n| n.is_dir() && n.nlink == 0)) {
         return Err(Errno::ENOENT);

@@ -20,6 +20,8 @@ mod info;
 #[cfg(target_os = "none")]
 mod mem;
 #[cfg(target_os = "none")]
+mod mount;
+#[cfg(target_os = "none")]
 mod path;
 #[cfg(target_os = "none")]
 mod process;
@@ -44,7 +46,7 @@ mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
     use super::path::{self, AT_FDCWD};
     use super::timespec::TimeAbi::{Time32, Time64};
-    use super::{debug, fdctl, file, fsinfo, fsops, futex, info, mem, process, rlimit, signal, taskctl, tls};
+    use super::{debug, fdctl, file, fsinfo, fsops, futex, info, mem, mount, process, rlimit, signal, taskctl, tls};
 
     /// A 64-bit argument passed in two registers, low word first.
     fn i64_of(low: u32, high: u32) -> i64 {
@@ -228,6 +230,9 @@ mod dispatch {
             nr::CLOCK_GETRES64 => info::clock_getres(a0[0], a0[1], Time64),
             nr::CLOCK_NANOSLEEP => process::clock_nanosleep(a0[0], a0[1], a0[2], a0[3], Time32),
             nr::CLOCK_NANOSLEEP64 => process::clock_nanosleep(a0[0], a0[1], a0[2], a0[3], Time64),
+            nr::MOUNT => mount::mount(a0[0], a0[1], a0[2], a0[3], a0[4]),
+            nr::UMOUNT2 => mount::umount2(a0[0], a0[1]),
+            nr::UMOUNT => mount::umount(a0[0]),
             nr::MG_STATS => debug::stats(a.int(0), a0[1], a0[2]),
             nr::MG_VIEW => debug::view(a0[0], a0[1], a0[2], a0[3], a0[4]),
             nr::MG_TRANSLATE => debug::translate(a.int(0), a0[1], a0[2]),

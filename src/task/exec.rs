@@ -168,6 +168,13 @@ fn build_stack(
     };
     let argv_ptrs: Vec<u32> = argv.iter().map(|s| push_str(s, &mut strings_area)).collect();
     let envp_ptrs: Vec<u32> = envp.iter().map(|s| push_str(s, &mut strings_area)).collect();
+    let env_end = strings_base + strings_area.len() as u32;
+    mem.args = crate::mm::user::ArgArea {
+        arg_start: argv_ptrs.first().copied().unwrap_or(random_at + 16),
+        arg_end: envp_ptrs.first().copied().unwrap_or(env_end),
+        env_start: envp_ptrs.first().copied().unwrap_or(env_end),
+        env_end,
+    };
     let execfn = push_str(path, &mut strings_area);
     let platform = push_str("i686", &mut strings_area);
     strings_area.extend_from_slice(&[0; 4]);

@@ -155,10 +155,17 @@ pub fn threads_max() -> u32 {
 /// execve(): replaces the current program. On failure the old one runs on
 /// with the error; on success `frame` starts the new one.
 pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<String>) -> Result<u32, Errno> {
+    // The new name is the last component of the path execve was given (the
+    // script's, not its interpreter's), as Linux's bprm->filename, cut to
+    // TASK_COMM_LEN - 1 bytes.
+    let mut name = base_name(path);
+    let mut end = name.len().min(15);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name.truncate(end);
     let (source, path, argv, exe) = program(path, argv)?;
     let image = exec::load(&source, &path, &argv, &envp)?;
-    let path = path.as_str();
-    let name = base_name(argv.first().map_or(path, |a| a.as_str()));
     end_other_threads();
     release_memory();
     let old = with_process(|p| {

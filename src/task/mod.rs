@@ -19,12 +19,17 @@ pub mod wakeop;
 pub mod exec;
 #[cfg(target_os = "none")]
 pub mod filemap;
+pub mod kstat;
 #[cfg(target_os = "none")]
 pub mod lifecycle;
 #[cfg(target_os = "none")]
 pub mod process;
 #[cfg(target_os = "none")]
 pub mod procfs;
+#[cfg(target_os = "none")]
+pub mod procpid;
+#[cfg(target_os = "none")]
+pub mod procsys;
 #[cfg(target_os = "none")]
 pub mod report;
 #[cfg(target_os = "none")]

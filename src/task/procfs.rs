@@ -1,199 +1,161 @@
-//! What /proc holds, described for `fs::root::refresh_proc`: `self`, a
-//! directory per process with `comm`, `stat`, `statm`, `maps`, `exe` and
-//! `cwd`, and the system files `meminfo`, `uptime`, `loadavg`, `mounts`
-//! and `filesystems`, in Linux's formats (`fs::procfmt`).
+//! What /proc holds, described for `fs::root::refresh_proc`, and the reader
+//! of its generated files. The tree: `self` and `thread-self`; a directory
+//! per process with the files of `procpid` (stat, status, maps, smaps,
+//! pagemap, cmdline, environ …), the links exe, cwd and root, `fd/` (one
+//! link per descriptor, named as Linux names them) and `task/` (a directory
+//! per thread with the same files); the system files of `procsys`, and
+//! `mounts`, a link to self/mounts as on Linux.
+//!
+//! A generated file's key is `id << 8 | file`: `id` the task (or 0 for a
+//! system file), `file` a `PidFile` or, with bit 7 set, a `SysFile` (with
+//! bit 6 too, one of the fixed files).
 
-use super::process::{Task, TaskState};
-use super::sched::SCHED;
-use crate::fs::procfmt::{self, MapName, MapsEntry, StatMm, TaskStat, VmFlags};
-use crate::fs::root::{ProcEntry, ProcKind};
-use crate::mm::vma::{Backing, Prot, Purpose};
+use super::process::Task;
+use super::procpid::{self, PidFile};
+use super::procsys::{self, SysFile};
+use super::sched::{SCHED, Sched};
+use crate::fs::Node;
+use crate::fs::root::{ProcEntry, ProcKind, ProcReader};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-fn file(path: String, text: String) -> ProcEntry {
-    ProcEntry { path, kind: ProcKind::File(text.into_bytes()) }
+const SYSTEM: u8 = 0x80;
+/// With SYSTEM: the index of one of `procsys::fixed_files`.
+const FIXED: u8 = 0x40;
+
+fn key(id: u32, file: u8) -> u64 {
+    u64::from(id) << 8 | u64::from(file)
+}
+
+fn generated(path: String, key: u64) -> ProcEntry {
+    ProcEntry { path, kind: ProcKind::Generated(key) }
+}
+
+fn link(path: String, target: String, mode: u32) -> ProcEntry {
+    ProcEntry { path, kind: ProcKind::Link { target, mode } }
 }
 
 /// The whole of /proc now.
 pub fn entries() -> Vec<ProcEntry> {
     let mut v = Vec::new();
     let s = SCHED.lock();
-    let me = s.tasks.get(&s.current).map_or(1, |t| t.tgid);
-    v.push(ProcEntry { path: String::from("self"), kind: ProcKind::Link(format!("{me}")) });
+    let (me, tid) = s.tasks.get(&s.current).map_or((1, 1), |t| (t.tgid, t.pid));
+    v.push(link(String::from("self"), format!("{me}"), 0o777));
+    v.push(link(String::from("thread-self"), format!("{me}/task/{tid}"), 0o777));
     for t in s.tasks.values().filter(|t| t.pid != 0 && t.is_leader() && !t.detached) {
         process_entries(&s, t, &mut v);
     }
     drop(s);
-    system_entries(&mut v);
+    for (name, f) in SysFile::ALL {
+        v.push(generated(String::from(name), key(0, SYSTEM | f as u8)));
+    }
+    v.push(link(String::from("mounts"), String::from("self/mounts"), 0o777));
+    // The fixed files too are made when read: nothing of /proc holds
+    // page frames.
+    let mut dirs: Vec<&str> = Vec::new();
+    for (i, (path, _)) in procsys::fixed_files().into_iter().enumerate() {
+        for (at, _) in path.match_indices('/') {
+            if !dirs.contains(&&path[..at]) {
+                dirs.push(&path[..at]);
+                v.push(ProcEntry { path: String::from(&path[..at]), kind: ProcKind::Dir });
+            }
+        }
+        v.push(generated(String::from(path), key(0, SYSTEM | FIXED | i as u8)));
+    }
     v
 }
 
-fn process_entries(s: &super::sched::Sched, t: &Task, v: &mut Vec<ProcEntry>) {
+/// /proc/<pid>: the process's files, fd/ and task/.
+fn process_entries(s: &Sched, t: &Task, v: &mut Vec<ProcEntry>) {
     let pid = t.pid;
     v.push(ProcEntry { path: format!("{pid}"), kind: ProcKind::Dir });
-    v.push(file(format!("{pid}/comm"), procfmt::comm(&t.name)));
-    let threads = s.tasks.values().filter(|x| x.tgid == t.tgid && !x.detached).count() as i32;
-    v.push(file(format!("{pid}/stat"), procfmt::stat(&stat_of(s, t, threads))));
+    task_files(t, &format!("{pid}"), v);
+    v.push(generated(format!("{pid}/mounts"), key(0, SYSTEM | SysFile::Mounts as u8)));
+    v.push(ProcEntry { path: format!("{pid}/fd"), kind: ProcKind::Dir });
+    if let Some(p) = t.process.as_ref() {
+        for (fd, target, mode) in descriptors(&p.files) {
+            v.push(link(format!("{pid}/fd/{fd}"), target, mode));
+        }
+    }
+    v.push(ProcEntry { path: format!("{pid}/task"), kind: ProcKind::Dir });
+    for th in s.tasks.values().filter(|x| x.tgid == t.tgid && !x.detached) {
+        let dir = format!("{pid}/task/{}", th.pid);
+        v.push(ProcEntry { path: dir.clone(), kind: ProcKind::Dir });
+        task_files(th, &dir, v);
+    }
+}
+
+/// The files every task directory has, and its links.
+fn task_files(t: &Task, dir: &str, v: &mut Vec<ProcEntry>) {
+    for (name, f) in PidFile::ALL {
+        v.push(generated(format!("{dir}/{name}"), key(t.pid, f as u8)));
+    }
     if let Some(exe) = t.exe.and_then(crate::fs::root::path_of_file) {
-        v.push(ProcEntry { path: format!("{pid}/exe"), kind: ProcKind::Link(exe) });
+        v.push(link(format!("{dir}/exe"), exe, 0o777));
     }
-    let Some(p) = t.process.as_ref() else {
-        v.push(file(format!("{pid}/statm"), procfmt::statm(None)));
-        return;
-    };
+    let Some(p) = t.process.as_ref() else { return };
     if let Ok(cwd) = crate::fs::root::path_of(p.fs.cwd) {
-        v.push(ProcEntry { path: format!("{pid}/cwd"), kind: ProcKind::Link(cwd) });
+        v.push(link(format!("{dir}/cwd"), cwd, 0o777));
     }
-    let pages = p.mem.map.iter().map(|r| r.len() / 4096).sum::<u32>();
-    let statm = procfmt::Statm { size: pages, resident: p.mem.resident_pages(), ..Default::default() };
-    v.push(file(format!("{pid}/statm"), procfmt::statm(Some(&statm))));
-    let mut maps = String::new();
-    for r in p.mem.map.iter() {
-        let mut flags = VmFlags::empty();
-        flags.set(VmFlags::READ, r.prot.contains(Prot::READ));
-        flags.set(VmFlags::WRITE, r.prot.contains(Prot::WRITE));
-        flags.set(VmFlags::EXEC, r.prot.contains(Prot::EXEC));
-        let cache_name = match &r.backing {
-            Backing::Cache { file, .. } => file.name(),
-            _ => String::new(),
-        };
-        let (shared, offset, name) = match &r.backing {
-            Backing::Shared { first_page, .. } => {
-                (true, u64::from(*first_page) * 4096, MapName::File { path: "/dev/zero", deleted: true })
-            }
-            Backing::File { module, shared, .. } => {
-                (*shared, 0, MapName::File { path: crate::fs::module_name(usize::from(*module)), deleted: false })
-            }
-            Backing::Cache { shared, first_page, .. } => {
-                (*shared, u64::from(*first_page) * 4096, MapName::File { path: &cache_name, deleted: false })
-            }
-            Backing::Anonymous => (
-                false,
-                0,
-                match r.purpose {
-                    Purpose::Heap => MapName::Heap,
-                    Purpose::Stack => MapName::Stack,
-                    _ => MapName::None,
-                },
-            ),
-        };
-        flags.set(VmFlags::MAYSHARE, shared);
-        let e = MapsEntry {
-            start: r.start.as_u32(),
-            end: r.end.as_u32(),
-            flags,
-            offset,
-            dev_major: 0,
-            dev_minor: 0,
-            inode: 0,
-            name,
-        };
-        procfmt::push_maps_line(&mut maps, &e);
-    }
-    v.push(file(format!("{pid}/maps"), maps));
+    v.push(link(format!("{dir}/root"), String::from("/"), 0o777));
 }
 
-/// /proc/<pid>/stat's fields from the task record.
-fn stat_of<'a>(s: &super::sched::Sched, t: &'a Task, threads: i32) -> TaskStat<'a> {
-    let state = match t.state {
-        TaskState::Running | TaskState::Runnable => procfmt::TaskState::Running,
-        TaskState::Sleeping(_) => procfmt::TaskState::Sleeping,
-        TaskState::Stopped => procfmt::TaskState::Stopped,
-        TaskState::Zombie(_) => procfmt::TaskState::Zombie,
-    };
-    let ticks = |ns: u64| procfmt::ns_to_clock_t(ns);
-    let mm = t.process.as_ref().map(|p| StatMm {
-        vsize: p.mem.map.iter().map(|r| r.len()).sum(),
-        rss_pages: p.mem.resident_pages(),
-        start_brk: p.mem.brk_start,
-        ..Default::default()
-    });
-    let ppid = s.tasks.get(&t.ppid).map_or(t.ppid, |p| p.tgid) as i32;
-    TaskStat {
-        pid: t.pid,
-        comm: &t.name,
-        state,
-        ppid,
-        pgrp: 0,
-        session: 0,
-        tty_nr: 0,
-        tpgid: -1,
-        flags: 0x0040_0000,
-        minflt: t.process.as_ref().map_or(0, |p| p.mem.stats.page_faults),
-        cminflt: 0,
-        majflt: 0,
-        cmajflt: 0,
-        utime_ticks: ticks(t.cpu_ns),
-        stime_ticks: 0,
-        cutime_ticks: ticks(t.children_cpu_ns) as i64,
-        cstime_ticks: 0,
-        priority: 20,
-        nice: 0,
-        num_threads: threads,
-        start_time_ticks: 0,
-        mm,
-        rsslim: u32::MAX,
-        kstk_esp: 0,
-        kstk_eip: 0,
-        pending: t.sig.pending.set().0,
-        blocked: t.sig.blocked.0,
-        ignored: 0,
-        caught: 0,
-        wchan: matches!(t.state, TaskState::Sleeping(_)),
-        exit_signal: i32::from(t.exit_signal),
-        processor: 0,
-        rt_priority: 0,
-        policy: 0,
-        delayacct_blkio_ticks: 0,
-        guest_time_ticks: 0,
-        cguest_time_ticks: 0,
-        exit_code: match t.state {
-            TaskState::Zombie(st) => st.wait_status() as i32,
-            _ => 0,
-        },
-    }
+/// Each open descriptor: its number, what readlink shows (Linux's
+/// d_path or "pipe:[N]"), and the link's mode (owner r/w/x by access).
+fn descriptors(files: &crate::fs::FdTable) -> Vec<(u32, String, u32)> {
+    let top = procpid::highest_fd(files).map_or(0, |t| t + 1);
+    (0..top)
+        .filter_map(|fd| {
+            let f = files.get(fd).ok()?;
+            let target = match f.node {
+                Node::Console => String::from("/dev/console"),
+                Node::Null => String::from("/dev/null"),
+                Node::Zero => String::from("/dev/zero"),
+                Node::Full => String::from("/dev/full"),
+                Node::Random => String::from("/dev/urandom"),
+                Node::PipeRead(id) | Node::PipeWrite(id) => format!("pipe:[{id}]"),
+                Node::Inode(ino) => crate::fs::root::path_of(ino)
+                    .ok()
+                    .or_else(|| crate::fs::root::path_of_file(ino))
+                    .unwrap_or_else(|| String::from("/ (deleted)")),
+            };
+            let mode = 0o100 | if f.readable { 0o400 } else { 0 } | if f.writable { 0o200 } else { 0 };
+            Some((fd, target, mode))
+        })
+        .collect()
 }
 
-fn system_entries(v: &mut Vec<ProcEntry>) {
-    let mem = crate::mm::phys::stats();
-    let kb = |frames: u32| frames * 4;
-    let info = procfmt::MemInfo {
-        mem_total_kb: kb(mem.total),
-        mem_free_kb: kb(mem.free),
-        mem_available_kb: kb(mem.free),
-        ..Default::default()
+/// Reads generated file `key` at `offset` into `buf`.
+fn read(key: u64, offset: u64, buf: &mut [u8]) -> usize {
+    let (id, file) = ((key >> 8) as u32, key as u8);
+    let bytes = if file & (SYSTEM | FIXED) == SYSTEM | FIXED {
+        match procsys::fixed_files().into_iter().nth(usize::from(file & !(SYSTEM | FIXED))) {
+            Some((_, text)) => text.into_bytes(),
+            None => return 0,
+        }
+    } else if file & SYSTEM != 0 {
+        match SysFile::from_number(file & !SYSTEM) {
+            Some(f) => procsys::generate(f).into_bytes(),
+            None => return 0,
+        }
+    } else {
+        match PidFile::from_number(file) {
+            Some(PidFile::Pagemap) => return procpid::pagemap(id, offset, buf),
+            Some(f) => procpid::generate(id, f),
+            None => return 0,
+        }
     };
-    v.push(file(String::from("meminfo"), procfmt::meminfo(&info)));
-    let up = crate::time::monotonic_ns();
-    v.push(file(String::from("uptime"), procfmt::uptime(up, up)));
-    let mounts = [
-        procfmt::MountEntry {
-            device: "rootfs",
-            mount_point: "/",
-            fs_type: "rootfs",
-            read_only: false,
-            flags: procfmt::MountFlags::empty(),
-            fs_options: &[],
-        },
-        procfmt::MountEntry {
-            device: "proc",
-            mount_point: "/proc",
-            fs_type: "proc",
-            read_only: false,
-            flags: procfmt::MountFlags::NOSUID
-                | procfmt::MountFlags::NODEV
-                | procfmt::MountFlags::NOEXEC
-                | procfmt::MountFlags::RELATIME,
-            fs_options: &[],
-        },
-    ];
-    v.push(file(String::from("mounts"), procfmt::mounts(&mounts)));
-    let types = [
-        procfmt::FilesystemType { name: "rootfs", requires_dev: false },
-        procfmt::FilesystemType { name: "tmpfs", requires_dev: false },
-        procfmt::FilesystemType { name: "proc", requires_dev: false },
-    ];
-    v.push(file(String::from("filesystems"), procfmt::filesystems(&types)));
+    let Some(rest) = usize::try_from(offset).ok().and_then(|o| bytes.get(o..)) else { return 0 };
+    let n = rest.len().min(buf.len());
+    buf[..n].copy_from_slice(&rest[..n]);
+    n
 }
+
+/// How long a generated file may be: pagemap's 8 bytes per user page, or
+/// more than any text file here.
+fn bound(key: u64) -> u64 {
+    if key as u8 == PidFile::Pagemap as u8 { procpid::USER_PAGES * 8 } else { 1 << 32 }
+}
+
+pub const READER: ProcReader = ProcReader { read, bound };

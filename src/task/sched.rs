@@ -65,10 +65,23 @@ impl Sched {
         for _ in 0..PID_MAX {
             self.last_pid = if self.last_pid + 1 >= PID_MAX { 2 } else { self.last_pid + 1 };
             if !self.tasks.contains_key(&self.last_pid) {
+                super::kstat::on_fork();
                 return Some(self.last_pid);
             }
         }
         None
+    }
+
+    /// Tasks running or ready to run, the idle task not counted (the
+    /// load average's sample, /proc/stat's procs_running).
+    pub fn runnable(&self) -> u32 {
+        let busy = |t: &Task| t.pid != IDLE_PID && matches!(t.state, TaskState::Running | TaskState::Runnable);
+        self.tasks.values().filter(|t| busy(t)).count() as u32
+    }
+
+    /// The pid handed out last (/proc/loadavg's last field).
+    pub fn last_pid(&self) -> Pid {
+        self.last_pid
     }
 
     /// Makes a sleeping task runnable.
@@ -241,6 +254,7 @@ fn switch_to(next: Pid) {
             p.fpu.save();
         }
         let from = &mut cur.saved_esp as *mut u32;
+        super::kstat::on_switch();
         s.current = next;
         s.slice_left = SLICE_TICKS;
         s.need_resched = false;
@@ -346,6 +360,7 @@ pub fn on_timer_tick() {
         s.timers.pop_first();
         s.wake(pid);
     }
+    super::kstat::on_tick(crate::arch::x86::pit::ticks(), || s.runnable());
     if s.current != IDLE_PID {
         s.slice_left = s.slice_left.saturating_sub(1);
         if s.slice_left == 0 {

@@ -45,3 +45,31 @@ pub fn enable_global_pages() {
 pub fn feature_bits() -> u32 {
     core::arch::x86::__cpuid(1).edx
 }
+
+/// CPUID leaf `leaf`, sub-leaf `sub`: [eax, ebx, ecx, edx].
+pub fn cpuid(leaf: u32, sub: u32) -> [u32; 4] {
+    let r = core::arch::x86::__cpuid_count(leaf, sub);
+    [r.eax, r.ebx, r.ecx, r.edx]
+}
+
+/// IA32_BIOS_SIGN_ID (0x8B): the loaded microcode's revision in its high half.
+const IA32_BIOS_SIGN_ID: u32 = 0x8B;
+
+/// The microcode revision, read as Linux's intel_get_microcode_revision
+/// does (clear the MSR, CPUID leaf 1, read it back); 0 unless the CPU is an
+/// Intel family ≥ 6 with MSRs (others may not have the register: #GP).
+pub fn microcode_revision() -> u32 {
+    let [_, b, c, d] = cpuid(0, 0);
+    let intel = [b, d, c] == [0x756e_6547, 0x4965_6e69, 0x6c65_746e];
+    let [sig, _, _, edx] = cpuid(1, 0);
+    if !intel || sig >> 8 & 0xf < 6 || edx & (1 << 5) == 0 {
+        return 0;
+    }
+    // SAFETY: an Intel family-6-or-later CPU with MSRs has IA32_BIOS_SIGN_ID;
+    // writing 0 to it only asks the CPU to latch the revision again.
+    unsafe {
+        x86::msr::wrmsr(IA32_BIOS_SIGN_ID, 0);
+        core::arch::x86::__cpuid(1);
+        (x86::msr::rdmsr(IA32_BIOS_SIGN_ID) >> 32) as u32
+    }
+}
