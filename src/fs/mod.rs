@@ -11,6 +11,7 @@ pub mod node;
 pub mod pages;
 #[cfg(target_os = "none")]
 pub mod pipe;
+pub mod pollmask;
 pub mod procfmt;
 #[cfg(target_os = "none")]
 pub mod root;

@@ -1,6 +1,8 @@
 //! read, write, pread64, pwrite64, open, openat, creat, close, lseek,
-//! _llseek, dup, dup2, dup3, readv, writev: on tmpfs files (boot modules
-//! included), directories, the console, the devices of /dev and pipes.
+//! _llseek, dup, dup2, dup3, readv, writev, sendfile(64): on tmpfs files
+//! (boot modules and O_TMPFILE files included), directories, the console,
+//! the devices of /dev, pipes and FIFOs (a FIFO's description reads and
+//! writes the pipe its inode has while open, `fs::pipe`).
 
 use super::abi::{
     Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET,
@@ -21,6 +23,19 @@ use memguard_abi::linux;
 
 pub(super) fn file(fd: u32) -> Result<Arc<OpenFile>, Errno> {
     with_process(|p| p.files.get(fd).cloned())
+}
+
+/// What a read (`write` false) or a write of `f` goes to: a FIFO's
+/// description reads and writes its pipe; anything else its own node.
+pub(super) fn io_node(f: &OpenFile, write: bool) -> Node {
+    match f.node {
+        Node::Inode(ino) if f.readable || f.writable => match fs::pipe::fifo_of(ino) {
+            Some(id) if write => Node::PipeWrite(id),
+            Some(id) => Node::PipeRead(id),
+            None => f.node,
+        },
+        node => node,
+    }
 }
 
 /// Linux's MAX_RW_COUNT: one read or write moves at most this much.
@@ -74,7 +89,8 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
         return Err(Errno::EBADF);
     }
     let total = check_segments(segs)?;
-    let want = match f.node {
+    let node = io_node(&f, false);
+    let want = match node {
         Node::Inode(ino) if is_dir(ino) => return Err(Errno::EISDIR),
         Node::Null | Node::PipeWrite(_) => return Ok(0),
         Node::Inode(_) => {
@@ -106,7 +122,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
         return Err(Errno::EFAULT);
     }
     let mut data = alloc::vec![0u8; room as usize];
-    let n = match f.node {
+    let n = match node {
         Node::Console => read_console(&mut data)?,
         Node::PipeRead(id) => read_pipe(&f, id, &mut data)?,
         Node::Inode(ino) if at.is_some() => fs::root::read(ino, at.unwrap_or(0), &mut data),
@@ -151,7 +167,8 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         return Err(Errno::EBADF);
     }
     let total = check_segments(segs)?;
-    let chunk_size = match f.node {
+    let node = io_node(&f, true);
+    let chunk_size = match node {
         Node::Console => TTY_CHUNK,
         Node::PipeWrite(_) => fs::pipe::PIPE_BUF as u32,
         Node::Inode(_) => FILE_CHUNK,
@@ -182,22 +199,28 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         if let Err(e) = gathered {
             return if written > 0 { Ok(written) } else { Err(e) };
         }
-        match f.node {
-            Node::Inode(ino) => match write_file(&f, ino, &chunk, at.map(|a| a + u64::from(written))) {
-                Ok(n) if n == chunk.len() => {}
-                Ok(n) => return Ok(written + n as u32),
-                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
-            },
-            Node::PipeWrite(id) => match write_pipe(&f, id, &chunk) {
-                Ok(n) if n == chunk.len() => {}
-                Ok(n) => return Ok(written + n as u32),
-                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
-            },
-            _ => console::write_bytes(&chunk),
+        match write_chunk(&f, node, &chunk, at.map(|a| a + u64::from(written))) {
+            Ok(n) if n == chunk.len() => {}
+            Ok(n) => return Ok(written + n as u32),
+            Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
         }
         written += chunk.len() as u32;
     }
     Ok(written)
+}
+
+/// Writes one chunk to `node` (what `f` writes to): a file at `at` or the
+/// description's offset, a pipe (waiting for room), or the console.
+fn write_chunk(f: &OpenFile, node: Node, chunk: &[u8], at: Option<u64>) -> Result<usize, Errno> {
+    match node {
+        Node::Inode(ino) => write_file(f, ino, chunk, at),
+        Node::PipeWrite(id) => write_pipe(f, id, chunk),
+        Node::Console => {
+            console::write_bytes(chunk);
+            Ok(chunk.len())
+        }
+        _ => Ok(chunk.len()),
+    }
 }
 
 /// A file write moves through the kernel in pieces of this size.
@@ -304,6 +327,13 @@ fn write_pipe(f: &OpenFile, id: u32, chunk: &[u8]) -> Result<usize, Errno> {
 /// tools/qemu-run.sh sends one when piped input runs out.
 pub(super) const EOF_CHAR: u8 = 0x04;
 
+/// Whether a console read would return at once (input waiting, an
+/// end-of-input included): what poll and select report as readable.
+/// The one place the console's readiness is decided.
+pub(super) fn console_readable() -> bool {
+    console::serial::pending() > 0
+}
+
 fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
     loop {
         let mut n = 0;
@@ -336,7 +366,10 @@ const O_NOFOLLOW: u32 = 0o400_000;
 const O_LARGEFILE: u32 = 0o100_000;
 const O_APPEND: u32 = 0o2000;
 const O_PATH: u32 = 0o10_000_000;
+/// O_TMPFILE is __O_TMPFILE with O_DIRECTORY (so that old kernels refuse
+/// it as a directory opened for writing).
 const O_TMPFILE: u32 = 0o20_200_000;
+const O_TMPFILE_BIT: u32 = 0o20_000_000;
 
 /// open(path, flags, mode).
 pub fn open(path: u32, flags: u32, mode: u32) -> SysResult {
@@ -355,11 +388,8 @@ pub fn creat(path: u32, mode: u32) -> SysResult {
 /// (ENOTDIR), writing a directory is EISDIR, O_TRUNC empties a file opened
 /// for writing.
 pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
-    use fs::tmpfs::{Data, Follow, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
+    use fs::tmpfs::{Data, Follow, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG};
     let p = super::path::read_path_str(path)?;
-    if flags & O_TMPFILE == O_TMPFILE {
-        return Err(Errno::EOPNOTSUPP);
-    }
     // Linux ≥ 6.4 semantics, which Debian's 6.1 carries: no creating a
     // directory by open.
     if flags & (O_CREAT | O_DIRECTORY) == O_CREAT | O_DIRECTORY {
@@ -367,7 +397,15 @@ pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
     }
     let accmode = flags & O_ACCMODE;
     let write_access = accmode == 1 || accmode == 2;
+    // O_TMPFILE needs O_DIRECTORY with it and write access (Linux's
+    // build_open_flags; O_ACCMODE 3 counts as both).
+    if flags & O_TMPFILE_BIT != 0 && (flags & O_TMPFILE != O_TMPFILE || accmode == 0) {
+        return Err(Errno::EINVAL);
+    }
     let start = if p.starts_with('/') { fs::tmpfs::ROOT } else { super::path::start_of(dirfd)? };
+    if flags & O_TMPFILE_BIT != 0 {
+        return open_tmpfile(start, &p, flags, mode);
+    }
     let creat = flags & O_CREAT != 0;
     let excl = creat && flags & O_EXCL != 0;
     let follow = if flags & O_NOFOLLOW != 0 || excl { Follow::No } else { Follow::Yes };
@@ -407,11 +445,68 @@ pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
     }
     let node = fs::root::node_of(ino)?;
     let readable = accmode == 0 || accmode == 2;
-    let file = OpenFile::new(node, readable, write_access);
+    if kind == S_IFIFO && flags & O_PATH == 0 {
+        return open_fifo(ino, readable, write_access, flags);
+    }
+    // An O_PATH description of a FIFO holds no end of its pipe.
+    let (readable, writable) = if kind == S_IFIFO { (false, false) } else { (readable, write_access) };
+    install(OpenFile::new(node, readable, writable), flags)
+}
+
+/// Sets a new description's status flags and gives it the lowest free
+/// descriptor.
+fn install(file: Arc<OpenFile>, flags: u32) -> SysResult {
     file.nonblock.store(flags & O_NONBLOCK != 0, Ordering::Relaxed);
     file.append.store(flags & O_APPEND != 0, Ordering::Relaxed);
     file.largefile.store(flags & O_LARGEFILE != 0, Ordering::Relaxed);
     with_process(|p| p.files.install(Fd { file, cloexec: flags & O_CLOEXEC != 0 }))
+}
+
+/// Opens FIFO `ino` as its pipe (`fs::pipe::fifo_open` decides), then
+/// waits for the partner it needs: a reader for a writer, a writer for a
+/// reader. A signal ends the wait (ERESTARTSYS) and closes the ends again.
+fn open_fifo(ino: fs::tmpfs::Ino, readable: bool, writable: bool, flags: u32) -> SysResult {
+    let opened = fs::pipe::fifo_open(ino, readable, writable, flags & O_NONBLOCK != 0)?;
+    let file = OpenFile::new(Node::Inode(ino), readable, writable);
+    file.seen_writers.store(opened.seen_writers, Ordering::Relaxed);
+    // A partner waiting for this end may go on.
+    SCHED.lock().wake_all(Wait::Pipe);
+    if let Some(partner) = opened.wait {
+        while !fs::pipe::partner_came(opened.id, partner) {
+            if interrupted() {
+                return Err(Errno::ERESTARTSYS);
+            }
+            sched::sleep(Wait::Pipe);
+        }
+    }
+    install(file, flags)
+}
+
+/// O_TMPFILE: a nameless regular file in directory `path` (ENOENT,
+/// ENOTDIR; EOPNOTSUPP in /proc, which has no such files), mode & ~umask,
+/// held only by the new descriptor. Without O_EXCL, linkat(fd, "", ...,
+/// AT_EMPTY_PATH) may give it a name.
+fn open_tmpfile(start: fs::tmpfs::Ino, path: &str, flags: u32, mode: u32) -> SysResult {
+    use fs::tmpfs::Follow;
+    let follow = if flags & O_NOFOLLOW != 0 { Follow::No } else { Follow::Yes };
+    let dir = fs::root::walk(start, path, follow)?.ino.ok_or(Errno::ENOENT)?;
+    if !is_dir(dir) {
+        return Err(Errno::ENOTDIR);
+    }
+    if fs::root::in_proc(dir) {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let mode = mode & !with_process(|p| p.fs.umask);
+    let linkable = flags & O_EXCL == 0;
+    let (readable, writable) = match flags & O_ACCMODE {
+        1 => (false, true),
+        2 => (true, true),
+        _ => (false, false),
+    };
+    // Held by the description at once: nothing frees it in between, as
+    // only a close or an unlink of that inode looks for unheld inodes.
+    let ino = fs::root::with_tree(|t| t.create_unnamed(mode, linkable, fs::root::now()));
+    install(OpenFile::new(Node::Inode(ino), readable, writable), flags)
 }
 
 pub fn close(fd: u32) -> SysResult {
@@ -430,7 +525,7 @@ fn seek(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     }
     let size = fs::size(f.node) as i64;
     let mut pos = f.offset.lock();
-    let new = match f.node {
+    let new = match io_node(&f, false) {
         Node::Console | Node::PipeRead(_) | Node::PipeWrite(_) => return Err(Errno::ESPIPE),
         Node::Null | Node::Zero | Node::Full | Node::Random => 0,
         Node::Inode(_) => match whence {
@@ -508,7 +603,7 @@ fn positioned(fd: u32, buf: u32, count: u32, offset: i64, write: bool) -> SysRes
     if offset < 0 {
         return Err(Errno::EINVAL);
     }
-    let Node::Inode(ino) = f.node else {
+    let Node::Inode(ino) = io_node(&f, write) else {
         return match f.node {
             Node::Null | Node::Zero | Node::Full | Node::Random if !write => read(fd, buf, count),
             Node::Null | Node::Zero | Node::Random => Ok(count),
@@ -550,4 +645,155 @@ pub fn writev(fd: u32, iov: u32, count: u32) -> SysResult {
 pub fn readv(fd: u32, iov: u32, count: u32) -> SysResult {
     file(fd)?;
     readv_segments(fd, &mut iovecs(iov, count)?, None)
+}
+
+/// sendfile(out, in, offset, count) (`wide` false: a 32-bit off_t, and
+/// offsets stop at 2 GiB) and sendfile64 (a 64-bit loff_t). With `offset`
+/// the input is read from there and the pointer moved on (the file's own
+/// offset stays); without, from the file's offset, which moves. The
+/// pointer is written back even when the copy fails, as Linux does.
+pub fn sendfile(out_fd: u32, in_fd: u32, offset: u32, count: u32, wide: bool) -> SysResult {
+    if offset == 0 {
+        return send(out_fd, in_fd, None, count, None);
+    }
+    let mut pos = with_process(|p| -> Result<i64, Errno> {
+        Ok(if wide { uaccess::read::<u64>(&mut p.mem, offset)? as i64 } else { i64::from(uaccess::read_u32(&mut p.mem, offset)? as i32) })
+    })?;
+    let max = if wide { None } else { Some(fs::tmpfs::MAX_NON_LFS) };
+    let r = send(out_fd, in_fd, Some(&mut pos), count, max);
+    with_process(|p| if wide { uaccess::write(&mut p.mem, offset, &(pos as u64)) } else { uaccess::write_u32(&mut p.mem, offset, pos as u32) })?;
+    r
+}
+
+/// Linux's do_sendfile: the input is checked first (EBADF; ESPIPE for an
+/// offset on what cannot pread; EINVAL for a negative position or count),
+/// then the output (EBADF), the size limit (EOVERFLOW), and then either a
+/// pipe is filled with what fits, or the input, which must be a regular
+/// file (EINVAL), is copied until `count` or its end.
+fn send(out_fd: u32, in_fd: u32, at: Option<&mut i64>, count: u32, max: Option<u64>) -> SysResult {
+    let inf = file(in_fd)?;
+    if !inf.readable {
+        return Err(Errno::EBADF);
+    }
+    let in_node = io_node(&inf, false);
+    let seekable = !matches!(in_node, Node::Console | Node::PipeRead(_) | Node::PipeWrite(_));
+    if at.is_some() && !seekable {
+        return Err(Errno::ESPIPE);
+    }
+    let start = match &at {
+        Some(p) => **p,
+        None => *inf.offset.lock() as i64,
+    };
+    if (count as i32) < 0 || start < 0 || start.checked_add(i64::from(count)).is_none() {
+        return Err(Errno::EINVAL);
+    }
+    let mut count = count.min(MAX_RW_COUNT);
+    let outf = file(out_fd)?;
+    if !outf.writable {
+        return Err(Errno::EBADF);
+    }
+    let out_node = io_node(&outf, true);
+    let is_pipe = |n: Node| matches!(n, Node::PipeRead(_) | Node::PipeWrite(_));
+    // s_maxbytes: a pipe's pseudo file system stops at 2 GiB, tmpfs not.
+    let max = max.unwrap_or(if is_pipe(in_node) || is_pipe(out_node) {
+        fs::tmpfs::MAX_NON_LFS
+    } else {
+        fs::tmpfs::MAX_FILE_SIZE
+    });
+    let start = start as u64;
+    if start + u64::from(count) > max {
+        if start >= max {
+            return Err(Errno::EOVERFLOW);
+        }
+        count = (max - start) as u32;
+    }
+    let moved = match out_node {
+        Node::PipeWrite(id) => send_to_pipe(in_node, &outf, id, start, count)?,
+        _ => send_direct(in_node, &outf, out_node, start, count)?,
+    };
+    let end = start + moved as u64;
+    match at {
+        Some(p) => *p = end as i64,
+        None if moved > 0 => *inf.offset.lock() = end,
+        None => {}
+    }
+    if end > max { Err(Errno::EOVERFLOW) } else { Ok(moved) }
+}
+
+/// Reads up to `len` bytes of the regular file `node` at `pos`; None for
+/// what is not a regular file.
+fn read_regular(node: Node, pos: u64, len: u32) -> Option<Vec<u8>> {
+    let Node::Inode(ino) = node else { return None };
+    let regular = fs::root::with_tree(|t| t.get(ino).is_some_and(|n| n.kind() == fs::tmpfs::S_IFREG));
+    if !regular {
+        return None;
+    }
+    let mut data = alloc::vec![0u8; len as usize];
+    let n = fs::root::read(ino, pos, &mut data);
+    data.truncate(n);
+    Some(data)
+}
+
+/// sendfile into a pipe (Linux's splice_file_to_pipe): waits for room as
+/// a write would (EPIPE and SIGPIPE without a reader, EAGAIN with
+/// O_NONBLOCK), then moves what the free pages of the pipe take.
+fn send_to_pipe(in_node: Node, outf: &OpenFile, id: u32, pos: u64, count: u32) -> Result<u32, Errno> {
+    let room = loop {
+        if fs::pipe::broken(id) {
+            crate::task::lifecycle::raise(memguard_abi::Signal::SIGPIPE);
+            return Err(Errno::EPIPE);
+        }
+        let room = fs::pipe::state(id).room;
+        if room >= fs::pipe::PIPE_BUF {
+            break room;
+        }
+        if outf.nonblock.load(Ordering::Relaxed) {
+            return Err(Errno::EAGAIN);
+        }
+        if interrupted() {
+            return Err(Errno::ERESTARTSYS);
+        }
+        sched::sleep(Wait::Pipe);
+    };
+    let len = count.min((room / fs::pipe::PIPE_BUF * fs::pipe::PIPE_BUF) as u32);
+    let data = read_regular(in_node, pos, len).ok_or(Errno::EINVAL)?;
+    if data.is_empty() {
+        return Ok(0);
+    }
+    let n = match fs::pipe::write(id, &data) {
+        fs::pipe::WriteResult::Wrote(n) => n,
+        _ => 0,
+    };
+    SCHED.lock().wake_all(Wait::Pipe);
+    Ok(n as u32)
+}
+
+/// sendfile to anything but a pipe (Linux's do_splice_direct): not to an
+/// O_APPEND file, only from a regular file, and only to what can take a
+/// splice (files, the console, /dev/null); copied in pieces until `count`
+/// is done, the input ends or a write falls short.
+fn send_direct(in_node: Node, outf: &OpenFile, out_node: Node, pos: u64, count: u32) -> Result<u32, Errno> {
+    if outf.append.load(Ordering::Relaxed) {
+        return Err(Errno::EINVAL);
+    }
+    if read_regular(in_node, pos, 0).is_none() || !matches!(out_node, Node::Inode(_) | Node::Console | Node::Null) {
+        return Err(Errno::EINVAL);
+    }
+    let mut done = 0u32;
+    while done < count {
+        let data = read_regular(in_node, pos + u64::from(done), (count - done).min(FILE_CHUNK)).unwrap_or_default();
+        if data.is_empty() {
+            break;
+        }
+        let n = match write_chunk(outf, out_node, &data, None) {
+            Ok(n) => n as u32,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        };
+        done += n;
+        if (n as usize) < data.len() {
+            break;
+        }
+    }
+    Ok(done)
 }
