@@ -13,8 +13,8 @@
 use super::pollmask::PipeState;
 use super::tmpfs::Ino;
 use alloc::collections::{BTreeMap, VecDeque};
-use memguard_abi::Errno;
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use memguard_abi::Errno;
 use spin::Mutex;
 
 /// Linux's default pipe capacity.

@@ -121,14 +121,12 @@ pub fn fd_set_bytes(n: usize) -> usize {
 }
 
 /// Linux's fdtable size (max_fds) for a table that has held descriptors
-/// below `high`: 32 (BITS_PER_LONG) at first, then grown to a power of
-/// two times 256 (a 1 KiB array of pointers) as higher numbers are used.
-/// select counts no descriptor at or above it.
+/// below `high`: 32 (BITS_PER_LONG) at first, then the power of two above
+/// the highest number used (as Debian's 6.1 i386 kernel grows it: a dup2
+/// to 40 makes 64, to 300 makes 512). select counts no descriptor at or
+/// above it.
 pub fn linux_max_fds(high: usize) -> usize {
-    if high <= 32 {
-        return 32;
-    }
-    ((high - 1) / 256 + 1).next_power_of_two() * 256
+    high.next_power_of_two().max(32)
 }
 
 /// When a wait ends: never, at once (a zero timeout), or at a monotonic
@@ -203,7 +201,10 @@ mod tests {
         assert_eq!(pipe_events(&pipe(3, 1, 1, 1), true, false, 0), PollEvents::IN | PollEvents::RDNORM);
         // Writers gone: hang-up, with the data still readable.
         assert_eq!(pipe_events(&pipe(0, 1, 0, 1), true, false, 0), PollEvents::HUP);
-        assert_eq!(pipe_events(&pipe(5, 1, 0, 1), true, false, 0), PollEvents::IN | PollEvents::RDNORM | PollEvents::HUP);
+        assert_eq!(
+            pipe_events(&pipe(5, 1, 0, 1), true, false, 0),
+            PollEvents::IN | PollEvents::RDNORM | PollEvents::HUP
+        );
     }
 
     #[test]
@@ -220,7 +221,10 @@ mod tests {
         assert_eq!(pipe_events(&pipe(65536, 1, 1, 1), false, true, 0), PollEvents::empty());
         assert_eq!(pipe_events(&pipe(65536 - 4095, 1, 1, 1), false, true, 0), PollEvents::empty());
         assert_eq!(pipe_events(&pipe(65536 - 4096, 1, 1, 1), false, true, 0), PollEvents::OUT | PollEvents::WRNORM);
-        assert_eq!(pipe_events(&pipe(0, 0, 1, 1), false, true, 0), PollEvents::OUT | PollEvents::WRNORM | PollEvents::ERR);
+        assert_eq!(
+            pipe_events(&pipe(0, 0, 1, 1), false, true, 0),
+            PollEvents::OUT | PollEvents::WRNORM | PollEvents::ERR
+        );
         // A FIFO opened O_RDWR holds both ends: never HUP or ERR alone.
         assert_eq!(pipe_events(&pipe(1, 1, 1, 1), true, true, 0), DEFAULT);
     }
@@ -259,10 +263,10 @@ mod tests {
         assert_eq!(fd_set_bytes(1024), 128);
         assert_eq!(linux_max_fds(0), 32);
         assert_eq!(linux_max_fds(32), 32);
-        assert_eq!(linux_max_fds(33), 256);
-        assert_eq!(linux_max_fds(256), 256);
-        assert_eq!(linux_max_fds(257), 512);
-        assert_eq!(linux_max_fds(1024), 1024);
+        assert_eq!(linux_max_fds(33), 64);
+        assert_eq!(linux_max_fds(41), 64);
+        assert_eq!(linux_max_fds(64), 64);
+        assert_eq!(linux_max_fds(301), 512);
         assert_eq!(linux_max_fds(1025), 2048);
     }
 

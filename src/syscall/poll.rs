@@ -44,9 +44,7 @@ fn events_of(f: &OpenFile) -> PollEvents {
         Node::PipeWrite(id) => pipe_events(&pipe::state(id), false, true, 0),
         Node::Console => terminal_events(console_readable()),
         Node::Inode(ino) if f.readable || f.writable => match pipe::fifo_of(ino) {
-            Some(id) => {
-                pipe_events(&pipe::state(id), f.readable, f.writable, f.seen_writers.load(Ordering::Relaxed))
-            }
+            Some(id) => pipe_events(&pipe::state(id), f.readable, f.writable, f.seen_writers.load(Ordering::Relaxed)),
             None => DEFAULT,
         },
         _ => DEFAULT,
