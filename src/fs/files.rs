@@ -27,6 +27,10 @@ pub struct OpenFile {
     pub append: core::sync::atomic::AtomicBool,
     /// O_LARGEFILE: offsets past 2 GiB - 1 are allowed.
     pub largefile: core::sync::atomic::AtomicBool,
+    /// A FIFO's read end opened O_NONBLOCK before any writer: the pipe's
+    /// writer count then, so that poll reports POLLHUP only once a writer
+    /// has come and gone (Linux's f_pipe). 0 otherwise.
+    pub seen_writers: core::sync::atomic::AtomicU32,
 }
 
 impl OpenFile {
@@ -49,15 +53,21 @@ impl OpenFile {
             nonblock: core::sync::atomic::AtomicBool::new(false),
             append: core::sync::atomic::AtomicBool::new(false),
             largefile: core::sync::atomic::AtomicBool::new(false),
+            seen_writers: core::sync::atomic::AtomicU32::new(0),
         })
     }
 }
 
 impl Drop for OpenFile {
-    /// The last descriptor of a description is gone: a pipe loses an end,
-    /// and whoever waits on it must look again.
+    /// The last descriptor of a description is gone: a pipe (or a FIFO's
+    /// pipe) loses an end, and whoever waits on it must look again.
     fn drop(&mut self) {
         if let Node::Inode(ino) = self.node {
+            if super::pipe::fifo_release(ino, self.readable, self.writable)
+                && let Some(wake) = PIPE_WAKER.get()
+            {
+                wake();
+            }
             super::root::with_tree(|t| {
                 if let Some(n) = t.get_mut(ino) {
                     n.opened -= 1;
@@ -197,6 +207,12 @@ impl FdTable {
                 *slot = None;
             }
         }
+    }
+
+    /// One past the highest descriptor number this table has held (its
+    /// slots never shrink, as Linux's fdtable never does).
+    pub fn high_water(&self) -> usize {
+        self.fds.len()
     }
 
     pub fn open_count(&self) -> usize {

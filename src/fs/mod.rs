@@ -14,6 +14,7 @@ pub mod node;
 pub mod pages;
 #[cfg(target_os = "none")]
 pub mod pipe;
+pub mod pollmask;
 pub mod procacct;
 pub mod procfmt;
 #[cfg(target_os = "none")]

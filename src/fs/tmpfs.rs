@@ -79,6 +79,9 @@ pub struct Inode {
     pub opened: u32,
     /// Open descriptions that may write it (exec is ETXTBSY meanwhile).
     pub writers: u32,
+    /// An O_TMPFILE file not opened O_EXCL: linkat may give it its first
+    /// name (Linux's I_LINKABLE).
+    pub linkable: bool,
 }
 
 impl Inode {
@@ -366,8 +369,8 @@ impl Tmpfs {
         if node.is_dir() {
             return Err(Errno::EPERM);
         }
-        // An unlinked file cannot come back (Linux: unless O_TMPFILE).
-        if node.nlink == 0 {
+        // An unlinked file cannot come back, only an O_TMPFILE one.
+        if node.nlink == 0 && !node.linkable {
             return Err(Errno::ENOENT);
         }
         if name.len() > NAME_MAX {
@@ -381,8 +384,20 @@ impl Tmpfs {
         }
         let n = self.inodes.get_mut(&ino).expect("inode");
         n.nlink += 1;
+        n.linkable = false;
         n.ctime = now;
         Ok(())
+    }
+
+    /// O_TMPFILE: a regular file of `mode` with no name (link count 0),
+    /// which lives while a descriptor holds it; `linkable` lets linkat name
+    /// it. The caller opens it at once (an unheld nameless inode is freed
+    /// by the next `release_if_unused`).
+    pub fn create_unnamed(&mut self, mode: u32, linkable: bool, now: Time) -> Ino {
+        let ino = self.alloc_ino();
+        let data = Data::File { pages: BTreeMap::new(), size: 0 };
+        self.inodes.insert(ino, Inode { nlink: 0, linkable, ..Inode::new(S_IFREG | (mode & 0o7777), 0, data, now) });
+        ino
     }
 
     /// unlink() (`dir` false) or rmdir() (`dir` true) of `name` in
@@ -726,7 +741,20 @@ fn shrink(entries: &mut BTreeMap<String, Ino>) {
 
 impl Inode {
     pub fn new(mode: u32, rdev: u32, data: Data, now: Time) -> Inode {
-        Inode { mode, uid: 0, gid: 0, nlink: 1, rdev, atime: now, mtime: now, ctime: now, data, opened: 0, writers: 0 }
+        Inode {
+            mode,
+            uid: 0,
+            gid: 0,
+            nlink: 1,
+            rdev,
+            atime: now,
+            mtime: now,
+            ctime: now,
+            data,
+            opened: 0,
+            writers: 0,
+            linkable: false,
+        }
     }
 }
 
@@ -894,5 +922,23 @@ mod tests {
         assert_eq!(t.get(sh).unwrap().nlink, 1, "replaced: one name left");
         assert_eq!(t.rename(ROOT, "bin", ROOT, "sh2", false, T0), Err(Errno::ENOTDIR));
         assert_eq!(t.rename(ROOT, "sh2", ROOT, "bin", false, T0), Err(Errno::EISDIR));
+    }
+
+    #[test]
+    fn tmpfile_is_named_once_by_link_unless_excl() {
+        let mut t = tree();
+        let a = t.create_unnamed(0o600, true, T0);
+        t.get_mut(a).unwrap().opened = 1;
+        assert_eq!((t.get(a).unwrap().nlink, t.get(a).unwrap().mode), (0, S_IFREG | 0o600));
+        t.link(a, ROOT, "a", T0).unwrap();
+        assert_eq!(t.get(a).unwrap().nlink, 1);
+        t.remove(ROOT, "a", false, T0).unwrap();
+        assert_eq!(t.link(a, ROOT, "a2", T0), Err(Errno::ENOENT), "linkable only while never named");
+        let b = t.create_unnamed(0o600, false, T0);
+        t.get_mut(b).unwrap().opened = 1;
+        assert_eq!(t.link(b, ROOT, "b", T0), Err(Errno::ENOENT), "O_EXCL");
+        t.get_mut(b).unwrap().opened = 0;
+        t.release_if_unused(b);
+        assert!(t.get(b).is_none(), "freed with its last descriptor");
     }
 }

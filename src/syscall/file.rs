@@ -1,6 +1,8 @@
 //! read, write, pread64, pwrite64, open, openat, creat, close, lseek,
-//! _llseek, dup, dup2, dup3, readv, writev: on tmpfs files (boot modules
-//! included), directories, the console, the devices of /dev and pipes.
+//! _llseek, dup, dup2, dup3, readv, writev: on tmpfs files
+//! (boot modules and O_TMPFILE files included), directories, the console,
+//! the devices of /dev, pipes and FIFOs (a FIFO's description reads and
+//! writes the pipe its inode has while open, `fs::pipe`).
 
 use super::abi::{
     Errno, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_TRUNC, SEEK_CUR, SEEK_END, SEEK_SET,
@@ -23,8 +25,21 @@ pub(super) fn file(fd: u32) -> Result<Arc<OpenFile>, Errno> {
     with_process(|p| p.files.get(fd).cloned())
 }
 
+/// What a read (`write` false) or a write of `f` goes to: a FIFO's
+/// description reads and writes its pipe; anything else its own node.
+pub(super) fn io_node(f: &OpenFile, write: bool) -> Node {
+    match f.node {
+        Node::Inode(ino) if f.readable || f.writable => match fs::pipe::fifo_of(ino) {
+            Some(id) if write => Node::PipeWrite(id),
+            Some(id) => Node::PipeRead(id),
+            None => f.node,
+        },
+        node => node,
+    }
+}
+
 /// Linux's MAX_RW_COUNT: one read or write moves at most this much.
-const MAX_RW_COUNT: u32 = 0x7FFF_F000;
+pub(super) const MAX_RW_COUNT: u32 = 0x7FFF_F000;
 /// Linux's UIO_MAXIOV.
 const IOV_MAX: u32 = 1024;
 /// The console takes output in chunks of this size, all or nothing, as
@@ -74,7 +89,8 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
         return Err(Errno::EBADF);
     }
     let total = check_segments(segs)?;
-    let want = match f.node {
+    let node = io_node(&f, false);
+    let want = match node {
         Node::Inode(ino) if is_dir(ino) => return Err(Errno::EISDIR),
         Node::Null | Node::PipeWrite(_) => return Ok(0),
         Node::Inode(_) => {
@@ -106,7 +122,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
         return Err(Errno::EFAULT);
     }
     let mut data = alloc::vec![0u8; room as usize];
-    let n = match f.node {
+    let n = match node {
         Node::Console => read_console(&mut data)?,
         Node::PipeRead(id) => read_pipe(&f, id, &mut data)?,
         Node::Inode(ino) if at.is_some() => fs::root::read(ino, at.unwrap_or(0), &mut data),
@@ -151,7 +167,8 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         return Err(Errno::EBADF);
     }
     let total = check_segments(segs)?;
-    let chunk_size = match f.node {
+    let node = io_node(&f, true);
+    let chunk_size = match node {
         Node::Console => TTY_CHUNK,
         Node::PipeWrite(_) => fs::pipe::PIPE_BUF as u32,
         Node::Inode(_) => FILE_CHUNK,
@@ -182,26 +199,32 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         if let Err(e) = gathered {
             return if written > 0 { Ok(written) } else { Err(e) };
         }
-        match f.node {
-            Node::Inode(ino) => match write_file(&f, ino, &chunk, at.map(|a| a + u64::from(written))) {
-                Ok(n) if n == chunk.len() => {}
-                Ok(n) => return Ok(written + n as u32),
-                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
-            },
-            Node::PipeWrite(id) => match write_pipe(&f, id, &chunk) {
-                Ok(n) if n == chunk.len() => {}
-                Ok(n) => return Ok(written + n as u32),
-                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
-            },
-            _ => console::write_bytes(&chunk),
+        match write_chunk(&f, node, &chunk, at.map(|a| a + u64::from(written))) {
+            Ok(n) if n == chunk.len() => {}
+            Ok(n) => return Ok(written + n as u32),
+            Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
         }
         written += chunk.len() as u32;
     }
     Ok(written)
 }
 
+/// Writes one chunk to `node` (what `f` writes to): a file at `at` or the
+/// description's offset, a pipe (waiting for room), or the console.
+pub(super) fn write_chunk(f: &OpenFile, node: Node, chunk: &[u8], at: Option<u64>) -> Result<usize, Errno> {
+    match node {
+        Node::Inode(ino) => write_file(f, ino, chunk, at),
+        Node::PipeWrite(id) => write_pipe(f, id, chunk),
+        Node::Console => {
+            console::write_bytes(chunk);
+            Ok(chunk.len())
+        }
+        _ => Ok(chunk.len()),
+    }
+}
+
 /// A file write moves through the kernel in pieces of this size.
-const FILE_CHUNK: u32 = 64 * 1024;
+pub(super) const FILE_CHUNK: u32 = 64 * 1024;
 
 fn is_dir(ino: fs::tmpfs::Ino) -> bool {
     fs::root::with_tree(|t| t.get(ino).is_some_and(|n| n.is_dir()))
@@ -304,6 +327,13 @@ fn write_pipe(f: &OpenFile, id: u32, chunk: &[u8]) -> Result<usize, Errno> {
 /// tools/qemu-run.sh sends one when piped input runs out.
 pub(super) const EOF_CHAR: u8 = 0x04;
 
+/// Whether a console read would return at once (input waiting, an
+/// end-of-input included): what poll and select report as readable.
+/// The one place the console's readiness is decided.
+pub(super) fn console_readable() -> bool {
+    console::serial::pending() > 0
+}
+
 fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
     loop {
         let mut n = 0;
@@ -336,7 +366,10 @@ const O_NOFOLLOW: u32 = 0o400_000;
 const O_LARGEFILE: u32 = 0o100_000;
 const O_APPEND: u32 = 0o2000;
 const O_PATH: u32 = 0o10_000_000;
+/// O_TMPFILE is __O_TMPFILE with O_DIRECTORY (so that old kernels refuse
+/// it as a directory opened for writing).
 const O_TMPFILE: u32 = 0o20_200_000;
+const O_TMPFILE_BIT: u32 = 0o20_000_000;
 
 /// open(path, flags, mode).
 pub fn open(path: u32, flags: u32, mode: u32) -> SysResult {
@@ -355,11 +388,8 @@ pub fn creat(path: u32, mode: u32) -> SysResult {
 /// (ENOTDIR), writing a directory is EISDIR, O_TRUNC empties a file opened
 /// for writing.
 pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
-    use fs::tmpfs::{Data, Follow, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
+    use fs::tmpfs::{Data, Follow, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG};
     let p = super::path::read_path_str(path)?;
-    if flags & O_TMPFILE == O_TMPFILE {
-        return Err(Errno::EOPNOTSUPP);
-    }
     // Linux ≥ 6.4 semantics, which Debian's 6.1 carries: no creating a
     // directory by open.
     if flags & (O_CREAT | O_DIRECTORY) == O_CREAT | O_DIRECTORY {
@@ -367,7 +397,15 @@ pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
     }
     let accmode = flags & O_ACCMODE;
     let write_access = accmode == 1 || accmode == 2;
+    // O_TMPFILE needs O_DIRECTORY with it and write access (Linux's
+    // build_open_flags; O_ACCMODE 3 counts as both).
+    if flags & O_TMPFILE_BIT != 0 && (flags & O_TMPFILE != O_TMPFILE || accmode == 0) {
+        return Err(Errno::EINVAL);
+    }
     let start = if p.starts_with('/') { fs::tmpfs::ROOT } else { super::path::start_of(dirfd)? };
+    if flags & O_TMPFILE_BIT != 0 {
+        return open_tmpfile(start, &p, flags, mode);
+    }
     let creat = flags & O_CREAT != 0;
     let excl = creat && flags & O_EXCL != 0;
     let follow = if flags & O_NOFOLLOW != 0 || excl { Follow::No } else { Follow::Yes };
@@ -407,11 +445,68 @@ pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
     }
     let node = fs::root::node_of(ino)?;
     let readable = accmode == 0 || accmode == 2;
-    let file = OpenFile::new(node, readable, write_access);
+    if kind == S_IFIFO && flags & O_PATH == 0 {
+        return open_fifo(ino, readable, write_access, flags);
+    }
+    // An O_PATH description of a FIFO holds no end of its pipe.
+    let (readable, writable) = if kind == S_IFIFO { (false, false) } else { (readable, write_access) };
+    install(OpenFile::new(node, readable, writable), flags)
+}
+
+/// Sets a new description's status flags and gives it the lowest free
+/// descriptor.
+fn install(file: Arc<OpenFile>, flags: u32) -> SysResult {
     file.nonblock.store(flags & O_NONBLOCK != 0, Ordering::Relaxed);
     file.append.store(flags & O_APPEND != 0, Ordering::Relaxed);
     file.largefile.store(flags & O_LARGEFILE != 0, Ordering::Relaxed);
     with_process(|p| p.files.install(Fd { file, cloexec: flags & O_CLOEXEC != 0 }))
+}
+
+/// Opens FIFO `ino` as its pipe (`fs::pipe::fifo_open` decides), then
+/// waits for the partner it needs: a reader for a writer, a writer for a
+/// reader. A signal ends the wait (ERESTARTSYS) and closes the ends again.
+fn open_fifo(ino: fs::tmpfs::Ino, readable: bool, writable: bool, flags: u32) -> SysResult {
+    let opened = fs::pipe::fifo_open(ino, readable, writable, flags & O_NONBLOCK != 0)?;
+    let file = OpenFile::new(Node::Inode(ino), readable, writable);
+    file.seen_writers.store(opened.seen_writers, Ordering::Relaxed);
+    // A partner waiting for this end may go on.
+    SCHED.lock().wake_all(Wait::Pipe);
+    if let Some(partner) = opened.wait {
+        while !fs::pipe::partner_came(opened.id, partner) {
+            if interrupted() {
+                return Err(Errno::ERESTARTSYS);
+            }
+            sched::sleep(Wait::Pipe);
+        }
+    }
+    install(file, flags)
+}
+
+/// O_TMPFILE: a nameless regular file in directory `path` (ENOENT,
+/// ENOTDIR; EOPNOTSUPP in /proc, which has no such files), mode & ~umask,
+/// held only by the new descriptor. Without O_EXCL, linkat(fd, "", ...,
+/// AT_EMPTY_PATH) may give it a name.
+fn open_tmpfile(start: fs::tmpfs::Ino, path: &str, flags: u32, mode: u32) -> SysResult {
+    use fs::tmpfs::Follow;
+    let follow = if flags & O_NOFOLLOW != 0 { Follow::No } else { Follow::Yes };
+    let dir = fs::root::walk(start, path, follow)?.ino.ok_or(Errno::ENOENT)?;
+    if !is_dir(dir) {
+        return Err(Errno::ENOTDIR);
+    }
+    if fs::root::in_proc(dir) {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let mode = mode & !with_process(|p| p.fs.umask);
+    let linkable = flags & O_EXCL == 0;
+    let (readable, writable) = match flags & O_ACCMODE {
+        1 => (false, true),
+        2 => (true, true),
+        _ => (false, false),
+    };
+    // Held by the description at once: nothing frees it in between, as
+    // only a close or an unlink of that inode looks for unheld inodes.
+    let ino = fs::root::with_tree(|t| t.create_unnamed(mode, linkable, fs::root::now()));
+    install(OpenFile::new(Node::Inode(ino), readable, writable), flags)
 }
 
 pub fn close(fd: u32) -> SysResult {
@@ -430,7 +525,7 @@ fn seek(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     }
     let size = fs::size(f.node) as i64;
     let mut pos = f.offset.lock();
-    let new = match f.node {
+    let new = match io_node(&f, false) {
         Node::Console | Node::PipeRead(_) | Node::PipeWrite(_) => return Err(Errno::ESPIPE),
         Node::Null | Node::Zero | Node::Full | Node::Random => 0,
         Node::Inode(_) => match whence {
@@ -508,7 +603,7 @@ fn positioned(fd: u32, buf: u32, count: u32, offset: i64, write: bool) -> SysRes
     if offset < 0 {
         return Err(Errno::EINVAL);
     }
-    let Node::Inode(ino) = f.node else {
+    let Node::Inode(ino) = io_node(&f, write) else {
         return match f.node {
             Node::Null | Node::Zero | Node::Full | Node::Random if !write => read(fd, buf, count),
             Node::Null | Node::Zero | Node::Random => Ok(count),

@@ -24,9 +24,13 @@ mod mount;
 #[cfg(target_os = "none")]
 mod path;
 #[cfg(target_os = "none")]
+mod poll;
+#[cfg(target_os = "none")]
 mod process;
 #[cfg(target_os = "none")]
 mod rlimit;
+#[cfg(target_os = "none")]
+mod sendfile;
 #[cfg(target_os = "none")]
 mod signal;
 #[cfg(target_os = "none")]
@@ -46,7 +50,10 @@ mod dispatch {
     use super::abi::{Errno, SysResult, encode, nr};
     use super::path::{self, AT_FDCWD};
     use super::timespec::TimeAbi::{Time32, Time64};
-    use super::{debug, fdctl, file, fsinfo, fsops, futex, info, mem, mount, process, rlimit, signal, taskctl, tls};
+    use super::{
+        debug, fdctl, file, fsinfo, fsops, futex, info, mem, mount, poll, process, rlimit, sendfile, signal, taskctl,
+        tls,
+    };
 
     /// A 64-bit argument passed in two registers, low word first.
     fn i64_of(low: u32, high: u32) -> i64 {
@@ -233,6 +240,15 @@ mod dispatch {
             nr::MOUNT => mount::mount(a0[0], a0[1], a0[2], a0[3], a0[4]),
             nr::UMOUNT2 => mount::umount2(a0[0], a0[1]),
             nr::UMOUNT => mount::umount(a0[0]),
+            nr::POLL => poll::poll(a0[0], a0[1], a.int(2)),
+            nr::PPOLL => poll::ppoll(a0[0], a0[1], a0[2], a0[3], a0[4], Time32),
+            nr::PPOLL_TIME64 => poll::ppoll(a0[0], a0[1], a0[2], a0[3], a0[4], Time64),
+            nr::SELECT => poll::old_select(a0[0]),
+            nr::NEWSELECT => poll::select(a.int(0), a0[1], a0[2], a0[3], a0[4]),
+            nr::PSELECT6 => poll::pselect6(a.int(0), a0[1], a0[2], a0[3], a0[4], a0[5], Time32),
+            nr::PSELECT6_TIME64 => poll::pselect6(a.int(0), a0[1], a0[2], a0[3], a0[4], a0[5], Time64),
+            nr::SENDFILE => sendfile::sendfile(a0[0], a0[1], a0[2], a0[3], false),
+            nr::SENDFILE64 => sendfile::sendfile(a0[0], a0[1], a0[2], a0[3], true),
             nr::MG_STATS => debug::stats(a.int(0), a0[1], a0[2]),
             nr::MG_VIEW => debug::view(a0[0], a0[1], a0[2], a0[3], a0[4]),
             nr::MG_TRANSLATE => debug::translate(a.int(0), a0[1], a0[2]),

@@ -159,6 +159,7 @@ pub fn restart_syscall() -> SysResult {
         Some(RestartBlock::Futex { uaddr, val, deadline, bitset, private }) => {
             crate::task::futex::wait(uaddr, private, val, Some(deadline), bitset)
         }
+        Some(RestartBlock::Poll { ufds, nfds, deadline }) => super::poll::restart_poll(ufds, nfds, deadline),
         None => Err(Errno::EINTR),
     }
 }

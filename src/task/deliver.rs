@@ -354,7 +354,9 @@ pub fn setup_frame(
     frame.eflags &= !(frame::DF | frame::TF | frame::RF);
     let mut s = SCHED.lock();
     let t = s.current_task();
-    t.sig.blocked = mask_for_handler(old_mask, sig, action);
+    // The mask the task has now, which is sigsuspend's or ppoll's while
+    // theirs is in force (the frame keeps the one to go back to).
+    t.sig.blocked = mask_for_handler(t.sig.blocked, sig, action);
     if switch && alt.autodisarm() {
         t.sig.altstack = Default::default();
     }

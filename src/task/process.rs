@@ -38,6 +38,17 @@ pub enum Wait {
     Futex,
     /// In vfork, for the child to exec or exit.
     Vfork,
+    /// In poll or select, for any of its descriptors to change (pipe
+    /// activity, console input), its timeout, or a signal.
+    Poll,
+}
+
+impl Wait {
+    /// Whether waking the sleepers of this kind wakes the pollers too: the
+    /// events a descriptor's readiness can change on.
+    pub fn wakes_pollers(self) -> bool {
+        matches!(self, Wait::Pipe | Wait::ConsoleInput)
+    }
 }
 
 /// What a blocking call left for restart_syscall to resume with, when a
@@ -50,6 +61,9 @@ pub enum RestartBlock {
     /// FUTEX_WAIT with a timeout: the word, the value expected, the
     /// deadline (monotonic ns), the bitset and whether it is private.
     Futex { uaddr: u32, val: u32, deadline: u64, bitset: u32, private: bool },
+    /// poll: the array, its length and the deadline (monotonic ns; `None`
+    /// for no timeout, `Some(0)` for a zero one).
+    Poll { ufds: u32, nfds: u32, deadline: Option<u64> },
 }
 
 /// The trap that last interrupted the task in ring 3, for the

@@ -91,19 +91,23 @@ impl Sched {
         {
             t.state = TaskState::Runnable;
             self.queue.push_back(pid);
-            if w == Wait::Timer {
+            if w == Wait::Timer || w == Wait::Poll {
                 self.timers.retain(|&(_, p)| p != pid);
             }
         }
     }
 
-    /// Wakes every task sleeping for `why`.
+    /// Wakes every task sleeping for `why`, and the pollers if `why` is
+    /// something a descriptor's readiness changes on.
     pub fn wake_all(&mut self, why: Wait) {
+        let polls = why.wakes_pollers();
+        let wakes = |t: &Task| match t.state {
+            TaskState::Sleeping(w) => w == why || (polls && w == Wait::Poll),
+            _ => false,
+        };
         // By pid, without collecting: no allocation on this path.
         let mut next = 0;
-        while let Some(pid) =
-            self.tasks.range(next..).find(|(_, t)| t.state == TaskState::Sleeping(why)).map(|(&p, _)| p)
-        {
+        while let Some(pid) = self.tasks.range(next..).find(|(_, t)| wakes(t)).map(|(&p, _)| p) {
             self.wake(pid);
             next = pid + 1;
         }
@@ -344,6 +348,20 @@ pub fn sleep_until(deadline_ns: u64) {
         let pid = s.current;
         s.timers.insert((deadline_ns, pid));
         s.current_task().state = TaskState::Sleeping(Wait::Timer);
+    }
+    schedule();
+}
+
+/// Sleeps until woken for `why` (or by a signal), or until `deadline_ns`
+/// on the monotonic clock if there is one (poll and select).
+pub fn sleep_until_woken(why: Wait, deadline_ns: Option<u64>) {
+    {
+        let mut s = SCHED.lock();
+        let pid = s.current;
+        if let Some(d) = deadline_ns {
+            s.timers.insert((d, pid));
+        }
+        s.current_task().state = TaskState::Sleeping(why);
     }
     schedule();
 }
