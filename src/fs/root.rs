@@ -4,7 +4,7 @@
 //! data of files and the devices behind device nodes.
 
 use super::node::Node;
-use super::tmpfs::{Data, Follow, Ino, Inode, ROOT, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Time, Tmpfs, Walk};
+use super::tmpfs::{Data, Follow, Ino, Inode, ROOT, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Time, Tmpfs, Walk};
 use crate::bootinfo::multiboot::Module;
 use crate::mm::addr::{PAGE_SIZE, PhysAddr};
 use crate::mm::kmap::FrameWindow;
@@ -72,6 +72,7 @@ pub fn init() {
             t.get_mut(ino).expect("new").rdev = rdev;
         }
     }
+    add_disk(&mut t, dev, t0);
     for (name, target) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1")] {
         let _ = t.create(dev, name, S_IFLNK | 0o777, Data::Symlink(String::from(target)), t0);
     }
@@ -85,6 +86,17 @@ pub fn init() {
     }
     unpack_named(&mut t, INITRD, t0);
     *TREE.lock() = Some(t);
+}
+
+/// /dev/vda when the block driver found a disk, as Debian's udev makes
+/// it: brw-rw---- root:disk (group 6).
+fn add_disk(t: &mut Tmpfs, dev: Ino, t0: Time) {
+    if crate::dev::blk::info().is_some()
+        && let Ok(ino) = t.create(dev, "vda", S_IFBLK | 0o660, Data::Special, t0)
+    {
+        let n = t.get_mut(ino).expect("new");
+        (n.rdev, n.gid) = (crate::dev::blk::vda_rdev(), 6);
+    }
 }
 
 /// The GRUB module names of the archives unpacked into the root.
@@ -307,6 +319,10 @@ pub fn resolve(start: Ino, path: &str) -> Result<Ino, Errno> {
 /// has no driver for.
 pub fn node_of(ino: Ino) -> Result<Node, Errno> {
     let (mode, rdev) = with_tree(|t| t.get(ino).map(|n| (n.mode, n.rdev))).ok_or(Errno::ENOENT)?;
+    if mode & S_IFMT == S_IFBLK {
+        let vda = crate::dev::blk::info().is_some() && rdev == crate::dev::blk::vda_rdev();
+        return if vda { Ok(Node::Block) } else { Err(Errno::ENXIO) };
+    }
     if mode & S_IFMT != S_IFCHR {
         return Ok(Node::Inode(ino));
     }

@@ -86,6 +86,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
         // worth: only that much of the user's buffer is faulted in.
         Node::Console => total.min(CONSOLE_READ_MAX),
         Node::PipeRead(_) => total.min(fs::pipe::CAPACITY as u32),
+        Node::Block => super::blkdev::readable(&f, at, total)?,
     };
     if want == 0 {
         return Ok(0);
@@ -116,6 +117,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
             *off += n as u64;
             n
         }
+        Node::Block => super::blkdev::read(&f, at, &mut data)?,
         Node::Zero | Node::Full => data.len(),
         Node::Random => {
             random_fill(&mut data);
@@ -155,6 +157,7 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         Node::Console => TTY_CHUNK,
         Node::PipeWrite(_) => fs::pipe::PIPE_BUF as u32,
         Node::Inode(_) => FILE_CHUNK,
+        Node::Block => super::blkdev::check_write(&f, at, total).map(|_| FILE_CHUNK)?,
         Node::Full if total > 0 => return Err(Errno::ENOSPC),
         _ => return Ok(total),
     };
@@ -184,6 +187,11 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         }
         match f.node {
             Node::Inode(ino) => match write_file(&f, ino, &chunk, at.map(|a| a + u64::from(written))) {
+                Ok(n) if n == chunk.len() => {}
+                Ok(n) => return Ok(written + n as u32),
+                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
+            },
+            Node::Block => match super::blkdev::write(&f, &chunk, at.map(|a| a + u64::from(written))) {
                 Ok(n) if n == chunk.len() => {}
                 Ok(n) => return Ok(written + n as u32),
                 Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
@@ -433,6 +441,7 @@ fn seek(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     let new = match f.node {
         Node::Console | Node::PipeRead(_) | Node::PipeWrite(_) => return Err(Errno::ESPIPE),
         Node::Null | Node::Zero | Node::Full | Node::Random => 0,
+        Node::Block => super::blkdev::seek(*pos, offset, whence)? as i64,
         Node::Inode(_) => match whence {
             SEEK_SET => offset,
             SEEK_CUR => (*pos as i64).checked_add(offset).ok_or(Errno::EINVAL)?,
@@ -513,6 +522,8 @@ fn positioned(fd: u32, buf: u32, count: u32, offset: i64, write: bool) -> SysRes
             Node::Null | Node::Zero | Node::Full | Node::Random if !write => read(fd, buf, count),
             Node::Null | Node::Zero | Node::Random => Ok(count),
             Node::Full => Err(Errno::ENOSPC),
+            Node::Block if write => writev_segments(fd, &mut [(buf, count)], Some(offset as u64)),
+            Node::Block => readv_segments(fd, &mut [(buf, count)], Some(offset as u64)),
             _ => Err(Errno::ESPIPE),
         };
     };

@@ -38,6 +38,8 @@ pub enum Wait {
     Futex,
     /// In vfork, for the child to exec or exit.
     Vfork,
+    /// For the disk to finish a request (uninterruptible: Linux's D).
+    Disk,
 }
 
 /// What a blocking call left for restart_syscall to resume with, when a
@@ -139,6 +141,7 @@ impl TaskState {
         match self {
             TaskState::Runnable => 'R',
             TaskState::Running => 'R',
+            TaskState::Sleeping(Wait::Disk) => 'D',
             TaskState::Sleeping(_) => 'S',
             TaskState::Stopped => 'T',
             TaskState::Zombie(_) => 'Z',
