@@ -106,23 +106,27 @@ unsafe impl Send for Disk {}
 static DISK: Mutex<Option<Disk>> = Mutex::new(None);
 static INFO: Once<DiskInfo> = Once::new();
 /// How a task waits for the disk, and how the waiters are woken.
-static WAITERS: Once<(fn(), fn())> = Once::new();
+struct Waiters {
+    sleep: fn(),
+    wake: fn(),
+}
+static WAITERS: Once<Waiters> = Once::new();
 
 /// The task layer's sleep (until a `wake`) and wake-all for disk waiters.
 pub fn set_waiters(sleep: fn(), wake: fn()) {
-    WAITERS.call_once(|| (sleep, wake));
+    WAITERS.call_once(|| Waiters { sleep, wake });
 }
 
 fn sleep() {
     match WAITERS.get() {
-        Some((sleep, _)) => sleep(),
+        Some(w) => (w.sleep)(),
         None => wait_for_interrupt(),
     }
 }
 
 fn wake() {
-    if let Some((_, wake)) = WAITERS.get() {
-        wake();
+    if let Some(w) = WAITERS.get() {
+        (w.wake)();
     }
 }
 
@@ -178,7 +182,14 @@ fn start(d: &Found) -> Result<DiskInfo, &'static str> {
     let mut blk = VirtIOBlk::<KernelHal, _>::new(transport).map_err(|_| "setup failed")?;
     blk.enable_interrupts();
     let (_, headers) = buffer_frame().ok_or("out of memory")?;
-    let mut slots = [const { Slot { state: SlotState::Free, data: core::ptr::null_mut(), req: core::ptr::null_mut(), resp: core::ptr::null_mut() } }; SLOTS];
+    let mut slots = [const {
+        Slot {
+            state: SlotState::Free,
+            data: core::ptr::null_mut(),
+            req: core::ptr::null_mut(),
+            resp: core::ptr::null_mut(),
+        }
+    }; SLOTS];
     for (i, s) in slots.iter_mut().enumerate() {
         s.data = buffer_frame().ok_or("out of memory")?.1;
         // SAFETY: 32 bytes per slot in the headers frame (SLOTS * 32 <
@@ -215,7 +226,8 @@ impl Disk {
     /// Moves every request the device has finished to Done.
     fn collect(&mut self) {
         while let Some(token) = self.blk.peek_used() {
-            let Some(i) = self.slots.iter().position(|s| matches!(s.state, SlotState::InFlight { token: t, .. } if t == token))
+            let Some(i) =
+                self.slots.iter().position(|s| matches!(s.state, SlotState::InFlight { token: t, .. } if t == token))
             else {
                 log::error!("virtio_blk: the device finished request {token}, which is not in flight");
                 return;

@@ -14,8 +14,8 @@
 
 use memguard_abi::Errno;
 use memguard_abi::linux::{
-    BLKBSZGET, BLKFLSBUF, BLKGETSIZE, BLKGETSIZE64, BLKPBSZGET, BLKROGET, BLKSSZGET, SEEK_CUR, SEEK_DATA,
-    SEEK_END, SEEK_HOLE, SEEK_SET,
+    BLKBSZGET, BLKFLSBUF, BLKGETSIZE, BLKGETSIZE64, BLKPBSZGET, BLKROGET, BLKSSZGET, SEEK_CUR, SEEK_DATA, SEEK_END,
+    SEEK_HOLE, SEEK_SET,
 };
 
 pub const SECTOR_SIZE: u64 = 512;
@@ -144,7 +144,7 @@ pub fn block_size(bytes: u64) -> u32 {
     b as u32
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_os = "none")))]
 mod tests {
     use super::*;
     use alloc::vec::Vec;

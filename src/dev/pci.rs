@@ -288,7 +288,7 @@ impl fmt::Display for Size {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_os = "none")))]
 mod tests {
     use super::*;
     use alloc::format;

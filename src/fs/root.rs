@@ -4,7 +4,9 @@
 //! data of files and the devices behind device nodes.
 
 use super::node::Node;
-use super::tmpfs::{Data, Follow, Ino, Inode, ROOT, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Time, Tmpfs, Walk};
+use super::tmpfs::{
+    Data, Follow, Ino, Inode, ROOT, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Time, Tmpfs, Walk,
+};
 use crate::bootinfo::multiboot::Module;
 use crate::mm::addr::{PAGE_SIZE, PhysAddr};
 use crate::mm::kmap::FrameWindow;
