@@ -59,6 +59,9 @@ fn header(f: Function) -> Option<Header> {
 /// address.
 fn bar_sizes(f: Function, h: &Header) -> [u64; 6] {
     let mut sizes = [0; 6];
+    if h.bars.iter().all(Option::is_none) {
+        return sizes;
+    }
     let cmd = command(f);
     // SAFETY: decoding off and the BARs restored below: the device answers
     // nothing while its BARs hold the probe pattern; no driver runs yet.
