@@ -40,15 +40,24 @@ MODULES  += raw:$(INITRAMFS)=initramfs $(if $(INITRD),raw:$(abspath $(INITRD))=i
 # init) combines with it instead of replacing it.
 KCMDLINE = $(strip $(INIT_WORD) $(CMDLINE))
 
-QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm)
+# SWAP=256M attaches a fresh swap image of that size (build/swap.img,
+# made by the host's mkswap) as the first virtio disk, /dev/vda; DISK=FILE
+# attaches a raw image of your own instead.
+SWAP     ?=
+DISK     ?=
+SWAP_IMG := $(BUILD)/swap.img
+DISK_IMG := $(if $(SWAP),$(SWAP_IMG),$(if $(DISK),$(abspath $(DISK))))
 
-.PHONY: all help build kernel user initramfs iso run debug gdb trace check test difftest fuzz soak bench clean deps
+QEMU_RUN := tools/qemu-run.sh --mem $(MEM) --timeout $(TIMEOUT) $(if $(KVM),--kvm) $(if $(DISK_IMG),--disk $(DISK_IMG))
+
+.PHONY: all help build kernel user initramfs iso disk run debug gdb trace check test difftest fuzz soak bench clean deps
 all: build help
 
 help:
 	@echo "make              build the kernel and list these targets"
 	@echo "make run          boot in QEMU, serial console on this terminal"
 	@echo "                  (INIT=prog MEM=512M CMDLINE='log=debug' KVM=1 INITRD=my.cpio)"
+	@echo "                  (SWAP=256M: a fresh swap image as /dev/vda; DISK=my.img: your own)"
 	@echo "make check        rustfmt, clippy (-D warnings) and the layering rule"
 	@echo "make test         host unit tests, QEMU tests, gdb test"
 	@echo "make debug        boot and wait for gdb;  make gdb  attaches to it"
@@ -87,14 +96,20 @@ iso: deps kernel user initramfs
 	@mkdir -p $(BUILD)
 	tools/mkiso.sh $(ISO) $(KERNEL) '$(KCMDLINE)' $(MODULES)
 
-run: iso
+# The disk for SWAP=SIZE: made anew each run (a swap area keeps nothing
+# across boots).
+disk:
+	@if [ -n "$(SWAP)" ]; then tools/swapimg.sh $(SWAP) $(SWAP_IMG); fi
+	@if [ -z "$(SWAP)" ] && [ -n "$(DISK)" ] && [ ! -f "$(DISK)" ]; then echo "DISK=$(DISK): no such file"; exit 1; fi
+
+run: iso disk
 	@$(QEMU_RUN) $(ISO)
 
-trace: iso
+trace: iso disk
 	@echo "QEMU's interrupt and reset log goes to $(BUILD)/trace.log"
 	@$(QEMU_RUN) --trace $(BUILD)/trace.log $(ISO)
 
-debug: iso
+debug: iso disk
 	@port=$$(tools/free-port.sh) && echo $$port > $(BUILD)/gdb-port && \
 	  echo "QEMU waits for gdb on port $$port: run 'make gdb' in another terminal" && \
 	  $(QEMU_RUN) --gdb $$port $(ISO)

@@ -28,6 +28,7 @@ pub fn init(magic: u32, info_phys: u32) -> &'static BootInfo {
     crate::arch::x86::init_interrupts();
     console::serial::enable_receive_interrupt();
     crate::time::init();
+    crate::dev::init(&mut crate::console::Console);
     crate::fs::root::init();
     print_memory(info);
     let _ = crate::arch::x86::gdt::dump(&mut crate::console::Console);

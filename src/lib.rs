@@ -21,13 +21,14 @@ extern crate alloc;
 
 // The layers, lowest first; a module may use only those above it in this
 // list (tools/layers.sh checks it):
-//   arch ← bootinfo ← mm ← console, time, symbols ← fs ← task ← syscall ← trap ← init, panic, testing
+//   arch ← bootinfo ← mm ← console, time, symbols, dev ← fs ← task ← syscall ← trap ← init, panic, testing
 pub mod arch;
 pub mod bootinfo;
 pub mod mm;
 // Exports macros (kprint!, kprintln!).
 #[cfg(target_os = "none")]
 pub mod console;
+pub mod dev;
 pub mod fs;
 #[cfg(target_os = "none")]
 pub mod init;

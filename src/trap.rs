@@ -9,6 +9,7 @@
 //! | other exception           | `task::on_user_exception` (a signal)| int3 continues; else report, panic |
 //! | IRQ 0 (PIT)               | tick the clock, then the scheduler  | same                        |
 //! | IRQ 4 (COM1)              | drain the UART, wake console readers| same                        |
+//! | the disk's PCI IRQ        | `dev::blk` collects finished requests, wakes their tasks | same |
 //!
 //! Every trap from ring 3 leaves through `task::on_return_to_user`, where
 //! pending signals, stops and the end of a time slice take effect.
@@ -59,6 +60,7 @@ fn interrupt(irq: u8) {
             console::serial::poll_input();
             task::on_console_input();
         }
+        _ if crate::dev::blk::on_interrupt(irq) => {}
         _ => log::debug!("IRQ {irq} with no driver"),
     }
 }

@@ -11,6 +11,8 @@ have grub-mkrescue || need_pkgs+=(grub-common)
 have xorriso || need_pkgs+=(xorriso)
 have mformat || need_pkgs+=(mtools)
 have objcopy || need_pkgs+=(binutils)
+# `make run SWAP=256M` and the disk scenarios make swap images with mkswap.
+have mkswap || [ -x /sbin/mkswap ] || need_pkgs+=(util-linux)
 # The C programs (user/c, bench, tests/diff) are built with gcc -m32
 # -static -nostdlib, and the host unit tests are linked as i386 Linux
 # programs: gcc-multilib brings gcc's 32-bit support and the 32-bit libc.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The kernel's layers point one way (STYLE.md rule 10):
 #
-#   arch ← bootinfo ← mm ← console, symbols, time ← fs ← task ← syscall ← trap ← init, panic, testing ← main, lib
+#   arch ← bootinfo ← mm ← console, symbols, time, dev ← fs ← task ← syscall ← trap ← init, panic, testing ← main, lib
 #
 # This reads every `crate::…` path in src/ (use lines, use groups, paths in
 # code, and the exported macros kprint!/kprintln!/symbol_addr! by the module
@@ -22,7 +22,7 @@ RANK = {
     "arch": 0,
     "bootinfo": 1,
     "mm": 2,
-    "console": 3, "symbols": 3, "time": 3,
+    "console": 3, "symbols": 3, "time": 3, "dev": 3,
     "fs": 4,
     "task": 5,
     "syscall": 6,

@@ -8,6 +8,9 @@
 #     --gdb PORT       start stopped, waiting for gdb on PORT
 #     --trace FILE     QEMU -d int,cpu_reset into FILE
 #     --kvm            use KVM instead of TCG
+#     --disk FILE      attach FILE (raw) as the first virtio disk (/dev/vda)
+#     --disk-errors CONF  put QEMU's blkdebug between the disk and FILE, with
+#                      CONF's [inject-error] rules (tests of device errors)
 #     --steps FILE     type on the console as FILE says instead of copying
 #                      stdin, one step a line: `send TEXT` (printf escapes:
 #                      \n Enter, \003 ^C), `expect ERE` (wait until a console
@@ -18,7 +21,7 @@
 # (a test failed, or init ended badly), 3 kernel panic, 4 time-out,
 # 2 anything else: triple fault, reset, or QEMU ending without a verdict.
 set -uo pipefail
-mem=128M timeout=0 log="" quiet=0 gdb="" trace="" accel=tcg steps=""
+mem=128M timeout=0 log="" quiet=0 gdb="" trace="" accel=tcg steps="" disk="" disk_errors=""
 while [ $# -gt 1 ]; do
     case $1 in
         --mem) mem=$2; shift 2 ;;
@@ -29,6 +32,8 @@ while [ $# -gt 1 ]; do
         --trace) trace=$2; shift 2 ;;
         --kvm) accel=kvm; shift ;;
         --steps) steps=$2; shift 2 ;;
+        --disk) disk=$2; shift 2 ;;
+        --disk-errors) disk_errors=$2; shift 2 ;;
         *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -59,6 +64,16 @@ fi
 [ -n "$gdb" ] && args+=(-S -gdb "tcp:127.0.0.1:$gdb")
 [ -n "$trace" ] && args+=(-d int,cpu_reset -D "$trace")
 [ -n "${QEMU_CPU:-}" ] && args+=(-cpu "$QEMU_CPU")
+# The disk: a transitional virtio-blk-pci device (legacy and modern
+# interfaces; the kernel's driver speaks the modern one).
+if [ -n "$disk" ]; then
+    [ -f "$disk" ] || { echo "qemu-run: no disk image $disk" >&2; exit 2; }
+    if [ -n "$disk_errors" ]; then
+        args+=(-drive "file=blkdebug:$disk_errors:$disk,if=virtio,format=raw")
+    else
+        args+=(-drive "file=$disk,if=virtio,format=raw")
+    fi
+fi
 
 qemu() {
     if [ "$timeout" != 0 ]; then

@@ -23,4 +23,6 @@ pub enum Node {
     PipeRead(u32),
     /// The write end of pipe `id`.
     PipeWrite(u32),
+    /// A disk (`dev::blk`): /dev/vda.
+    Block,
 }

@@ -6,7 +6,9 @@
 use super::mounts::{FsKind, GENERATED, MOUNTS, Mount, sync_proc};
 pub use super::mounts::{ProcEntry, ProcKind};
 use super::node::Node;
-use super::tmpfs::{Data, Follow, Ino, Inode, ROOT, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Time, Tmpfs, Walk};
+use super::tmpfs::{
+    Data, Follow, Ino, Inode, ROOT, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Time, Tmpfs, Walk,
+};
 use crate::bootinfo::multiboot::Module;
 use crate::mm::addr::{PAGE_SIZE, PhysAddr};
 use crate::mm::kmap::FrameWindow;
@@ -93,7 +95,7 @@ pub fn init() {
     *TREE.lock() = Some(t);
 }
 
-/// The character devices of /dev (and of a new devtmpfs) in directory `dir`.
+/// The device nodes of /dev (and of a new devtmpfs) in directory `dir`.
 fn add_device_nodes(t: &mut Tmpfs, dir: Ino, now: Time) {
     for (name, rdev, mode) in [
         ("console", DEV_CONSOLE, 0o600),
@@ -107,6 +109,18 @@ fn add_device_nodes(t: &mut Tmpfs, dir: Ino, now: Time) {
         if let Ok(ino) = t.create(dir, name, S_IFCHR | mode, Data::Special, now) {
             t.get_mut(ino).expect("new").rdev = rdev;
         }
+    }
+    add_disk(t, dir, now);
+}
+
+/// /dev/vda when the block driver found a disk, as Debian's udev makes
+/// it: brw-rw---- root:disk (group 6).
+fn add_disk(t: &mut Tmpfs, dev: Ino, t0: Time) {
+    if crate::dev::blk::info().is_some()
+        && let Ok(ino) = t.create(dev, "vda", S_IFBLK | 0o660, Data::Special, t0)
+    {
+        let n = t.get_mut(ino).expect("new");
+        (n.rdev, n.gid) = (crate::dev::blk::vda_rdev(), 6);
     }
 }
 
@@ -415,6 +429,10 @@ pub fn resolve(start: Ino, path: &str) -> Result<Ino, Errno> {
 /// has no driver for.
 pub fn node_of(ino: Ino) -> Result<Node, Errno> {
     let (mode, rdev) = with_tree(|t| t.get(ino).map(|n| (n.mode, n.rdev))).ok_or(Errno::ENOENT)?;
+    if mode & S_IFMT == S_IFBLK {
+        let vda = crate::dev::blk::info().is_some() && rdev == crate::dev::blk::vda_rdev();
+        return if vda { Ok(Node::Block) } else { Err(Errno::ENXIO) };
+    }
     if mode & S_IFMT != S_IFCHR {
         return Ok(Node::Inode(ino));
     }

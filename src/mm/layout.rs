@@ -14,6 +14,8 @@
 //!              │ kernel heap (grows by pages) │
 //!  0xFF80_0000 ├──────────────────────────────┤
 //!              │ temporary-mapping window     │  reaches frames above 512 MiB
+//!  0xFFB0_0000 ├──────────────────────────────┤
+//!              │ device registers (MMIO)      │  uncached, mapped once
 //!  0xFFC0_0000 └──────────────────────────────┘  (top 4 MiB unused)
 //! ```
 //! The kernel image is linked at 0xC010_0000, inside the direct map.
@@ -28,11 +30,14 @@ pub const KSTACK_AREA_END: u32 = 0xF000_0000;
 pub const HEAP_START: u32 = 0xF000_0000;
 pub const HEAP_END: u32 = 0xFF80_0000;
 pub const KMAP_START: u32 = 0xFF80_0000;
-pub const KMAP_END: u32 = 0xFFC0_0000;
+pub const KMAP_END: u32 = MMIO_START;
+/// Device registers (PCI memory BARs) are mapped here, uncached (`mmio`).
+pub const MMIO_START: u32 = 0xFFB0_0000;
+pub const MMIO_END: u32 = 0xFFC0_0000;
 /// Kernel page tables for these PDEs exist from boot on and are shared by all
 /// address spaces, so a kernel mapping made once is seen everywhere.
 pub const KERNEL_PT_AREA_START: u32 = KSTACK_AREA_START;
-pub const KERNEL_PT_AREA_END: u32 = KMAP_END;
+pub const KERNEL_PT_AREA_END: u32 = MMIO_END;
 
 /// The user half ends where the kernel half begins.
 pub const USER_END: u32 = KERNEL_BASE;

@@ -27,6 +27,8 @@ pub mod kmap;
 #[cfg(target_os = "none")]
 pub mod kstack;
 #[cfg(target_os = "none")]
+pub mod mmio;
+#[cfg(target_os = "none")]
 pub mod paging;
 #[cfg(target_os = "none")]
 pub mod phys;

@@ -26,6 +26,10 @@ pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
             Ok(0)
         }
         TIOCGWINSZ if console => out(arg, &linux::winsize { ws_row: 25, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 }),
+        // A disk's own ioctls (syscall/blkdev.rs); FIONREAD is ENOTTY on it.
+        _ if f.node == Node::Block && !matches!(request, FIONBIO | FIOCLEX | FIONCLEX) => {
+            super::blkdev::ioctl(request, arg)
+        }
         FIONREAD => {
             let n = match f.node {
                 Node::Inode(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,

@@ -102,6 +102,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
         // worth: only that much of the user's buffer is faulted in.
         Node::Console => total.min(CONSOLE_READ_MAX),
         Node::PipeRead(_) => total.min(fs::pipe::CAPACITY as u32),
+        Node::Block => super::blkdev::readable(&f, at, total)?,
     };
     if want == 0 {
         return Ok(0);
@@ -132,6 +133,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
             *off += n as u64;
             n
         }
+        Node::Block => super::blkdev::read(&f, at, &mut data)?,
         Node::Zero | Node::Full => data.len(),
         Node::Random => {
             random_fill(&mut data);
@@ -172,6 +174,7 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         Node::Console => TTY_CHUNK,
         Node::PipeWrite(_) => fs::pipe::PIPE_BUF as u32,
         Node::Inode(_) => FILE_CHUNK,
+        Node::Block => super::blkdev::check_write(&f, at, total).map(|_| FILE_CHUNK)?,
         Node::Full if total > 0 => return Err(Errno::ENOSPC),
         _ => return Ok(total),
     };
@@ -214,6 +217,7 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
 pub(super) fn write_chunk(f: &OpenFile, node: Node, chunk: &[u8], at: Option<u64>) -> Result<usize, Errno> {
     match node {
         Node::Inode(ino) => write_file(f, ino, chunk, at),
+        Node::Block => super::blkdev::write(f, chunk, at),
         Node::PipeWrite(id) => write_pipe(f, id, chunk),
         Node::Console => {
             console::write_bytes(chunk);
@@ -528,6 +532,7 @@ fn seek(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     let new = match io_node(&f, false) {
         Node::Console | Node::PipeRead(_) | Node::PipeWrite(_) => return Err(Errno::ESPIPE),
         Node::Null | Node::Zero | Node::Full | Node::Random => 0,
+        Node::Block => super::blkdev::seek(*pos, offset, whence)? as i64,
         Node::Inode(_) => match whence {
             SEEK_SET => offset,
             SEEK_CUR => (*pos as i64).checked_add(offset).ok_or(Errno::EINVAL)?,
@@ -608,6 +613,8 @@ fn positioned(fd: u32, buf: u32, count: u32, offset: i64, write: bool) -> SysRes
             Node::Null | Node::Zero | Node::Full | Node::Random if !write => read(fd, buf, count),
             Node::Null | Node::Zero | Node::Random => Ok(count),
             Node::Full => Err(Errno::ENOSPC),
+            Node::Block if write => writev_segments(fd, &mut [(buf, count)], Some(offset as u64)),
+            Node::Block => readv_segments(fd, &mut [(buf, count)], Some(offset as u64)),
             _ => Err(Errno::ESPIPE),
         };
     };

@@ -8,7 +8,7 @@ use super::file::file;
 use super::path::{AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, cwd, inode_at, read_path_str};
 use super::uaccess::{self, Plain, copy_out};
 use crate::fs::root::{self, DEV_CONSOLE, DEV_FULL, DEV_NULL, DEV_URANDOM, DEV_ZERO, with_tree};
-use crate::fs::tmpfs::{Ino, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, Time};
+use crate::fs::tmpfs::{Ino, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, Time};
 use crate::fs::{Node, root::now};
 use crate::task::sched::with_process;
 use memguard_abi::linux;
@@ -62,8 +62,11 @@ fn attr_of_node(node: Node) -> Result<Attr, Errno> {
         Node::Full => (S_IFCHR | 0o666, DEV_FULL, 13),
         Node::Random => (S_IFCHR | 0o666, DEV_URANDOM, 14),
         Node::PipeRead(id) | Node::PipeWrite(id) => (S_IFIFO | 0o600, 0, 1_000_000 + id),
+        Node::Block => (S_IFBLK | 0o660, crate::dev::blk::vda_rdev(), 15),
     };
-    Ok(Attr { mode, ino, nlink: 1, uid: 0, gid: 0, rdev, size: 0, blocks: 0, atime: boot, mtime: boot, ctime: boot })
+    // A disk belongs to group disk (6), as udev makes /dev/vda.
+    let gid = if node == Node::Block { 6 } else { 0 };
+    Ok(Attr { mode, ino, nlink: 1, uid: 0, gid, rdev, size: 0, blocks: 0, atime: boot, mtime: boot, ctime: boot })
 }
 
 fn stat64_of(a: &Attr) -> linux::stat64 {

@@ -309,6 +309,7 @@ fn record(name: &str, ino: Ino, kind: u32, next: u64, old: bool) -> Vec<u8> {
 pub fn fsync(fd: u32) -> SysResult {
     match file(fd)?.node {
         Node::Inode(_) => Ok(0),
+        Node::Block => super::blkdev::fsync(),
         _ => Err(Errno::EINVAL),
     }
 }

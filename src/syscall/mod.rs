@@ -4,6 +4,8 @@
 pub mod abi;
 
 #[cfg(target_os = "none")]
+mod blkdev;
+#[cfg(target_os = "none")]
 mod debug;
 #[cfg(target_os = "none")]
 mod fdctl;

@@ -38,6 +38,8 @@ pub enum Wait {
     Futex,
     /// In vfork, for the child to exec or exit.
     Vfork,
+    /// For the disk to finish a request (uninterruptible: Linux's D).
+    Disk,
     /// In poll or select, for any of its descriptors to change (pipe
     /// activity, console input), its timeout, or a signal.
     Poll,
@@ -153,6 +155,7 @@ impl TaskState {
         match self {
             TaskState::Runnable => 'R',
             TaskState::Running => 'R',
+            TaskState::Sleeping(Wait::Disk) => 'D',
             TaskState::Sleeping(_) => 'S',
             TaskState::Stopped => 'T',
             TaskState::Zombie(_) => 'Z',

@@ -114,6 +114,7 @@ fn descriptors(files: &crate::fs::FdTable) -> Vec<(u32, String, u32)> {
                 Node::Zero => String::from("/dev/zero"),
                 Node::Full => String::from("/dev/full"),
                 Node::Random => String::from("/dev/urandom"),
+                Node::Block => String::from("/dev/vda"),
                 Node::PipeRead(id) | Node::PipeWrite(id) => format!("pipe:[{id}]"),
                 Node::Inode(ino) => crate::fs::root::path_of(ino)
                     .ok()

@@ -332,6 +332,7 @@ fn status_mm(mem: &UserMemory) -> StatusMm {
 fn proc_state(t: &Task) -> procfmt::TaskState {
     match t.state {
         TaskState::Running | TaskState::Runnable => procfmt::TaskState::Running,
+        TaskState::Sleeping(crate::task::process::Wait::Disk) => procfmt::TaskState::DiskSleep,
         TaskState::Sleeping(_) => procfmt::TaskState::Sleeping,
         TaskState::Stopped => procfmt::TaskState::Stopped,
         TaskState::Zombie(_) => procfmt::TaskState::Zombie,

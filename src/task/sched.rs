@@ -210,6 +210,17 @@ pub fn init() {
     s.tasks.insert(IDLE_PID, Box::new(idle));
     s.current = IDLE_PID;
     crate::fs::set_pipe_waker(super::on_pipe_closed);
+    crate::dev::blk::set_waiters(wait_for_disk, || SCHED.lock().wake_all(Wait::Disk));
+}
+
+/// The block driver's wait: sleep until its interrupt wakes disk waiters.
+/// The idle task never sleeps; it halts until the interrupt instead.
+fn wait_for_disk() {
+    if current_pid() == IDLE_PID {
+        wait_for_interrupt();
+    } else {
+        sleep(Wait::Disk);
+    }
 }
 
 pub fn current_pid() -> Pid {

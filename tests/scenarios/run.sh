@@ -9,6 +9,10 @@
 #   step: send sleep 100\n      instead of input, typed in turns (any number,
 #   step: expect ^sleeping$      in order): send TEXT (printf escapes), expect
 #   step: pause 1                ERE (wait for such a console line), pause SECS
+#   disk: 4M                    attach a fresh zero-filled disk of that size
+#   swap: 16M                   the same, with a swap header (tools/swapimg.sh)
+#   disk-errors: FILE           QEMU blkdebug rules between the disk and its
+#                                image (device errors on chosen sectors)
 #   expect-exit: success        success | failure | panic
 #   expect-output: REGEX        a line that must appear (any number of these)
 #   reject-output: REGEX        a line that must not appear
@@ -91,6 +95,18 @@ for scn in "$@"; do
     if ! tools/mkiso.sh "$out/$name.iso" "$kernel" "$cmdline" "${modules[@]}" "${extra[@]}" 2> "$log"; then
         echo "FAIL scenario/$name: could not build the ISO log=$log"; continue
     fi
+    disk_args=()
+    disk=$(get disk) swap=$(get swap) disk_errors=$(get disk-errors)
+    if [ -n "$disk$swap" ]; then
+        img=$out/$name.img
+        if [ -n "$swap" ]; then
+            tools/swapimg.sh "$swap" "$img" 2>> "$log" || { echo "FAIL scenario/$name: no swap image log=$log"; continue; }
+        else
+            rm -f "$img" && truncate -s "$disk" "$img"
+        fi
+        disk_args=(--disk "$img")
+        [ -z "$disk_errors" ] || disk_args+=(--disk-errors "$disk_errors")
+    fi
     steps=()
     if grep -q '^step: ' "$scn"; then
         sed -n 's|^step: ||p' "$scn" > "$out/$name.steps"
@@ -99,7 +115,7 @@ for scn in "$@"; do
     start=$(date +%s%N)
     # shellcheck disable=SC2059
     printf "$input" | MEMGUARD_HEADLESS=1 tools/qemu-run.sh --mem "$mem" --timeout "$timeout" \
-        "${steps[@]}" --quiet --log "$log" "$out/$name.iso" > "$log.verdict"
+        "${steps[@]}" "${disk_args[@]}" --quiet --log "$log" "$out/$name.iso" > "$log.verdict"
     rc=$?
     ms=$((($(date +%s%N) - start) / 1000000))
     sed -i 's/\r$//' "$log"

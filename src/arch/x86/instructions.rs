@@ -75,6 +75,15 @@ pub unsafe fn outw(port: u16, value: u16) {
     unsafe { x86::io::outw(port, value) };
 }
 
+/// Reads a double word from an I/O port.
+///
+/// # Safety
+/// The port must belong to a device whose driver is the caller.
+pub unsafe fn inl(port: u16) -> u32 {
+    // SAFETY: forwarded to the caller.
+    unsafe { x86::io::inl(port) }
+}
+
 /// Writes a double word to an I/O port.
 ///
 /// # Safety

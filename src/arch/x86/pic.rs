@@ -2,7 +2,8 @@
 //! 32–47 (the BIOS default, 8–15, collides with CPU exceptions). Written by
 //! hand: the pic8259 crate does not build for 32-bit x86.
 //!
-//! Only the IRQs with a driver are unmasked: 0 (PIT), 2 (cascade), 4 (COM1).
+//! Only the IRQs with a driver are unmasked: 0 (PIT), 2 (cascade), 4 (COM1),
+//! and a PCI device's line once its driver is ready (`unmask`).
 
 use super::instructions::{inb, outb};
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -59,6 +60,19 @@ pub fn init() {
         outb(MASTER_DATA, !(1u8 << IRQ_TIMER | 1 << IRQ_CASCADE | 1 << IRQ_COM1));
         outb(SLAVE_DATA, 0xFF);
     }
+}
+
+/// Lets IRQ `irq` through (a driver is ready for it). PCI lines are
+/// level-triggered (the BIOS set them so in the chipset's ELCR): the
+/// driver must quiet its device before the handler returns.
+pub fn unmask(irq: u8) {
+    if irq >= 16 {
+        return;
+    }
+    let (port, bit) = if irq < 8 { (MASTER_DATA, irq) } else { (SLAVE_DATA, irq - 8) };
+    // SAFETY: reading and writing the PIC's mask (OCW1) only changes which
+    // lines reach the CPU; the caller's driver handles this one.
+    unsafe { outb(port, inb(port) & !(1 << bit)) };
 }
 
 /// In-service register of the PIC at `cmd`.
