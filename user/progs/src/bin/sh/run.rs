@@ -2,8 +2,10 @@
 use alloc::ffi::CString;
 use alloc::vec::Vec;
 
-use rt::process::{CStrArray, Fork, execve, exit_group, fork, wait_exit};
-use rt::{Args, Errno, println};
+use rt::fs::STDIN;
+use rt::process::{CStrArray, Fork, Pid, execve, exit_group, fork, getpid, waitpid};
+use rt::tty::{getpgrp, set_ignored, setpgid, tcsetpgrp};
+use rt::{Args, Errno, ExitStatus, Signal, println};
 
 /// Exit status of a child whose execve failed with ENOENT (as POSIX shells).
 const NOT_FOUND: i32 = 127;
@@ -15,11 +17,33 @@ pub struct Runner {
     bindir: Vec<u8>,
     /// The shell's environment, handed to every program.
     envp: CStrArray,
+    /// Job control is on: stdin is the controlling terminal.
+    jobs: bool,
 }
+
+/// The signals a job-control shell ignores itself and gives back to the
+/// programs it runs.
+const JOB_SIGNALS: [Signal; 3] = [Signal::SIGTTOU, Signal::SIGTTIN, Signal::SIGTSTP];
 
 impl Runner {
     pub fn new(args: &Args) -> Result<Runner, Errno> {
-        Ok(Runner { bindir: args.env_var("BINDIR").unwrap_or(b"/bin").to_vec(), envp: CStrArray::new(args.env())? })
+        let bindir = args.env_var("BINDIR").unwrap_or(b"/bin").to_vec();
+        Ok(Runner { bindir, envp: CStrArray::new(args.env())?, jobs: false })
+    }
+
+    /// Job control, as a shell starts it: the job-control signals ignored,
+    /// a process group of its own, and that group in the terminal's
+    /// foreground. Without a controlling terminal (stdin a pipe or file)
+    /// programs simply run in the shell's group.
+    pub fn take_terminal(&mut self) {
+        if rt::tty::tcgetpgrp(STDIN).is_err() {
+            return;
+        }
+        for sig in JOB_SIGNALS {
+            let _ = set_ignored(sig, true);
+        }
+        let _ = setpgid(0, 0);
+        self.jobs = tcsetpgrp(STDIN, getpgrp()).is_ok();
     }
 
     /// "/bin/NAME" for a bare name; a name containing '/' is used as is.
@@ -44,6 +68,15 @@ impl Runner {
         };
         let pid = match fork() {
             Ok(Fork::Child) => {
+                if self.jobs {
+                    // Both sides set the group and the foreground, so
+                    // neither order of running after fork can race.
+                    let _ = setpgid(0, 0);
+                    let _ = tcsetpgrp(STDIN, getpid());
+                    for sig in JOB_SIGNALS {
+                        let _ = set_ignored(sig, false);
+                    }
+                }
                 let e = execve(&path, &argv, &self.envp);
                 if e == Errno::ENOENT {
                     println!("sh: {name}: not found");
@@ -58,9 +91,24 @@ impl Runner {
                 return;
             }
         };
-        match wait_exit(pid) {
+        if self.jobs {
+            let _ = setpgid(pid, pid);
+            let _ = tcsetpgrp(STDIN, pid);
+        }
+        let how = self.wait(pid);
+        if self.jobs {
+            let _ = tcsetpgrp(STDIN, getpgrp());
+        }
+        match how {
             Ok(how) => println!("{how}"),
             Err(e) => println!("sh: waitpid: {e}"),
         }
+    }
+
+    /// Waits until the program ends or (with job control) stops; a
+    /// stopped program stays stopped.
+    fn wait(&self, pid: Pid) -> Result<ExitStatus, Errno> {
+        let options = if self.jobs { rt::wait::WUNTRACED } else { 0 };
+        waitpid(pid, options).map(|(_, status)| ExitStatus::from_raw(status))
     }
 }
