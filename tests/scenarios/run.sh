@@ -6,6 +6,7 @@
 #   cmdline: log=debug          more kernel command-line words
 #   mem: 128M   timeout: 120    QEMU memory, seconds before giving up
 #   input: cow\npoweroff\n      bytes typed on the serial console (printf)
+#   input-after: REGEX          type them only once a console line matches
 #   expect-exit: success        success | failure | panic
 #   expect-output: REGEX        a line that must appear (any number of these)
 #   reject-output: REGEX        a line that must not appear
@@ -86,7 +87,7 @@ for scn in "$@"; do
     fi
     start=$(date +%s%N)
     # shellcheck disable=SC2059
-    printf "$input" | MEMGUARD_HEADLESS=1 tools/qemu-run.sh --mem "$mem" --timeout "$timeout" \
+    printf "$input" | MEMGUARD_HEADLESS=1 MEMGUARD_INPUT_AFTER="$(get input-after)" tools/qemu-run.sh --mem "$mem" --timeout "$timeout" \
         --quiet --log "$log" "$out/$name.iso" > "$log.verdict"
     rc=$?
     ms=$((($(date +%s%N) - start) / 1000000))
