@@ -509,7 +509,7 @@ impl Ldisc {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_os = "none")))]
 mod tests {
     use super::*;
     use std::vec::Vec;

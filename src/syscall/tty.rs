@@ -38,7 +38,7 @@ pub fn ioctl(request: u32, arg: u32) -> Option<SysResult> {
         TIOCOUTQ => out(arg, &0u32),
         TIOCGETD => out(arg, &0u32),
         TCFLSH => flush(arg),
-        TCXONC => background_ok().and_then(|_| if arg <= 3 { Ok(0) } else { Err(Errno::EINVAL) }),
+        TCXONC => background_ok().and(if arg <= 3 { Ok(0) } else { Err(Errno::EINVAL) }),
         TCSBRK | TCSBRKP => background_ok().map(|_| 0),
         TIOCSCTTY => jobctl::acquire(arg == 1),
         TIOCNOTTY => jobctl::release(),

@@ -144,7 +144,7 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
 /// SIGTTOU are discarded instead when the process group is orphaned (no
 /// one in the session could continue it), as Linux's get_signal does.
 pub fn request_stop(s: &mut Sched, tgid: Pid, sig: Signal) {
-    if sig != Signal::SIGSTOP && super::jobctl::own_group_orphaned(s, tgid) {
+    if sig != Signal::SIGSTOP && super::groups::own_group_orphaned(s, tgid) {
         return;
     }
     each_in_group(s, tgid, |s, p| {

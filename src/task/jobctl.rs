@@ -7,44 +7,13 @@
 //! Lock order: SCHED, then the terminal (`console::tty::with`).
 
 use super::deliver::{self, Target};
+use super::groups::{View, own_group_orphaned, proc_of};
 use super::pgrp::{self, Pid, Proc, Processes};
-use super::process::{Task, TaskState, Wait};
+use super::process::{Task, Wait};
 use super::sched::{SCHED, Sched};
 use super::signal::state::SIG_IGN;
 use crate::console::tty;
 use memguard_abi::{Errno, SigInfo, Signal};
-
-/// The task table as `pgrp` sees it: processes are thread-group leaders.
-struct View<'a>(&'a Sched);
-
-fn proc_of(s: &Sched, t: &Task) -> Proc {
-    let parent = s.tasks.get(&t.ppid).map_or(0, |p| p.tgid);
-    // (A leader that ended before its threads counts as ended too.)
-    let zombie = matches!(t.state, TaskState::Zombie(_));
-    Proc {
-        pid: t.tgid,
-        parent,
-        pgid: t.pgid,
-        sid: t.sid,
-        execd: t.execd,
-        zombie,
-        stopped: t.state == TaskState::Stopped,
-    }
-}
-
-impl Processes for View<'_> {
-    fn each(&self, f: &mut dyn FnMut(&Proc)) {
-        for t in self.0.tasks.values().filter(|t| t.is_leader() && t.pid != super::process::IDLE_PID) {
-            f(&proc_of(self.0, t));
-        }
-    }
-
-    fn find(&self, id: Pid) -> Option<(Proc, bool)> {
-        let t = self.0.tasks.get(&id).filter(|t| id != super::process::IDLE_PID && !t.detached)?;
-        let leader = self.0.tasks.get(&t.tgid)?;
-        Some((proc_of(self.0, leader), t.is_leader()))
-    }
-}
 
 fn me(s: &mut Sched) -> Proc {
     let tgid = s.current_task().tgid;
@@ -121,12 +90,6 @@ pub fn getsid(pid: i32) -> Result<u32, Errno> {
 /// The caller's process group.
 pub fn current_pgid(s: &mut Sched) -> Pid {
     s.current_task().pgid
-}
-
-/// Whether the process group of process `tgid` is orphaned (a stop signal
-/// by default action is then discarded).
-pub fn own_group_orphaned(s: &Sched, tgid: Pid) -> bool {
-    s.tasks.get(&tgid).is_none_or(|t| pgrp::orphaned(&View(s), t.pgid, None))
 }
 
 /// Sends `sig` from the kernel to every process of group `pgid`.

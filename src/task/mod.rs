@@ -11,6 +11,8 @@ pub mod fork;
 #[cfg(target_os = "none")]
 pub mod futex;
 #[cfg(target_os = "none")]
+pub mod groups;
+#[cfg(target_os = "none")]
 pub mod jobctl;
 pub mod oom;
 pub mod pgrp;

@@ -176,7 +176,7 @@ pub fn has_stopped(t: &dyn Processes, pgid: Pid) -> bool {
     any
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_os = "none")))]
 mod tests {
     use super::*;
     use std::vec::Vec;

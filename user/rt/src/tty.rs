@@ -68,8 +68,6 @@ pub fn set_ignored(sig: Signal, ignore: bool) -> Result<(), Errno> {
     let act = KernelSigaction { handler: u32::from(ignore), flags: 0, restorer: 0, mask: [0; 2] };
     // SAFETY: rt_sigaction reads one KernelSigaction (the kernel's layout,
     // 8-byte mask) and writes nothing (old action NULL).
-    check(unsafe {
-        syscall4(nr::RT_SIGACTION, sig.raw() as usize, &act as *const KernelSigaction as usize, 0, 8)
-    })
-    .map(|_| ())
+    check(unsafe { syscall4(nr::RT_SIGACTION, sig.raw() as usize, &act as *const KernelSigaction as usize, 0, 8) })
+        .map(|_| ())
 }
