@@ -112,7 +112,12 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
         // A fatal signal nobody blocks ends the process at once (Linux's
         // complete_signal): no queue entry needed.
         Disposition::Kill if !blocked => return kill_group(s, tgid, sig),
-        Disposition::Stop if !blocked => return request_stop(s, tgid, sig),
+        // The stop happens on the way out: wake the taker below.
+        Disposition::Stop if !blocked => {
+            if !request_stop(s, tgid, sig) {
+                return;
+            }
+        }
         _ => {
             let queued = match target {
                 Target::Thread(_) => t.sig.pending.add(info),
@@ -143,15 +148,17 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
 /// `tgid` stops before it next returns to ring 3. SIGTSTP, SIGTTIN and
 /// SIGTTOU are discarded instead when the process group is orphaned (no
 /// one in the session could continue it), as Linux's get_signal does.
-pub fn request_stop(s: &mut Sched, tgid: Pid, sig: Signal) {
+/// Returns whether the stop was asked for.
+pub fn request_stop(s: &mut Sched, tgid: Pid, sig: Signal) -> bool {
     if sig != Signal::SIGSTOP && super::groups::own_group_orphaned(s, tgid) {
-        return;
+        return false;
     }
     each_in_group(s, tgid, |s, p| {
         let t = s.tasks.get_mut(&p).expect("thread");
         t.stop_requested = true;
         t.stop_signal = sig;
     });
+    true
 }
 
 /// A fatal signal for the whole group: every task of it dies of `sig`.

@@ -181,7 +181,7 @@ mod hooks {
                 Disposition::Stop => {
                     let mut s = SCHED.lock();
                     let tgid = s.current_task().tgid;
-                    deliver::request_stop(&mut s, tgid, sig);
+                    let _ = deliver::request_stop(&mut s, tgid, sig);
                 }
                 Disposition::Kill => SCHED.lock().current_task().fatal = Some(sig),
                 Disposition::Handler => run_handler(frame, sig, &info, &action),
