@@ -100,6 +100,10 @@ impl Runner {
             let _ = tcsetpgrp(STDIN, getpgrp());
         }
         match how {
+            // The terminal echoed ^C or ^Z without a newline.
+            Ok(how @ (ExitStatus::Signaled(Signal::SIGINT) | ExitStatus::Stopped(Signal::SIGTSTP))) => {
+                println!("\n{how}")
+            }
             Ok(how) => println!("{how}"),
             Err(e) => println!("sh: waitpid: {e}"),
         }
