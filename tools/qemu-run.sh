@@ -16,7 +16,10 @@
 #                      \n Enter, \003 ^C), `expect ERE` (wait until a console
 #                      line after the last one matched matches it), `pause
 #                      SECS`; ^D follows the last step, as after piped input
-# QEMU_CPU in the environment picks the -cpu model.
+# QEMU_CPU in the environment picks the -cpu model. Piped input is fed once
+# the kernel's banner appears, or once a console line matches the bash regex
+# MEMGUARD_INPUT_AFTER if that is set (input a program must see while it
+# waits, e.g. a ^C for its foreground job).
 # Exit status: 0 success (the kernel wrote the success code), 1 failure
 # (a test failed, or init ended badly), 3 kernel panic, 4 time-out,
 # 2 anything else: triple fault, reset, or QEMU ending without a verdict.
@@ -117,7 +120,8 @@ run() {
         while IFS= read -r line || [ -n "$line" ]; do
             printf '%s\n' "$line"
             [ -z "$steps" ] || printf '%s\n' "${line%$'\r'}" >> "$fifo/console"
-            if [ $fed = 0 ] && [[ $line == memguard:* ]]; then
+            if [ $fed = 0 ] && { if [ -n "${MEMGUARD_INPUT_AFTER:-}" ]; then [[ $line =~ $MEMGUARD_INPUT_AFTER ]]
+                                  else [[ $line == memguard:* ]]; fi; }; then
                 fed=1
                 # When the input ends, ^D tells the kernel (read returns 0),
                 # as a terminal's end-of-file character does.

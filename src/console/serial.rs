@@ -1,7 +1,7 @@
 //! COM1 (I/O port 0x3F8) through the `uart_16550` driver.
 //!
 //! Output is polled. Input arrives through IRQ 4 into a ring buffer that
-//! `read_byte` drains; before interrupts are on, `poll_input` moves bytes by hand.
+//! the terminal (`tty::pump`) drains; `poll_input` also moves bytes by hand.
 
 use spin::Mutex;
 use uart_16550::backend::PioBackend;
@@ -102,6 +102,13 @@ pub fn write_bytes(bytes: &[u8]) {
     }
 }
 
+/// Sends bytes as they are (a terminal without ONLCR output processing).
+pub fn write_raw(bytes: &[u8]) {
+    if let Some(uart) = PORT.lock().as_mut() {
+        uart.send_bytes_exact(bytes);
+    }
+}
+
 /// Lets the UART raise IRQ 4 when a byte arrives.
 pub fn enable_receive_interrupt() {
     if let Some(uart) = PORT.lock().as_mut() {
@@ -124,16 +131,9 @@ pub fn poll_input() -> usize {
     n
 }
 
-/// The oldest unread input byte, if any.
-pub fn read_byte() -> Option<u8> {
-    poll_input();
+/// The oldest byte in the input ring, if any (without asking the UART).
+pub fn take_byte() -> Option<u8> {
     INPUT.lock().pop()
-}
-
-/// Bytes received and not yet read (FIONREAD).
-pub fn pending() -> usize {
-    poll_input();
-    INPUT.lock().len
 }
 
 /// Puts a byte back to be read first next time.

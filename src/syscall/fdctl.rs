@@ -1,40 +1,34 @@
 //! Descriptor control: ioctl, fcntl, and making pipes.
 
 use super::abi::{Errno, O_CLOEXEC, O_NONBLOCK, SysResult};
-use super::file::{EOF_CHAR, file};
+use super::file::file;
 use super::uaccess::{self, Plain};
-use crate::console;
 use crate::fs::{self, Fd, Node, OpenFile};
 use crate::task::sched::with_process;
 use core::sync::atomic::Ordering;
-use memguard_abi::linux::{
-    self, B115200, CREAD, CS8, FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, ONLCR, OPOST, TCGETS, TCSETS, TCSETSF, TCSETSW,
-    TIOCGWINSZ, VEOF, VMIN,
-};
+use memguard_abi::linux::{FIOCLEX, FIONBIO, FIONCLEX, FIONREAD};
 
-/// ioctl: the console answers as a raw terminal (TCGETS, TCSETS*,
-/// TIOCGWINSZ); FIONREAD, FIONBIO and FIO(N)CLEX work on any descriptor;
-/// everything else is ENOTTY.
+/// ioctl: the console answers as a terminal (`tty::ioctl`); FIONREAD,
+/// FIONBIO and FIO(N)CLEX work on any descriptor; everything else is
+/// ENOTTY.
 pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
     let f = file(fd)?;
-    let console = f.node == Node::Console;
+    if f.node == Node::Console
+        && let Some(r) = super::tty::ioctl(request, arg)
+    {
+        return r;
+    }
     match request {
-        TCGETS if console => out(arg, &raw_termios()),
-        TCSETS | TCSETSW | TCSETSF if console => {
-            // Read (EFAULT for a bad pointer) and ignored: the console stays raw.
-            with_process(|p| uaccess::read::<linux::termios>(&mut p.mem, arg))?;
-            Ok(0)
-        }
-        TIOCGWINSZ if console => out(arg, &linux::winsize { ws_row: 25, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 }),
         // A disk's own ioctls (syscall/blkdev.rs); FIONREAD is ENOTTY on it.
         _ if f.node == Node::Block && !matches!(request, FIONBIO | FIOCLEX | FIONCLEX) => {
             super::blkdev::ioctl(request, arg)
         }
         FIONREAD => {
             let n = match f.node {
+                // A FIFO: what its pipe holds.
+                Node::Inode(ino) if let Some(id) = fs::pipe::fifo_of(ino) => fs::pipe::available(id) as u32,
                 Node::Inode(_) => fs::size(f.node).saturating_sub(*f.offset.lock()) as u32,
                 Node::PipeRead(id) => fs::pipe::available(id) as u32,
-                Node::Console => console::serial::pending() as u32,
                 _ => 0,
             };
             out(arg, &n)
@@ -47,17 +41,6 @@ pub fn ioctl(fd: u32, request: u32, arg: u32) -> SysResult {
 
 fn out<T: Plain>(addr: u32, v: &T) -> SysResult {
     with_process(|p| uaccess::write(&mut p.mem, addr, v)).map(|_| 0)
-}
-
-/// The console's termios: raw input (no ICANON, no ECHO), output with
-/// ONLCR, 115200 8N1, ^D as VEOF.
-fn raw_termios() -> linux::termios {
-    let mut t = linux::termios::zeroed();
-    t.c_oflag = OPOST | ONLCR;
-    t.c_cflag = B115200 | CS8 | CREAD;
-    t.c_cc[VEOF as usize] = EOF_CHAR;
-    t.c_cc[VMIN as usize] = 1;
-    t
 }
 
 /// pipe(fds) and pipe2(fds, flags): [read end, write end]. Flags are

@@ -124,7 +124,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
     }
     let mut data = alloc::vec![0u8; room as usize];
     let n = match node {
-        Node::Console => read_console(&mut data)?,
+        Node::Console => read_console(&f, &mut data)?,
         Node::PipeRead(id) => read_pipe(&f, id, &mut data)?,
         Node::Inode(ino) if at.is_some() => fs::root::read(ino, at.unwrap_or(0), &mut data),
         Node::Inode(ino) => {
@@ -170,6 +170,9 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
     }
     let total = check_segments(segs)?;
     let node = io_node(&f, true);
+    if node == Node::Console {
+        super::tty::may_write()?;
+    }
     let chunk_size = match node {
         Node::Console => TTY_CHUNK,
         Node::PipeWrite(_) => fs::pipe::PIPE_BUF as u32,
@@ -327,43 +330,15 @@ fn write_pipe(f: &OpenFile, id: u32, chunk: &[u8]) -> Result<usize, Errno> {
     Ok(done)
 }
 
-/// End of input, as a terminal's VEOF: a read at the start returns 0.
-/// tools/qemu-run.sh sends one when piped input runs out.
-pub(super) const EOF_CHAR: u8 = 0x04;
-
-/// Whether a console read would return at once (input waiting, an
-/// end-of-input included): what poll and select report as readable.
-/// The one place the console's readiness is decided.
+/// Whether a console read would return at once: what poll and select
+/// report as readable (a whole line in canonical mode, VMIN bytes in raw).
 pub(super) fn console_readable() -> bool {
-    console::serial::pending() > 0
+    console::tty::readable()
 }
 
-fn read_console(data: &mut [u8]) -> Result<usize, Errno> {
-    loop {
-        let mut n = 0;
-        while n < data.len() {
-            match console::serial::read_byte() {
-                Some(EOF_CHAR) if n == 0 => return Ok(0),
-                Some(EOF_CHAR) => {
-                    // Deliver what came before; the next read sees the EOF.
-                    console::serial::unread(EOF_CHAR);
-                    return Ok(n);
-                }
-                Some(b) => {
-                    data[n] = b;
-                    n += 1;
-                }
-                None => break,
-            }
-        }
-        if n > 0 {
-            return Ok(n);
-        }
-        if interrupted() {
-            return Err(Errno::ERESTARTSYS);
-        }
-        sched::sleep(Wait::ConsoleInput);
-    }
+/// The console reads through its line discipline (`tty::read`).
+fn read_console(f: &OpenFile, data: &mut [u8]) -> Result<usize, Errno> {
+    super::tty::read(f, data)
 }
 
 const O_NOFOLLOW: u32 = 0o400_000;
@@ -448,6 +423,9 @@ pub fn openat(dirfd: i32, path: u32, flags: u32, mode: u32) -> SysResult {
         _ => {}
     }
     let node = fs::root::node_of(ino)?;
+    if node == Node::Console {
+        super::tty::may_open(fs::root::with_tree(|t| t.get(ino).map_or(0, |n| n.rdev)))?;
+    }
     let readable = accmode == 0 || accmode == 2;
     if kind == S_IFIFO && flags & O_PATH == 0 {
         return open_fifo(ino, readable, write_access, flags);

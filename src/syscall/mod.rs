@@ -42,6 +42,8 @@ mod timespec;
 #[cfg(target_os = "none")]
 mod tls;
 #[cfg(target_os = "none")]
+mod tty;
+#[cfg(target_os = "none")]
 pub mod uaccess;
 
 #[cfg(target_os = "none")]
@@ -217,8 +219,11 @@ mod dispatch {
             nr::GETRUSAGE => info::getrusage(a.int(0), a0[1]),
             nr::GETRANDOM => info::getrandom(a0[0], a0[1], a0[2]),
             nr::EXECVEAT => process::execveat(frame, a.int(0), a0[1], a0[2], a0[3], a0[4]),
-            nr::GETPGRP => Ok(0),
-            nr::GETPGID | nr::GETSID => process::session_of(a.int(0)),
+            nr::GETPGRP => process::getpgrp(),
+            nr::GETPGID => process::getpgid(a.int(0)),
+            nr::GETSID => process::getsid(a.int(0)),
+            nr::SETPGID => process::setpgid(a.int(0), a.int(1)),
+            nr::SETSID => process::setsid(),
             nr::BRK => mem::brk(a0[0]),
             nr::GETTIMEOFDAY => info::gettimeofday(a0[0], a0[1]),
             nr::REBOOT => info::reboot(a0[0], a0[1], a0[2]),

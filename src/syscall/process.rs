@@ -1,4 +1,5 @@
-//! exit, fork, execve, waitpid/wait4, kill, getppid, sched_yield, nanosleep.
+//! exit, fork, execve, waitpid/wait4, kill, getppid, sched_yield, nanosleep;
+//! process groups and sessions (setpgid, getpgid, getpgrp, setsid, getsid).
 
 use super::abi::{Errno, SysResult, WAIT_VALID_OPTIONS};
 use super::timespec::{self, TimeAbi};
@@ -241,14 +242,29 @@ pub fn get_robust_list(tid: i32, head_ptr: u32, len_ptr: u32) -> SysResult {
     Ok(0)
 }
 
-/// getpgid/getsid: every process is in the process group and session of
-/// Linux's init, numbered 0 (there is no setpgid or setsid here).
-pub fn session_of(pid: i32) -> SysResult {
-    if pid < 0 {
-        return Err(Errno::ESRCH);
-    }
-    if pid != 0 && !SCHED.lock().tasks.contains_key(&(pid as u32)) {
-        return Err(Errno::ESRCH);
-    }
-    Ok(0)
+/// getpgid(pid): the process group of `pid` (0: the caller); ESRCH if
+/// there is no such task.
+pub fn getpgid(pid: i32) -> SysResult {
+    crate::task::jobctl::getpgid(pid)
+}
+
+/// getpgrp(): the caller's process group.
+pub fn getpgrp() -> SysResult {
+    crate::task::jobctl::getpgid(0)
+}
+
+/// getsid(pid): the session of `pid` (0: the caller).
+pub fn getsid(pid: i32) -> SysResult {
+    crate::task::jobctl::getsid(pid)
+}
+
+/// setpgid(pid, pgid), with Linux's checks (`task::pgrp::setpgid`).
+pub fn setpgid(pid: i32, pgid: i32) -> SysResult {
+    crate::task::jobctl::setpgid(pid, pgid)
+}
+
+/// setsid(): a new session led by the caller, which has no controlling
+/// terminal; returns its id.
+pub fn setsid() -> SysResult {
+    crate::task::jobctl::setsid()
 }

@@ -112,12 +112,12 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
         // A fatal signal nobody blocks ends the process at once (Linux's
         // complete_signal): no queue entry needed.
         Disposition::Kill if !blocked => return kill_group(s, tgid, sig),
-        Disposition::Stop if !blocked && sig == Signal::SIGSTOP => {
-            each_in_group(s, tgid, |s, p| s.tasks.get_mut(&p).expect("thread").stop_requested = true);
+        // The stop happens on the way out: wake the taker below.
+        Disposition::Stop if !blocked => {
+            if !request_stop(s, tgid, sig) {
+                return;
+            }
         }
-        // SIGTSTP, SIGTTIN and SIGTTOU by default: every process group here
-        // is orphaned, and Linux discards them for orphaned groups.
-        Disposition::Stop if !blocked => return,
         _ => {
             let queued = match target {
                 Target::Thread(_) => t.sig.pending.add(info),
@@ -142,6 +142,23 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
     if let Some(w) = wakee {
         s.wake(w);
     }
+}
+
+/// A stop signal taken by its default action: every task of process
+/// `tgid` stops before it next returns to ring 3. SIGTSTP, SIGTTIN and
+/// SIGTTOU are discarded instead when the process group is orphaned (no
+/// one in the session could continue it), as Linux's get_signal does.
+/// Returns whether the stop was asked for.
+pub fn request_stop(s: &mut Sched, tgid: Pid, sig: Signal) -> bool {
+    if sig != Signal::SIGSTOP && super::groups::own_group_orphaned(s, tgid) {
+        return false;
+    }
+    each_in_group(s, tgid, |s, p| {
+        let t = s.tasks.get_mut(&p).expect("thread");
+        t.stop_requested = true;
+        t.stop_signal = sig;
+    });
+    true
 }
 
 /// A fatal signal for the whole group: every task of it dies of `sig`.
@@ -538,7 +555,7 @@ pub fn expire_real_timers(s: &mut Sched, now: u64) {
     }
 }
 
-/// Stops the current task if SIGSTOP asked it to: the parent hears of it,
+/// Stops the current task if a stop signal asked it to: the parent hears of it,
 /// and this returns when SIGCONT or SIGKILL lets the task run again.
 pub fn stop_if_requested() {
     {
@@ -550,8 +567,9 @@ pub fn stop_if_requested() {
         }
         t.stop_requested = false;
         t.state = TaskState::Stopped;
-        t.unreported = Some(JobChange::Stopped(Signal::SIGSTOP));
-        child_changed(&mut s, me, memguard_abi::linux::CLD_STOPPED, Signal::SIGSTOP.raw().into());
+        let sig = t.stop_signal;
+        t.unreported = Some(JobChange::Stopped(sig));
+        child_changed(&mut s, me, memguard_abi::linux::CLD_STOPPED, sig.raw().into());
         s.notify_parent(me);
     }
     schedule();

@@ -127,6 +127,7 @@ fn child_task(
     };
     child.sig.blocked = parent.sig.blocked;
     child.exe = parent.exe;
+    super::jobctl::inherit(&mut child, parent);
     // A new stack of its own (CLONE_VM without vfork) leaves the
     // alternate stack behind, as Linux does.
     if args.flags & (CLONE_VM | CLONE_VFORK) != CLONE_VM {

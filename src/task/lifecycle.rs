@@ -3,6 +3,7 @@
 use super::deliver::{self, Target};
 pub use super::deliver::{interrupted, signal_pending, stop_if_requested};
 use super::exec;
+use super::pgrp::Select;
 use super::process::{
     ExitStatus, FsContext, INIT_PID, JobChange, Pid, Process, Shared, SignalState, Task, TaskState, Wait,
 };
@@ -56,6 +57,7 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
     assert_eq!(pid, INIT_PID, "init must be the first process");
     let mut task = new_task(pid, 0, base_name(path), kstack, saved_esp, process);
     task.exe = Some(exe);
+    super::jobctl::init_started(&mut task);
     s.tasks.insert(pid, Box::new(task));
     s.enqueue(pid);
     Ok(())
@@ -79,6 +81,11 @@ pub fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_es
         handlers: Arc::new(Mutex::new(Handlers::default())),
         sig: SignalState::default(),
         stop_requested: false,
+        stop_signal: Signal::SIGSTOP,
+        pgid: 0,
+        sid: 0,
+        ctty: false,
+        execd: false,
         unreported: None,
         kstack: Some(kstack),
         saved_esp,
@@ -202,6 +209,7 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
         t.handlers = Arc::new(Mutex::new(h));
         t.sig.altstack = Default::default();
         crate::arch::x86::gdt::load_tls(&t.tls);
+        super::jobctl::execd(&mut s);
     }
     *frame = TrapFrame::new_user(image.entry, image.stack_pointer);
     Ok(0)
@@ -238,16 +246,24 @@ pub fn exit_current(status: ExitStatus) -> ! {
         }
         let heir = s.tasks.values().find(|t| t.tgid == tgid && t.pid != me && !matches!(t.state, TaskState::Zombie(_)));
         let heir = heir.map_or(INIT_PID, |t| t.pid);
+        let father = super::jobctl::proc_record(&s, tgid);
         let mut orphaned_zombie = false;
-        for t in s.tasks.values_mut().filter(|t| t.ppid == me && t.pid != me) {
+        let mut next = 0;
+        while let Some(pid) = s.tasks.range(next..).find(|(_, t)| t.ppid == me && t.pid != me).map(|(&p, _)| p) {
+            let t = s.tasks.get_mut(&pid).expect("child");
             if heir == INIT_PID {
                 reparent_to_init(t);
             } else {
                 t.ppid = heir;
             }
             orphaned_zombie |= matches!(t.state, TaskState::Zombie(_));
+            if let Some(father) = father.filter(|_| group_over && t.is_leader()) {
+                super::jobctl::child_reparented(&mut s, pid, &father);
+            }
+            next = pid + 1;
         }
         if group_over {
+            super::jobctl::process_exiting(&mut s, tgid);
             process_ended(&mut s, tgid, status);
         }
         if orphaned_zombie {
@@ -399,13 +415,12 @@ fn init_ended(status: ExitStatus) -> ! {
     })
 }
 
-/// Which children a waitpid argument selects. All processes share one
-/// process group (there is no setpgid), numbered 1.
-fn selects(pid_arg: i32, child: Pid) -> bool {
-    match pid_arg {
-        -1 | 0 => true,
-        p if p > 0 => child == p as Pid,
-        p => -p == INIT_PID as i32,
+/// Whether waitpid's selection takes child process `t`.
+fn selects(which: Select, t: &Task) -> bool {
+    match which {
+        Select::Any => true,
+        Select::Process(pid) => t.pid == pid,
+        Select::Group(g) => t.pgid == g,
     }
 }
 
@@ -429,7 +444,7 @@ enum Found {
 /// The first child of the current task that `pid_arg` and `options`
 /// select and that has something to report; `Err(ECHILD)` if none is
 /// selected at all.
-fn find_child(s: &mut super::sched::Sched, pid_arg: i32, options: u32) -> Result<Option<Found>, Errno> {
+fn find_child(s: &mut super::sched::Sched, which: Select, options: u32) -> Result<Option<Found>, Errno> {
     let me = s.current;
     let my_tgid = s.current_task().tgid;
     // The children of any thread of the group, unless __WNOTHREAD.
@@ -445,7 +460,7 @@ fn find_child(s: &mut super::sched::Sched, pid_arg: i32, options: u32) -> Result
     for t in s
         .tasks
         .values()
-        .filter(|t| t.is_leader() && t.tgid != my_tgid && !t.detached && selects(pid_arg, t.pid) && eligible(t))
+        .filter(|t| t.is_leader() && t.tgid != my_tgid && !t.detached && selects(which, t) && eligible(t))
         .filter(|t| ours(t))
     {
         any = true;
@@ -475,10 +490,12 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
     if pid_arg == i32::MIN {
         return Err(Errno::ESRCH);
     }
+    // waitpid(0): the caller's group when it called.
+    let which = Select::of_wait(pid_arg, super::jobctl::current_pgid(&mut SCHED.lock()));
     loop {
         let found = {
             let mut s = SCHED.lock();
-            match find_child(&mut s, pid_arg, options)? {
+            match find_child(&mut s, which, options)? {
                 Some(f) => Some(f),
                 None if options & WNOHANG != 0 => return Ok((0, 0)),
                 None if deliver::pending(&mut s) => return Err(Errno::ERESTARTSYS),
@@ -518,14 +535,15 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
         return Err(Errno::ESRCH);
     }
     let mut s = SCHED.lock();
-    let my_tgid = s.current_task().tgid;
+    let (my_tgid, my_pgid) = (s.current_task().tgid, s.current_task().pgid);
     let selected = |t: &Task| {
         t.pid != super::process::IDLE_PID
             && match pid_arg {
                 p if p > 0 => t.pid == p as Pid,
                 // Groups are signalled once, through their leaders.
                 -1 => t.is_leader() && t.pid != INIT_PID && t.tgid != my_tgid,
-                _ => t.is_leader() && (pid_arg == 0 || -pid_arg == INIT_PID as i32),
+                0 => t.is_leader() && t.pgid == my_pgid,
+                p => t.is_leader() && t.pgid == p.unsigned_abs(),
             }
     };
     // kill(-1) always finds someone on Linux (its kernel threads count).

@@ -10,7 +10,12 @@ pub mod elf;
 pub mod fork;
 #[cfg(target_os = "none")]
 pub mod futex;
+#[cfg(target_os = "none")]
+pub mod groups;
+#[cfg(target_os = "none")]
+pub mod jobctl;
 pub mod oom;
+pub mod pgrp;
 pub mod rlimit;
 pub mod signal;
 pub mod wakeop;
@@ -180,7 +185,11 @@ mod hooks {
                 // Process 1 lets default actions pass (it took these while
                 // it blocked them), all but the faults forced on it.
                 Disposition::Kill | Disposition::Stop if init && !SYNCHRONOUS.contains(sig) => {}
-                Disposition::Stop => SCHED.lock().current_task().stop_requested = sig == Signal::SIGSTOP,
+                Disposition::Stop => {
+                    let mut s = SCHED.lock();
+                    let tgid = s.current_task().tgid;
+                    let _ = deliver::request_stop(&mut s, tgid, sig);
+                }
                 Disposition::Kill => SCHED.lock().current_task().fatal = Some(sig),
                 Disposition::Handler => run_handler(frame, sig, &info, &action),
             }
@@ -240,8 +249,10 @@ mod hooks {
         }
     }
 
+    /// COM1 input arrived: it goes through the console's line discipline
+    /// (signals for the foreground group), and readers look again.
     pub fn on_console_input() {
-        SCHED.lock().wake_all(Wait::ConsoleInput);
+        super::jobctl::console_input();
     }
 
     /// A pipe lost an end: its sleepers must look again.

@@ -294,8 +294,19 @@ pub struct Task {
     /// Handlers (shared by the threads of a process), mask, queues.
     pub handlers: Arc<Mutex<Handlers>>,
     pub sig: SignalState,
-    /// SIGSTOP arrived: stop before the next return to ring 3.
+    /// A stop signal arrived: stop before the next return to ring 3.
     pub stop_requested: bool,
+    /// Which one (SIGSTOP, or SIGTSTP/SIGTTIN/SIGTTOU by default action),
+    /// for the parent's waitpid.
+    pub stop_signal: Signal,
+    /// Process group and session (the same in every thread's record).
+    pub pgid: Pid,
+    pub sid: Pid,
+    /// The console is the process's controlling terminal.
+    pub ctty: bool,
+    /// execve ran since fork (Linux's PF_FORKNOEXEC cleared): the parent's
+    /// setpgid on it is EACCES.
+    pub execd: bool,
     /// A zombie nobody will wait for (its parent ignores SIGCHLD or set
     /// SA_NOCLDWAIT): the scheduler frees it once it is off its stack.
     pub detached: bool,

@@ -13,6 +13,7 @@
 #   swap: 16M                   the same, with a swap header (tools/swapimg.sh)
 #   disk-errors: FILE           QEMU blkdebug rules between the disk and its
 #                                image (device errors on chosen sectors)
+#   input-after: REGEX          type them only once a console line matches
 #   expect-exit: success        success | failure | panic
 #   expect-output: REGEX        a line that must appear (any number of these)
 #   reject-output: REGEX        a line that must not appear
@@ -114,8 +115,9 @@ for scn in "$@"; do
     fi
     start=$(date +%s%N)
     # shellcheck disable=SC2059
-    printf "$input" | MEMGUARD_HEADLESS=1 tools/qemu-run.sh --mem "$mem" --timeout "$timeout" \
-        "${steps[@]}" "${disk_args[@]}" --quiet --log "$log" "$out/$name.iso" > "$log.verdict"
+    printf "$input" | MEMGUARD_HEADLESS=1 MEMGUARD_INPUT_AFTER="$(get input-after)" tools/qemu-run.sh \
+        --mem "$mem" --timeout "$timeout" "${steps[@]}" "${disk_args[@]}" --quiet --log "$log" \
+        "$out/$name.iso" > "$log.verdict"
     rc=$?
     ms=$((($(date +%s%N) - start) / 1000000))
     sed -i 's/\r$//' "$log"

@@ -29,6 +29,7 @@ pub mod signal;
 pub mod start;
 pub mod system;
 pub mod time;
+pub mod tty;
 pub mod wait;
 
 pub use errno::Errno;

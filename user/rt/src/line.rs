@@ -1,8 +1,9 @@
-//! Reading a line from a raw console, one byte per `read`.
+//! Reading a line from a terminal in raw mode, one byte per `read`.
 //!
-//! memguard's console has no line discipline: no echo, no erase, no
-//! end-of-file key. The reader does those itself, and works the same when
-//! stdin is a pipe or a file (Linux), where `read` returning 0 is end of input.
+//! With the terminal's line discipline off (no echo, no erase, no
+//! end-of-file key: `tty::raw`), the reader does those itself, and works
+//! the same when stdin is a pipe or a file, where `read` returning 0 is end
+//! of input.
 //!
 //! Keys understood: printable bytes; Backspace (0x08) and DEL (0x7f) erase;
 //! CR or LF ends the line (CR LF counts once); ^C (0x03) drops the line; ^U

@@ -9,6 +9,8 @@ use crate::signal::Signal;
 
 /// `waitpid` option: return 0 instead of blocking when no child has ended.
 pub use memguard_abi::linux::WNOHANG;
+/// `waitpid` option: report a child that stopped, too.
+pub use memguard_abi::linux::WUNTRACED;
 
 pub fn wifexited(status: i32) -> bool {
     wstatus::exit_code(status as u32).is_some()

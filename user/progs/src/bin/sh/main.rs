@@ -1,7 +1,13 @@
-//! `sh`: the memguard shell. Prompts `$ `, reads a line from the raw console
-//! (echoing it itself: the console has no line discipline), runs a built-in
-//! or `$BINDIR/NAME` (BINDIR defaults to /bin) with fork + execve + waitpid,
-//! and reports how a program ended on one line: `exit N` or `killed by SIG...`.
+//! `sh`: the memguard shell. Prompts `$ `, reads a line with the terminal
+//! in raw mode (echoing and editing it itself, as busybox's line editor
+//! does), runs a built-in or `$BINDIR/NAME` (BINDIR defaults to /bin) with
+//! fork + execve + waitpid, and reports how a program ended on one line:
+//! `exit N`, `killed by SIG...` or `stopped by SIG...`.
+//!
+//! With a controlling terminal the shell does job control: it leads its
+//! own process group, and each program runs in a group of its own that
+//! holds the terminal's foreground while it runs, so ^C and ^Z at the
+//! terminal reach the program, not the shell.
 //!
 //! End of input (read returns 0, or ^D on an empty line) exits with status 0.
 #![no_std]
@@ -34,11 +40,12 @@ fn main(args: Args) -> i32 {
         println!("sh: cannot set up (out of memory?)");
         return 1;
     };
+    runner.take_terminal();
     let mut reader = LineReader::new(STDIN, Some(rt::fs::STDOUT), MAX_LINE);
     let mut line = Vec::new();
     loop {
         print!("$ ");
-        match reader.read_line(&mut line) {
+        match read_line_raw(&mut reader, &mut line) {
             Ok(Line::Text) => {}
             Ok(Line::Cancelled) => continue,
             Ok(Line::Eof) => {
@@ -59,6 +66,20 @@ fn main(args: Args) -> i32 {
             return code;
         }
     }
+}
+
+/// Reads a line with the terminal in raw mode (if stdin is a terminal),
+/// then puts its settings back for the programs the line runs.
+fn read_line_raw(reader: &mut LineReader, line: &mut Vec<u8>) -> Result<Line, rt::Errno> {
+    let saved = rt::tty::tcgetattr(STDIN).ok();
+    if let Some(t) = saved {
+        let _ = rt::tty::tcsetattr(STDIN, &rt::tty::raw(t));
+    }
+    let got = reader.read_line(line);
+    if let Some(t) = saved {
+        let _ = rt::tty::tcsetattr(STDIN, &t);
+    }
+    got
 }
 
 /// Runs one command line already split into words.
