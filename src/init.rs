@@ -55,6 +55,13 @@ pub fn print_summary(info: &BootInfo) {
     }
     kprintln!("usable memory: {} MiB", usable_bytes(info.regions()) >> 20);
     kprintln!("boot modules: {}", info.modules().len());
+    if info.dropped_modules > 0 {
+        kprintln!(
+            "boot modules: {} more ignored: the kernel keeps at most {} (put files in the initramfs instead)",
+            info.dropped_modules,
+            crate::bootinfo::multiboot::MAX_MODULES
+        );
+    }
     for m in info.modules() {
         kprintln!("  {:#010x}-{:#010x} {:>8} bytes  {}", m.start, m.end, m.len(), m.name);
     }

@@ -7,7 +7,7 @@ use multiboot2::{BootInformation, BootInformationHeader};
 /// EAX at entry when a multiboot2 loader started us (spec §3.2).
 pub const BOOTLOADER_MAGIC: u32 = 0x36d7_6289;
 pub const MAX_REGIONS: usize = 64;
-pub const MAX_MODULES: usize = 64;
+pub const MAX_MODULES: usize = 256;
 
 /// A boot module: a file GRUB loaded, named by its command-line string.
 #[derive(Clone, Copy, Debug)]
