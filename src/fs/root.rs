@@ -45,7 +45,8 @@ pub const DEV_TTY: u32 = dev(5, 0);
 pub const DEV_CONSOLE: u32 = dev(5, 1);
 
 /// The standard tree: /bin /dev /etc /proc /root /sbin /sys /tmp /usr/bin,
-/// /dev's nodes, and the boot modules.
+/// the archives and boot modules, then proc on /proc and a devtmpfs with
+/// the device nodes on /dev, as Debian's initramfs mounts them.
 pub fn init() {
     let t0 = now();
     let mut t = Tmpfs::new(t0);
@@ -61,11 +62,6 @@ pub fn init() {
         ("usr", 0o755),
     ] {
         let _ = t.create(ROOT, dir, S_IFDIR | mode, Data::Special, t0);
-    }
-    let dev = t.walk(ROOT, "/dev", Follow::Yes).ok().and_then(|w| w.ino).expect("/dev");
-    add_device_nodes(&mut t, dev, t0);
-    for (name, target) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1")] {
-        let _ = t.create(dev, name, S_IFLNK | 0o777, Data::Symlink(String::from(target)), t0);
     }
     // As Linux: the built-in initramfs, then (here) the boot modules at
     // their paths, then a user's initrd on top.
@@ -90,6 +86,26 @@ pub fn init() {
             options: Vec::new(),
         };
         let _ = mounts.mount(&mut t, proc, proc_mount, FsKind::Proc.root_mode(), t0);
+    }
+    // And devtmpfs on /dev (`mount -t devtmpfs -o nosuid,mode=0755 udev
+    // /dev`), with the links udev adds. Whatever an archive put in /dev is
+    // hidden under it, as on Linux.
+    if let Ok(Walk { ino: Some(dev_dir), .. }) = t.walk(ROOT, "/dev", Follow::Yes) {
+        let dev_mount = Mount {
+            root: 0,
+            kind: FsKind::Devtmpfs,
+            source: String::from("udev"),
+            flags: super::mounts::with_default_atime(super::mounts::MS_NOSUID),
+            options: alloc::vec![String::from("mode=755")],
+        };
+        if let Ok(dev) = mounts.mount(&mut t, dev_dir, dev_mount, FsKind::Devtmpfs.root_mode(), t0) {
+            add_device_nodes(&mut t, dev, t0);
+            for (name, target) in
+                [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1")]
+            {
+                let _ = t.create(dev, name, S_IFLNK | 0o777, Data::Symlink(String::from(target)), t0);
+            }
+        }
     }
     drop(mounts);
     *TREE.lock() = Some(t);
