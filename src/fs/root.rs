@@ -100,8 +100,7 @@ pub fn init() {
         };
         if let Ok(dev) = mounts.mount(&mut t, dev_dir, dev_mount, FsKind::Devtmpfs.root_mode(), t0) {
             add_device_nodes(&mut t, dev, t0);
-            for (name, target) in
-                [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1")]
+            for (name, target) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1")]
             {
                 let _ = t.create(dev, name, S_IFLNK | 0o777, Data::Symlink(String::from(target)), t0);
             }
