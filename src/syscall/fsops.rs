@@ -306,6 +306,20 @@ fn record(name: &str, ino: Ino, kind: u32, next: u64, old: bool) -> Vec<u8> {
 
 /// fsync/fdatasync: memory is the storage, so there is nothing to flush;
 /// EBADF for a bad descriptor, EINVAL for one that cannot be synced.
+/// sync(): tmpfs has nothing to write back and the disk's writes are
+/// done when they return, so this only asks the disk to flush; it cannot
+/// fail (Linux's returns nothing).
+pub fn sync() -> SysResult {
+    let _ = super::blkdev::fsync();
+    Ok(0)
+}
+
+/// syncfs(fd): sync for the file system holding fd; EBADF for a bad fd.
+pub fn syncfs(fd: u32) -> SysResult {
+    file(fd)?;
+    sync()
+}
+
 pub fn fsync(fd: u32) -> SysResult {
     match file(fd)?.node {
         Node::Inode(_) => Ok(0),

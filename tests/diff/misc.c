@@ -217,6 +217,10 @@ int main(int argc, char **argv, char **envp)
             out("_newselect(0, .., {0,0})", sys5(__NR__newselect, 0, 0, 0, 0, (long)tv));
         }
         out("getgroups32(0, NULL)", sys2(__NR_getgroups32, 0, 0));
+        out("getgroups32(-1, NULL)", sys2(__NR_getgroups32, -1, 0));
+        out("getgroups(0, NULL)", sys2(__NR_getgroups, 0, 0));
+        out("syncfs(1)", sys1(__NR_syncfs, 1));
+        out("syncfs(99)", sys1(__NR_syncfs, 99));
         out("setuid(0)", sys1(__NR_setuid, 0));
         out("setgid32(0)", sys1(__NR_setgid32, 0));
         out("setpgid(0, 0)", sys2(__NR_setpgid, 0, 0));
