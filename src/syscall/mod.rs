@@ -196,7 +196,13 @@ mod dispatch {
             nr::GETUID32 | nr::GETGID32 | nr::GETEUID32 | nr::GETEGID32 => Ok(0),
             // Root, in no supplementary group: the count is 0 for any size
             // but a negative one.
-            nr::GETGROUPS | nr::GETGROUPS32 => if a.int(0) < 0 { Err(Errno::EINVAL) } else { Ok(0) },
+            nr::GETGROUPS | nr::GETGROUPS32 => {
+                if a.int(0) < 0 {
+                    Err(Errno::EINVAL)
+                } else {
+                    Ok(0)
+                }
+            }
             nr::SYNC => fsops::sync(),
             nr::SYNCFS => fsops::syncfs(a0[0]),
             nr::KILL => process::kill(a.int(0), a0[1]),
