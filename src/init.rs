@@ -14,6 +14,7 @@ pub static BANNER: &str = "memguard: 32-bit x86 kernel that catches every illega
 /// multiboot2: it says so on both consoles and stops.
 pub fn init(magic: u32, info_phys: u32) -> &'static BootInfo {
     console::init();
+    console::set_log_clock(crate::time::monotonic_ns);
     let info = match BootInfo::parse(magic, info_phys, crate::mm::layout::direct_map) {
         Ok(info) => crate::bootinfo::keep(info),
         Err(e) => boot_failure(e),

@@ -24,6 +24,14 @@ impl Log for KernelLogger {
             Level::Debug => ("debug", Color::Cyan),
             Level::Trace => ("trace", Color::DarkGray),
         };
+        super::try_with_kmsg(|k| {
+            k.set_level(match record.level() {
+                Level::Error => super::kmsg::LEVEL_ERR,
+                Level::Warn => super::kmsg::LEVEL_WARNING,
+                Level::Info => super::kmsg::LEVEL_INFO,
+                Level::Debug | Level::Trace => super::kmsg::LEVEL_DEBUG,
+            })
+        });
         super::serial::write_bytes(b"[");
         super::serial::write_bytes(tag.as_bytes());
         super::serial::write_bytes(b"] ");

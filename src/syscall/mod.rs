@@ -36,6 +36,8 @@ mod sendfile;
 #[cfg(target_os = "none")]
 mod signal;
 #[cfg(target_os = "none")]
+mod syslog;
+#[cfg(target_os = "none")]
 mod taskctl;
 #[cfg(target_os = "none")]
 mod timespec;
@@ -55,8 +57,8 @@ mod dispatch {
     use super::path::{self, AT_FDCWD};
     use super::timespec::TimeAbi::{Time32, Time64};
     use super::{
-        debug, fdctl, file, fsinfo, fsops, futex, info, mem, mount, poll, process, rlimit, sendfile, signal, taskctl,
-        tls,
+        debug, fdctl, file, fsinfo, fsops, futex, info, mem, mount, poll, process, rlimit, sendfile, signal, syslog,
+        taskctl, tls,
     };
 
     /// A 64-bit argument passed in two registers, low word first.
@@ -204,6 +206,7 @@ mod dispatch {
                 }
             }
             nr::SYNC => fsops::sync(),
+            nr::SYSLOG => syslog::syslog(a.int(0), a0[1], a.int(2)),
             nr::SYNCFS => fsops::syncfs(a0[0]),
             nr::KILL => process::kill(a.int(0), a0[1]),
             nr::DUP => file::dup(a0[0]),

@@ -221,6 +221,18 @@ int main(int argc, char **argv, char **envp)
         out("getgroups(0, NULL)", sys2(__NR_getgroups, 0, 0));
         out("syncfs(1)", sys1(__NR_syncfs, 1));
         out("syncfs(99)", sys1(__NR_syncfs, 99));
+        out("syslog(99)", sys3(__NR_syslog, 99, 0, 0));
+        out("syslog(READ_ALL, NULL, 10)", sys3(__NR_syslog, 3, 0, 10));
+        out("syslog(READ_ALL, buf, -1)", sys3(__NR_syslog, 3, (long)buf, -1));
+        out("syslog(READ_ALL, buf, 0)", sys3(__NR_syslog, 3, (long)buf, 0));
+        out("syslog(READ_ALL, kernel address, 10)", sys3(__NR_syslog, 3, 0xc0000000, 10));
+        out("syslog(CONSOLE_LEVEL, 0)", sys3(__NR_syslog, 8, 0, 0));
+        out("syslog(CONSOLE_LEVEL, 9)", sys3(__NR_syslog, 8, 0, 9));
+        out("syslog(SIZE_BUFFER) > 0", sys3(__NR_syslog, 10, 0, 0) > 0);
+        {
+            long n = sys3(__NR_syslog, 3, (long)buf, 1024);
+            out("syslog(READ_ALL, buf, 1024): a line starting <N>[", n > 0 && buf[0] == '<' && buf[2] == '>' && buf[3] == '[');
+        }
         out("setuid(0)", sys1(__NR_setuid, 0));
         out("setgid32(0)", sys1(__NR_setgid32, 0));
         out("setpgid(0, 0)", sys2(__NR_setpgid, 0, 0));
