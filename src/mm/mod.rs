@@ -14,6 +14,7 @@ pub mod pte;
 pub mod remap;
 pub mod slab;
 pub mod stats;
+pub mod swap;
 pub mod vma;
 
 #[cfg(target_os = "none")]

@@ -221,7 +221,8 @@ pub fn init() {
 /// The block driver's wait: sleep until its interrupt wakes disk waiters.
 /// The idle task never sleeps; it halts until the interrupt instead.
 fn wait_for_disk() {
-    if current_pid() == IDLE_PID {
+    // Swap I/O that must not let the page change under it halts instead.
+    if current_pid() == IDLE_PID || crate::mm::swap::area::io_must_not_sleep() {
         wait_for_interrupt();
     } else {
         sleep(Wait::Disk);
@@ -413,6 +414,8 @@ pub fn run_idle() -> ! {
         let next = SCHED.lock().next_in_line();
         match next {
             Some(pid) => switch_to(pid),
+            // Nothing to run: the idle task is the background reclaimer.
+            None if super::swapd::below_low() && super::swapd::balance() > 0 => {}
             None => wait_for_interrupt(),
         }
     }
