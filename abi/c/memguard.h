@@ -165,7 +165,7 @@ enum mg_view {
     MG_VIEW_FILES = 8,      /* the files (boot modules), one path per line */
 };
 
-_Static_assert(sizeof(struct mg_stats) == 16 * 4, "struct mg_stats is 16 words");
+_Static_assert(sizeof(struct mg_stats) == 24 * 4, "struct mg_stats is 24 words");
 _Static_assert(sizeof(struct mg_translation) == 16, "struct mg_translation is 4 words");
 
 #endif

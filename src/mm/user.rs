@@ -136,7 +136,8 @@ impl UserMemory {
 
     /// `fault`, with swap slot bytes already read (see `Target`).
     pub fn fault_with(&mut self, addr: u32, err: PfError, prefetched: Option<(u32, &[u8])>) -> Result<(), KillReason> {
-        let r = resolve(&mut Target { space: &mut self.space, map: &mut self.map, prefetched }, addr, err)?;
+        let r =
+            resolve(&mut Target { space: &mut self.space, map: &mut self.map, prefetched, writing: false }, addr, err)?;
         if r.grew_stack {
             self.stats.stack_growths += 1;
         }
@@ -403,7 +404,13 @@ impl UserMemory {
 /// in total is refused outright (ENOMEM); smaller ones always succeed, and
 /// running out later kills the task that faults.
 pub fn commit_fits(bytes: u32) -> bool {
-    bytes / PAGE_SIZE <= phys::stats().total
+    bytes / PAGE_SIZE <= commit_pages()
+}
+
+/// What the overcommit heuristic measures a request against: RAM and swap
+/// (Linux's totalram_pages() + total_swap_pages).
+pub fn commit_pages() -> u32 {
+    phys::stats().total + super::swap::area::totals().0
 }
 
 /// The flags a present page gets under `prot`. PROT_NONE keeps the frame

@@ -78,6 +78,7 @@ fn meminfo() -> String {
         hugepage_size_kb: 4096,
         swap_total_kb: kb(swap_total),
         swap_free_kb: kb(swap_free),
+        swap_cached_kb: kb(crate::mm::swap::area::cached_count()),
         ..Default::default()
     };
     procfmt::meminfo(&info)

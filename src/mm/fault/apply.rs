@@ -23,6 +23,8 @@ pub struct Target<'a> {
     /// A swap slot's bytes already read (while the task slept), so a
     /// `SwapIn` of that slot needs no disk.
     pub prefetched: Option<(u32, &'a [u8])>,
+    /// The fault is a write (set by `resolve`).
+    pub writing: bool,
 }
 
 /// A fault resolved: what it cost, and whether the stack grew to reach it.
@@ -78,6 +80,7 @@ pub fn resolve(mem: &mut Target, addr: u32, err: PfError) -> Result<Resolved, Ki
             | FaultAction::CopyOnWrite
             | FaultAction::Kill(KillReason::PastEndOfFile)
     );
+    mem.writing = err.access() == Access::Write;
     if private_write && err.access() == Access::Write {
         mem.map.note_private_page(addr);
     }
@@ -258,8 +261,9 @@ fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillRea
     let flags = if alone { user_flags(mem, addr) } else { PteFlags::USER | PteFlags::COW };
     install(mem, va, frame, flags)?;
     area::put(slot);
-    // Alone and swap filling up: the slot is not worth keeping.
-    if alone && area::mostly_full() {
+    // Alone and written at once, or swap filling up: the slot is not
+    // worth keeping (Linux frees it on a write fault too).
+    if alone && (mem.writing || area::mostly_full()) {
         area::uncache(frame);
     }
     Ok(FaultEvent::SwapIn { major })

@@ -99,6 +99,11 @@ pub fn totals() -> (u32, u32) {
     with(|a| (a.slots.total(), a.slots.free())).unwrap_or((0, 0))
 }
 
+/// Frames in the swap cache (SwapCached).
+pub fn cached_count() -> u32 {
+    CACHED.load(Ordering::Relaxed)
+}
+
 /// Starts swapoff: no slots are handed out from now on.
 pub fn set_closing(on: bool) {
     with(|a| a.closing = on);
