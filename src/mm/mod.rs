@@ -36,6 +36,8 @@ pub mod phys;
 #[cfg(target_os = "none")]
 pub mod stats_global;
 #[cfg(target_os = "none")]
+pub mod swapout;
+#[cfg(target_os = "none")]
 pub mod user;
 #[cfg(target_os = "none")]
 pub mod usercopy;

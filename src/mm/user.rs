@@ -431,7 +431,7 @@ fn protected_flags(e: PageTableEntry, prot: Prot, shared: bool) -> PteFlags {
 /// Drops every reference a shared-memory object held (its `release` hook):
 /// a frame's, or a swap slot's for a page the object keeps on swap.
 pub fn release_shared_frame(frame_number: u32) {
-    match super::swap::reclaim::object_slot(frame_number) {
+    match super::swap::area::object_slot(frame_number) {
         Some(slot) => {
             super::swap::area::put(slot);
         }

@@ -101,7 +101,7 @@ mod hooks {
         let read = pending.map(|slot| {
             crate::mm::swap::area::dup(slot);
             let mut buf = alloc::vec![0u8; crate::mm::swap::area::PAGE];
-            let ok = crate::mm::swap::area::read_slot(slot, &mut buf, true);
+            let ok = crate::mm::swap::area::read_sleeping(slot, &mut buf);
             (slot, buf, ok)
         });
         let failed = with_process(|p| {

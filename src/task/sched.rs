@@ -408,6 +408,15 @@ pub fn need_resched() -> bool {
     SCHED.lock().need_resched
 }
 
+/// Work the idle task does before it halts (swap's reclaim); true if it
+/// did some, so the loop looks for runnable tasks again first.
+static IDLE_WORK: spin::Once<fn() -> bool> = spin::Once::new();
+
+/// Registers the idle task's work (main.rs).
+pub fn set_idle_work(work: fn() -> bool) {
+    IDLE_WORK.call_once(|| work);
+}
+
 /// The boot thread's last job: run tasks, and halt when none can run.
 pub fn run_idle() -> ! {
     loop {
@@ -415,7 +424,7 @@ pub fn run_idle() -> ! {
         match next {
             Some(pid) => switch_to(pid),
             // Nothing to run: the idle task is the background reclaimer.
-            None if super::swapd::below_low() && super::swapd::balance() > 0 => {}
+            None if IDLE_WORK.get().is_some_and(|work| work()) => {}
             None => wait_for_interrupt(),
         }
     }

@@ -13,7 +13,8 @@
 use super::process::IDLE_PID;
 use super::sched::SCHED;
 use crate::mm::phys;
-use crate::mm::swap::{area, reclaim};
+use crate::mm::swap::area;
+use crate::mm::swapout as reclaim;
 use crate::mm::user::UserMemory;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -127,4 +128,9 @@ fn read_slot(slot: u32, buf: &mut [u8]) -> bool {
 fn write_slot(slot: u32, buf: &[u8]) -> bool {
     let (n, r) = crate::dev::blk::write_at(u64::from(slot) * area::PAGE as u64, buf);
     r.is_ok() && n == buf.len()
+}
+
+/// The idle task's work: reclaim while below the low watermark.
+pub fn idle_work() -> bool {
+    below_low() && balance() > 0
 }

@@ -185,8 +185,8 @@ fn map_shared(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, Kill
     let pages = pages.clone();
     let mut frames = pages.frames.lock();
     let (frame, event) = match frames.get(&page) {
-        Some(&n) if crate::mm::swap::reclaim::object_slot(n).is_some() => {
-            let f = crate::mm::swap::reclaim::object_swap_in(n).ok_or(KillReason::OutOfMemory)?;
+        Some(&n) if crate::mm::swap::area::object_slot(n).is_some() => {
+            let f = object_swap_in(n).ok_or(KillReason::OutOfMemory)?;
             frames.insert(page, f.number());
             (f, FaultEvent::SwapIn { major: true })
         }
@@ -241,7 +241,7 @@ fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillRea
                     FrameWindow::new(f).bytes().copy_from_slice(bytes);
                     true
                 }
-                _ => area::read_into_frame(slot, f),
+                _ => area::read_page(slot, |b| FrameWindow::new(f).bytes().copy_from_slice(b)),
             };
             if !ok {
                 // A disk error: the page is lost, as Linux's SIGBUS.
@@ -267,4 +267,18 @@ fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillRea
         area::uncache(frame);
     }
     Ok(FaultEvent::SwapIn { major })
+}
+
+/// Reads a shared object's page back from swap into a new frame; the
+/// slot's reference goes. `None` if no frame is free or the disk failed.
+pub fn object_swap_in(value: u32) -> Option<Frame> {
+    use crate::mm::swap::area;
+    let slot = area::object_slot(value)?;
+    let f = phys::alloc_user(Zone::Any).ok()?;
+    if !area::read_page(slot, |b| FrameWindow::new(f).bytes().copy_from_slice(b)) {
+        let _ = phys::release(f);
+        return None;
+    }
+    area::put(slot);
+    Some(f)
 }

@@ -17,7 +17,6 @@
 use super::header::SwapHeader;
 use super::slots::SlotMap;
 use crate::mm::addr::Frame;
-use crate::mm::kmap::FrameWindow;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -211,44 +210,46 @@ pub fn mostly_full() -> bool {
     with(|a| a.slots.used() * 2 > a.slots.total()).unwrap_or(true)
 }
 
-/// Writes frame `f` to `slot`, holding the CPU until the disk is done
-/// (nothing can change the frame meanwhile).
-pub fn write_frame(f: Frame, slot: u32) -> bool {
+/// Writes the page `fill` puts in the buffer to `slot`, holding the CPU
+/// until the disk is done (nothing can change the page meanwhile).
+pub fn write_page(slot: u32, fill: impl FnOnce(&mut [u8; PAGE])) -> bool {
     let Some(io) = IO.get() else { return false };
     // A static page, not the heap: this runs when memory is short. The
     // lock is held across the wait, which only halts (SYNC_IO), and no
     // interrupt handler takes it.
     let mut buf = BUF.lock();
-    buf.copy_from_slice(FrameWindow::new(f).bytes());
+    fill(&mut buf);
     SYNC_IO.fetch_add(1, Ordering::Relaxed);
     let ok = (io.write)(slot, &buf[..]);
     SYNC_IO.fetch_sub(1, Ordering::Relaxed);
     ok
 }
 
-/// Reads `slot` into frame `f`, holding the CPU until the disk is done.
-pub fn read_into_frame(slot: u32, f: Frame) -> bool {
+/// Reads `slot` and hands the bytes to `take`, holding the CPU until the
+/// disk is done.
+pub fn read_page(slot: u32, take: impl FnOnce(&[u8; PAGE])) -> bool {
     let Some(io) = IO.get() else { return false };
     let mut buf = BUF.lock();
     SYNC_IO.fetch_add(1, Ordering::Relaxed);
     let ok = (io.read)(slot, &mut buf[..]);
     SYNC_IO.fetch_sub(1, Ordering::Relaxed);
     if ok {
-        FrameWindow::new(f).bytes().copy_from_slice(&buf[..]);
+        take(&buf);
     }
     ok
 }
 
-/// Reads `slot` into `buf`. `sleep`: other tasks may run meanwhile (the
-/// caller holds no process reference); otherwise the CPU waits.
-pub fn read_slot(slot: u32, buf: &mut [u8], sleep: bool) -> bool {
-    let Some(io) = IO.get() else { return false };
-    if !sleep {
-        SYNC_IO.fetch_add(1, Ordering::Relaxed);
-    }
-    let ok = (io.read)(slot, buf);
-    if !sleep {
-        SYNC_IO.fetch_sub(1, Ordering::Relaxed);
-    }
-    ok
+/// Reads `slot` into `buf` while other tasks run (the caller holds no
+/// process reference and a reference to the slot).
+pub fn read_sleeping(slot: u32, buf: &mut [u8]) -> bool {
+    IO.get().is_some_and(|io| (io.read)(slot, buf))
+}
+
+/// In a shared object's page table (`SharedPages::frames`): the value is a
+/// swap slot, not a frame number (frame numbers stay below 2^20).
+pub const OBJECT_SWAPPED: u32 = 1 << 31;
+
+/// The slot of an object entry that is on swap.
+pub fn object_slot(value: u32) -> Option<u32> {
+    (value & OBJECT_SWAPPED != 0).then_some(value & !OBJECT_SWAPPED)
 }

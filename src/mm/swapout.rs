@@ -1,6 +1,6 @@
-//! The clock over one address space: the hand walks the resident user
+//! Swapping out: the clock over one address space: the hand walks the resident user
 //! pages from where it stopped, and each page gets `clock::verdict`. A
-//! write to the swap device holds the CPU (the halt in `area::write_frame`),
+//! write to the swap device holds the CPU (the halt in `area::write_page`),
 //! so nothing changes the page between the copy and the entry's switch to
 //! the slot. The caller holds the only reference to the memory (never the
 //! memory of a task inside a system call: its buffers were made present
@@ -10,8 +10,10 @@
 //! its own; when no mapping is left, the object's own entry for the page
 //! becomes `OBJECT_SWAPPED | slot`.
 
-use super::area;
-use super::clock::{self, Verdict};
+use super::fault::apply::object_swap_in;
+use super::kmap::FrameWindow;
+use super::swap::area::{self, OBJECT_SWAPPED, object_slot};
+use super::swap::clock::{self, Verdict};
 use crate::mm::addr::{Frame, PAGE_SIZE, VirtAddr};
 use crate::mm::frame::{Refs, Release, Zone};
 use crate::mm::paging::release_mapped;
@@ -20,28 +22,6 @@ use crate::mm::pte::{PageTableEntry, PteFlags};
 use crate::mm::user::UserMemory;
 use crate::mm::vma::Backing;
 use alloc::vec::Vec;
-
-/// In a shared object's page table (`SharedPages::frames`): the value is a
-/// swap slot, not a frame number (frame numbers stay below 2^20).
-pub const OBJECT_SWAPPED: u32 = 1 << 31;
-
-/// The slot of an object entry that is on swap.
-pub fn object_slot(value: u32) -> Option<u32> {
-    (value & OBJECT_SWAPPED != 0).then_some(value & !OBJECT_SWAPPED)
-}
-
-/// Reads an object's page back from swap into a new frame; the slot's
-/// reference goes. `None` if no frame is free or the disk failed.
-pub fn object_swap_in(value: u32) -> Option<Frame> {
-    let slot = object_slot(value)?;
-    let f = phys::alloc_user(Zone::Any).ok()?;
-    if !area::read_into_frame(slot, f) {
-        let _ = phys::release(f);
-        return None;
-    }
-    area::put(slot);
-    Some(f)
-}
 
 /// What one turn of the clock did.
 #[derive(Clone, Copy, Default, Debug)]
@@ -135,7 +115,7 @@ fn write_out(mem: &mut UserMemory, at: VirtAddr, e: PageTableEntry, pass: &mut P
         pass.stuck = true;
         return;
     };
-    if !area::write_frame(frame, slot) {
+    if !area::write_page(slot, |b| b.copy_from_slice(FrameWindow::new(frame).bytes())) {
         area::put(slot);
         pass.stuck = true;
         return;
@@ -166,7 +146,7 @@ fn object_out(mem: &mut UserMemory, va: u32, frame: Frame, pass: &mut Pass) {
         pass.stuck = true;
         return;
     };
-    if !area::write_frame(frame, slot) {
+    if !area::write_page(slot, |b| b.copy_from_slice(FrameWindow::new(frame).bytes())) {
         area::put(slot);
         pass.stuck = true;
         return;
@@ -225,7 +205,9 @@ fn force_back(mem: &mut UserMemory, va: u32) -> bool {
     let at = VirtAddr::new(va);
     let Some(slot) = mem.space.entry(at).and_then(|e| e.swap_slot()) else { return true };
     let Ok(f) = phys::alloc_user(Zone::Any) else { return false };
-    if !area::read_into_frame(slot, f) || mem.space.map(at, f, PteFlags::COW).is_err() {
+    if !area::read_page(slot, |b| FrameWindow::new(f).bytes().copy_from_slice(b))
+        || mem.space.map(at, f, PteFlags::COW).is_err()
+    {
         let _ = phys::release(f);
         return false;
     }
