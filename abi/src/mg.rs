@@ -184,6 +184,6 @@ mod tests {
         assert_eq!(t.frame(), Some(0x1234_5000));
         assert_eq!(MgTranslation::default().frame(), None);
         assert_eq!(MgStats::FIELDS.first(), Some(&"page_faults"));
-        assert_eq!(MgStats::default().as_bytes().len(), 64);
+        assert_eq!(MgStats::default().as_bytes().len(), 96);
     }
 }

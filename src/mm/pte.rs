@@ -242,7 +242,7 @@ mod tests {
         for flags in [PteFlags::PRESENT, PteFlags::PRESENT | PteFlags::ZERO, PteFlags::PRESENT | PteFlags::FILE] {
             assert_eq!(PageTableEntry::new(Frame::from_number(9), flags).swap_slot(), None);
         }
-        assert_eq!(format!("{e:?}"), "PTE(0x000060f2: swapped, slot 12345)");
+        assert_eq!(format!("{e:?}"), "PTE(0x00006072: swapped, slot 12345)");
     }
 
     #[test]
