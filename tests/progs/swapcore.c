@@ -5,7 +5,9 @@
  *                   in a random order, a system call copying from swapped
  *                   pages, the counters, /proc/swaps; munmap and a child's
  *                   exit give back every slot (sysinfo's freeswap returns
- *                   exactly); swapoff, and swapon again;
+ *                   exactly); fork with 40 MiB written, each side changing
+ *                   its own copy; MAP_SHARED 48 MiB written by a child and
+ *                   read by the parent; swapoff, and swapon again;
  *   swapcore none   no disk: swapon is ENOENT, no swap anywhere, and the
  *                   same program runs as before within RAM. */
 #include "crt.h"
@@ -142,6 +144,30 @@ void _start(void) {
     accounted("after the child's exit");
     struct mg_stats g = stats(-1);
     check("system swap slots in use = sysinfo's", g.swapped_pages, (long)((info().totalswap - info().freeswap) / 4096));
+
+    /* Fork with 40 MiB written (much of it on swap): each side changes
+     * and checks its own copy. */
+    u32 *f = (u32 *)map(40 * MiB, MAP_PRIVATE);
+    check("40 MiB before fork mismatches", fill_and_verify(f, 40 * MiB, 1), 0);
+    pid = sys_fork();
+    if (pid == 0) sys_exit(fill_and_verify(f, 40 * MiB, 2) != 0);
+    check("parent's copy mismatches", fill_and_verify(f, 40 * MiB, 3), 0);
+    sys_waitpid(pid, &status, 0);
+    check("child's copy status", status, 0);
+    sys2(__NR_munmap, (long)f, 40 * MiB);
+    /* MAP_SHARED anonymous 48 MiB: the child writes, the parent reads. */
+    u32 *sh = (u32 *)map(48 * MiB, MAP_SHARED);
+    pid = sys_fork();
+    if (pid == 0) {
+        for (unsigned i = 0; i < 12 * MiB; i++) sh[i] = pattern(i, 4);
+        sys_exit(0);
+    }
+    sys_waitpid(pid, &status, 0);
+    bad = 0;
+    for (unsigned i = 0; i < 12 * MiB; i++) bad += sh[i] != pattern(i, 4);
+    check("shared 48 MiB mismatches", bad, 0);
+    sys2(__NR_munmap, (long)sh, 48 * MiB);
+    accounted("after fork and shared memory");
 
     check("swapoff", sys1(__NR_swapoff, (long)"/dev/vda"), 0);
     check("swapoff again", sys1(__NR_swapoff, (long)"/dev/vda"), -EINVAL);
