@@ -134,6 +134,14 @@ struct mg_stats {
     __u32 zombies;          /* system-wide only: exited, not yet reaped */
     __u32 heap_frames;      /* system-wide only: frames the kernel heap holds */
     __u32 heap_used;        /* system-wide only: kernel heap bytes in use */
+    __u32 major_faults;     /* faults that read the page from swap (ru_majflt) */
+    __u32 swap_ins;         /* pages brought back from swap */
+    __u32 swap_outs;        /* pages written to swap */
+    __u32 pages_scanned;    /* resident pages the clock looked at */
+    __u32 second_chances;   /* pages the clock found used and kept */
+    __u32 swapped_pages;    /* pages on swap now (system-wide: slots in use) */
+    __u32 swap_total;       /* system-wide only: swap slots in all */
+    __u32 swap_free;        /* system-wide only: free swap slots */
 };
 
 /* What mg_translate fills in. */
@@ -157,7 +165,7 @@ enum mg_view {
     MG_VIEW_FILES = 8,      /* the files (boot modules), one path per line */
 };
 
-_Static_assert(sizeof(struct mg_stats) == 16 * 4, "struct mg_stats is 16 words");
+_Static_assert(sizeof(struct mg_stats) == 24 * 4, "struct mg_stats is 24 words");
 _Static_assert(sizeof(struct mg_translation) == 16, "struct mg_translation is 4 words");
 
 #endif

@@ -71,10 +71,28 @@ record! {
         pub heap_frames: u32,
         /// System-wide only: bytes of the kernel heap in use.
         pub heap_used: u32,
+        /// Faults that had to read the page back from the swap device
+        /// (getrusage's ru_majflt).
+        pub major_faults: u32,
+        /// Pages brought back from swap (from the disk or the swap cache).
+        pub swap_ins: u32,
+        /// Pages written to the swap device.
+        pub swap_outs: u32,
+        /// Resident pages the clock looked at.
+        pub pages_scanned: u32,
+        /// Pages the clock found used (Accessed set) and let stay.
+        pub second_chances: u32,
+        /// Pages of this process on the swap device now (VmSwap / 4 KiB);
+        /// system-wide: swap slots in use.
+        pub swapped_pages: u32,
+        /// System-wide only: swap slots in all (0: no swap).
+        pub swap_total: u32,
+        /// System-wide only: free swap slots.
+        pub swap_free: u32,
     }
 }
 
-const _: () = assert!(core::mem::size_of::<MgStats>() == 16 * 4);
+const _: () = assert!(core::mem::size_of::<MgStats>() == 24 * 4);
 
 record! {
     /// One address run through a process's page tables (`mg_translate`).
@@ -166,6 +184,6 @@ mod tests {
         assert_eq!(t.frame(), Some(0x1234_5000));
         assert_eq!(MgTranslation::default().frame(), None);
         assert_eq!(MgStats::FIELDS.first(), Some(&"page_faults"));
-        assert_eq!(MgStats::default().as_bytes().len(), 64);
+        assert_eq!(MgStats::default().as_bytes().len(), 96);
     }
 }

@@ -75,7 +75,7 @@ impl UserMemory {
         if phys::user_frames_available() < REGION_MIN_FRAMES {
             return Err(MemError::OutOfMemory);
         }
-        let env = Env { floor: self.brk_start, total_frames: phys::stats().total };
+        let env = Env { floor: self.brk_start, total_frames: super::user::commit_pages() };
         super::remap::mremap(&mut self.map, &mut self.space, env, req)
     }
 }

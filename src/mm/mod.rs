@@ -14,6 +14,7 @@ pub mod pte;
 pub mod remap;
 pub mod slab;
 pub mod stats;
+pub mod swap;
 pub mod vma;
 
 #[cfg(target_os = "none")]
@@ -34,6 +35,8 @@ pub mod paging;
 pub mod phys;
 #[cfg(target_os = "none")]
 pub mod stats_global;
+#[cfg(target_os = "none")]
+pub mod swapout;
 #[cfg(target_os = "none")]
 pub mod user;
 #[cfg(target_os = "none")]

@@ -182,12 +182,14 @@ impl AddressSpace {
         self.set_entry(va, PageTableEntry::new(frame, flags | PteFlags::PRESENT))
     }
 
-    /// Unmaps `va`, dropping the frame reference the mapping held.
+    /// Unmaps `va`, dropping the frame reference the mapping held (or the
+    /// swap slot reference a swap entry held).
     pub fn unmap(&mut self, va: VirtAddr) -> Option<Release> {
         if self.entry(va).is_none_or(|e| e.is_unused()) {
             return None;
         }
         let old = self.set_entry(va, PageTableEntry::EMPTY).ok()?;
+        release_swapped(old);
         old.is_present().then(|| release_mapped(old))
     }
 
@@ -314,6 +316,7 @@ impl Drop for AddressSpace {
                 if e.is_present() {
                     let _ = release_mapped(*e);
                 }
+                release_swapped(*e);
             }
             free_table_frame(pde.table_frame());
         }
@@ -325,7 +328,23 @@ impl Drop for AddressSpace {
 /// frame's mappings are not counted; a file page's are (the frame table
 /// ignores a module's frames, which it does not own).
 pub fn release_mapped(e: PageTableEntry) -> Release {
-    if e.flags().contains(PteFlags::ZERO) { Release::NotManaged } else { phys::release(e.frame()) }
+    if e.flags().contains(PteFlags::ZERO) {
+        return Release::NotManaged;
+    }
+    let r = phys::release(e.frame());
+    // A freed frame, or one written through this entry, no longer matches
+    // a swap slot.
+    if r == Release::Freed || e.flags().contains(PteFlags::DIRTY) {
+        super::swap::area::frame_gone(e.frame());
+    }
+    r
+}
+
+/// Drops the slot reference a swap entry held (nothing for other entries).
+pub fn release_swapped(e: PageTableEntry) {
+    if let Some(slot) = e.swap_slot() {
+        super::swap::area::put(slot);
+    }
 }
 
 fn free_table_frame(f: Frame) {
@@ -368,7 +387,10 @@ impl core::fmt::Display for Walk {
         } else {
             writeln!(f, "  page table at {:#010x}", self.pde.table_frame().start().as_u32())?;
             if let Some(pte) = self.pte {
-                writeln!(f, "  PTE {:#010x}  {}", pte.raw(), pte.flags())?;
+                match pte.swap_slot() {
+                    Some(slot) => writeln!(f, "  PTE {:#010x}  -- not present: swapped, slot {slot}", pte.raw())?,
+                    None => writeln!(f, "  PTE {:#010x}  {}", pte.raw(), pte.flags())?,
+                }
             }
         }
         match self.phys {

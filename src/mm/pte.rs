@@ -7,7 +7,22 @@
 //! │ frame (PTE) / page table │ OS  │G│PS│D│A│PCD│PWT│U/S│R/W│P│
 //! └──────────────────────────┴─────┴─┴──┴─┴─┴───┴───┴───┴───┴─┘
 //! ```
-//! A 4 MiB PDE (PS=1) keeps only bits 31–22 of the frame. Pure.
+//! A 4 MiB PDE (PS=1) keeps only bits 31–22 of the frame.
+//!
+//! A PTE with P = 0 is ignored by the CPU, so its other 31 bits are the
+//! kernel's. Zero means "nothing here" (demand paging decides); anything
+//! else is a page on the swap device, its slot in bits 31–1 (Linux i386
+//! keeps its swap entries in not-present PTEs the same way):
+//!
+//! ```text
+//!  31                                                          1   0
+//! ┌──────────────────────────────────────────────────────────────┬───┐
+//! │ swap slot (≥ 1: slot 0 is the swap header, never a page's)    │ 0 │
+//! └──────────────────────────────────────────────────────────────┴───┘
+//! ```
+//! Every other state the kernel uses (PROT_NONE, the zero frame, a file's
+//! frame) is a present entry, so a non-zero not-present entry is a swap
+//! entry and nothing else. Pure.
 
 use super::addr::{Frame, PhysAddr};
 use bitflags::bitflags;
@@ -89,6 +104,15 @@ impl PageTableEntry {
     pub const fn with_flags(self, flags: PteFlags) -> Self {
         Self(self.0 & FRAME_MASK | flags.bits())
     }
+    /// A not-present entry naming swap slot `slot` (1 ..= 2^31 - 1).
+    pub const fn swapped(slot: u32) -> Self {
+        assert!(slot != 0 && slot < 1 << 31);
+        Self(slot << 1)
+    }
+    /// The swap slot of a swap entry (not present, not empty).
+    pub const fn swap_slot(self) -> Option<u32> {
+        if self.is_present() || self.0 == 0 { None } else { Some(self.0 >> 1) }
+    }
 }
 
 impl PageDirectoryEntry {
@@ -158,6 +182,9 @@ impl fmt::Display for PteFlags {
 
 impl fmt::Debug for PageTableEntry {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        if let Some(slot) = self.swap_slot() {
+            return write!(f, "PTE({:#010x}: swapped, slot {slot})", self.0);
+        }
         write!(f, "PTE({:#010x}: frame {:#010x} {})", self.0, self.0 & FRAME_MASK, self.flags())
     }
 }
@@ -201,6 +228,21 @@ mod tests {
         let t = PageDirectoryEntry::table(Frame::from_number(0x7), PteFlags::PRESENT | PteFlags::USER);
         assert_eq!(t.raw(), 0x7005);
         assert!(!t.is_huge());
+    }
+
+    #[test]
+    fn swap_entries_round_trip_and_stay_apart() {
+        let e = PageTableEntry::swapped(12345);
+        assert_eq!(e.raw(), 12345 << 1);
+        assert!(!e.is_present() && !e.is_unused());
+        assert_eq!(e.swap_slot(), Some(12345));
+        assert_eq!(PageTableEntry::swapped((1 << 31) - 1).swap_slot(), Some((1 << 31) - 1));
+        assert_eq!(PageTableEntry::EMPTY.swap_slot(), None);
+        // PROT_NONE, zero-frame and file entries are present: never slots.
+        for flags in [PteFlags::PRESENT, PteFlags::PRESENT | PteFlags::ZERO, PteFlags::PRESENT | PteFlags::FILE] {
+            assert_eq!(PageTableEntry::new(Frame::from_number(9), flags).swap_slot(), None);
+        }
+        assert_eq!(format!("{e:?}"), "PTE(0x00006072: swapped, slot 12345)");
     }
 
     #[test]

@@ -12,6 +12,11 @@ pub enum FaultEvent {
     CowCopy,
     CowReuse,
     FileMap,
+    /// A page back from swap: `major` if it was read from the disk, else
+    /// found in the swap cache.
+    SwapIn {
+        major: bool,
+    },
 }
 
 /// Adds one fault event to a set of counters.
@@ -23,6 +28,12 @@ pub fn count(s: &mut MgStats, e: FaultEvent) {
         FaultEvent::CowCopy => s.cow_copies += 1,
         FaultEvent::CowReuse => s.cow_reuses += 1,
         FaultEvent::FileMap => s.file_maps += 1,
+        FaultEvent::SwapIn { major } => {
+            s.swap_ins += 1;
+            if major {
+                s.major_faults += 1;
+            }
+        }
     }
 }
 
@@ -39,6 +50,12 @@ impl core::fmt::Display for Report<'_> {
         writeln!(f, "  COW reuses      {:>10}  (sole owner: made writable)", s.cow_reuses)?;
         writeln!(f, "  stack growths   {:>10}", s.stack_growths)?;
         writeln!(f, "  file maps       {:>10}  (module frames mapped)", s.file_maps)?;
+        writeln!(f, "  major faults    {:>10}  (page read back from swap)", s.major_faults)?;
+        writeln!(f, "swap-ins          {:>10}", s.swap_ins)?;
+        writeln!(f, "swap-outs         {:>10}", s.swap_outs)?;
+        writeln!(f, "pages scanned     {:>10}  (by the clock)", s.pages_scanned)?;
+        writeln!(f, "second chances    {:>10}  (Accessed was set: cleared, kept)", s.second_chances)?;
+        writeln!(f, "swapped pages     {:>10}", s.swapped_pages)?;
         writeln!(f, "kills             {:>10}", s.kills)?;
         write!(f, "resident pages    {:>10}", s.resident_pages)
     }

@@ -60,6 +60,8 @@ pub struct UserMemory {
     /// Where exec put the argument and environment strings, for
     /// /proc/<pid>/cmdline and environ (Linux's mm->arg_start..env_end).
     pub args: ArgArea,
+    /// Where the swap clock looks next in this address space.
+    pub clock_hand: u32,
 }
 
 /// The initial stack's string areas: argv's strings in
@@ -81,6 +83,7 @@ impl UserMemory {
             brk: 0,
             stats: MgStats::default(),
             args: ArgArea::default(),
+            clock_hand: 0,
         })
     }
 
@@ -113,6 +116,10 @@ impl UserMemory {
                         if e.is_present() && !e.flags().contains(PteFlags::ZERO) {
                             phys::add_ref(e.frame());
                         }
+                        // A page on swap: the child's entry names the slot too.
+                        if let Some(slot) = e.swap_slot() {
+                            super::swap::area::dup(slot);
+                        }
                     }
                     Err(oom) => result = Err(oom),
                 }
@@ -124,7 +131,13 @@ impl UserMemory {
 
     /// Resolves a fault (from user mode, or on behalf of a system call).
     pub fn fault(&mut self, addr: u32, err: PfError) -> Result<(), KillReason> {
-        let r = resolve(&mut Target { space: &mut self.space, map: &mut self.map }, addr, err)?;
+        self.fault_with(addr, err, None)
+    }
+
+    /// `fault`, with swap slot bytes already read (see `Target`).
+    pub fn fault_with(&mut self, addr: u32, err: PfError, prefetched: Option<(u32, &[u8])>) -> Result<(), KillReason> {
+        let r =
+            resolve(&mut Target { space: &mut self.space, map: &mut self.map, prefetched, writing: false }, addr, err)?;
         if r.grew_stack {
             self.stats.stack_growths += 1;
         }
@@ -356,6 +369,16 @@ impl UserMemory {
     }
 
     /// Present user pages, the zero frame not counted.
+    pub fn swapped_pages(&self) -> u32 {
+        let mut n = 0;
+        self.space.for_each_entry(|_, e| {
+            if e.swap_slot().is_some() {
+                n += 1;
+            }
+        });
+        n
+    }
+
     pub fn resident_pages(&self) -> u32 {
         let mut n = 0;
         self.space.for_each_entry(|_, e| {
@@ -368,7 +391,12 @@ impl UserMemory {
 
     /// The counters with the resident and page-table figures filled in.
     pub fn stats_now(&self) -> MgStats {
-        MgStats { resident_pages: self.resident_pages(), page_tables: self.space.table_count() + 1, ..self.stats }
+        MgStats {
+            resident_pages: self.resident_pages(),
+            page_tables: self.space.table_count() + 1,
+            swapped_pages: self.swapped_pages(),
+            ..self.stats
+        }
     }
 }
 
@@ -376,7 +404,13 @@ impl UserMemory {
 /// in total is refused outright (ENOMEM); smaller ones always succeed, and
 /// running out later kills the task that faults.
 pub fn commit_fits(bytes: u32) -> bool {
-    bytes / PAGE_SIZE <= phys::stats().total
+    bytes / PAGE_SIZE <= commit_pages()
+}
+
+/// What the overcommit heuristic measures a request against: RAM and swap
+/// (Linux's totalram_pages() + total_swap_pages).
+pub fn commit_pages() -> u32 {
+    phys::stats().total + super::swap::area::totals().0
 }
 
 /// The flags a present page gets under `prot`. PROT_NONE keeps the frame
@@ -394,9 +428,17 @@ fn protected_flags(e: PageTableEntry, prot: Prot, shared: bool) -> PteFlags {
     flags
 }
 
-/// Drops every reference a shared-memory object held (its `release` hook).
+/// Drops every reference a shared-memory object held (its `release` hook):
+/// a frame's, or a swap slot's for a page the object keeps on swap.
 pub fn release_shared_frame(frame_number: u32) {
-    let _ = phys::release(super::addr::Frame::from_number(frame_number));
+    match super::swap::area::object_slot(frame_number) {
+        Some(slot) => {
+            super::swap::area::put(slot);
+        }
+        None => {
+            let _ = phys::release(super::addr::Frame::from_number(frame_number));
+        }
+    }
 }
 
 /// A new shared anonymous object of `pages` pages.

@@ -47,6 +47,8 @@ fn system_stats() -> MgStats {
     let (used, size) = crate::mm::heap::usage();
     g.heap_frames = (size / 4096) as u32;
     g.heap_used = used as u32;
+    let (total, free) = crate::mm::swap::area::totals();
+    (g.swap_total, g.swap_free, g.swapped_pages) = (total, free, total - free);
     g
 }
 

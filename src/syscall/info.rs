@@ -41,6 +41,9 @@ pub fn sysinfo(buf: u32) -> SysResult {
     si.totalram = f.total.saturating_mul(4096);
     si.freeram = f.free.saturating_mul(4096);
     si.procs = crate::task::lifecycle::task_count().min(u32::from(u16::MAX)) as u16;
+    let (swap_total, swap_free) = crate::mm::swap::area::totals();
+    si.totalswap = swap_total.saturating_mul(4096);
+    si.freeswap = swap_free.saturating_mul(4096);
     si.totalhigh = th.saturating_mul(4096);
     si.freehigh = fh.saturating_mul(4096);
     si.mem_unit = 1;
@@ -149,16 +152,16 @@ fn cpu_and_children() -> (u64, u64) {
 }
 
 /// getrusage(who, buf): RUSAGE_SELF (0), RUSAGE_THREAD (1), RUSAGE_CHILDREN
-/// (-1); user time, maximum resident size and page faults (minor: nothing
-/// here ever waits for a disk). 72 bytes.
+/// (-1); user time, maximum resident size and page faults: major ones
+/// read a page back from swap, the rest are minor. 72 bytes.
 pub fn getrusage(who: i32, buf: u32) -> SysResult {
     let (own, children) = cpu_and_children();
-    let (ns, rss_kib, faults) = match who {
+    let (ns, rss_kib, faults, major) = match who {
         0 | 1 => {
             let st = with_process(|p| p.mem.stats_now());
-            (own, st.resident_pages * 4, st.page_faults)
+            (own, st.resident_pages * 4, st.page_faults - st.major_faults.min(st.page_faults), st.major_faults)
         }
-        -1 => (children, 0, 0),
+        -1 => (children, 0, 0, 0),
         _ => return Err(Errno::EINVAL),
     };
     let mut ru = linux::rusage::zeroed();
@@ -166,6 +169,7 @@ pub fn getrusage(who: i32, buf: u32) -> SysResult {
     (ru.ru_utime.tv_sec, ru.ru_utime.tv_usec) = (tv.tv_sec, tv.tv_usec);
     ru.ru_maxrss = rss_kib as i32;
     ru.ru_minflt = faults as i32;
+    ru.ru_majflt = major as i32;
     out(buf, &ru).map(|_| 0)
 }
 

@@ -36,6 +36,8 @@ mod sendfile;
 #[cfg(target_os = "none")]
 mod signal;
 #[cfg(target_os = "none")]
+mod swap;
+#[cfg(target_os = "none")]
 mod syslog;
 #[cfg(target_os = "none")]
 mod taskctl;
@@ -57,8 +59,8 @@ mod dispatch {
     use super::path::{self, AT_FDCWD};
     use super::timespec::TimeAbi::{Time32, Time64};
     use super::{
-        debug, fdctl, file, fsinfo, fsops, futex, info, mem, mount, poll, process, rlimit, sendfile, signal, syslog,
-        taskctl, tls,
+        debug, fdctl, file, fsinfo, fsops, futex, info, mem, mount, poll, process, rlimit, sendfile, signal, swap,
+        syslog, taskctl, tls,
     };
 
     /// A 64-bit argument passed in two registers, low word first.
@@ -247,6 +249,8 @@ mod dispatch {
             nr::MREMAP => mem::mremap(a0[0], a0[1], a0[2], a0[3], a0[4]),
             nr::MPROTECT => mem::mprotect(a0[0], a0[1], a0[2]),
             nr::SYSINFO => info::sysinfo(a0[0]),
+            nr::SWAPON => swap::swapon(a0[0], a0[1]),
+            nr::SWAPOFF => swap::swapoff(a0[0]),
             nr::UNAME => info::uname(a0[0]),
             nr::READV => file::readv(a0[0], a0[1], a0[2]),
             nr::WRITEV => file::writev(a0[0], a0[1], a0[2]),

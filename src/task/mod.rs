@@ -39,6 +39,8 @@ pub mod procsys;
 pub mod report;
 #[cfg(target_os = "none")]
 pub mod sched;
+#[cfg(target_os = "none")]
+pub mod swapd;
 
 #[cfg(target_os = "none")]
 pub use hooks::*;
@@ -89,12 +91,34 @@ mod hooks {
     /// taken again once memory was freed.
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
+        super::swapd::balance();
+        // A page on swap and not in the swap cache: read it while other
+        // tasks run, holding a reference to its slot so that it cannot be
+        // reused meanwhile; the fault then takes those bytes if the entry
+        // still names the slot (the task may have unmapped it, or another
+        // thread brought it back).
+        let pending = with_process(|p| super::swapd::pending_slot(&p.mem, cr2));
+        let read = pending.map(|slot| {
+            crate::mm::swap::area::dup(slot);
+            let mut buf = alloc::vec![0u8; crate::mm::swap::area::PAGE];
+            let ok = crate::mm::swap::area::read_sleeping(slot, &mut buf);
+            (slot, buf, ok)
+        });
         let failed = with_process(|p| {
             p.mem.stats.page_faults += 1;
-            p.mem.fault(cr2, err).err()
+            let pre = read.as_ref().filter(|r| r.2).map(|(slot, buf, _)| (*slot, &buf[..]));
+            p.mem.fault_with(cr2, err, pre).err()
         });
+        if let Some((slot, buf, _)) = read {
+            drop(buf);
+            crate::mm::swap::area::put(slot);
+        }
         let Some(why) = failed else { return };
         if why == KillReason::OutOfMemory {
+            // Swap first; the OOM killer only when nothing could go out.
+            if super::swapd::reclaim(super::swapd::FAULT_BATCH) > 0 {
+                return;
+            }
             if super::oom::out_of_memory() == super::oom::Outcome::Retry {
                 return;
             }

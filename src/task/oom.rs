@@ -118,7 +118,8 @@ mod kernel {
         let stack = t.kstack.as_ref().map_or(0, |_| crate::mm::kstack::STACK_PAGES);
         let Some(p) = t.process.as_ref() else { return stack };
         let pipes = p.files.pipe_bytes_held() / 4096;
-        p.mem.resident_pages() + p.mem.space.table_count() + 1 + stack + pipes as u32
+        // Its pages on swap count too: killing it frees them.
+        p.mem.resident_pages() + p.mem.swapped_pages() + p.mem.space.table_count() + 1 + stack + pipes as u32
     }
 }
 

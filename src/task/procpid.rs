@@ -97,11 +97,17 @@ pub fn pagemap(tid: Pid, offset: u64, buf: &mut [u8]) -> usize {
     let file_maps = file_map_counts(&s);
     for i in 0..count {
         let va = ((first + i) * 4096) as u32;
-        let page = mem.space.entry(VirtAddr::new(va)).filter(|e| e.is_present()).map(|e| {
+        let entry = mem.space.entry(VirtAddr::new(va));
+        let page = entry.filter(|e| e.is_present()).map(|e| {
             let region = mem.map.find(va);
             facts(region, e, &file_maps)
         });
-        let raw = procacct::pagemap_entry(page).encode(true);
+        let mut pm = procacct::pagemap_entry(page);
+        // A page on swap: bit 62, type 0 (the one area), offset the slot.
+        if let Some(slot) = entry.and_then(|e| e.swap_slot()) {
+            pm.location = procfmt::PageLocation::Swapped { swap_type: 0, offset: u64::from(slot) };
+        }
+        let raw = pm.encode(true);
         buf[(i * 8) as usize..(i * 8 + 8) as usize].copy_from_slice(&raw.to_le_bytes());
     }
     (count * 8) as usize
@@ -324,6 +330,7 @@ fn status_mm(mem: &UserMemory) -> StatusMm {
         vm_exe_kb: kb(exe),
         vm_lib_kb: kb(exec - exe),
         vm_pte_kb: kb(mem.space.table_count()),
+        vm_swap_kb: kb(mem.swapped_pages()),
         thp_enabled: true,
         ..Default::default()
     }

@@ -19,15 +19,17 @@ pub enum SysFile {
     Stat,
     Cpuinfo,
     Mounts,
+    Swaps,
 }
 
 impl SysFile {
-    pub const ALL: [(&'static str, SysFile); 5] = [
+    pub const ALL: [(&'static str, SysFile); 6] = [
         ("meminfo", SysFile::Meminfo),
         ("uptime", SysFile::Uptime),
         ("loadavg", SysFile::Loadavg),
         ("stat", SysFile::Stat),
         ("cpuinfo", SysFile::Cpuinfo),
+        ("swaps", SysFile::Swaps),
     ];
 
     pub fn from_number(n: u8) -> Option<SysFile> {
@@ -56,6 +58,7 @@ pub fn generate(f: SysFile) -> String {
         SysFile::Stat => stat(),
         SysFile::Cpuinfo => cpuinfo(),
         SysFile::Mounts => mounts(),
+        SysFile::Swaps => swaps(),
     }
 }
 
@@ -63,6 +66,7 @@ fn meminfo() -> String {
     let mem = crate::mm::phys::stats();
     let (high_total, high_free) = crate::mm::phys::high_memory();
     let kb = |frames: u32| frames * 4;
+    let (swap_total, swap_free) = crate::mm::swap::area::totals();
     let info = procfmt::MemInfo {
         mem_total_kb: kb(mem.total),
         mem_free_kb: kb(mem.free),
@@ -72,9 +76,28 @@ fn meminfo() -> String {
         page_tables_kb: kb(crate::mm::paging::page_table_frames()),
         commit_limit_kb: kb(mem.total / 2),
         hugepage_size_kb: 4096,
+        swap_total_kb: kb(swap_total),
+        swap_free_kb: kb(swap_free),
+        swap_cached_kb: kb(crate::mm::swap::area::cached_count()),
         ..Default::default()
     };
     procfmt::meminfo(&info)
+}
+
+/// /proc/swaps: the active area, as a partition (/dev/vda is a disk).
+fn swaps() -> String {
+    let area = crate::mm::swap::area::with(|a| (a.path.clone(), a.slots.total(), a.slots.used(), a.priority));
+    let areas: Vec<procfmt::SwapArea> = area
+        .iter()
+        .map(|(path, total, used, priority)| procfmt::SwapArea {
+            path,
+            partition: true,
+            size_kb: total * 4,
+            used_kb: used * 4,
+            priority: *priority,
+        })
+        .collect();
+    procfmt::swaps(&areas)
 }
 
 /// /proc/stat. Time is not split between user and kernel mode here: all

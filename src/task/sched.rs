@@ -221,7 +221,8 @@ pub fn init() {
 /// The block driver's wait: sleep until its interrupt wakes disk waiters.
 /// The idle task never sleeps; it halts until the interrupt instead.
 fn wait_for_disk() {
-    if current_pid() == IDLE_PID {
+    // Swap I/O that must not let the page change under it halts instead.
+    if current_pid() == IDLE_PID || crate::mm::swap::area::io_must_not_sleep() {
         wait_for_interrupt();
     } else {
         sleep(Wait::Disk);
@@ -407,12 +408,23 @@ pub fn need_resched() -> bool {
     SCHED.lock().need_resched
 }
 
+/// Work the idle task does before it halts (swap's reclaim); true if it
+/// did some, so the loop looks for runnable tasks again first.
+static IDLE_WORK: spin::Once<fn() -> bool> = spin::Once::new();
+
+/// Registers the idle task's work (main.rs).
+pub fn set_idle_work(work: fn() -> bool) {
+    IDLE_WORK.call_once(|| work);
+}
+
 /// The boot thread's last job: run tasks, and halt when none can run.
 pub fn run_idle() -> ! {
     loop {
         let next = SCHED.lock().next_in_line();
         match next {
             Some(pid) => switch_to(pid),
+            // Nothing to run: the idle task is the background reclaimer.
+            None if IDLE_WORK.get().is_some_and(|work| work()) => {}
             None => wait_for_interrupt(),
         }
     }

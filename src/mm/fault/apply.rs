@@ -20,6 +20,11 @@ use crate::mm::vma::{Backing, MemoryMap};
 pub struct Target<'a> {
     pub space: &'a mut AddressSpace,
     pub map: &'a mut MemoryMap,
+    /// A swap slot's bytes already read (while the task slept), so a
+    /// `SwapIn` of that slot needs no disk.
+    pub prefetched: Option<(u32, &'a [u8])>,
+    /// The fault is a write (set by `resolve`).
+    pub writing: bool,
 }
 
 /// A fault resolved: what it cost, and whether the stack grew to reach it.
@@ -44,7 +49,7 @@ pub fn zero_frame() -> Frame {
 pub fn entry_state(space: &AddressSpace, va: u32) -> EntryState {
     let entry = space.entry(VirtAddr::new(va)).unwrap_or(PageTableEntry::EMPTY);
     if !entry.is_present() {
-        return EntryState::NONE;
+        return EntryState { entry, ..EntryState::NONE };
     }
     let zero_frame = entry.flags().contains(PteFlags::ZERO);
     let refs =
@@ -75,6 +80,7 @@ pub fn resolve(mem: &mut Target, addr: u32, err: PfError) -> Result<Resolved, Ki
             | FaultAction::CopyOnWrite
             | FaultAction::Kill(KillReason::PastEndOfFile)
     );
+    mem.writing = err.access() == Access::Write;
     if private_write && err.access() == Access::Write {
         mem.map.note_private_page(addr);
     }
@@ -134,12 +140,14 @@ fn apply(mem: &mut Target, addr: u32, action: FaultAction) -> Result<FaultEvent,
         }
         FaultAction::MakeWritable => {
             let old = mem.space.entry(va).unwrap_or(PageTableEntry::EMPTY);
+            crate::mm::swap::area::before_write(old.frame());
             let flags = (old.flags() | PteFlags::WRITABLE) - PteFlags::COW;
             mem.space.protect(va, flags);
             FaultEvent::CowReuse
         }
         FaultAction::MapShared { page } => map_shared(mem, addr, page)?,
         FaultAction::MapCachePage { page } => map_cache_page(mem, addr, page)?,
+        FaultAction::SwapIn { slot } => swap_in(mem, addr, slot)?,
     };
     Ok(event)
 }
@@ -155,7 +163,9 @@ fn install(mem: &mut Target, va: VirtAddr, f: Frame, flags: PteFlags) -> Result<
             Ok(())
         }
         Err(_) => {
-            let _ = phys::release(f);
+            if phys::release(f) == crate::mm::frame::Release::Freed {
+                crate::mm::swap::area::frame_gone(f);
+            }
             Err(KillReason::OutOfMemory)
         }
     }
@@ -175,6 +185,11 @@ fn map_shared(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, Kill
     let pages = pages.clone();
     let mut frames = pages.frames.lock();
     let (frame, event) = match frames.get(&page) {
+        Some(&n) if crate::mm::swap::area::object_slot(n).is_some() => {
+            let f = object_swap_in(n).ok_or(KillReason::OutOfMemory)?;
+            frames.insert(page, f.number());
+            (f, FaultEvent::SwapIn { major: true })
+        }
         Some(&n) => (Frame::from_number(n), FaultEvent::None),
         None => {
             let f = alloc_user_zeroed().map_err(|_| KillReason::OutOfMemory)?;
@@ -204,4 +219,66 @@ fn map_cache_page(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, 
     let flags = user_flags(mem, addr);
     install(mem, VirtAddr::new(addr).page().start(), frame, flags)?;
     Ok(FaultEvent::FileMap)
+}
+
+/// Brings the page at `addr` back from swap slot `slot`: the swap cache's
+/// frame if it still matches the slot, else a new frame filled from the
+/// prefetched bytes or the disk. The entry's slot reference goes; if other
+/// entries still name the slot, the frame stays paired with it and is
+/// mapped read-only copy-on-write, since they will map the same frame.
+fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillReason> {
+    use crate::mm::swap::area;
+    let va = VirtAddr::new(addr).page().start();
+    let (frame, major) = match area::cached_frame(slot) {
+        Some(f) => {
+            phys::add_ref(f);
+            (f, false)
+        }
+        None => {
+            let f = phys::alloc_user(Zone::Any).map_err(|_| KillReason::OutOfMemory)?;
+            let ok = match mem.prefetched {
+                Some((s, bytes)) if s == slot => {
+                    FrameWindow::new(f).bytes().copy_from_slice(bytes);
+                    true
+                }
+                _ => area::read_page(slot, |b| FrameWindow::new(f).bytes().copy_from_slice(b)),
+            };
+            if !ok {
+                // A disk error: the page is lost, as Linux's SIGBUS.
+                let _ = phys::release(f);
+                return Err(KillReason::PastEndOfFile);
+            }
+            // The cache takes this entry's reference; the entry's own goes below.
+            area::dup(slot);
+            area::cache(f, slot);
+            (f, true)
+        }
+    };
+    // This entry's reference goes once the frame is in: the others (and
+    // the cache's) stay.
+    let left = area::count(slot).saturating_sub(1);
+    let alone = left <= 1 && phys::refs(frame) == Refs::Counted(1);
+    let flags = if alone { user_flags(mem, addr) } else { PteFlags::USER | PteFlags::COW };
+    install(mem, va, frame, flags)?;
+    area::put(slot);
+    // Alone and written at once, or swap filling up: the slot is not
+    // worth keeping (Linux frees it on a write fault too).
+    if alone && (mem.writing || area::mostly_full()) {
+        area::uncache(frame);
+    }
+    Ok(FaultEvent::SwapIn { major })
+}
+
+/// Reads a shared object's page back from swap into a new frame; the
+/// slot's reference goes. `None` if no frame is free or the disk failed.
+pub fn object_swap_in(value: u32) -> Option<Frame> {
+    use crate::mm::swap::area;
+    let slot = area::object_slot(value)?;
+    let f = phys::alloc_user(Zone::Any).ok()?;
+    if !area::read_page(slot, |b| FrameWindow::new(f).bytes().copy_from_slice(b)) {
+        let _ = phys::release(f);
+        return None;
+    }
+    area::put(slot);
+    Some(f)
 }

@@ -20,6 +20,7 @@
 //! | any    | not present, shared anon | readable        | map the shared frame   |
 //! | any    | not present, shared file | readable        | map the file's frame   |
 //! | any    | past EOF, file mapping   | readable        | kill: SIGBUS           |
+//! | any    | swap entry (on disk)     | allows access   | bring it back (major)  |
 //! | any    | —, just below the stack  | (stack)         | grow the stack         |
 //! | any    | allows the access        | —               | retry (already fixed)  |
 //! | any    | reserved bit / kernel address from ring 3 | | kill                   |
@@ -80,6 +81,11 @@ pub enum FaultAction {
     /// if the region is, so `read`, `write` and every mapping see it.
     MapCachePage {
         page: u32,
+    },
+    /// The entry names a swap slot: bring the page back from the swap
+    /// device (a major fault, unless the swap cache still holds it).
+    SwapIn {
+        slot: u32,
     },
     /// Access just below the stack, within its limit: extend the stack
     /// region down to the page, then handle it as anonymous memory.
@@ -218,6 +224,9 @@ fn decide_in_region(access: Access, addr: UserAddr, region: &Region, state: Entr
             return FaultAction::CopyOnWrite;
         }
         return FaultAction::MakeWritable;
+    }
+    if let Some(slot) = e.swap_slot() {
+        return FaultAction::SwapIn { slot };
     }
     match &region.backing {
         Backing::Shared { pages, first_page } => {

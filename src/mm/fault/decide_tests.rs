@@ -324,3 +324,16 @@ fn every_combination_obeys_the_rules() {
         }
     }
 }
+
+#[test]
+fn swapped_pages_come_back_where_the_region_allows() {
+    let m = map();
+    let swapped = EntryState { entry: PageTableEntry::swapped(77), ..EntryState::NONE };
+    assert_eq!(decide(R, ANON, &m, swapped), FaultAction::SwapIn { slot: 77 });
+    assert_eq!(decide(W, ANON + 0xfff, &m, swapped), FaultAction::SwapIn { slot: 77 });
+    assert_eq!(decide(R, FILE + 0x3000, &m, swapped), FaultAction::SwapIn { slot: 77 }, "a private copy");
+    // mprotect after the page went out: the region's permission still rules.
+    assert_eq!(decide(R, RO_ANON, &m, swapped), FaultAction::SwapIn { slot: 77 });
+    assert_eq!(decide(W, RO_ANON, &m, swapped), FaultAction::Kill(KillReason::WriteToReadOnly));
+    assert_eq!(decide(R, NONE, &m, swapped), FaultAction::Kill(KillReason::NoAccess));
+}

@@ -1,5 +1,6 @@
-//! `init`: process 1. Starts the shell, reaps every child (orphans are
-//! re-parented to init), and restarts the shell when it ends.
+//! `init`: process 1. Turns swap on when /dev/vda carries a swap header
+//! (`make run SWAP=256M`), starts the shell, reaps every child (orphans
+//! are re-parented to init), and restarts the shell when it ends.
 //!
 //! The shell is `$BINDIR/sh` (BINDIR defaults to /bin; on Linux set it to
 //! user/build/bin), started with argv ["sh"] and init's own environment.
@@ -21,6 +22,7 @@ const RAPID_NS: i64 = 2_000_000_000;
 const MAX_RAPID: u32 = 5;
 
 fn main(args: Args) -> i32 {
+    swap_on();
     let bindir = args.env_var("BINDIR").unwrap_or(b"/bin");
     let mut path: Vec<u8> = bindir.to_vec();
     path.extend_from_slice(b"/sh");
@@ -52,6 +54,26 @@ fn main(args: Args) -> i32 {
             rapid = 0;
         }
         println!("init: restarting the shell");
+    }
+}
+
+/// swapon("/dev/vda", 0) if the disk is there and mkswap made it: the
+/// header's signature ends its first page (Linux's union swap_header).
+fn swap_on() {
+    let dev = c"/dev/vda";
+    let Ok(fd) = rt::fs::open(dev, rt::fs::Access::ReadOnly, rt::fs::OpenFlags::empty(), 0) else { return };
+    let mut page = [0u8; 4096];
+    let n = rt::fs::read(fd, &mut page);
+    let _ = rt::fs::close(fd);
+    if n != Ok(page.len()) || &page[4086..] != b"SWAPSPACE2" {
+        return;
+    }
+    let last_page = u32::from_le_bytes([page[1028], page[1029], page[1030], page[1031]]);
+    // SAFETY: `dev` is a NUL-terminated string; the kernel only reads it.
+    let r = unsafe { rt::arch::syscall::syscall2(rt::arch::nr::SWAPON, dev.as_ptr() as usize, 0) };
+    match rt::errno::check(r) {
+        Ok(_) => println!("init: swap on /dev/vda, {} KiB", u64::from(last_page) * 4),
+        Err(e) => println!("init: swapon /dev/vda: {e}"),
     }
 }
 
