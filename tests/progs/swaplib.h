@@ -224,6 +224,20 @@ static void show_counters(const char *label) {
     puts_(" kB; MemFree "); putnum((int)proc_field("/proc/meminfo", "MemFree:")); puts_(" kB\n");
 }
 
+/* The /proc/self/pagemap entry of address a: bit 63 present (PFN in bits
+ * 0-54), bit 62 swapped (swap type in bits 0-4, offset in 5-54); 0 if it
+ * cannot be read. */
+#define PM_PRESENT (1ULL << 63)
+#define PM_SWAP (1ULL << 62)
+static unsigned long long pagemap(const void *a) {
+    static long fd = -1;
+    unsigned long long e = 0;
+    if (fd < 0) fd = sys3(__NR_open, (long)"/proc/self/pagemap", O_RDONLY, 0);
+    unsigned long long off = (unsigned long long)((u32)a / PAGE) * 8;
+    if (is_err(fd) || sys5(__NR_pread64, fd, (long)&e, 8, (long)(u32)off, (long)(u32)(off >> 32)) != 8) return 0;
+    return e;
+}
+
 /* Whether the swap slots in use are back to where they were (used0 from
  * /proc/swaps, free0 from sysinfo, both KiB). Prints "NAME: WHAT: slots
  * not returned: N kB (/proc/swaps), M kB (sysinfo)" and checks both are
