@@ -2,12 +2,24 @@
  * rdtsc cycles, so one static i386 binary can be timed on Linux and memguard.
  *
  *   bench [--pages N] [--reps R] [--mb M]
+ *   bench --swap-mb W [--pages N] [--reps R]
  *
  * Prints "bench: pages=N reps=R mb=M", then one "name value unit" line per
  * figure, each the median of R repetitions, then "bench: done". Exits 0, or
  * 1 with a message on stderr when a syscall fails or memory reads back wrong.
  * What each figure measures is in README.md. Only these Linux syscalls are
  * used: exit fork write wait4 getpid kill munmap sched_yield mmap2 exit_group.
+ *
+ * With --swap-mb it measures swap instead, and only that: a W MiB working
+ * set (twice the machine's RAM: tools/bench.sh runs it with MEM=64M and
+ * W=128) is written once, then
+ *   swap_seq_pass_2x_ram   one read-and-write pass over all of it, in
+ *                          address order: cycles per page
+ *   major_fault_swapin     a first touch of N pages that /proc/self/pagemap
+ *                          shows in swap (bit 62): cycles per page
+ * each the median of R repetitions. It turns swap on first (swapon
+ * /dev/vda, making /proc and /dev/vda when the Linux oracle has neither),
+ * which adds: stat64 mkdir mount open read pread64 close mknod swapon.
  */
 #include "rt.h"
 
@@ -259,6 +271,140 @@ static u64 munmap_per_page_once(void)
     return per(rdtsc() - t0, n_pages);
 }
 
+/* ---- swap (--swap-mb) ---- */
+
+static void run(const char *name, u64 (*once)(void), const char *unit);
+
+static u32 swap_mb;
+static volatile char *swap_mem;
+static volatile u32 swap_sink;   /* keeps the timed reads */
+static char text[4096];
+static u32 swap_round;
+
+/* Reads path into text (NUL-terminated); returns the length or -errno. */
+static long slurp(const char *path)
+{
+    long fd = sys3(__NR_open, (long)path, O_RDONLY, 0), n = 0, r;
+    if (is_err(fd))
+        return fd;
+    while (n < (long)sizeof text - 1 && (r = sys3(__NR_read, fd, (long)text + n, sizeof text - 1 - n)) > 0)
+        n += r;
+    sys1(__NR_close, fd);
+    text[n] = 0;
+    return n;
+}
+
+/* Whether /proc/swaps lists an area (a line after its header). */
+static int swap_listed(void)
+{
+    const char *l = text;
+    if (slurp("/proc/swaps") <= 0)
+        return 0;
+    while (*l && *l != '\n')
+        l++;
+    return *l == '\n' && l[1] != 0;
+}
+
+/* The major number of "virtblk" in /proc/devices, 0 if none. */
+static u32 virtblk_major(void)
+{
+    if (slurp("/proc/devices") <= 0)
+        return 0;
+    for (const char *l = text; *l;) {
+        u32 v = 0;
+        while (*l == ' ')
+            l++;
+        while (*l >= '0' && *l <= '9')
+            v = v * 10 + (u32)(*l++ - '0');
+        if (v && l[0] == ' ' && l[1] == 'v' && l[2] == 'i' && l[3] == 'r' && l[4] == 't' && l[5] == 'b')
+            return v;
+        while (*l && *l != '\n')
+            l++;
+        if (*l)
+            l++;
+    }
+    return 0;
+}
+
+/* swapon /dev/vda unless an area is on; /proc and /dev/vda first if the
+ * machine has neither (the Linux oracle mounts nothing and has no udev). */
+static void swap_setup(void)
+{
+    struct stat64 st;
+    if (is_err(sys2(__NR_stat64, (long)"/proc/self", (long)&st))) {
+        sys2(__NR_mkdir, (long)"/proc", 0555);
+        check(sys5(__NR_mount, (long)"proc", (long)"/proc", (long)"proc", 0, 0), "mount proc");
+    }
+    if (swap_listed())
+        return;
+    if (is_err(sys2(__NR_stat64, (long)"/dev/vda", (long)&st))) {
+        u32 major = virtblk_major();
+        if (!major)
+            fail("no /dev/vda and no virtblk in /proc/devices (no swap disk?)", 0);
+        sys2(__NR_mkdir, (long)"/dev", 0755);
+        check(sys3(__NR_mknod, (long)"/dev/vda", S_IFBLK | 0600, (long)(major << 8)), "mknod /dev/vda");
+    }
+    long r = sys2(__NR_swapon, (long)"/dev/vda", 0);
+    if (r != -EBUSY)
+        check(r, "swapon /dev/vda");
+}
+
+/* One pass over the working set: each page's first word read and
+ * rewritten (a check that swap gave back what was written). */
+static u64 swap_seq_pass_once(void)
+{
+    u32 pages = (swap_mb << 20) / PAGE, r = swap_round++;
+    volatile u32 *w;
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < pages; i++) {
+        w = (volatile u32 *)(swap_mem + i * PAGE);
+        if (*w != i * 2 + r)
+            fail("swap_seq_pass: a page came back from swap wrong", 0);
+        *w = i * 2 + r + 1;
+    }
+    return per(rdtsc() - t0, pages);
+}
+
+/* The first n_pages pages of the working set that pagemap shows in swap,
+ * touched (read) once each in address order. */
+static u32 swapped[65536];
+static u64 major_fault_once(void)
+{
+    u32 pages = (swap_mb << 20) / PAGE, n = 0;
+    long fd = check(sys3(__NR_open, (long)"/proc/self/pagemap", O_RDONLY, 0), "open /proc/self/pagemap");
+    static u64 entries[512];
+    for (u32 i = 0; i < pages && n < n_pages; i += 512) {
+        u64 off = (u64)((u32)swap_mem / PAGE + i) * 8;
+        check(sys5(__NR_pread64, fd, (long)entries, sizeof entries, (long)(u32)off, (long)(u32)(off >> 32)),
+              "pread64 pagemap");
+        for (u32 j = 0; j < 512 && i + j < pages && n < n_pages; j++)
+            if (entries[j] & (1ULL << 62))
+                swapped[n++] = i + j;
+    }
+    sys1(__NR_close, fd);
+    if (n == 0)
+        fail("major_fault_swapin: no page of the working set is in swap", 0);
+    u32 sum = 0;
+    u64 t0 = rdtsc();
+    for (u32 k = 0; k < n; k++)
+        sum += *(volatile u32 *)(swap_mem + swapped[k] * PAGE);
+    u64 t = rdtsc() - t0;
+    swap_sink = sum;
+    return per(t, n);
+}
+
+static void swap_rows(void)
+{
+    u32 pages = (swap_mb << 20) / PAGE;
+    swap_setup();
+    swap_mem = map_anon(swap_mb << 20, MAP_PRIVATE);
+    for (u32 i = 0; i < pages; i++)
+        *(volatile u32 *)(swap_mem + i * PAGE) = i * 2;
+    run("swap_seq_pass_2x_ram", swap_seq_pass_once, "cycles/page");
+    run("major_fault_swapin", major_fault_once, "cycles/page");
+    unmap(swap_mem, swap_mb << 20);
+}
+
 /* ---- driver ---- */
 
 static u64 median(u64 *v, u32 n)
@@ -303,10 +449,12 @@ static void parse_args(int argc, char **argv)
             n_reps = (u32)v;
         else if (str_eq(argv[i], "--mb") && v >= 1 && v <= 1024)
             n_mb = (u32)v;
+        else if (str_eq(argv[i], "--swap-mb") && v >= 1 && v <= 1024)
+            swap_mb = (u32)v;
         else if (str_eq(argv[i], "--cow-exit-status"))
             cow_force_exit_status = 1, i--;   /* a flag: takes no value */
         else {
-            put_fd(2, "usage: bench [--pages 1..65536] [--reps 1..63] [--mb 1..1024]\n");
+            put_fd(2, "usage: bench [--pages 1..65536] [--reps 1..63] [--mb 1..1024] [--swap-mb 1..1024]\n");
             sys_exit_group(2);
         }
     }
@@ -324,8 +472,17 @@ int main(int argc, char **argv, char **envp)
     cat(line, &n, sizeof line, u64_str(n_reps, num));
     cat(line, &n, sizeof line, " mb=");
     cat(line, &n, sizeof line, u64_str(n_mb, num));
+    if (swap_mb) {
+        cat(line, &n, sizeof line, " swap_mb=");
+        cat(line, &n, sizeof line, u64_str(swap_mb, num));
+    }
     cat(line, &n, sizeof line, "\n");
     put_fd(1, line);
+    if (swap_mb) {
+        swap_rows();
+        put_fd(1, "bench: done\n");
+        return 0;
+    }
 
     run("getpid", getpid_once, "cycles");
     run("demand_zero_write", demand_zero_write_once, "cycles/page");

@@ -7,6 +7,8 @@
  *   /stdin        optional: becomes the program's fd 0 (else /dev/null)
  *   /dev/console  the serial console: fds 0-2 of init, 1-2 of the program
  *   /dev/null
+ *   /mod0.ko ...  optional kernel modules (linux-run --module, --disk), loaded
+ *                 in that order with finit_module before /prog starts
  * Nothing is mounted: the program gets exactly what a static binary started
  * by execve gets, which is also all that memguard offers it.
  *
@@ -103,6 +105,31 @@ static void load_args(void)
     prog_argv[argc] = 0;
 }
 
+/* Loads /mod0.ko, /mod1.ko, ... until one is missing (linux-run puts a
+ * module's dependencies before it). A module that will not load is
+ * reported; the program then runs without it and fails on its own. */
+static void load_modules(void)
+{
+    char path[16] = "/mod", num[21];
+    for (u32 i = 0;; i++) {
+        u32 n = 4;
+        cat(path, &n, sizeof path, u64_str(i, num));
+        cat(path, &n, sizeof path, ".ko");
+        long fd = sys2(__NR_open, (long)path, O_RDONLY);
+        if (is_err(fd))
+            return;
+        long r = sys3(__NR_finit_module, fd, (long)"", 0);
+        sys1(__NR_close, fd);
+        if (is_err(r)) {
+            put_fd(1, "linux-run: finit_module ");
+            put_fd(1, path);
+            put_fd(1, ": errno ");
+            put_fd(1, u64_str((u64)-r, num));
+            put_fd(1, "\n");
+        }
+    }
+}
+
 /* In the child: fd 0 from /stdin or /dev/null, then /prog. Never returns. */
 static __attribute__((noreturn)) void exec_prog(void)
 {
@@ -149,6 +176,7 @@ int main(int argc, char **argv, char **envp)
     if (has_env(envp, "linuxrun_boot=1"))
         report_boot(tsc);
     load_args();
+    load_modules();
 
     long pid = sys0(__NR_fork);
     if (pid == 0)

@@ -95,3 +95,36 @@ fetch_linux_kernel() {
     echo "[linux-run] cached $(basename "$deb") -> vmlinuz-$ver" >&2
     echo "vmlinuz-$ver"
 }
+
+# Prints, one per line, the .ko files that load module NAME... into the
+# kernel VMLINUZ (the path ensure_linux_kernel printed), dependencies first,
+# each once. They come from that kernel's own package (Debian builds
+# virtio_pci and virtio_blk as modules, =m, and linux-run has no udev or
+# modprobe), extracted once into the cache's modules-VERSION/. The order
+# follows each module's `depends=` field (modinfo), as modprobe would.
+ensure_linux_modules() {
+    local vmlinuz=$1; shift
+    local ver=${vmlinuz##*/vmlinuz-} dir debs
+    dir=$linux_cache/modules-$ver
+    if [ ! -d "$dir" ]; then
+        debs=("$linux_cache/linux-image-${ver}"_*_i386.deb)
+        [ -f "${debs[-1]}" ] || { echo "linux-run: no package for $ver in $linux_cache" >&2; exit 125; }
+        mkdir -p "$dir.tmp"
+        dpkg-deb --fsys-tarfile "${debs[-1]}" | tar -x -C "$dir.tmp" --wildcards './lib/modules/*.ko'
+        mv "$dir.tmp" "$dir"
+    fi
+    local -A seen=()
+    linux_module_order() {
+        local name=$1 ko dep
+        [ -n "${seen[$name]:-}" ] && return 0
+        seen[$name]=1
+        ko=$(find "$dir" -name "$name.ko" -print -quit)
+        [ -n "$ko" ] || { echo "linux-run: no module $name in $ver" >&2; exit 125; }
+        for dep in $(tr '\0' '\n' < "$ko" | sed -n 's/^depends=//p' | tr ',' ' '); do
+            linux_module_order "$dep"
+        done
+        echo "$ko"
+    }
+    local m
+    for m in "$@"; do linux_module_order "$m"; done
+}

@@ -2,7 +2,7 @@
 # linux-run.sh: runs one static i386 program under a stock Debian i386 Linux
 # kernel in QEMU, the oracle that memguard's behaviour is compared with.
 #
-#   bench/linux-run.sh [--stdin FILE|-] [--boot-time] [--timeout SECS] [--initrd-extra CPIO] PROGRAM [ARGS...]
+#   bench/linux-run.sh [--stdin FILE|-] [--boot-time] [--timeout SECS] [--initrd-extra CPIO] [--module NAME]... [--disk IMG] PROGRAM [ARGS...]
 #
 # stdout: the program's output (stdout and stderr, as the serial console
 #         carries both), byte for byte.
@@ -16,6 +16,12 @@
 # --initrd-extra adds an uncompressed newc archive after the run's own (Linux
 # unpacks concatenated archives in order): busybox and its applet links for
 # tests/diff's scripts.
+# --module NAME loads that module of the kernel's own package (and what it
+# depends on) before the program starts; --disk IMG attaches IMG as a
+# virtio disk, /dev/vda, the way tools/qemu-run.sh attaches memguard's
+# (raw), and loads virtio_pci and virtio_blk, which Debian builds as
+# modules. Nothing creates /dev/vda: the program mknods it (block device,
+# major "virtblk" in /proc/devices, minor 0).
 # QEMU is set by the environment, so callers can match memguard's machine:
 #   MEM=128M  CPU=<qemu -cpu model, default QEMU's>  ACCEL=tcg|kvm  SMP=1
 #   QEMU_EXTRA="more qemu args"   LINUX_TUNING, LINUX_FASTBOOT,
@@ -28,13 +34,16 @@ source "$here/linux-kernel.sh"
 source "$here/newc.sh"
 
 usage() { sed -n '5p' "$0" | sed 's/^# */usage: /' >&2; exit 125; }
-stdin_file="" boot_time=0 timeout_s=${TIMEOUT:-900} extra=""
+stdin_file="" boot_time=0 timeout_s=${TIMEOUT:-900} extra="" disk=""
+modules=()
 while [ $# -gt 0 ]; do
     case $1 in
         --stdin) stdin_file=${2:?--stdin needs a file}; shift 2 ;;
         --boot-time) boot_time=1; shift ;;
         --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
         --initrd-extra) extra=${2:?--initrd-extra needs a file}; shift 2 ;;
+        --module) modules+=("${2:?--module needs a name}"); shift 2 ;;
+        --disk) disk=${2:?--disk needs an image}; modules+=(virtio_pci virtio_blk); shift 2 ;;
         --) shift; break ;;
         -*) usage ;;
         *) break ;;
@@ -47,6 +56,9 @@ prog=$1
 ensure_host_tools
 vmlinuz=$(ensure_linux_kernel)
 make -s -C "$here" build/init >&2
+[ -z "$disk" ] || [ -f "$disk" ] || { echo "linux-run: no such disk image: $disk" >&2; exit 125; }
+kos=()
+[ ${#modules[@]} -eq 0 ] || mapfile -t kos < <(ensure_linux_modules "$vmlinuz" "${modules[@]}")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/linux-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -73,6 +85,7 @@ fi
     newc_file prog "$prog" 100755
     newc_file args "$work/args"
     [ -f "$work/stdin" ] && newc_file stdin "$work/stdin"
+    for i in "${!kos[@]}"; do newc_file "mod$i.ko" "${kos[$i]}"; done
     newc_trailer
     [ -z "$extra" ] || cat "$extra"
 } > "$work/initrd"
@@ -92,6 +105,7 @@ qemu=(qemu-system-i386 -machine "pc,accel=${ACCEL:-tcg}" -m "${MEM:-128M}"
       -smp "${SMP:-1}" -display none -monitor none -serial stdio -no-reboot
       -kernel "$vmlinuz" -initrd "$work/initrd" -append "$cmdline")
 [ -n "${CPU:-}" ] && qemu+=(-cpu "$CPU")
+[ -z "$disk" ] || qemu+=(-drive "file=$disk,if=virtio,format=raw")
 # shellcheck disable=SC2206 # QEMU_EXTRA is a list of words on purpose
 [ -n "${QEMU_EXTRA:-}" ] && qemu+=(${QEMU_EXTRA})
 

@@ -4,6 +4,11 @@
 # and accelerator, then a table with both columns and the ratio.
 #   tools/bench.sh [bench arguments, e.g. --pages 256 --reps 5]
 # MEM (default 256M), CPU (QEMU -cpu, default QEMU's) and KVM=1 apply to both.
+# Then the swap rows (bench --swap-mb): both kernels again on a small
+# machine, BENCH_SWAP_MEM (default 64M), each with a fresh 256 MiB swap image
+# (tools/swapimg.sh) as its virtio disk, a working set of twice that RAM.
+# BENCH_SWAP=0 leaves them out; if one kernel cannot run them (no swap) its
+# column shows "-" for them.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -36,6 +41,31 @@ linux_env=(MEM="$mem" ACCEL="$([ -n "${KVM:-}" ] && echo kvm || echo tcg)")
 env "${linux_env[@]}" bench/linux-bench.sh "${args[@]}" > "$out/linux.txt" 2> "$out/linux.err" || {
     cat "$out/linux.err"; exit 1; }
 cat "$out/linux.txt"
+
+if [ "${BENCH_SWAP:-1}" != 0 ]; then
+    swap_mem=${BENCH_SWAP_MEM:-64M}
+    swap_args=(--swap-mb $(( 2 * ${swap_mem%M} )) --pages 1024 --reps 3)
+    echo "== swap rows: $swap_mem RAM, a 256 MiB swap disk, bench ${swap_args[*]}"
+    tools/mkiso.sh "$out/memguard-swap.iso" target/i686-kernel/release/kernel \
+        "init=/bin/bench -- ${swap_args[*]}" bench/build/bench=/bin/bench
+    tools/swapimg.sh 256M "$out/swap.img"
+    swap_opts=(--mem "$swap_mem" --timeout 600 --quiet --log "$out/memguard-swap.log" --disk "$out/swap.img")
+    [ -n "${KVM:-}" ] && swap_opts+=(--kvm)
+    if tools/qemu-run.sh "${swap_opts[@]}" "$out/memguard-swap.iso" < /dev/null; then
+        sed -i 's/\r$//' "$out/memguard-swap.log"
+        grep -E '^(swap_seq_pass_2x_ram|major_fault_swapin) [0-9]+ cycles' "$out/memguard-swap.log" |
+            tee -a "$out/memguard.txt"
+    else
+        echo "memguard: no swap rows ($out/memguard-swap.log):"; tail -3 "$out/memguard-swap.log"
+    fi
+    tools/swapimg.sh 256M "$out/swap.img"
+    if env "${linux_env[@]}" MEM="$swap_mem" bench/linux-run.sh --disk "$out/swap.img" bench/build/bench \
+            "${swap_args[@]}" > "$out/linux-swap.txt" 2> "$out/linux-swap.err"; then
+        grep -E '^(swap_seq_pass_2x_ram|major_fault_swapin) ' "$out/linux-swap.txt" | tee -a "$out/linux.txt"
+    else
+        echo "Linux: no swap rows:"; cat "$out/linux-swap.txt" "$out/linux-swap.err" | tail -5
+    fi
+fi
 
 echo
 echo "== side by side (cycles; ratio < 1 means memguard is faster)"

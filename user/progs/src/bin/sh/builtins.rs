@@ -51,7 +51,8 @@ static BUILTINS: [Builtin; 9] = [
 
 /// Programs in /bin worth knowing about (the shell cannot list a directory).
 const PROGRAMS: &str = "hello exitcode usertests null kread kwrite textwrite pastbrk priv \
-    demandzero cow shm kshared sharetext stackbomb recurse1m segvfix true false sleep chello cfault";
+    demandzero cow shm kshared sharetext stackbomb recurse1m segvfix true false sleep chello cfault \
+    swapdemo";
 
 fn help(_: &[&str]) -> Flow {
     println!("built-in commands:");
