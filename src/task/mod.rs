@@ -97,7 +97,11 @@ mod hooks {
         // reused meanwhile; the fault then takes those bytes if the entry
         // still names the slot (the task may have unmapped it, or another
         // thread brought it back).
-        let pending = with_process(|p| super::swapd::pending_slot(&p.mem, cr2));
+        let pending = if crate::mm::swap::area::is_on() {
+            with_process(|p| super::swapd::pending_slot(&p.mem, cr2))
+        } else {
+            None // no swap: no page can be on it (and the fault path stays short)
+        };
         let read = pending.map(|slot| {
             crate::mm::swap::area::dup(slot);
             let mut buf = alloc::vec![0u8; crate::mm::swap::area::PAGE];
