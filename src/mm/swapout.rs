@@ -111,16 +111,7 @@ fn write_out(mem: &mut UserMemory, at: VirtAddr, e: PageTableEntry, pass: &mut P
     let frame = e.frame();
     // Dirty: whatever slot it came from is stale.
     area::uncache(frame);
-    let Some(slot) = area::alloc_slot() else {
-        pass.stuck = true;
-        return;
-    };
-    if !area::write_page(slot, |b| b.copy_from_slice(FrameWindow::new(frame).bytes())) {
-        area::put(slot);
-        pass.stuck = true;
-        return;
-    }
-    pass.outs += 1;
+    let Some(slot) = write_to_new_slot(frame, pass) else { return };
     if phys::refs(frame).shared() {
         area::cache(frame, slot);
         area::dup(slot);
@@ -130,6 +121,22 @@ fn write_out(mem: &mut UserMemory, at: VirtAddr, e: PageTableEntry, pass: &mut P
     if release_mapped(e.with_flags(e.flags() - PteFlags::DIRTY)) == Release::Freed {
         pass.freed += 1;
     }
+}
+
+/// Writes `frame` to a free slot and counts the swap-out; `None` (and the
+/// pass marked stuck) when there is no free slot or the disk failed.
+fn write_to_new_slot(frame: Frame, pass: &mut Pass) -> Option<u32> {
+    let Some(slot) = area::alloc_slot() else {
+        pass.stuck = true;
+        return None;
+    };
+    if !area::write_page(slot, |b| b.copy_from_slice(FrameWindow::new(frame).bytes())) {
+        area::put(slot);
+        pass.stuck = true;
+        return None;
+    }
+    pass.outs += 1;
+    Some(slot)
 }
 
 /// The last mapping of a shared object's page went: the object keeps the
@@ -142,16 +149,7 @@ fn object_out(mem: &mut UserMemory, va: u32, frame: Frame, pass: &mut Pass) {
     if frames.get(&page) != Some(&frame.number()) {
         return;
     }
-    let Some(slot) = area::alloc_slot() else {
-        pass.stuck = true;
-        return;
-    };
-    if !area::write_page(slot, |b| b.copy_from_slice(FrameWindow::new(frame).bytes())) {
-        area::put(slot);
-        pass.stuck = true;
-        return;
-    }
-    pass.outs += 1;
+    let Some(slot) = write_to_new_slot(frame, pass) else { return };
     frames.insert(page, OBJECT_SWAPPED | slot);
     if phys::release(frame) == Release::Freed {
         pass.freed += 1;
