@@ -28,6 +28,8 @@ pub mod kmap;
 #[cfg(target_os = "none")]
 pub mod kstack;
 #[cfg(target_os = "none")]
+pub mod mincore;
+#[cfg(target_os = "none")]
 pub mod mmio;
 #[cfg(target_os = "none")]
 pub mod paging;

@@ -219,6 +219,29 @@ pub fn madvise(addr: u32, len: u32, advice: u32) -> SysResult {
     Ok(0)
 }
 
+/// mincore(addr, len, vec): one byte per page, 1 when it is in memory
+/// (`mm::mincore`). Linux's order: EINVAL for an unaligned start, ENOMEM
+/// for a range past user space, EFAULT for the vector, then ENOMEM at the
+/// first page no region holds (the bytes before it written).
+pub fn mincore(addr: u32, len: u32, vec: u32) -> SysResult {
+    if !addr.is_multiple_of(PAGE_SIZE) {
+        return Err(Errno::EINVAL);
+    }
+    if u64::from(addr) + u64::from(len) > u64::from(crate::mm::layout::USER_END) {
+        return Err(Errno::ENOMEM);
+    }
+    let pages = len.div_ceil(PAGE_SIZE);
+    uaccess::user_range(vec, pages)?;
+    with_process(|p| {
+        let (bytes, gap) = crate::mm::mincore::residency(&p.mem, addr, pages);
+        uaccess::copy_out(&mut p.mem, vec, &bytes)?;
+        match gap {
+            Some(crate::mm::mincore::Gap::Unmapped) => Err(Errno::ENOMEM),
+            None => Ok(0),
+        }
+    })
+}
+
 /// msync(addr, len, flags): Linux's checks (`mm::edit::msync`); memory is
 /// the storage, so there is nothing to write back.
 pub fn msync(addr: u32, len: u32, flags: u32) -> SysResult {

@@ -135,6 +135,7 @@ mod dispatch {
             nr::PRLIMIT64 => rlimit::prlimit64(a.int(0), a0[1], a0[2], a0[3]),
             nr::SCHED_GETAFFINITY => taskctl::sched_getaffinity(a.int(0), a0[1], a0[2]),
             nr::MADVISE => mem::madvise(a0[0], a0[1], a0[2]),
+            nr::MINCORE => mem::mincore(a0[0], a0[1], a0[2]),
             nr::MSYNC => mem::msync(a0[0], a0[1], a0[2]),
             nr::GET_THREAD_AREA => tls::get_thread_area(a0[0]),
             nr::READ => file::read(a0[0], a0[1], a0[2]),

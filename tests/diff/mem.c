@@ -374,5 +374,37 @@ int main(int argc, char **argv, char **envp)
         sys3(__NR_waitpid, pid, 0, 0);
         outb("shared page first touched by child is shared", late[1024] == 5);
     }
+    /* ---------- mincore: which pages are in memory ---------- */
+    {
+        static unsigned char v[8];
+        char *a = (char *)mm2(0, 4 * 4096, RW, PA, -1, 0);
+        out("mincore unaligned", sys3(__NR_mincore, (long)a + 1, 4096, (long)v));
+        out("mincore past user space", sys3(__NR_mincore, 0xbffff000, 0x2000, (long)v));
+        out("mincore vec NULL", sys3(__NR_mincore, (long)a, 4096, 0));
+        out("mincore len 0", sys3(__NR_mincore, (long)a, 0, (long)v));
+        for (int i = 0; i < 8; i++) v[i] = 9;
+        out("mincore fresh anonymous", sys3(__NR_mincore, (long)a, 4 * 4096, (long)v));
+        outx(".. pages", v[0] | v[1] << 4 | v[2] << 8 | v[3] << 12 | v[4] << 16);
+        a[0] = 1;                              /* written */
+        (void)*(volatile char *)(a + 4096);    /* read: the zero frame */
+        out("mincore after a write and a read", sys3(__NR_mincore, (long)a, 4 * 4096 - 100, (long)v));
+        outx(".. pages", v[0] | v[1] << 4 | v[2] << 8 | v[3] << 12 | v[4] << 16);
+        sys2(__NR_munmap, (long)a + 2 * 4096, 4096);
+        for (int i = 0; i < 8; i++) v[i] = 9;
+        out("mincore over a hole", sys3(__NR_mincore, (long)a, 4 * 4096, (long)v));
+        outx(".. pages before the hole", v[0] | v[1] << 4);
+        char *s2 = (char *)mm2(0, 2 * 4096, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        s2[0] = 1;
+        out("mincore shared anonymous", sys3(__NR_mincore, (long)s2, 2 * 4096, (long)v));
+        outx(".. pages", v[0] | v[1] << 4);
+        long fd = sys3(__NR_open, (long)"/mincore.tmp", O_RDWR | O_CREAT | O_TRUNC, 0600);
+        sys3(__NR_write, fd, (long)"data", 4);
+        sys2(__NR_ftruncate, fd, 3 * 4096);
+        char *f = (char *)mm2(0, 3 * 4096, RW, MAP_SHARED, fd, 0);
+        out("mincore file with holes, untouched", sys3(__NR_mincore, (long)f, 3 * 4096, (long)v));
+        outx(".. pages", v[0] | v[1] << 4 | v[2] << 8);
+        sys1(__NR_close, fd);
+        sys1(__NR_unlink, (long)"/mincore.tmp");
+    }
     return 0;
 }
