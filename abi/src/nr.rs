@@ -150,6 +150,7 @@ linux_calls! {
     FSYNC = __NR_fsync,
     FDATASYNC = __NR_fdatasync,
     SYNC = __NR_sync,
+    FALLOCATE = __NR_fallocate,
     SYSLOG = __NR_syslog,
     SYNCFS = __NR_syncfs,
     TRUNCATE64 = __NR_truncate64,

@@ -132,6 +132,10 @@ pub struct Tmpfs {
     covers: BTreeMap<Ino, Ino>,
     /// The same mounts the other way: a mounted root → the directory it covers.
     covered_by: BTreeMap<Ino, Ino>,
+    /// Pages fallocate gave a file that nothing has written or mapped yet:
+    /// held, read as zero, and holes to SEEK_DATA/SEEK_HOLE (Linux's
+    /// shmem keeps them !Uptodate).
+    unwritten: alloc::collections::BTreeSet<(Ino, u32)>,
 }
 
 pub const ROOT: Ino = 1;
@@ -152,10 +156,28 @@ impl Tmpfs {
             pages_used: 0,
             covers: BTreeMap::new(),
             covered_by: BTreeMap::new(),
+            unwritten: alloc::collections::BTreeSet::new(),
         };
         let root = Inode::new(S_IFDIR | 0o755, 0, Data::Dir { entries: BTreeMap::new(), parent: ROOT }, now);
         t.inodes.insert(ROOT, Inode { nlink: 2, ..root });
         t
+    }
+
+    /// Pages `pages` of file `ino` now hold what was written (or are
+    /// mapped): no longer unwritten fallocate pages.
+    fn written(&mut self, ino: Ino, pages: core::ops::Range<u32>) {
+        if self.unwritten.is_empty() {
+            return;
+        }
+        self.unwritten.retain(|&(i, p)| i != ino || !pages.contains(&p));
+        if self.unwritten.is_empty() {
+            // An emptied set gives back its last node (the heap is counted).
+            self.unwritten = alloc::collections::BTreeSet::new();
+        }
+    }
+
+    fn is_unwritten(&self, ino: Ino, page: u32) -> bool {
+        !self.unwritten.is_empty() && self.unwritten.contains(&(ino, page))
     }
 
     pub fn get(&self, ino: Ino) -> Option<&Inode> {
@@ -451,6 +473,7 @@ impl Tmpfs {
             let n = self.inodes.remove(&ino).expect("inode");
             if let Data::File { pages, .. } = n.data {
                 self.pages_used -= pages.len() as u64;
+                self.written(ino, 0..u32::MAX);
             }
         }
     }
@@ -633,15 +656,16 @@ impl Tmpfs {
             return Ok(if hole { size } else { from });
         };
         let first = (from / PAGE as u64) as u32;
+        let data = |page: u32| pages.contains_key(&page) && !self.is_unwritten(ino, page);
         let at = if hole {
             // Runs of held pages are bounded by how many pages are held.
             let mut page = first;
-            while pages.contains_key(&page) {
+            while data(page) {
                 page += 1;
             }
             (u64::from(page) * PAGE as u64).max(from).min(size)
         } else {
-            let page = pages.range(first..).next().map(|(&p, _)| p).ok_or(Errno::ENXIO)?;
+            let page = pages.range(first..).map(|(&p, _)| p).find(|&p| data(p)).ok_or(Errno::ENXIO)?;
             (u64::from(page) * PAGE as u64).max(from)
         };
         if at >= size && !hole {
@@ -679,6 +703,11 @@ impl Tmpfs {
             (node.mtime, node.ctime) = (now, now);
         }
         self.pages_used += new_pages;
+        if done > 0 {
+            let first = (offset / PAGE as u64) as u32;
+            let last = (offset + done as u64).div_ceil(PAGE as u64) as u32;
+            self.written(ino, first..last);
+        }
         if done == 0 && !data.is_empty() {
             return Err(Errno::ENOSPC);
         }
@@ -699,7 +728,75 @@ impl Tmpfs {
             pages.insert(index, Page::new().ok_or(Errno::ENOSPC)?);
             self.pages_used += 1;
         }
+        if pages.contains_key(&index) {
+            self.written(ino, index..index + 1);
+        }
+        let Some(Data::File { pages, .. }) = self.inodes.get(&ino).map(|n| &n.data) else { return Err(Errno::EINVAL) };
         Ok(pages.get(&index))
+    }
+
+    /// fallocate() (mode 0 or FALLOC_FL_KEEP_SIZE): every page of
+    /// [offset, offset + len) is held, a hole getting a zeroed page; the
+    /// size grows to the end unless `keep_size`. All or nothing: ENOSPC
+    /// gives back the pages this call took. EFBIG past the size limit.
+    pub fn allocate(&mut self, ino: Ino, offset: u64, len: u64, keep_size: bool, now: Time) -> Result<(), Errno> {
+        let end = offset.checked_add(len).filter(|&e| e <= MAX_FILE_SIZE).ok_or(Errno::EFBIG)?;
+        let node = self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)?;
+        let Data::File { pages, size } = &mut node.data else { return Err(Errno::ENODEV) };
+        let (first, last) = ((offset / PAGE as u64) as u32, end.div_ceil(PAGE as u64) as u32);
+        let mut added: Vec<u32> = Vec::new();
+        for page in first..last {
+            if pages.contains_key(&page) {
+                continue;
+            }
+            let Some(p) = Page::new() else {
+                for k in &added {
+                    pages.remove(k);
+                }
+                return Err(Errno::ENOSPC);
+            };
+            pages.insert(page, p);
+            added.push(page);
+        }
+        if !keep_size && end > *size {
+            *size = end;
+        }
+        node.ctime = now;
+        self.pages_used += added.len() as u64;
+        self.unwritten.extend(added.into_iter().map(|p| (ino, p)));
+        Ok(())
+    }
+
+    /// fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): the bytes of
+    /// [offset, offset + len) read as zero from now on; whole pages in it
+    /// are freed (a hole), unless `in_place` (the file is mapped: its frames
+    /// stay and are zeroed, so every shared mapping sees the zeros at once
+    /// and private copies keep theirs, as Linux leaves COW copies alone).
+    pub fn punch_hole(&mut self, ino: Ino, offset: u64, len: u64, in_place: bool, now: Time) -> Result<(), Errno> {
+        static ZEROS: [u8; PAGE] = [0; PAGE];
+        let node = self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)?;
+        let Data::File { pages, .. } = &mut node.data else { return Err(Errno::ENODEV) };
+        let end = offset.saturating_add(len);
+        let (first, last) = ((offset / PAGE as u64) as u32, end.div_ceil(PAGE as u64).min(u64::from(u32::MAX)) as u32);
+        let held: Vec<u32> = pages.range(first..last).map(|(&k, _)| k).collect();
+        let mut gone = Vec::new();
+        for k in held {
+            let start = u64::from(k) * PAGE as u64;
+            let from = offset.max(start) - start;
+            let to = end.min(start + PAGE as u64) - start;
+            if from == 0 && to == PAGE as u64 && !in_place {
+                pages.remove(&k);
+                gone.push(k);
+            } else if let Some(p) = pages.get_mut(&k) {
+                p.write(from as usize, &ZEROS[..(to - from) as usize]);
+            }
+        }
+        (node.mtime, node.ctime) = (now, now);
+        self.pages_used -= gone.len() as u64;
+        for k in gone {
+            self.written(ino, k..k + 1);
+        }
+        Ok(())
     }
 
     /// truncate(): the new size; pages past it are freed, the tail of the
@@ -727,6 +824,7 @@ impl Tmpfs {
         *size = len;
         (node.mtime, node.ctime) = (now, now);
         self.pages_used -= gone.len() as u64;
+        self.written(ino, keep..u32::MAX);
         Ok(())
     }
 }
@@ -760,6 +858,38 @@ impl Inode {
 
 #[cfg(all(test, not(target_os = "none")))]
 mod tests {
+    #[test]
+    fn fallocate_holds_pages_and_punch_hole_frees_them() {
+        let mut t = Tmpfs::new(Time::default());
+        let f = t
+            .create(ROOT, "f", S_IFREG | 0o644, Data::File { pages: BTreeMap::new(), size: 0 }, Time::default())
+            .unwrap();
+        t.allocate(f, 100, 3 * PAGE as u64, true, Time::default()).unwrap();
+        assert_eq!((t.get(f).unwrap().size(), t.get(f).unwrap().blocks()), (0, 4 * 8));
+        t.allocate(f, 0, 2 * PAGE as u64 + 1, false, Time::default()).unwrap();
+        assert_eq!(t.get(f).unwrap().size(), 2 * PAGE as u64 + 1);
+        // Held but never written: holes to SEEK_DATA/SEEK_HOLE, as shmem's.
+        assert_eq!(t.seek_data(f, 0, true), Ok(0));
+        assert_eq!(t.seek_data(f, 0, false), Err(Errno::ENXIO));
+        t.write(f, PAGE as u64, b"x", Time::default()).unwrap();
+        assert_eq!(t.seek_data(f, 0, false), Ok(PAGE as u64));
+        t.write(f, 0, &[7u8; 3 * PAGE], Time::default()).unwrap();
+        // Bytes 10..PAGE+20: page 0 in part, page 1 in part: zeroed, kept.
+        t.punch_hole(f, 10, PAGE as u64 + 10, false, Time::default()).unwrap();
+        let mut b = [0u8; 3 * PAGE];
+        t.read(f, 0, &mut b);
+        assert!(b[..10].iter().all(|&x| x == 7) && b[10..PAGE + 20].iter().all(|&x| x == 0));
+        assert!(b[PAGE + 20..].iter().all(|&x| x == 7));
+        assert_eq!(t.get(f).unwrap().blocks(), 4 * 8);
+        // A whole page: freed (a hole), unless the file is mapped.
+        t.punch_hole(f, 2 * PAGE as u64, PAGE as u64, true, Time::default()).unwrap();
+        assert_eq!(t.get(f).unwrap().blocks(), 4 * 8);
+        t.punch_hole(f, 2 * PAGE as u64, PAGE as u64, false, Time::default()).unwrap();
+        assert_eq!(t.get(f).unwrap().blocks(), 3 * 8);
+        assert_eq!(t.seek_data(f, 2 * PAGE as u64, true).unwrap(), 2 * PAGE as u64);
+        assert_eq!(t.allocate(f, MAX_FILE_SIZE, 1, false, Time::default()), Err(Errno::EFBIG));
+    }
+
     use super::*;
 
     const T0: Time = Time { sec: 100, nsec: 0 };

@@ -230,6 +230,81 @@ pub fn ftruncate64(fd: u32, len: i64) -> SysResult {
     }
 }
 
+const FALLOC_FL_KEEP_SIZE: u32 = 0x01;
+const FALLOC_FL_PUNCH_HOLE: u32 = 0x02;
+const FALLOC_FL_COLLAPSE_RANGE: u32 = 0x08;
+const FALLOC_FL_ZERO_RANGE: u32 = 0x10;
+const FALLOC_FL_INSERT_RANGE: u32 = 0x20;
+const FALLOC_FL_UNSHARE_RANGE: u32 = 0x40;
+/// What vfs_fallocate knows at all; tmpfs then takes KEEP_SIZE and
+/// PUNCH_HOLE only, as Linux's shmem_fallocate.
+const FALLOC_KNOWN: u32 = FALLOC_FL_KEEP_SIZE
+    | FALLOC_FL_PUNCH_HOLE
+    | FALLOC_FL_COLLAPSE_RANGE
+    | FALLOC_FL_ZERO_RANGE
+    | FALLOC_FL_INSERT_RANGE
+    | FALLOC_FL_UNSHARE_RANGE;
+
+/// fallocate(fd, mode, offset, len), in vfs_fallocate's order: EBADF (no
+/// such fd), EINVAL (negative offset, len <= 0), EOPNOTSUPP (unknown bits,
+/// punch with zero-range, punch without KEEP_SIZE), EINVAL (collapse or
+/// insert mixed with others, unshare with punch/zero), EBADF (not open for
+/// writing), ESPIPE (a pipe or FIFO), EISDIR, ENODEV (not a regular file),
+/// EFBIG (past the size limit), then tmpfs's: EOPNOTSUPP for anything but
+/// KEEP_SIZE and PUNCH_HOLE, ENOSPC when memory is out.
+pub fn fallocate(fd: u32, mode: u32, offset: i64, len: i64) -> SysResult {
+    let f = file(fd)?;
+    if offset < 0 || len <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if mode & !FALLOC_KNOWN != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let punch = mode & FALLOC_FL_PUNCH_HOLE != 0;
+    if punch && mode & FALLOC_FL_ZERO_RANGE != 0 || punch && mode & FALLOC_FL_KEEP_SIZE == 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    for exclusive in [FALLOC_FL_COLLAPSE_RANGE, FALLOC_FL_INSERT_RANGE] {
+        if mode & exclusive != 0 && mode & !exclusive != 0 {
+            return Err(Errno::EINVAL);
+        }
+    }
+    if mode & FALLOC_FL_UNSHARE_RANGE != 0 && mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    if !f.writable {
+        return Err(Errno::EBADF);
+    }
+    let ino = match f.node {
+        Node::PipeRead(_) | Node::PipeWrite(_) => return Err(Errno::ESPIPE),
+        Node::Inode(ino) => ino,
+        _ => return Err(Errno::ENODEV),
+    };
+    let kind = with_tree(|t| t.get(ino).map(|n| n.kind())).ok_or(Errno::ENOENT)?;
+    match kind {
+        crate::fs::tmpfs::S_IFIFO => return Err(Errno::ESPIPE),
+        S_IFDIR => return Err(Errno::EISDIR),
+        S_IFREG => {}
+        _ => return Err(Errno::ENODEV),
+    }
+    let (offset, len) = (offset as u64, len as u64);
+    if offset + len > crate::fs::tmpfs::MAX_FILE_SIZE {
+        return Err(Errno::EFBIG);
+    }
+    if mode & !(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE) != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    crate::fs::root::make_writable(ino)?;
+    let keep = mode & FALLOC_FL_KEEP_SIZE != 0;
+    // A mapped file's punched pages stay (zeroed), so no mapping is left
+    // holding a frame the file no longer has.
+    let mapped = crate::fs::mapped::is_mapped(ino);
+    with_tree(|t| {
+        if punch { t.punch_hole(ino, offset, len, mapped, now()) } else { t.allocate(ino, offset, len, keep, now()) }
+    })?;
+    Ok(0)
+}
+
 fn truncate_inode(ino: Ino, len: u64) -> SysResult {
     if crate::task::lifecycle::running(ino) {
         return Err(Errno::ETXTBSY);

@@ -209,6 +209,7 @@ mod dispatch {
                 }
             }
             nr::SYNC => fsops::sync(),
+            nr::FALLOCATE => fsops::fallocate(a0[0], a0[1], i64_of(a0[2], a0[3]), i64_of(a0[4], a0[5])),
             nr::SYSLOG => syslog::syslog(a.int(0), a0[1], a.int(2)),
             nr::SYNCFS => fsops::syncfs(a0[0]),
             nr::KILL => process::kill(a.int(0), a0[1]),

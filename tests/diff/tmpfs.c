@@ -348,6 +348,52 @@ int main(int argc, char **argv, char **envp)
     out("ftruncate64 dir fd", C3(ftruncate64, dfd, 0, 0));
     out("truncate64 d", C3(truncate64, "d", 0, 0));
     out("truncate64 nope", C3(truncate64, "nope", 0, 0));
+    /* fallocate (i386: offset and len as two words each, low first) */
+#define FALLOC(fd, mode, off, len) sys6(__NR_fallocate, (long)(fd), (mode), (long)(off), 0, (long)(len), 0)
+    fd = op("fa", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    out("fallocate 0..10000", FALLOC(fd, 0, 0, 10000));
+    out(".. size", (FS(fd), (long)sb.st_size));
+    out(".. blocks", (long)sb.st_blocks);
+    out(".. SEEK_HOLE 0", C3(lseek, fd, 0, SEEK_HOLE));
+    out("fallocate KEEP_SIZE 20000+5000", FALLOC(fd, 1, 20000, 5000));
+    out(".. size", (FS(fd), (long)sb.st_size));
+    out(".. blocks", (long)sb.st_blocks);
+    {
+        static char pat[12288];
+        for (int i = 0; i < 12288; i++) pat[i] = 'a' + i % 26;
+        C5(pwrite64, fd, pat, 12288, 0, 0);
+    }
+    out("fallocate PUNCH_HOLE|KEEP_SIZE 100+5000", FALLOC(fd, 3, 100, 5000));
+    out(".. size", (FS(fd), (long)sb.st_size));
+    out(".. blocks (no page wholly inside: none freed)", (long)sb.st_blocks);
+    outstr(".. pread64 4 at 96", pread(fd, buf, 4, 96), buf);
+    outb(".. punched bytes zero", (pread(fd, buf, 5000, 100), is_zero(buf, 5000)));
+    outstr(".. pread64 4 at 5100", pread(fd, buf, 4, 5100), buf);
+    out("fallocate PUNCH_HOLE|KEEP_SIZE a whole page 4096+4096", FALLOC(fd, 3, 4096, 4096));
+    out(".. blocks", (FS(fd), (long)sb.st_blocks));
+    out(".. SEEK_HOLE 0", C3(lseek, fd, 0, SEEK_HOLE));
+    out("fallocate PUNCH_HOLE without KEEP_SIZE", FALLOC(fd, 2, 0, 10));
+    out("fallocate ZERO_RANGE", FALLOC(fd, 0x10, 0, 10));
+    out("fallocate COLLAPSE_RANGE", FALLOC(fd, 0x08, 0, 4096));
+    out("fallocate COLLAPSE_RANGE|KEEP_SIZE", FALLOC(fd, 0x09, 0, 4096));
+    out("fallocate unknown mode 0x80", FALLOC(fd, 0x80, 0, 10));
+    out("fallocate len 0", FALLOC(fd, 0, 0, 0));
+    out("fallocate offset -1", sys6(__NR_fallocate, fd, 0, -1, -1, 10, 0));
+    out("fallocate past the size limit", sys6(__NR_fallocate, fd, 0, 0, 0x7fffffff, 10, 0));
+    out("fallocate bad fd", FALLOC(99, 0, 0, 10)); cl(fd);
+    fd = op("fa", O_RDONLY, 0);
+    out("fallocate O_RDONLY fd", FALLOC(fd, 0, 0, 10));
+    out("fallocate O_RDONLY fd, len 0", FALLOC(fd, 0, 0, 0)); cl(fd);
+    out("fallocate dir fd", FALLOC(dfd, 0, 0, 10));
+    {
+        long p2[2];
+        C1(pipe, p2);
+        out("fallocate pipe", FALLOC(p2[1], 0, 0, 10));
+        cl(p2[0]); cl(p2[1]);
+    }
+    fd = op("/dev/null", O_WRONLY, 0);
+    out("fallocate /dev/null", FALLOC(fd, 0, 0, 10)); cl(fd);
+    C1(unlink, "fa");
     out("truncate64 f/", C3(truncate64, "f/", 0, 0));
     out("ftruncate64 99", C3(ftruncate64, 99, 0, 0));
 
