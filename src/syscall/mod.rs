@@ -190,6 +190,7 @@ mod dispatch {
             nr::CLOSE => file::close(a0[0]),
             nr::WAITPID => process::wait4(a.int(0), a0[1], a0[2], 0),
             nr::WAIT4 => process::wait4(a.int(0), a0[1], a0[2], a0[3]),
+            nr::WAITID => process::waitid(a0[0], a.int(1), a0[2], a0[3], a0[4]),
             nr::EXECVE => process::execve(frame, a0[0], a0[1], a0[2]),
             nr::TIME => info::time(a0[0]),
             nr::LSEEK => file::lseek(a0[0], a.int(1), a0[2]),

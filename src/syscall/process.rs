@@ -113,6 +113,77 @@ pub fn wait4(pid: i32, status: u32, options: u32, rusage: u32) -> SysResult {
     Ok(child)
 }
 
+/// waitid(idtype, id, infop, options, rusage), in kernel_waitid's order:
+/// EINVAL for unknown options or none of WEXITED/WSTOPPED/WCONTINUED, an
+/// unknown idtype, P_PID with id <= 0, P_PGID/P_PIDFD with id < 0; P_PIDFD
+/// then EBADF (there are no pidfds). Found: 0 and infop's signo, errno,
+/// code, pid, uid and status (CLD_EXITED/KILLED/STOPPED/CONTINUED); with
+/// WNOHANG and nothing to report, 0 and those fields zero — and zero too
+/// after any error, as Linux writes them whatever kernel_waitid said. A
+/// NULL infop is allowed; a bad one is EFAULT, over any other error and
+/// after the child is reaped, as Linux.
+pub fn waitid(idtype: u32, id: i32, infop: u32, options: u32, rusage: u32) -> SysResult {
+    use crate::task::lifecycle::WaitReport;
+    use crate::task::pgrp::Select;
+    use crate::task::process::ExitStatus;
+    use memguard_abi::Signal;
+    use memguard_abi::linux::{CLD_CONTINUED, CLD_EXITED, CLD_KILLED, CLD_STOPPED};
+    const WNOHANG: u32 = 1;
+    const WSTOPPED: u32 = 2;
+    const WEXITED: u32 = 4;
+    const WCONTINUED: u32 = 8;
+    const WNOWAIT: u32 = 0x0100_0000;
+    const WHICH_CHILDREN: u32 = 0xE000_0000; // __WNOTHREAD, __WALL, __WCLONE
+    const P_ALL: u32 = 0;
+    const P_PID: u32 = 1;
+    const P_PGID: u32 = 2;
+    const P_PIDFD: u32 = 3;
+    let checked = || -> Result<Option<(u32, WaitReport)>, Errno> {
+        if options & !(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | WHICH_CHILDREN) != 0
+            || options & (WEXITED | WSTOPPED | WCONTINUED) == 0
+        {
+            return Err(Errno::EINVAL);
+        }
+        let which = match idtype {
+            P_ALL => Select::Any,
+            P_PID if id > 0 => Select::Process(id as u32),
+            P_PGID if id > 0 => Select::Group(id as u32),
+            P_PGID if id == 0 => Select::Group(crate::task::jobctl::current_pgid(&mut SCHED.lock())),
+            P_PIDFD if id >= 0 => return Err(Errno::EBADF),
+            _ => return Err(Errno::EINVAL),
+        };
+        lifecycle::waitid(which, options)
+    };
+    let result = checked();
+    let found = result.unwrap_or(None);
+    let (signo, code, pid, status) = match found {
+        None => (0, 0, 0, 0),
+        Some((pid, report)) => {
+            let (code, status) = match report {
+                WaitReport::Exited(ExitStatus::Exited(c)) => (CLD_EXITED, u32::from(c)),
+                WaitReport::Exited(ExitStatus::Killed(sig)) => (CLD_KILLED, u32::from(sig.raw())),
+                WaitReport::Stopped(sig) => (CLD_STOPPED, u32::from(sig.raw())),
+                WaitReport::Continued => (CLD_CONTINUED, u32::from(Signal::SIGCONT.raw())),
+            };
+            (u32::from(Signal::SIGCHLD.raw()), code, pid, status)
+        }
+    };
+    with_process(|p| -> Result<(), Errno> {
+        if found.is_some() && rusage != 0 {
+            uaccess::write(&mut p.mem, rusage, &memguard_abi::linux::rusage::zeroed())?;
+        }
+        if infop != 0 {
+            // The whole siginfo must be writable; only these fields are written.
+            uaccess::user_range(infop, 128)?;
+            for (i, v) in [signo, 0, code, pid, 0, status].into_iter().enumerate() {
+                write_u32(&mut p.mem, infop + 4 * i as u32, v)?;
+            }
+        }
+        Ok(())
+    })?;
+    result.map(|_| 0)
+}
+
 pub fn kill(pid: i32, sig: u32) -> SysResult {
     lifecycle::kill(pid, sig).map(|_| 0)
 }

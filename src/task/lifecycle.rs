@@ -445,6 +445,19 @@ enum Found {
 /// select and that has something to report; `Err(ECHILD)` if none is
 /// selected at all.
 fn find_child(s: &mut super::sched::Sched, which: Select, options: u32) -> Result<Option<Found>, Errno> {
+    find_child_as(s, which, options, true, false)
+}
+
+/// find_child with waitid's two extra choices: whether exited children are
+/// wanted (WEXITED; waitpid always wants them) and whether a reported
+/// stop or continue stays reportable (WNOWAIT).
+fn find_child_as(
+    s: &mut super::sched::Sched,
+    which: Select,
+    options: u32,
+    exited: bool,
+    nowait: bool,
+) -> Result<Option<Found>, Errno> {
     let me = s.current;
     let my_tgid = s.current_task().tgid;
     // The children of any thread of the group, unless __WNOTHREAD.
@@ -463,11 +476,17 @@ fn find_child(s: &mut super::sched::Sched, which: Select, options: u32) -> Resul
         .filter(|t| t.is_leader() && t.tgid != my_tgid && !t.detached && selects(which, t) && eligible(t))
         .filter(|t| ours(t))
     {
+        // A zombie waitid does not ask for (no WEXITED) is not there at
+        // all: ECHILD if nothing else is (Linux's wait_task_zombie returns
+        // before notask_error is cleared).
+        if matches!(t.state, TaskState::Zombie(_)) && !exited && !group_alive_besides(s, t.tgid, t.pid) {
+            continue;
+        }
         any = true;
         found = match (t.state, t.unreported) {
             // A leader that exited while its threads run is not done yet.
             (TaskState::Zombie(_), _) if group_alive_besides(s, t.tgid, t.pid) => continue,
-            (TaskState::Zombie(_), _) => Some(Found::Zombie(t.pid)),
+            (TaskState::Zombie(_), _) if exited => Some(Found::Zombie(t.pid)),
             (_, Some(c @ JobChange::Stopped(_))) if options & WUNTRACED != 0 => Some(Found::Change(t.pid, c)),
             (_, Some(c @ JobChange::Continued)) if options & WCONTINUED != 0 => Some(Found::Change(t.pid, c)),
             _ => continue,
@@ -477,10 +496,56 @@ fn find_child(s: &mut super::sched::Sched, which: Select, options: u32) -> Resul
     if !any {
         return Err(Errno::ECHILD);
     }
-    if let Some(Found::Change(pid, _)) = found {
+    if let Some(Found::Change(pid, _)) = found
+        && !nowait
+    {
         s.tasks.get_mut(&pid).expect("child").unreported = None;
     }
     Ok(found)
+}
+
+/// What waitid reports of a child.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum WaitReport {
+    Exited(ExitStatus),
+    Stopped(Signal),
+    Continued,
+}
+
+/// waitid(): the first child `which` selects with something `options`
+/// asks for (WEXITED, WSTOPPED, WCONTINUED), reaped unless WNOWAIT;
+/// `None` for WNOHANG with nothing to report. ECHILD when nothing is
+/// selected at all; a signal ends the wait (ERESTARTSYS).
+pub fn waitid(which: Select, options: u32) -> Result<Option<(Pid, WaitReport)>, Errno> {
+    const WEXITED: u32 = 4;
+    const WNOWAIT: u32 = 0x0100_0000;
+    let (exited, nowait) = (options & WEXITED != 0, options & WNOWAIT != 0);
+    loop {
+        let found = {
+            let mut s = SCHED.lock();
+            match find_child_as(&mut s, which, options, exited, nowait)? {
+                Some(Found::Zombie(pid)) if nowait => {
+                    let TaskState::Zombie(status) = s.tasks[&pid].state else { unreachable!("a zombie") };
+                    return Ok(Some((pid, WaitReport::Exited(status))));
+                }
+                Some(f) => Some(f),
+                None if options & WNOHANG != 0 => return Ok(None),
+                None if deliver::pending(&mut s) => return Err(Errno::ERESTARTSYS),
+                None if s.current_task().stop_requested => None,
+                None => {
+                    s.current_task().state = TaskState::Sleeping(Wait::Child);
+                    None
+                }
+            }
+        };
+        match found {
+            Some(Found::Zombie(pid)) => return Ok(Some((pid, WaitReport::Exited(reap_status(pid))))),
+            Some(Found::Change(pid, JobChange::Stopped(sig))) => return Ok(Some((pid, WaitReport::Stopped(sig)))),
+            Some(Found::Change(pid, JobChange::Continued)) => return Ok(Some((pid, WaitReport::Continued))),
+            None if SCHED.lock().current_task().stop_requested => stop_if_requested(),
+            None => schedule(),
+        }
+    }
 }
 
 /// waitpid()/wait4(): (pid, status word), or (0, 0) for WNOHANG with
@@ -518,6 +583,11 @@ pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
 /// Removes a zombie child: its CPU time joins the parent's children's, and
 /// its task record and kernel stack are freed. Returns (pid, status word).
 fn reap(pid: Pid) -> (Pid, u32) {
+    (pid, reap_status(pid).wait_status())
+}
+
+/// reap's work: the zombie goes, its exit status comes back.
+fn reap_status(pid: Pid) -> ExitStatus {
     let t = {
         let mut s = SCHED.lock();
         let t = s.tasks.remove(&pid).expect("zombie");
@@ -525,7 +595,7 @@ fn reap(pid: Pid) -> (Pid, u32) {
         t
     };
     let TaskState::Zombie(status) = t.state else { unreachable!("reaped a live task") };
-    (pid, status.wait_status())
+    status
 }
 
 /// kill(): the target must exist (ESRCH) before the signal is checked

@@ -388,6 +388,52 @@ int main(int argc, char **argv, char **envp)
         }
         wait_print("chain of 50 nested children", pid, 0);
     }
+    /* waitid: its checks, then each kind of report in a siginfo */
+    {
+        static i32 si[32];
+#define WAITID(which, id, info, opts) sys5(__NR_waitid, (which), (id), (long)(info), (opts), 0)
+#define SHOW(name, r, pid) do { \
+            line_t w = {.n = 0}; l_s(&w, name); l_s(&w, ": "); l_d(&w, r); \
+            l_s(&w, " signo="); l_d(&w, si[0]); l_s(&w, " errno="); l_d(&w, si[1]); \
+            l_s(&w, " code="); l_d(&w, si[2]); l_s(&w, si[3] == (pid) ? " pid=child" : si[3] == 0 ? " pid=0" : " pid=OTHER"); \
+            l_s(&w, " uid="); l_d(&w, si[4]); l_s(&w, " status="); l_d(&w, si[5]); \
+            l_s(&w, " utime untouched="); l_d(&w, si[6] == 0x5a5a5a5a); l_end(&w); } while (0)
+#define FILL() memset(si, 0x5a, sizeof si)
+        out("waitid no options", WAITID(P_ALL, 0, si, 0));
+        out("waitid unknown option", WAITID(P_ALL, 0, si, WEXITED | 0x800));
+        out("waitid idtype 7", WAITID(7, 0, si, WEXITED));
+        out("waitid P_PID 0", WAITID(P_PID, 0, si, WEXITED));
+        out("waitid P_PGID -1", WAITID(P_PGID, -1, si, WEXITED));
+        out("waitid P_PIDFD 55", WAITID(3, 55, si, WEXITED));
+        out("waitid P_ALL no children", WAITID(P_ALL, 0, si, WEXITED));
+        out("waitid P_PID not a child", WAITID(P_PID, 1, si, WEXITED));
+        long pid = sys0(__NR_fork);
+        if (pid == 0) _exit(7);
+        FILL(); long r = WAITID(P_PID, pid, si, WEXITED); SHOW("waitid exit 7", r, pid);
+        pid = spawn_sleeper(5000);
+        sys2(__NR_kill, pid, SIGTERM);
+        FILL(); r = WAITID(P_ALL, 0, si, WEXITED); SHOW("waitid killed by SIGTERM", r, pid);
+        pid = sys0(__NR_fork);
+        if (pid == 0) _exit(3);
+        sleep_ms(100);
+        FILL(); r = WAITID(P_ALL, 0, si, WEXITED | WNOWAIT); SHOW("waitid WNOWAIT", r, pid);
+        FILL(); r = WAITID(P_PID, pid, si, WSTOPPED | WNOHANG); SHOW("waitid zombie without WEXITED, WNOHANG", r, pid);
+        wait_print("waitpid after WNOWAIT", pid, 0);
+        pid = spawn_sleeper(5000);
+        FILL(); r = WAITID(P_PID, pid, si, WEXITED | WNOHANG); SHOW("waitid WNOHANG running child", r, pid);
+        sys2(__NR_kill, pid, SIGSTOP);
+        FILL(); r = WAITID(P_PID, pid, si, WSTOPPED); SHOW("waitid WSTOPPED", r, pid);
+        FILL(); r = WAITID(P_PID, pid, si, WSTOPPED | WNOHANG); SHOW("waitid WSTOPPED again", r, pid);
+        sys2(__NR_kill, pid, SIGCONT);
+        FILL(); r = WAITID(P_PID, pid, si, WCONTINUED); SHOW("waitid WCONTINUED", r, pid);
+        sys2(__NR_kill, pid, SIGKILL);
+        out("waitid NULL infop", WAITID(P_PID, pid, 0, WEXITED));
+        out(".. reaped", sys3(__NR_waitpid, pid, 0, WNOHANG));
+        pid = sys0(__NR_fork);
+        if (pid == 0) _exit(1);
+        out("waitid bad infop", WAITID(P_PGID, 0, 0xc0000000, WEXITED));
+        out(".. reaped anyway", sys3(__NR_waitpid, pid, 0, WNOHANG));
+    }
     /* the program's own pid-1-ness (differs between init and wrapped modes) */
     outb("program is pid 1", sys0(__NR_getpid) == 1);
     /* last: the program kills itself with SIGTERM */
