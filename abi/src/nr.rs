@@ -52,6 +52,7 @@ linux_calls! {
     SCHED_GETAFFINITY = __NR_sched_getaffinity,
     SCHED_SETAFFINITY = __NR_sched_setaffinity,
     GETPRIORITY = __NR_getpriority,
+    NICE = __NR_nice,
     SETPRIORITY = __NR_setpriority,
     PRCTL = __NR_prctl,
     ARCH_PRCTL = __NR_arch_prctl,

@@ -127,6 +127,7 @@ fn child_task(
     };
     child.sig.blocked = parent.sig.blocked;
     child.exe = parent.exe;
+    (child.nice, child.personality) = (parent.nice, parent.personality);
     super::jobctl::inherit(&mut child, parent);
     // A new stack of its own (CLONE_VM without vfork) leaves the
     // alternate stack behind, as Linux does.

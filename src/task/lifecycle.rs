@@ -82,6 +82,8 @@ pub fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_es
         sig: SignalState::default(),
         stop_requested: false,
         stop_signal: Signal::SIGSTOP,
+        nice: 0,
+        personality: 0,
         pgid: 0,
         sid: 0,
         ctty: false,
@@ -200,6 +202,8 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
         let mut s = SCHED.lock();
         let t = s.current_task();
         t.name = name;
+        // An i386 ELF runs as PER_LINUX; the flag bits stay (SET_PERSONALITY).
+        t.personality &= !0xff;
         t.exe = Some(exe);
         t.tls = [SegmentDescriptor::NULL; TLS_ENTRIES];
         // Handlers point into the old program: back to the default (ignored

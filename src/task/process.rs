@@ -299,6 +299,11 @@ pub struct Task {
     /// Which one (SIGSTOP, or SIGTSTP/SIGTTIN/SIGTTOU by default action),
     /// for the parent's waitpid.
     pub stop_signal: Signal,
+    /// The nice value, -20..=19 (nice, setpriority). Kept, reported (ps,
+    /// /proc stat) and inherited; the round-robin scheduler does not weigh it.
+    pub nice: i8,
+    /// personality(2)'s persona word (PER_LINUX, 0, with its flag bits).
+    pub personality: u32,
     /// Process group and session (the same in every thread's record).
     pub pgid: Pid,
     pub sid: Pid,

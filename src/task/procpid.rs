@@ -390,8 +390,8 @@ fn stat_of<'a>(s: &Sched, t: &'a Task) -> TaskStat<'a> {
         stime_ticks: 0,
         cutime_ticks: ticks(t.children_cpu_ns) as i64,
         cstime_ticks: 0,
-        priority: 20,
-        nice: 0,
+        priority: 20 + i32::from(t.nice),
+        nice: i32::from(t.nice),
         num_threads: threads,
         start_time_ticks: 0,
         mm: mem.map(|m| StatMm {

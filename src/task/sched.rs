@@ -195,6 +195,8 @@ pub fn init() {
         sig: Default::default(),
         stop_requested: false,
         stop_signal: memguard_abi::Signal::SIGSTOP,
+        nice: 0,
+        personality: 0,
         pgid: 0,
         sid: 0,
         ctty: false,

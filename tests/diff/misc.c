@@ -209,7 +209,34 @@ int main(int argc, char **argv, char **envp)
         out("tkill(self, 0)", sys2(__NR_tkill, sys0(__NR_gettid), 0));
         out("waitid(P_ALL, WEXITED|WNOHANG) no children", sys4(__NR_waitid, P_ALL, 0, (long)buf, WEXITED | WNOHANG));
         out("personality(0xffffffff)", sys1(__NR_personality, -1));
+        out("personality(ADDR_NO_RANDOMIZE)", sys1(__NR_personality, 0x0040000));
+        outx(".. personality(0xffffffff)", (u32)sys1(__NR_personality, -1));
+        out("personality(PER_LINUX)", sys1(__NR_personality, 0));
         out("getpriority(PRIO_PROCESS, 0)", sys2(__NR_getpriority, PRIO_PROCESS, 0));
+        out("getpriority(5, 0)", sys2(__NR_getpriority, 5, 0));
+        out("getpriority(PRIO_PROCESS, 99999)", sys2(__NR_getpriority, PRIO_PROCESS, 99999));
+        out("getpriority(PRIO_USER, 0)", sys2(__NR_getpriority, PRIO_USER, 0));
+        out("getpriority(PRIO_USER, 12345)", sys2(__NR_getpriority, PRIO_USER, 12345));
+        out("setpriority(PRIO_PROCESS, 0, 5)", sys3(__NR_setpriority, PRIO_PROCESS, 0, 5));
+        out(".. getpriority", sys2(__NR_getpriority, PRIO_PROCESS, 0));
+        out("nice(3)", sys1(__NR_nice, 3));
+        out(".. getpriority", sys2(__NR_getpriority, PRIO_PROCESS, 0));
+        {
+            long c = sys0(__NR_fork);
+            if (c == 0) _exit((int)sys2(__NR_getpriority, PRIO_PROCESS, 0));
+            i32 st = 0;
+            sys3(__NR_waitpid, c, (long)&st, 0);
+            outx(".. a child's getpriority (inherited), in its exit status", (u32)st);
+        }
+        out("nice(100)", sys1(__NR_nice, 100));
+        out(".. getpriority", sys2(__NR_getpriority, PRIO_PROCESS, 0));
+        out("setpriority(PRIO_PROCESS, 0, -100)", sys3(__NR_setpriority, PRIO_PROCESS, 0, -100));
+        out(".. getpriority", sys2(__NR_getpriority, PRIO_PROCESS, 0));
+        out("setpriority(PRIO_PGRP, 0, 0)", sys3(__NR_setpriority, PRIO_PGRP, 0, 0));
+        out(".. getpriority(PRIO_PGRP, 0)", sys2(__NR_getpriority, PRIO_PGRP, 0));
+        out("setpriority(PRIO_USER, 12345, 0)", sys3(__NR_setpriority, PRIO_USER, 12345, 0));
+        out("setpriority(3, 0, 0)", sys3(__NR_setpriority, 3, 0, 0));
+        out("setpriority(PRIO_PROCESS, 0, 0)", sys3(__NR_setpriority, PRIO_PROCESS, 0, 0));
         out("sync", sys0(__NR_sync));
         out("poll(NULL, 0, 0)", sys3(__NR_poll, 0, 0, 0));
         {

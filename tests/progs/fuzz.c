@@ -67,6 +67,7 @@ static const int implemented[] = {
     __NR_set_robust_list, __NR_get_robust_list, __NR_mremap,
     __NR_poll, __NR_ppoll, __NR_select, __NR__newselect, __NR_pselect6, __NR_sendfile, __NR_sendfile64,
     __NR_setpgid, __NR_setsid, __NR_msync, __NR_sync, __NR_syncfs, __NR_getgroups32, __NR_fallocate, __NR_mincore, __NR_waitid,
+    __NR_getpriority, __NR_setpriority, __NR_nice, __NR_personality,
     MG_NR_STATS, MG_NR_VIEW, MG_NR_TRANSLATE,
 };
 
