@@ -53,6 +53,26 @@ pub fn copy_out(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno>
     Ok(())
 }
 
+/// Copies `src` to user address `dst` of `mem`, an address space that need
+/// not be the loaded one (a new child's): the range must be user memory
+/// its regions allow writing (EFAULT otherwise, as for copy_out), pages
+/// are faulted in (copy-on-write copied) in `mem`, and the bytes go in
+/// through each frame's kernel window.
+pub fn copy_out_to(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno> {
+    mem.ensure(user_range(dst, src.len() as u32)?, Access::Write)?;
+    let mut done = 0usize;
+    while done < src.len() {
+        let addr = dst + done as u32;
+        let page = super::addr::VirtAddr::new(addr & !(super::addr::PAGE_SIZE - 1));
+        let e = mem.space.entry(page).filter(|e| e.is_present()).ok_or(Errno::EFAULT)?;
+        let off = (addr % super::addr::PAGE_SIZE) as usize;
+        let n = (super::addr::PAGE_SIZE as usize - off).min(src.len() - done);
+        super::kmap::FrameWindow::new(e.frame()).bytes()[off..off + n].copy_from_slice(&src[done..done + n]);
+        done += n;
+    }
+    Ok(())
+}
+
 /// A structure of the Linux ABI that crosses the user boundary byte for
 /// byte: `stat64`, `termios`, `timespec`, ... (from `memguard_abi::linux`).
 ///

@@ -232,13 +232,21 @@ pub fn mincore(addr: u32, len: u32, vec: u32) -> SysResult {
     }
     let pages = len.div_ceil(PAGE_SIZE);
     uaccess::user_range(vec, pages)?;
+    // A page of answers at a time, as Linux does: the kernel never holds
+    // more than 4 KiB for it, however long the range.
+    const CHUNK: u32 = PAGE_SIZE;
     with_process(|p| {
-        let (bytes, gap) = crate::mm::mincore::residency(&p.mem, addr, pages);
-        uaccess::copy_out(&mut p.mem, vec, &bytes)?;
-        match gap {
-            Some(crate::mm::mincore::Gap::Unmapped) => Err(Errno::ENOMEM),
-            None => Ok(0),
+        let mut done = 0;
+        while done < pages {
+            let n = (pages - done).min(CHUNK);
+            let (bytes, gap) = crate::mm::mincore::residency(&p.mem, addr + done * PAGE_SIZE, n);
+            uaccess::copy_out(&mut p.mem, vec + done, &bytes)?;
+            if let Some(crate::mm::mincore::Gap::Unmapped) = gap {
+                return Err(Errno::ENOMEM);
+            }
+            done += n;
         }
+        Ok(0)
     })
 }
 

@@ -163,7 +163,9 @@ fn write_tids(tid: Pid, args: &CloneArgs) {
     if args.has(CLONE_CHILD_SETTID) && !args.has(CLONE_VM) {
         let mut s = SCHED.lock();
         if let Some(p) = s.tasks.get_mut(&tid).and_then(|t| t.process.as_mut()) {
-            let _ = crate::mm::user::write_into(&mut p.mem, args.child_tid, &tid.to_le_bytes());
+            // In the child's own memory, as Linux's schedule_tail writes it:
+            // only where the child's regions allow (a bad address is ignored).
+            let _ = usercopy::copy_out_to(&mut p.mem, args.child_tid, &tid.to_le_bytes());
         }
     }
 }
