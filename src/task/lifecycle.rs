@@ -447,14 +447,9 @@ enum Found {
 
 /// The first child of the current task that `pid_arg` and `options`
 /// select and that has something to report; `Err(ECHILD)` if none is
-/// selected at all.
-fn find_child(s: &mut super::sched::Sched, which: Select, options: u32) -> Result<Option<Found>, Errno> {
-    find_child_as(s, which, options, true, false)
-}
-
-/// find_child with waitid's two extra choices: whether exited children are
-/// wanted (WEXITED; waitpid always wants them) and whether a reported
-/// stop or continue stays reportable (WNOWAIT).
+/// selected at all. `exited`: whether exited children are wanted
+/// (WEXITED; waitpid always wants them); `nowait`: a reported stop or
+/// continue stays reportable (WNOWAIT).
 fn find_child_as(
     s: &mut super::sched::Sched,
     which: Select,
@@ -556,41 +551,23 @@ pub fn waitid(which: Select, options: u32) -> Result<Option<(Pid, WaitReport)>, 
 /// nothing to report. A zombie is reaped here; with WUNTRACED a stopped
 /// child is reported once, with WCONTINUED a continued one.
 pub fn wait(pid_arg: i32, options: u32) -> Result<(Pid, u32), Errno> {
+    const WEXITED: u32 = 4;
     if pid_arg == i32::MIN {
         return Err(Errno::ESRCH);
     }
     // waitpid(0): the caller's group when it called.
     let which = Select::of_wait(pid_arg, super::jobctl::current_pgid(&mut SCHED.lock()));
-    loop {
-        let found = {
-            let mut s = SCHED.lock();
-            match find_child(&mut s, which, options)? {
-                Some(f) => Some(f),
-                None if options & WNOHANG != 0 => return Ok((0, 0)),
-                None if deliver::pending(&mut s) => return Err(Errno::ERESTARTSYS),
-                None if s.current_task().stop_requested => None,
-                None => {
-                    s.current_task().state = TaskState::Sleeping(Wait::Child);
-                    None
-                }
-            }
-        };
-        match found {
-            Some(Found::Zombie(pid)) => return Ok(reap(pid)),
-            Some(Found::Change(pid, change)) => return Ok((pid, change.wait_status())),
-            None if SCHED.lock().current_task().stop_requested => stop_if_requested(),
-            None => schedule(),
-        }
-    }
+    // waitid's wait, which waitpid always asks for exited children.
+    Ok(match waitid(which, options | WEXITED)? {
+        None => (0, 0),
+        Some((pid, WaitReport::Exited(status))) => (pid, status.wait_status()),
+        Some((pid, WaitReport::Stopped(sig))) => (pid, JobChange::Stopped(sig).wait_status()),
+        Some((pid, WaitReport::Continued)) => (pid, JobChange::Continued.wait_status()),
+    })
 }
 
 /// Removes a zombie child: its CPU time joins the parent's children's, and
-/// its task record and kernel stack are freed. Returns (pid, status word).
-fn reap(pid: Pid) -> (Pid, u32) {
-    (pid, reap_status(pid).wait_status())
-}
-
-/// reap's work: the zombie goes, its exit status comes back.
+/// its task record and kernel stack are freed. Returns its exit status.
 fn reap_status(pid: Pid) -> ExitStatus {
     let t = {
         let mut s = SCHED.lock();
