@@ -17,7 +17,7 @@ pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
     sched::init();
     kernel::fs::root::set_proc_source(kernel::task::procfs::entries);
     kernel::fs::pages::set_truncate_hook(kernel::task::filemap::file_truncated);
-    kernel::mm::swap::area::set_io(kernel::task::swapd::DISK_IO);
+    kernel::mm::swap::io::set_io(kernel::dev::blk::SWAP_IO);
     sched::set_idle_work(kernel::task::swapd::idle_work);
     kernel::fs::root::set_proc_reader(kernel::task::procfs::READER);
     let init = cmdline::value(info.cmdline, "init").unwrap_or(DEFAULT_INIT);

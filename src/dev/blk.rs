@@ -37,7 +37,7 @@ use virtio_drivers::transport::pci::bus::{DeviceFunction, PciRoot};
 /// (16 minors per disk, for its partitions).
 pub const VIRTBLK_MAJOR: u32 = 254;
 /// Requests in flight at once: each takes 3 of the queue's 16 descriptors.
-const SLOTS: usize = 4;
+const SLOTS: usize = 5;
 const VIRTIO_VENDOR: u16 = 0x1af4;
 /// Device ids of a virtio block device: transitional, and modern (0x1040 + 2).
 const VIRTIO_BLK_IDS: [u16; 2] = [0x1001, 0x1042];
@@ -63,7 +63,14 @@ enum Op {
 enum SlotState {
     Free,
     Held,
-    InFlight { token: u16, op: Op, sector: u64, len: usize },
+    /// `data`: the slot's own page, or the caller's DMA memory (`submit_dma`).
+    InFlight {
+        token: u16,
+        op: Op,
+        sector: u64,
+        data: *mut u8,
+        len: usize,
+    },
     Done(Result<(), IoError>),
 }
 
@@ -232,12 +239,13 @@ impl Disk {
                 log::error!("virtio_blk: the device finished request {token}, which is not in flight");
                 return;
             };
-            let SlotState::InFlight { op, sector, len, .. } = self.slots[i].state else { return };
+            let SlotState::InFlight { op, sector, data, len, .. } = self.slots[i].state else { return };
             let s = &self.slots[i];
             // SAFETY: the same buffers the request was queued with, owned
-            // by this slot; the device is done with them.
+            // by this slot (or lent to it by `submit_dma`'s caller); the
+            // device is done with them.
             let r = unsafe {
-                let data = core::slice::from_raw_parts_mut(s.data, len);
+                let data = core::slice::from_raw_parts_mut(data, len);
                 match op {
                     Op::Read => self.blk.complete_read_blocks(token, &*s.req, data, &mut *s.resp),
                     Op::Write => self.blk.complete_write_blocks(token, &*s.req, data, &mut *s.resp),
@@ -257,25 +265,73 @@ impl Disk {
         }
     }
 
-    /// Queues the held slot `i`'s request for `sectors` sectors at `sector`.
+    /// Queues the held slot `i`'s request for `sectors` sectors at `sector`
+    /// on its own page.
     fn submit(&mut self, i: usize, op: Op, sector: u64, sectors: u32) -> Result<(), IoError> {
+        let data = self.slots[i].data;
+        self.submit_on(i, op, sector, data, sectors as usize * SECTOR_SIZE as usize)
+    }
+
+    /// Queues the held slot `i`'s request for `len` bytes at `sector`, on
+    /// `data`: the slot's page, or DMA memory lent by `submit_dma`'s caller.
+    fn submit_on(&mut self, i: usize, op: Op, sector: u64, data: *mut u8, len: usize) -> Result<(), IoError> {
         let s = &mut self.slots[i];
-        let len = sectors as usize * SECTOR_SIZE as usize;
         // SAFETY: the slot is held, so its header, status and buffer are
         // ours; from here until `collect` they belong to the device, and
-        // nothing touches them (the holder waits for Done).
+        // nothing touches them (the holder waits for Done; `submit_dma`'s
+        // caller promised the same for its memory).
         let token = unsafe {
-            let data = core::slice::from_raw_parts_mut(s.data, len);
+            let data = core::slice::from_raw_parts_mut(data, len);
             match op {
                 Op::Read => self.blk.read_blocks_nb(sector as usize, &mut *s.req, data, &mut *s.resp),
                 Op::Write => self.blk.write_blocks_nb(sector as usize, &mut *s.req, data, &mut *s.resp),
             }
         };
         let token = token.map_err(|_| IoError::Queue)?;
-        s.state = SlotState::InFlight { token, op, sector, len };
+        s.state = SlotState::InFlight { token, op, sector, data, len };
         Ok(())
     }
 }
+
+/// Queues a transfer of `len` bytes (whole sectors) between `buf` and the
+/// disk at byte `offset`, without waiting: swap's batches and read-ahead
+/// windows. `buf` must be direct-mapped, physically contiguous memory
+/// that nothing touches until `poll_dma` reports the request done (a
+/// write's may be read). Returns the request's id, or `None` if no request
+/// slot is free (or there is no disk, or the queue refused it).
+pub fn submit_dma(write: bool, offset: u64, buf: *mut u8, len: usize) -> Option<u32> {
+    let mut g = DISK.lock();
+    let d = g.as_mut()?;
+    let i = d.slots.iter().position(|s| s.state == SlotState::Free)?;
+    d.slots[i].state = SlotState::Held;
+    let op = if write { Op::Write } else { Op::Read };
+    match d.submit_on(i, op, offset / SECTOR_SIZE, buf, len) {
+        Ok(()) => Some(i as u32),
+        Err(_) => {
+            d.slots[i].state = SlotState::Free;
+            None
+        }
+    }
+}
+
+/// Request `id`'s outcome (true: done without error) once the device
+/// finished it, freeing its slot; `None` while it is in flight.
+pub fn poll_dma(id: u32) -> Option<bool> {
+    let ok = {
+        let mut g = DISK.lock();
+        let s = g.as_mut()?.slots.get_mut(id as usize)?;
+        let SlotState::Done(r) = s.state else { return None };
+        s.state = SlotState::Free;
+        r.is_ok()
+    };
+    // A task may be waiting for a free slot.
+    wake();
+    Some(ok)
+}
+
+/// Swap's page I/O (registered in main.rs: mm is below dev).
+pub const SWAP_IO: crate::mm::swap::io::Io =
+    crate::mm::swap::io::Io { submit: submit_dma, poll: poll_dma, wait: sleep };
 
 /// A held slot and its buffer page; released (and slot waiters woken)
 /// when dropped.
@@ -389,4 +445,4 @@ pub fn counters() -> (u64, u64) {
     DISK.lock().as_ref().map_or((0, 0), |d| (d.interrupts, d.errors))
 }
 
-const _: () = assert!(SLOTS * 32 <= 4096 && core::mem::size_of::<BlkReq>() == 16);
+const _: () = assert!(SLOTS * 32 <= 4096 && SLOTS * 3 <= 16 && core::mem::size_of::<BlkReq>() == 16);

@@ -271,6 +271,28 @@ impl AddressSpace {
         }
     }
 
+    /// Calls `f(va, entry)` for every non-empty user PTE from `start` on, in
+    /// address order, until `f` returns false (the swap clock's walk from
+    /// its hand, which must not cost a walk of the whole space).
+    pub fn for_each_entry_from(&self, start: VirtAddr, mut f: impl FnMut(VirtAddr, PageTableEntry) -> bool) {
+        let first = start.as_u32() >> 22;
+        for pdi in first as usize..KERNEL_PDE_START {
+            // SAFETY: self owns pd.
+            let pde = unsafe { (*directory(self.pd))[pdi] };
+            if !pde.is_present() {
+                continue;
+            }
+            // SAFETY: a present user PDE points at a table this space owns.
+            let t = unsafe { &*table(pde.table_frame()) };
+            let from = if pdi as u32 == first { (start.as_u32() >> 12 & 1023) as usize } else { 0 };
+            for (pti, e) in t.iter().enumerate().skip(from) {
+                if !e.is_unused() && !f(VirtAddr::new((pdi as u32) << 22 | (pti as u32) << 12), *e) {
+                    return;
+                }
+            }
+        }
+    }
+
     /// Rewrites every non-empty user PTE with `f` (for fork's copy-on-write
     /// marking); flushes the whole TLB if this space is loaded.
     pub fn update_each_entry(&mut self, mut f: impl FnMut(VirtAddr, PageTableEntry) -> PageTableEntry) {

@@ -1,10 +1,12 @@
 //! Swapping out: the clock over one address space: the hand walks the resident user
 //! pages from where it stopped, and each page gets `clock::verdict`. A
-//! write to the swap device holds the CPU (the halt in `area::write_page`),
-//! so nothing changes the page between the copy and the entry's switch to
-//! the slot. The caller holds the only reference to the memory (never the
-//! memory of a task inside a system call: its buffers were made present
-//! and must stay so).
+//! page to write is copied into the open write batch (`swap::io`) and its
+//! entry switched to the slot at once, so nothing can change it in
+//! between; its frame is free before the disk sees the batch, and the pass
+//! never waits for the disk (when every buffer is in flight it stops,
+//! `Pass::busy`, and the caller waits outside it). The caller holds the
+//! only reference to the memory (never the memory of a task inside a
+//! system call: its buffers were made present and must stay so).
 //!
 //! A shared object's page (MAP_SHARED anonymous) leaves each mapping on
 //! its own; when no mapping is left, the object's own entry for the page
@@ -14,6 +16,7 @@ use super::fault::apply::object_swap_in;
 use super::kmap::FrameWindow;
 use super::swap::area::{self, OBJECT_SWAPPED, object_slot};
 use super::swap::clock::{self, Verdict};
+use super::swap::io::{self as swap_io, WriteError};
 use crate::mm::addr::{Frame, PAGE_SIZE, VirtAddr};
 use crate::mm::frame::{Refs, Release, Zone};
 use crate::mm::paging::release_mapped;
@@ -32,6 +35,9 @@ pub struct Pass {
     pub outs: u32,
     /// The swap area is full (or closing, or failing): stop asking.
     pub stuck: bool,
+    /// Every I/O buffer is in flight: wait for one (`io::wait_for_buffer`)
+    /// before the next pass.
+    pub busy: bool,
 }
 
 /// Runs the clock over up to `budget` resident pages of `mem`, until
@@ -39,30 +45,31 @@ pub struct Pass {
 pub fn clock(mem: &mut UserMemory, want: u32, budget: u32) -> Pass {
     let mut pass = Pass::default();
     let hand = mem.clock_hand;
-    let mut pages: Vec<(u32, PageTableEntry)> = Vec::new();
-    let mut wrapped: Vec<(u32, PageTableEntry)> = Vec::new();
-    mem.space.for_each_entry(|va, e| {
-        if !e.is_present() {
-            return;
+    // The next `budget` resident pages from the hand, wrapping round once.
+    let mut pages: Vec<(u32, PageTableEntry)> = Vec::with_capacity(budget as usize);
+    let mut take = |va: VirtAddr, e: PageTableEntry| {
+        if pages.len() >= budget as usize {
+            return false;
         }
-        if va.as_u32() >= hand {
-            if pages.len() < budget as usize {
-                pages.push((va.as_u32(), e));
-            }
-        } else if wrapped.len() < budget as usize {
-            wrapped.push((va.as_u32(), e));
+        if e.is_present() {
+            pages.push((va.as_u32(), e));
         }
-    });
-    let n = (budget as usize).saturating_sub(pages.len());
-    pages.extend(wrapped.into_iter().take(n));
+        pages.len() < budget as usize
+    };
+    mem.space.for_each_entry_from(VirtAddr::new(hand), &mut take);
+    mem.space.for_each_entry_from(VirtAddr::new(0), |va, e| va.as_u32() < hand && take(va, e));
     for (va, e) in pages {
-        if pass.freed >= want || pass.stuck {
+        if pass.freed >= want || pass.stuck || pass.busy {
             break;
         }
         mem.clock_hand = va + PAGE_SIZE;
         pass.scanned += 1;
         visit(mem, va, e, &mut pass);
+        if pass.busy {
+            mem.clock_hand = va; // not written: this page first next time
+        }
     }
+    swap_io::submit_writes();
     mem.stats.pages_scanned += pass.scanned;
     mem.stats.second_chances += pass.second;
     mem.stats.swap_outs += pass.outs;
@@ -123,20 +130,24 @@ fn write_out(mem: &mut UserMemory, at: VirtAddr, e: PageTableEntry, pass: &mut P
     }
 }
 
-/// Writes `frame` to a free slot and counts the swap-out; `None` (and the
-/// pass marked stuck) when there is no free slot or the disk failed.
+/// Queues `frame` for writing to a free slot and counts the swap-out;
+/// `None` (and the pass marked stuck, or busy) when there is no free slot,
+/// or no buffer free for now.
 fn write_to_new_slot(frame: Frame, pass: &mut Pass) -> Option<u32> {
-    let Some(slot) = area::alloc_slot() else {
-        pass.stuck = true;
-        return None;
-    };
-    if !area::write_page(slot, |b| b.copy_from_slice(FrameWindow::new(frame).bytes())) {
-        area::put(slot);
-        pass.stuck = true;
-        return None;
+    match swap_io::queue_write(|b| b.copy_from_slice(FrameWindow::new(frame).bytes())) {
+        Ok(slot) => {
+            pass.outs += 1;
+            Some(slot)
+        }
+        Err(WriteError::Full) => {
+            pass.stuck = true;
+            None
+        }
+        Err(WriteError::Busy) => {
+            pass.busy = true;
+            None
+        }
     }
-    pass.outs += 1;
-    Some(slot)
 }
 
 /// The last mapping of a shared object's page went: the object keeps the

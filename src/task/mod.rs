@@ -92,9 +92,10 @@ mod hooks {
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
         super::swapd::balance();
-        // A page on swap and not in the swap cache: read it while other
-        // tasks run, holding a reference to its slot so that it cannot be
-        // reused meanwhile; the fault then takes those bytes if the entry
+        // A page on swap that no frame or I/O buffer holds: read it (and
+        // its read-ahead window) into swap's buffers while other tasks run,
+        // holding a reference to its slot so that it cannot be reused
+        // meanwhile; the fault then copies it from there if the entry
         // still names the slot (the task may have unmapped it, or another
         // thread brought it back).
         let pending = if crate::mm::swap::area::is_on() {
@@ -104,17 +105,14 @@ mod hooks {
         };
         let read = pending.map(|slot| {
             crate::mm::swap::area::dup(slot);
-            let mut buf = alloc::vec![0u8; crate::mm::swap::area::PAGE];
-            let ok = crate::mm::swap::area::read_sleeping(slot, &mut buf);
-            (slot, buf, ok)
+            (slot, crate::mm::swap::area::read_sleeping(slot))
         });
         let failed = with_process(|p| {
             p.mem.stats.page_faults += 1;
-            let pre = read.as_ref().filter(|r| r.2).map(|(slot, buf, _)| (*slot, &buf[..]));
+            let pre = read.filter(|r| r.1).map(|(slot, _)| (slot, &[][..]));
             p.mem.fault_with(cr2, err, pre).err()
         });
-        if let Some((slot, buf, _)) = read {
-            drop(buf);
+        if let Some((slot, _)) = read {
             crate::mm::swap::area::put(slot);
         }
         let Some(why) = failed else { return };

@@ -223,8 +223,12 @@ pub fn init() {
 /// The block driver's wait: sleep until its interrupt wakes disk waiters.
 /// The idle task never sleeps; it halts until the interrupt instead.
 fn wait_for_disk() {
-    // Swap I/O that must not let the page change under it halts instead.
-    if current_pid() == IDLE_PID || crate::mm::swap::area::io_must_not_sleep() {
+    // Swap I/O that must not let the page change under it halts instead,
+    // as does any wait inside `with_process` (a switch there is a bug).
+    if current_pid() == IDLE_PID
+        || crate::mm::swap::area::io_must_not_sleep()
+        || IN_PROCESS.load(Ordering::Relaxed) != 0
+    {
         wait_for_interrupt();
     } else {
         sleep(Wait::Disk);

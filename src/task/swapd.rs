@@ -40,7 +40,7 @@ pub fn pending_slot(mem: &UserMemory, addr: u32) -> Option<u32> {
         return None;
     }
     let slot = mem.space.entry(va)?.swap_slot()?;
-    area::cached_frame(slot).is_none().then_some(slot)
+    (area::cached_frame(slot).is_none() && crate::mm::swap::io::needs_read(slot)).then_some(slot)
 }
 
 /// Whether reclaim should run now.
@@ -67,12 +67,17 @@ pub fn reclaim(want: u32) -> u32 {
         NEXT.store(*tgid, Ordering::Relaxed);
         // `Shared`'s rule holds: no task is inside `with_process` (the
         // caller's contract), and this one does not switch away while it
-        // holds the reference (the writes halt the CPU).
+        // holds the reference (a pass never waits for the disk).
         let mut handle = mem.share();
         let pass = reclaim::clock(&mut handle, want - freed, BUDGET);
+        drop(handle);
         freed += pass.freed;
         if freed >= want || pass.stuck {
             break;
+        }
+        if pass.busy {
+            // Every I/O buffer is in flight: sleep until one is done.
+            crate::mm::swap::io::wait_for_buffer();
         }
     }
     freed
@@ -114,20 +119,6 @@ pub fn bring_everything_back() -> bool {
         ok &= reclaim::bring_back(&mut handle);
     }
     ok
-}
-
-/// The disk's page I/O for the swap area (registered in main.rs: mm is
-/// below dev). Slot n is the n-th page of the device.
-pub const DISK_IO: area::Io = area::Io { read: read_slot, write: write_slot };
-
-fn read_slot(slot: u32, buf: &mut [u8]) -> bool {
-    let (n, r) = crate::dev::blk::read_at(u64::from(slot) * area::PAGE as u64, buf);
-    r.is_ok() && n == buf.len()
-}
-
-fn write_slot(slot: u32, buf: &[u8]) -> bool {
-    let (n, r) = crate::dev::blk::write_at(u64::from(slot) * area::PAGE as u64, buf);
-    r.is_ok() && n == buf.len()
 }
 
 /// The idle task's work: reclaim while below the low watermark.

@@ -223,11 +223,13 @@ fn map_cache_page(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, 
 
 /// Brings the page at `addr` back from swap slot `slot`: the swap cache's
 /// frame if it still matches the slot, else a new frame filled from the
-/// prefetched bytes or the disk. The entry's slot reference goes; if other
-/// entries still name the slot, the frame stays paired with it and is
-/// mapped read-only copy-on-write, since they will map the same frame.
+/// prefetched bytes, an I/O buffer or the disk (read-ahead included,
+/// holding the CPU: see `swap::io`). The entry's slot reference goes; if
+/// other entries still name the slot, the frame stays paired with it and
+/// is mapped read-only copy-on-write, since they will map the same frame.
 fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillReason> {
     use crate::mm::swap::area;
+    use crate::mm::swap::io::{self, Source};
     let va = VirtAddr::new(addr).page().start();
     let (frame, major) = match area::cached_frame(slot) {
         Some(f) => {
@@ -236,22 +238,28 @@ fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillRea
         }
         None => {
             let f = phys::alloc_user(Zone::Any).map_err(|_| KillReason::OutOfMemory)?;
-            let ok = match mem.prefetched {
-                Some((s, bytes)) if s == slot => {
+            // The task slept while this slot was read (`prefetched` with no
+            // bytes: they are in swap's buffers): a major fault.
+            let waited = matches!(mem.prefetched, Some((s, _)) if s == slot);
+            let source = match mem.prefetched {
+                Some((s, bytes)) if s == slot && !bytes.is_empty() => {
                     FrameWindow::new(f).bytes().copy_from_slice(bytes);
-                    true
+                    Some(Source::Disk)
                 }
-                _ => area::read_page(slot, |b| FrameWindow::new(f).bytes().copy_from_slice(b)),
+                _ => io::read(slot, false, |b| FrameWindow::new(f).bytes().copy_from_slice(b)),
             };
-            if !ok {
+            let Some(source) = source else {
                 // A disk error: the page is lost, as Linux's SIGBUS.
                 let _ = phys::release(f);
                 return Err(KillReason::PastEndOfFile);
+            };
+            // The cache takes this entry's reference; the entry's own goes
+            // below. Not a failed write's page: its slot holds nothing.
+            if source != (Source::Buffer { failed: true }) {
+                area::dup(slot);
+                area::cache(f, slot);
             }
-            // The cache takes this entry's reference; the entry's own goes below.
-            area::dup(slot);
-            area::cache(f, slot);
-            (f, true)
+            (f, waited || source == Source::Disk)
         }
     };
     // This entry's reference goes once the frame is in: the others (and

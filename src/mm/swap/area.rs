@@ -1,5 +1,5 @@
-//! The active swap area (one: /dev/vda), its slot map, the swap cache and
-//! the page I/O.
+//! The active swap area (one: /dev/vda), its slot map and the swap cache;
+//! its page I/O and buffers are `io`.
 //!
 //! The swap cache pairs a resident frame with the slot that still holds
 //! exactly its bytes, holding one reference to the slot: a clean page can
@@ -11,10 +11,12 @@
 //! every entry that maps it (a writable entry is alone on its frame, the
 //! CPU sets Dirty on a write, and fork copies the bit).
 //!
-//! The device is above mm: its page read and write come from `set_io`.
-//! Lock order: never call the frame allocator while holding `AREA`.
+//! Lock order: never call the frame allocator while holding `AREA`, and
+//! never wait for the disk while holding it.
 
 use super::header::SwapHeader;
+use super::io::{self, Runs};
+use super::pool::Pool;
 use super::slots::SlotMap;
 use crate::mm::addr::Frame;
 use alloc::collections::BTreeMap;
@@ -22,7 +24,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, Ordering};
 use memguard_abi::Errno;
-use spin::{Mutex, Once};
+use spin::Mutex;
 
 pub const PAGE: usize = 4096;
 
@@ -35,40 +37,33 @@ pub struct Area {
     by_slot: BTreeMap<u32, u32>,
     /// swapoff is bringing everything back: no new slots.
     pub closing: bool,
+    /// The I/O buffers: their memory, and what each holds.
+    pub(super) runs: Runs,
+    pub(super) pool: Pool,
 }
 
 static AREA: Mutex<Option<Area>> = Mutex::new(None);
 /// Frames in the swap cache (checked without the lock on every free).
 static CACHED: AtomicU32 = AtomicU32::new(0);
-/// Synchronous swap I/O in progress: the disk wait must not switch tasks.
-static SYNC_IO: AtomicU32 = AtomicU32::new(0);
-
-/// Reads or writes one page at a slot; false on a device error.
-pub struct Io {
-    pub read: fn(slot: u32, buf: &mut [u8]) -> bool,
-    pub write: fn(slot: u32, buf: &[u8]) -> bool,
-}
-static IO: Once<Io> = Once::new();
-/// The page synchronous swap I/O goes through.
-static BUF: Mutex<[u8; PAGE]> = Mutex::new([0; PAGE]);
-
-/// The device's page I/O (registered in main.rs).
-pub fn set_io(io: Io) {
-    IO.call_once(|| io);
-}
-
 /// Whether a disk wait now must halt the CPU rather than switch tasks.
 pub fn io_must_not_sleep() -> bool {
-    SYNC_IO.load(Ordering::Relaxed) != 0
+    io::must_not_sleep()
 }
 
 /// Linux 6.1 numbers areas swapped on without a priority -2, -3, ...
 static LEAST_PRIORITY: Mutex<i32> = Mutex::new(-1);
 
-/// Turns swap on over a checked header: EBUSY if an area is active.
+/// Turns swap on over a checked header: EBUSY if an area is active,
+/// ENOMEM if its I/O buffers cannot be had.
 pub fn activate(path: &str, h: &SwapHeader) -> Result<(), Errno> {
+    if is_on() {
+        return Err(Errno::EBUSY);
+    }
+    let runs = io::alloc_runs().ok_or(Errno::ENOMEM)?;
     let mut a = AREA.lock();
     if a.is_some() {
+        drop(a);
+        io::free_runs(runs);
         return Err(Errno::EBUSY);
     }
     let mut p = LEAST_PRIORITY.lock();
@@ -80,6 +75,8 @@ pub fn activate(path: &str, h: &SwapHeader) -> Result<(), Errno> {
         by_frame: BTreeMap::new(),
         by_slot: BTreeMap::new(),
         closing: false,
+        pool: runs.pool(),
+        runs,
     });
     Ok(())
 }
@@ -108,21 +105,20 @@ pub fn set_closing(on: bool) {
     with(|a| a.closing = on);
 }
 
-/// Ends swap, if nothing is left on the area (every page came back).
+/// Ends swap, if nothing is left on the area (every page came back),
+/// once no I/O is in flight; the buffers' frames go back.
 pub fn deactivate() -> Result<(), Errno> {
+    io::drain();
     let mut g = AREA.lock();
     let a = g.as_mut().ok_or(Errno::EINVAL)?;
     if a.slots.used() != 0 {
         return Err(Errno::EBUSY);
     }
-    *g = None;
+    let a = g.take().expect("checked above");
+    drop(g);
+    io::free_runs(a.runs);
     *LEAST_PRIORITY.lock() += 1;
     Ok(())
-}
-
-/// A free slot with one reference, unless the area is full or closing.
-pub fn alloc_slot() -> Option<u32> {
-    with(|a| if a.closing { None } else { a.slots.alloc() }).flatten()
 }
 
 /// One more reference to `slot` (fork copies an entry naming it).
@@ -135,7 +131,18 @@ pub fn dup(slot: u32) {
 
 /// Drops one reference to `slot`; returns how many are left.
 pub fn put(slot: u32) -> u16 {
-    with(|a| a.slots.put(slot).unwrap_or(0)).unwrap_or(0)
+    with(|a| a.put(slot)).unwrap_or(0)
+}
+
+impl Area {
+    /// Drops a reference; a slot freed is forgotten by the I/O buffers.
+    fn put(&mut self, slot: u32) -> u16 {
+        let left = self.slots.put(slot).unwrap_or(0);
+        if left == 0 {
+            self.pool.invalidate(slot);
+        }
+        left
+    }
 }
 
 pub fn count(slot: u32) -> u16 {
@@ -175,7 +182,7 @@ pub fn uncache(f: Frame) {
     with(|a| {
         if let Some(slot) = a.by_frame.remove(&f.number()) {
             a.by_slot.remove(&slot);
-            a.slots.put(slot);
+            a.put(slot);
             CACHED.fetch_sub(1, Ordering::Relaxed);
         }
     });
@@ -210,39 +217,18 @@ pub fn mostly_full() -> bool {
     with(|a| a.slots.used() * 2 > a.slots.total()).unwrap_or(true)
 }
 
-/// Writes the page `fill` puts in the buffer to `slot`, holding the CPU
-/// until the disk is done (nothing can change the page meanwhile).
-pub fn write_page(slot: u32, fill: impl FnOnce(&mut [u8; PAGE])) -> bool {
-    let Some(io) = IO.get() else { return false };
-    // A static page, not the heap: this runs when memory is short. The
-    // lock is held across the wait, which only halts (SYNC_IO), and no
-    // interrupt handler takes it.
-    let mut buf = BUF.lock();
-    fill(&mut buf);
-    SYNC_IO.fetch_add(1, Ordering::Relaxed);
-    let ok = (io.write)(slot, &buf[..]);
-    SYNC_IO.fetch_sub(1, Ordering::Relaxed);
-    ok
-}
-
-/// Reads `slot` and hands the bytes to `take`, holding the CPU until the
-/// disk is done.
+/// Reads `slot` and hands the bytes to `take`, holding the CPU while
+/// the disk works (the caller is inside a system call's use of its
+/// memory, or a fault that must not switch tasks).
 pub fn read_page(slot: u32, take: impl FnOnce(&[u8; PAGE])) -> bool {
-    let Some(io) = IO.get() else { return false };
-    let mut buf = BUF.lock();
-    SYNC_IO.fetch_add(1, Ordering::Relaxed);
-    let ok = (io.read)(slot, &mut buf[..]);
-    SYNC_IO.fetch_sub(1, Ordering::Relaxed);
-    if ok {
-        take(&buf);
-    }
-    ok
+    io::read(slot, false, take).is_some()
 }
 
-/// Reads `slot` into `buf` while other tasks run (the caller holds no
-/// process reference and a reference to the slot).
-pub fn read_sleeping(slot: u32, buf: &mut [u8]) -> bool {
-    IO.get().is_some_and(|io| (io.read)(slot, buf))
+/// Reads `slot` (with its read-ahead window) into swap's I/O buffers
+/// while other tasks run, for the fault that follows at once to copy (the
+/// caller holds no process reference and a reference to the slot).
+pub fn read_sleeping(slot: u32) -> bool {
+    io::read(slot, true, |_| {}).is_some()
 }
 
 /// In a shared object's page table (`SharedPages::frames`): the value is a

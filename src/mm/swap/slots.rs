@@ -3,12 +3,16 @@
 //! (several after fork), a shared-memory object's entry, and one for the
 //! swap cache while a resident frame still matches the slot. A slot is
 //! free at zero. Slot 0 (the header) and bad slots are never handed out.
-//! Allocation is next-fit from a cursor, so pages written together lie
-//! together on the disk. Pure.
+//! Allocation is next-fit from a cursor, and a write batch starts at a
+//! run of free slots (`alloc_cluster`) and grows slot by slot
+//! (`alloc_at`), so pages written together lie together on the disk and
+//! go out in one request (Linux's swap clusters). Pure.
 
 use alloc::vec::Vec;
 
 const BAD: u16 = u16::MAX;
+/// How far `alloc_cluster` looks for a free run before taking any slot.
+const SCAN: u32 = 8192;
 
 pub struct SlotMap {
     counts: Vec<u16>,
@@ -39,13 +43,59 @@ impl SlotMap {
         for i in 0..n {
             let s = (self.cursor + i) % n;
             if self.counts[s as usize] == 0 {
-                self.counts[s as usize] = 1;
-                self.used += 1;
-                self.cursor = s + 1;
-                return Some(s);
+                return self.take(s);
             }
         }
         None
+    }
+
+    /// The first slot of a run of up to `want` free slots, now with one
+    /// reference: the first run that long at or after the cursor (looking
+    /// at most `SCAN` slots on), else the next free slot. `None` when full.
+    pub fn alloc_cluster(&mut self, want: u32) -> Option<u32> {
+        if self.used == self.good {
+            return None;
+        }
+        let n = self.counts.len() as u32;
+        let (mut run, mut start) = (0, 0);
+        for i in 0..SCAN.min(n) {
+            let s = (self.cursor + i) % n;
+            if s == 0 {
+                run = 0; // a run does not wrap past the header
+            }
+            if self.counts[s as usize] == 0 {
+                if run == 0 {
+                    start = s;
+                }
+                run += 1;
+                if run == want {
+                    return self.take(start);
+                }
+            } else {
+                run = 0;
+            }
+        }
+        self.alloc()
+    }
+
+    /// Allocates exactly `slot` if it is free (the next slot of a batch).
+    pub fn alloc_at(&mut self, slot: u32) -> bool {
+        if self.counts.get(slot as usize) != Some(&0) {
+            return false;
+        }
+        self.take(slot).is_some()
+    }
+
+    fn take(&mut self, s: u32) -> Option<u32> {
+        self.counts[s as usize] = 1;
+        self.used += 1;
+        self.cursor = s + 1;
+        Some(s)
+    }
+
+    /// Slots 1..=last, the area's last page.
+    pub fn last(&self) -> u32 {
+        self.counts.len() as u32 - 1
     }
 
     /// One more reference to an allocated slot (fork copies an entry).
@@ -130,5 +180,35 @@ mod tests {
         assert_eq!(m.alloc(), None);
         m.put(a);
         assert_eq!(m.alloc(), Some(a));
+    }
+
+    #[test]
+    fn a_cluster_starts_at_a_long_enough_run() {
+        let mut m = SlotMap::new(20, &[]);
+        for s in [1, 2, 4, 5, 6] {
+            assert!(m.alloc_at(s));
+        }
+        m.cursor = 1;
+        // 3 is a run of 1, 7..=20 a run of 14.
+        assert_eq!(m.alloc_cluster(4), Some(7));
+        assert!(m.alloc_at(8) && m.alloc_at(9));
+        assert!(!m.alloc_at(9), "taken");
+        assert!(!m.alloc_at(0) && !m.alloc_at(21), "header, past the end");
+        // No run of 30 anywhere: the next free slot.
+        assert_eq!(m.alloc_cluster(30), Some(10));
+        assert_eq!(m.used(), 9);
+    }
+
+    #[test]
+    fn a_cluster_does_not_wrap_past_the_header() {
+        let mut m = SlotMap::new(6, &[]);
+        for s in [1, 2, 3] {
+            assert!(m.alloc_at(s));
+        }
+        // Free: 4, 5, 6 then (after the header) nothing: a run of 4 is
+        // not there, so the next free slot.
+        m.cursor = 4;
+        assert_eq!(m.alloc_cluster(4), Some(4));
+        assert_eq!(m.alloc_cluster(2), Some(5));
     }
 }
