@@ -304,6 +304,7 @@ impl AddressSpace {
 impl Drop for AddressSpace {
     fn drop(&mut self) {
         assert!(!self.is_current(), "dropping the loaded address space");
+        self.drop_bench_window();
         for pdi in 0..KERNEL_PDE_START {
             // SAFETY: self owns pd and its user tables; nobody translates
             // through them any more (not loaded).
@@ -321,6 +322,21 @@ impl Drop for AddressSpace {
             free_table_frame(pde.table_frame());
         }
         free_table_frame(self.pd);
+    }
+}
+
+impl AddressSpace {
+    /// A `make bench` fault window still armed here (`benchwindow`): the
+    /// references of pages no fault put back are held by the saved
+    /// entries, not by the (empty) PTEs the loop in `drop` releases.
+    fn drop_bench_window(&self) {
+        let Some(w) = crate::arch::x86::benchgate::disarm(self.pd.start().as_u32()) else { return };
+        for i in 0..w.pages {
+            let saved = PageTableEntry::from_raw(w.saved(i));
+            if self.entry(VirtAddr::new(w.start + i * PAGE_SIZE)).is_none_or(|e| e.raw() != saved.raw()) {
+                let _ = release_mapped(saved);
+            }
+        }
     }
 }
 
