@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # `make bench`: the same benchmark program (bench/bench.c) on this kernel and
 # on Debian's Linux i386 kernel, in the same QEMU with the same CPU, memory
-# and accelerator, then a table with both columns and the ratio.
+# and accelerator, then a table with both columns, the limit column (what
+# the bare mechanisms cost on this emulator: memguard booted with `bench`
+# runs bench's limit_* figures through its bench-only gates) and the
+# ratios memguard/linux and memguard/limit; and a bar chart of the three,
+# build/bench/bench.svg (bench/chart.py).
 #   tools/bench.sh [bench arguments, e.g. --pages 256 --reps 5]
 # MEM (default 256M), CPU (QEMU -cpu, default QEMU's) and KVM=1 apply to both.
 # Then the swap rows (bench --swap-mb): both kernels again on a small
@@ -17,11 +21,12 @@ mkdir -p "$out"
 mem=${MEM:-256M}
 args=("$@")
 
-make -s -C bench build/bench
+make -s -C bench build/bench build/exectarget
 cargo +nightly build -q --target i686-kernel.json -Z build-std=core,compiler_builtins,alloc \
     -Z build-std-features=compiler-builtins-mem --release --bin kernel
-tools/mkiso.sh "$out/memguard.iso" target/i686-kernel/release/kernel "init=/bin/bench -- ${args[*]}" \
-    bench/build/bench=/bin/bench
+# `bench` on the command line turns on the gates the limit figures need.
+tools/mkiso.sh "$out/memguard.iso" target/i686-kernel/release/kernel "bench init=/bin/bench -- ${args[*]}" \
+    bench/build/bench=/bin/bench bench/build/exectarget=/bin/exectarget
 
 qemu_opts=(--mem "$mem" --timeout 600 --quiet --log "$out/memguard.log")
 [ -n "${KVM:-}" ] && qemu_opts+=(--kvm)
@@ -68,8 +73,12 @@ if [ "${BENCH_SWAP:-1}" != 0 ]; then
 fi
 
 echo
-echo "== side by side (cycles; ratio < 1 means memguard is faster)"
+echo "== side by side (cycles; memguard/linux < 1 means memguard is faster; memguard/limit is how far"
+echo "   memguard is from the bare mechanisms it cannot do without)"
 bench/compare.sh "$out/linux.txt" "$out/memguard.txt" | tee "$out/table.md"
+bench/compare.sh --tsv "$out/linux.txt" "$out/memguard.txt" > "$out/table.tsv"
+bench/chart.py < "$out/table.tsv" > "$out/bench.svg"
+echo "chart: $out/bench.svg"
 echo
 sed -n 's/^boot: per-process kernel memory for init at exec: /memguard per-process overhead (a process at exec): /p' "$out/memguard.log"
 grep -h 'linux-bench:' "$out/linux.err" || true

@@ -6,9 +6,11 @@
 //!
 //! While armed, an armed page's PTE is simply empty, a state every other
 //! part of mm understands (a fresh page), and its frame reference is held by
-//! the saved entry. Disarming (or dropping the address space) settles each
-//! page with `settle`: back in place already, put back, or — if the program
-//! unmapped or remapped the page meanwhile — the saved reference dropped.
+//! the saved entry; the fault that puts the entry back zeroes the saved one,
+//! handing the reference to the PTE. Disarming (or dropping the address
+//! space) settles each page with `settle`: back in place already, put back,
+//! or — if the program unmapped or remapped the page meanwhile — the saved
+//! reference dropped.
 
 use super::addr::PAGE_SIZE;
 use super::layout::USER_END;
@@ -59,12 +61,12 @@ pub enum Settle {
     Release,
 }
 
-/// Decides one page: `now` is its PTE (None without a page table),
-/// `plain_region` whether a private, anonymous, writable region still
-/// covers it.
-pub fn settle(now: Option<PageTableEntry>, saved: PageTableEntry, plain_region: bool) -> Settle {
+/// Decides one page: `saved` is its saved entry (empty once a fault put it
+/// back), `now` its PTE (None without a page table), `plain_region`
+/// whether a private, anonymous, writable region still covers it.
+pub fn settle(saved: PageTableEntry, now: Option<PageTableEntry>, plain_region: bool) -> Settle {
     match now {
-        Some(e) if e.raw() == saved.raw() => Settle::AlreadyBack,
+        _ if saved.is_unused() => Settle::AlreadyBack,
         Some(e) if e.is_unused() && plain_region => Settle::PutBack,
         _ => Settle::Release,
     }
@@ -97,6 +99,9 @@ mod kernel {
     /// emptied (and flushed) and handed to the gate.
     pub fn arm(mem: &mut UserMemory, start: u32, len: u32) -> Result<(), WindowError> {
         let pages = window_pages(start, len, WINDOW_MAX_PAGES)?;
+        if benchgate::armed() {
+            return Err(WindowError::Busy);
+        }
         let vas = (0..pages).map(|i| start + i * PAGE_SIZE);
         if !vas.clone().all(|va| plain_region(mem, va) && mem.space.entry(VirtAddr::new(va)).is_some_and(armable)) {
             return Err(WindowError::NotPlainPage);
@@ -131,7 +136,7 @@ mod kernel {
         for i in 0..w.pages {
             let va = VirtAddr::new(w.start + i * PAGE_SIZE);
             let saved = PageTableEntry::from_raw(w.saved(i));
-            match settle(mem.space.entry(va), saved, plain_region(mem, va.as_u32())) {
+            match settle(saved, mem.space.entry(va), plain_region(mem, va.as_u32())) {
                 Settle::AlreadyBack => back += 1,
                 Settle::PutBack => {
                     if mem.space.set_entry(va, saved).is_err() {
@@ -183,14 +188,19 @@ mod tests {
         let rw = PteFlags::PRESENT | PteFlags::WRITABLE | PteFlags::USER;
         let saved = PageTableEntry::new(Frame::from_number(0x345), rw);
         let other = PageTableEntry::new(Frame::from_number(0x999), rw);
-        assert_eq!(settle(Some(saved), saved, true), Settle::AlreadyBack);
-        assert_eq!(settle(Some(saved), saved, false), Settle::AlreadyBack);
-        assert_eq!(settle(Some(PageTableEntry::EMPTY), saved, true), Settle::PutBack);
+        let gone = PageTableEntry::EMPTY;
+        // Put back by a fault: the PTE (or whoever unmapped it since) owns
+        // the frame, whatever is there now.
+        for now in [Some(saved), Some(gone), Some(other), None] {
+            assert_eq!(settle(gone, now, true), Settle::AlreadyBack);
+            assert_eq!(settle(gone, now, false), Settle::AlreadyBack);
+        }
+        assert_eq!(settle(saved, Some(gone), true), Settle::PutBack);
         // Unmapped meanwhile (no region, or the table itself gone), or a new
         // page faulted in over it: the saved frame is let go.
-        assert_eq!(settle(Some(PageTableEntry::EMPTY), saved, false), Settle::Release);
-        assert_eq!(settle(None, saved, true), Settle::Release);
-        assert_eq!(settle(Some(other), saved, true), Settle::Release);
-        assert_eq!(settle(Some(PageTableEntry::swapped(3)), saved, true), Settle::Release);
+        assert_eq!(settle(saved, Some(gone), false), Settle::Release);
+        assert_eq!(settle(saved, None, true), Settle::Release);
+        assert_eq!(settle(saved, Some(other), true), Settle::Release);
+        assert_eq!(settle(saved, Some(PageTableEntry::swapped(3)), true), Settle::Release);
     }
 }

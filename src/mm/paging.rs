@@ -327,13 +327,12 @@ impl Drop for AddressSpace {
 
 impl AddressSpace {
     /// A `make bench` fault window still armed here (`benchwindow`): the
-    /// references of pages no fault put back are held by the saved
-    /// entries, not by the (empty) PTEs the loop in `drop` releases.
+    /// references of pages no fault put back are held by their saved
+    /// entries (non-zero), not by the PTEs the loop in `drop` releases.
     fn drop_bench_window(&self) {
         let Some(w) = crate::arch::x86::benchgate::disarm(self.pd.start().as_u32()) else { return };
-        for i in 0..w.pages {
-            let saved = PageTableEntry::from_raw(w.saved(i));
-            if self.entry(VirtAddr::new(w.start + i * PAGE_SIZE)).is_none_or(|e| e.raw() != saved.raw()) {
+        for saved in (0..w.pages).map(|i| PageTableEntry::from_raw(w.saved(i))) {
+            if saved.is_present() {
                 let _ = release_mapped(saved);
             }
         }

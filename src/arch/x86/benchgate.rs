@@ -15,7 +15,9 @@
 //!
 //! Arming (`mm::benchwindow`) takes present pages out of the page table and
 //! keeps their entries here, so the kernel never sees a half-made entry: an
-//! armed page's PTE is simply empty. The window's owner is named by its page
+//! armed page's PTE is simply empty. Each saved entry holds its frame's
+//! reference until the fast path moves it into the PTE and zeroes the slot,
+//! so a frame is owned by exactly one of the two at any time. The window's owner is named by its page
 //! directory (CR3), so another address space faulting at the same addresses
 //! goes the normal way.
 
@@ -82,6 +84,11 @@ pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
+/// Whether a window (any address space's) is armed.
+pub fn armed() -> bool {
+    WINDOW_END.load(Ordering::Relaxed) != 0
+}
+
 /// An armed window, as `arm` was given it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Window {
@@ -92,7 +99,8 @@ pub struct Window {
 }
 
 impl Window {
-    /// The entry saved for page `i` (< pages) when the window was armed.
+    /// The entry saved for page `i` (< pages) when the window was armed,
+    /// or 0 if a fault has put it back into the page table since.
     pub fn saved(&self, i: u32) -> u32 {
         SAVED[i as usize].load(Ordering::Relaxed)
     }
