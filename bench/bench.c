@@ -507,13 +507,14 @@ static u64 open_close_once(void)
     return per(rdtsc() - t0, OPENS);
 }
 
-/* What the root file system is, on stderr (statfs's f_type). */
+/* "bench: / is tmpfs" (or ramfs): what the root file system is, by
+ * statfs's f_type (Linux's initramfs root is one or the other). */
 static void say_root_fs(void)
 {
     u32 st[32];
     if (is_err(sys2(__NR_statfs, (long)"/", (long)st)))
         return;
-    put_fd(2, st[0] == 0x01021994 ? "bench: / is tmpfs\n" : st[0] == 0x858458f6 ? "bench: / is ramfs\n"
+    put_fd(1, st[0] == 0x01021994 ? "bench: / is tmpfs\n" : st[0] == 0x858458f6 ? "bench: / is ramfs\n"
                                                                                : "bench: / is neither tmpfs nor ramfs\n");
 }
 
@@ -779,6 +780,7 @@ int main(int argc, char **argv, char **envp)
     }
     cat(line, &n, sizeof line, "\n");
     put_fd(1, line);
+    say_root_fs();
     if (swap_mb) {
         swap_rows();
         put_fd(1, "bench: done\n");
@@ -817,7 +819,6 @@ int main(int argc, char **argv, char **envp)
         run("fork_execve_exit_wait", exec_once, "cycles");
     }
     run("pipe_pingpong", pipe_pingpong_once, "cycles");
-    say_root_fs();
     files_setup();
     run("tmpfs_write_read_1m", tmpfs_write_read_once, "cycles");
     run("open_close", open_close_once, "cycles");

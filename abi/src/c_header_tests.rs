@@ -42,9 +42,8 @@ fn u32_fields(open: &str) -> Vec<&str> {
 
 #[test]
 fn call_numbers_match() {
-    let rust = [("STATS", nr::MG_STATS), ("VIEW", nr::MG_VIEW), ("TRANSLATE", nr::MG_TRANSLATE),
-        ("LIMITS", nr::MG_LIMITS),
-    ];
+    let rust =
+        [("STATS", nr::MG_STATS), ("VIEW", nr::MG_VIEW), ("TRANSLATE", nr::MG_TRANSLATE), ("LIMITS", nr::MG_LIMITS)];
     let c = defines("MG_NR_");
     assert_eq!(c.len(), rust.len(), "memguard.h defines {c:?}");
     for (name, n) in rust {

@@ -33,7 +33,12 @@ pub enum WindowError {
 /// window of at most `max_pages`.
 pub fn window_pages(start: u32, len: u32, max_pages: u32) -> Result<u32, WindowError> {
     let end = start.checked_add(len).ok_or(WindowError::BadRange)?;
-    if start % PAGE_SIZE != 0 || len % PAGE_SIZE != 0 || len == 0 || end > USER_END || len / PAGE_SIZE > max_pages {
+    if !start.is_multiple_of(PAGE_SIZE)
+        || !len.is_multiple_of(PAGE_SIZE)
+        || len == 0
+        || end > USER_END
+        || len / PAGE_SIZE > max_pages
+    {
         return Err(WindowError::BadRange);
     }
     Ok(len / PAGE_SIZE)
@@ -108,7 +113,8 @@ mod kernel {
         }
         let mut saved = Vec::with_capacity(pages as usize);
         for va in vas.clone() {
-            let old = mem.space.set_entry(VirtAddr::new(va), PageTableEntry::EMPTY).map_err(|_| WindowError::NotPlainPage)?;
+            let old =
+                mem.space.set_entry(VirtAddr::new(va), PageTableEntry::EMPTY).map_err(|_| WindowError::NotPlainPage)?;
             saved.push(old.raw());
         }
         let cr3 = mem.space.directory_frame().start().as_u32();
@@ -152,7 +158,7 @@ mod kernel {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_os = "none")))]
 mod tests {
     use super::*;
     use crate::mm::addr::Frame;

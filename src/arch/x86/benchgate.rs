@@ -197,9 +197,7 @@ pub fn measure() -> Limits {
             // SAFETY: writing CR3 back with the value it holds keeps the same
             // directory (the kernel stays mapped); it only flushes the
             // non-global TLB entries, which refill from the same tables.
-            unsafe {
-                core::arch::asm!("mov {t}, cr3", "mov cr3, {t}", t = out(reg) _, options(nostack))
-            }
+            unsafe { core::arch::asm!("mov {t}, cr3", "mov cr3, {t}", t = out(reg) _, options(nostack)) }
         }),
     }
 }
