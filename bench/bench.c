@@ -1,14 +1,21 @@
 /* bench.c: micro-benchmarks of the kernel paths memguard implements, in
  * rdtsc cycles, so one static i386 binary can be timed on Linux and memguard.
  *
- *   bench [--pages N] [--reps R] [--mb M]
+ *   bench [--pages N] [--reps R] [--mb M] [--exec PROGRAM] [--tmp DIR]
  *   bench --swap-mb W [--pages N] [--reps R]
  *
- * Prints "bench: pages=N reps=R mb=M", then one "name value unit" line per
- * figure, each the median of R repetitions, then "bench: done". Exits 0, or
- * 1 with a message on stderr when a syscall fails or memory reads back wrong.
- * What each figure measures is in README.md. Only these Linux syscalls are
- * used: exit fork write wait4 getpid kill munmap sched_yield mmap2 exit_group.
+ * Prints "bench: pages=N reps=R mb=M" and "bench: / is tmpfs" (or ramfs),
+ * then one "name value unit" line per figure, each the median of R
+ * repetitions, then "bench: done". Exits 0, or 1 with a message on stderr
+ * when a syscall fails or memory reads back wrong. What each figure
+ * measures is in README.md. Linux syscalls used: exit fork write wait4
+ * getpid kill munmap sched_yield mmap2 exit_group mprotect rt_sigaction
+ * rt_sigreturn clone futex execve stat64 pipe read close open lseek unlink
+ * mkdir rmdir mount umount2 statfs.
+ *
+ * On memguard booted with `bench`, the limit_* figures follow: the bare
+ * mechanisms through the kernel's bench-only gates (int 0x81, a fault
+ * window, mg_limits); elsewhere mg_limits is ENOSYS and they are left out.
  *
  * With --swap-mb it measures swap instead, and only that: a W MiB working
  * set (twice the machine's RAM: tools/bench.sh runs it with MEM=64M and
