@@ -73,7 +73,7 @@ awk -v tsv="$tsv" -v limits="$LIMITS" '
             if (!(name in prim)) return "-"
             sum += k * prim[name]
         }
-        return sprintf("%d", sum)
+        return sprintf("%.0f", sum)
     }
     function ratio(a, b) { return (a != "-" && b != "-" && b > 0) ? sprintf("%.2f", a / b) : "-" }
     function pad(s, w, right) {

@@ -57,6 +57,12 @@ expect "host: compare limit column" 0 \
     "$here/compare.sh" "$out/l2" "$out/m2"
 expect "host: compare --tsv" 0 $'^getpid\t250\t100\t50\tcycles~cow_write\t6000\t9000\t3000\tcycles/page~pipe_pingpong\t40000\t50000\t6200\tcycles~munmap_per_page\t800\t700\t-\tcycles/page~$' \
     "$here/compare.sh" --tsv "$out/l2" "$out/m2"
+printf 'bench: pages=1 reps=1 mb=1\na 5 cycles\nb 1 cycles/page\n' > "$out/r1"
+printf 'a 1 cycles\r\nb 2 cycles/page\nc 9 cycles\nnoise\n' > "$out/r2"
+printf 'a 3 cycles\nb 4 cycles/page\nboot_to_init 24670574553 cycles\n' > "$out/r3"
+expect "host: merge runs (median per figure)" 0 \
+    '^bench: pages=1 reps=1 mb=1~a 3 cycles~b 2 cycles/page~c 9 cycles~boot_to_init 24670574553 cycles~$' \
+    "$here/merge.sh" "$out/r1" "$out/r2" "$out/r3"
 # The chart on a fixed input is a fixed file, and well-formed XML.
 expect "host: chart.py on a fixed input" 0 "^$" \
     bash -c '"$1/chart.py" < "$1/tests/chart.tsv" | diff -u "$1/tests/chart.svg" -' _ "$here"

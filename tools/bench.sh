@@ -13,6 +13,9 @@
 # (tools/swapimg.sh) as its virtio disk, a working set of twice that RAM.
 # BENCH_SWAP=0 leaves them out; if one kernel cannot run them (no swap) its
 # column shows "-" for them.
+# BENCH_RUNS=N (default 1) boots each kernel N times, alternating, and
+# takes each figure's median over the runs (bench/merge.sh): on a host
+# shared with other work one run's medians can still move by 2x.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -31,21 +34,28 @@ tools/mkiso.sh "$out/memguard.iso" target/i686-kernel/release/kernel "bench init
 qemu_opts=(--mem "$mem" --timeout 600 --quiet --log "$out/memguard.log")
 [ -n "${KVM:-}" ] && qemu_opts+=(--kvm)
 [ -n "${CPU:-}" ] && export QEMU_CPU=$CPU
-echo "== memguard (QEMU $(qemu-system-i386 --version | head -1 | awk '{print $4}'), $mem)"
-tools/qemu-run.sh "${qemu_opts[@]}" "$out/memguard.iso" < /dev/null || { tail -30 "$out/memguard.log"; exit 1; }
-sed -i 's/\r$//' "$out/memguard.log"
-{
-    grep -E '^bench: pages=|^[a-z0-9_]+ [0-9]+ cycles' "$out/memguard.log"
-    sed -n 's/^boot: init starts at TSC \([0-9]*\)$/boot_to_init \1 cycles/p' "$out/memguard.log"
-} > "$out/memguard.txt"
-cat "$out/memguard.txt"
-
-echo "== Linux i386 (Debian's 686 kernel, same QEMU, $mem)"
 linux_env=(MEM="$mem" ACCEL="$([ -n "${KVM:-}" ] && echo kvm || echo tcg)")
 [ -n "${CPU:-}" ] && linux_env+=(CPU="$CPU")
-env "${linux_env[@]}" bench/linux-bench.sh "${args[@]}" > "$out/linux.txt" 2> "$out/linux.err" || {
-    cat "$out/linux.err"; exit 1; }
-cat "$out/linux.txt"
+runs=${BENCH_RUNS:-1}
+rm -f "$out"/memguard.[0-9]*.txt "$out"/linux.[0-9]*.txt
+for run in $(seq "$runs"); do
+    echo "== memguard (QEMU $(qemu-system-i386 --version | head -1 | awk '{print $4}'), $mem), run $run of $runs"
+    tools/qemu-run.sh "${qemu_opts[@]}" "$out/memguard.iso" < /dev/null || { tail -30 "$out/memguard.log"; exit 1; }
+    sed -i 's/\r$//' "$out/memguard.log"
+    {
+        grep -E '^bench: pages=|^[a-z0-9_]+ [0-9]+ cycles' "$out/memguard.log"
+        sed -n 's/^boot: init starts at TSC \([0-9]*\)$/boot_to_init \1 cycles/p' "$out/memguard.log"
+    } > "$out/memguard.$run.txt"
+    cat "$out/memguard.$run.txt"
+
+    echo "== Linux i386 (Debian's 686 kernel, same QEMU, $mem), run $run of $runs"
+    env "${linux_env[@]}" bench/linux-bench.sh "${args[@]}" > "$out/linux.$run.txt" 2> "$out/linux.err" || {
+        cat "$out/linux.err"; exit 1; }
+    cat "$out/linux.$run.txt"
+done
+bench/merge.sh "$out"/memguard.[0-9]*.txt > "$out/memguard.txt"
+bench/merge.sh "$out"/linux.[0-9]*.txt > "$out/linux.txt"
+[ "$runs" = 1 ] || echo "== each figure's median over $runs runs: $out/memguard.txt, $out/linux.txt"
 
 if [ "${BENCH_SWAP:-1}" != 0 ]; then
     swap_mem=${BENCH_SWAP_MEM:-64M}
