@@ -63,6 +63,9 @@ printf 'a 3 cycles\nb 4 cycles/page\nboot_to_init 24670574553 cycles\n' > "$out/
 expect "host: merge runs (median per figure)" 0 \
     '^bench: pages=1 reps=1 mb=1~a 3 cycles~b 2 cycles/page~c 9 cycles~boot_to_init 24670574553 cycles~$' \
     "$here/merge.sh" "$out/r1" "$out/r2" "$out/r3"
+expect "host: merge runs --min" 0 \
+    '^bench: pages=1 reps=1 mb=1~a 1 cycles~b 1 cycles/page~c 9 cycles~boot_to_init 24670574553 cycles~$' \
+    "$here/merge.sh" --min "$out/r1" "$out/r2" "$out/r3"
 # The chart on a fixed input is a fixed file, and well-formed XML.
 expect "host: chart.py on a fixed input" 0 "^$" \
     bash -c '"$1/chart.py" < "$1/tests/chart.tsv" | diff -u "$1/tests/chart.svg" -' _ "$here"

@@ -14,8 +14,9 @@
 # BENCH_SWAP=0 leaves them out; if one kernel cannot run them (no swap) its
 # column shows "-" for them.
 # BENCH_RUNS=N (default 1) boots each kernel N times, alternating, and
-# takes each figure's median over the runs (bench/merge.sh): on a host
-# shared with other work one run's medians can still move by 2x.
+# takes each figure's median over the runs (bench/merge.sh), or with
+# BENCH_MERGE=min its smallest: on a host shared with other work one run's
+# medians can move by 2x, and a run is only ever slowed down.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -53,9 +54,11 @@ for run in $(seq "$runs"); do
         cat "$out/linux.err"; exit 1; }
     cat "$out/linux.$run.txt"
 done
-bench/merge.sh "$out"/memguard.[0-9]*.txt > "$out/memguard.txt"
-bench/merge.sh "$out"/linux.[0-9]*.txt > "$out/linux.txt"
-[ "$runs" = 1 ] || echo "== each figure's median over $runs runs: $out/memguard.txt, $out/linux.txt"
+merge=()
+[ "${BENCH_MERGE:-median}" = min ] && merge=(--min)
+bench/merge.sh "${merge[@]}" "$out"/memguard.[0-9]*.txt > "$out/memguard.txt"
+bench/merge.sh "${merge[@]}" "$out"/linux.[0-9]*.txt > "$out/linux.txt"
+[ "$runs" = 1 ] || echo "== each figure's ${BENCH_MERGE:-median} over $runs runs: $out/memguard.txt, $out/linux.txt"
 
 if [ "${BENCH_SWAP:-1}" != 0 ]; then
     swap_mem=${BENCH_SWAP_MEM:-64M}
