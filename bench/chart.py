@@ -14,7 +14,7 @@ import sys
 from xml.sax.saxutils import escape
 
 SERIES = (("memguard", "#2b6cb0"), ("linux", "#dd6b20"), ("limit", "#38a169"))
-LABEL_W, PLOT_W, RIGHT_W = 190, 560, 90
+LABEL_W, PLOT_W, RIGHT_W = 230, 560, 70
 BAR_H, BAR_GAP, GROUP_GAP = 9, 1, 10
 TOP, BOTTOM = 56, 34
 
