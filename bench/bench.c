@@ -1,14 +1,21 @@
 /* bench.c: micro-benchmarks of the kernel paths memguard implements, in
  * rdtsc cycles, so one static i386 binary can be timed on Linux and memguard.
  *
- *   bench [--pages N] [--reps R] [--mb M]
+ *   bench [--pages N] [--reps R] [--mb M] [--exec PROGRAM] [--tmp DIR]
  *   bench --swap-mb W [--pages N] [--reps R]
  *
- * Prints "bench: pages=N reps=R mb=M", then one "name value unit" line per
- * figure, each the median of R repetitions, then "bench: done". Exits 0, or
- * 1 with a message on stderr when a syscall fails or memory reads back wrong.
- * What each figure measures is in README.md. Only these Linux syscalls are
- * used: exit fork write wait4 getpid kill munmap sched_yield mmap2 exit_group.
+ * Prints "bench: pages=N reps=R mb=M" and "bench: / is tmpfs" (or ramfs),
+ * then one "name value unit" line per figure, each the median of R
+ * repetitions, then "bench: done". Exits 0, or 1 with a message on stderr
+ * when a syscall fails or memory reads back wrong. What each figure
+ * measures is in README.md. Linux syscalls used: exit fork write wait4
+ * getpid kill munmap sched_yield mmap2 exit_group mprotect rt_sigaction
+ * rt_sigreturn clone futex execve stat64 pipe read close open lseek unlink
+ * mkdir rmdir mount umount2 statfs.
+ *
+ * On memguard booted with `bench`, the limit_* figures follow: the bare
+ * mechanisms through the kernel's bench-only gates (int 0x81, a fault
+ * window, mg_limits); elsewhere mg_limits is ENOSYS and they are left out.
  *
  * With --swap-mb it measures swap instead, and only that: a W MiB working
  * set (twice the machine's RAM: tools/bench.sh runs it with MEM=64M and
@@ -27,6 +34,8 @@ enum { PAGE = 4096, MAX_REPS = 63, GETPID_CALLS = 1000, YIELDS = 1000 };
 
 static u32 n_pages = 1024, n_reps = 7, n_mb = 16;
 static long spinner_pid;   /* the sched_yield partner, killed if we fail */
+
+static void run(const char *name, u64 (*once)(void), const char *unit);
 
 /* ---- failing loudly ---- */
 
@@ -271,9 +280,304 @@ static u64 munmap_per_page_once(void)
     return per(rdtsc() - t0, n_pages);
 }
 
-/* ---- swap (--swap-mb) ---- */
+/* ---- signals, threads, futexes, exec, pipes, files ---- */
 
-static void run(const char *name, u64 (*once)(void), const char *unit);
+enum { SIGNALS = 200, THREADS = 50, PINGPONGS = 500, OPENS = 200, IO_BYTES = 1 << 20 };
+
+static volatile u32 usr1_count, segv_count;
+
+static void on_usr1(int sig, void *info, void *uc)
+{
+    (void)sig, (void)info, (void)uc;
+    usr1_count++;
+}
+
+/* kill(self, SIGUSR1): the kernel delivers it on the way out of kill, the
+ * handler runs and returns through rt_sigreturn. */
+static u64 signal_once(void)
+{
+    long pid = check(sys0(__NR_getpid), "getpid");
+    u32 before = usr1_count;
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < SIGNALS; i++)
+        sys2(__NR_kill, pid, SIGUSR1);
+    u64 t = rdtsc() - t0;
+    if (usr1_count - before != SIGNALS)
+        fail("signal_deliver_return: the handler did not run once per kill", 0);
+    return per(t, SIGNALS);
+}
+
+/* The user-level fault handler: mprotect the faulting page read-write and
+ * return, so the write is retried (si_addr is word 3 of i386's siginfo). */
+static void on_segv(int sig, void *info, void *uc)
+{
+    u32 page = ((u32 *)info)[3] & ~(u32)(PAGE - 1);
+    (void)sig, (void)uc;
+    if (is_err(sys3(__NR_mprotect, page, PAGE, PROT_READ | PROT_WRITE)))
+        sys_exit_group(3);
+    segv_count++;
+}
+
+/* Present pages made PROT_NONE, then written: per page one SIGSEGV, the
+ * handler's mprotect and the return (no zero-fill: the pages exist). */
+static u64 segv_mprotect_once(void)
+{
+    volatile char *p = map_anon(n_pages * PAGE, MAP_PRIVATE);
+    touch(p, n_pages, 1);
+    check(sys3(__NR_mprotect, (long)p, n_pages * PAGE, PROT_NONE), "mprotect PROT_NONE");
+    u32 before = segv_count;
+    u64 t0 = rdtsc();
+    touch(p, n_pages, 2);
+    u64 t = rdtsc() - t0;
+    if (segv_count - before != n_pages)
+        fail("segv_mprotect_fix: not one SIGSEGV per page", 0);
+    unmap(p, n_pages * PAGE);
+    return per(t, n_pages);
+}
+
+static char thread_stack[16384] __attribute__((aligned(16)));
+static volatile u32 thread_tid;
+
+static long thread_returns(long arg) { return arg; }
+
+/* pthread_create + pthread_join, raw: clone a thread that exits at once,
+ * wait on its CLONE_CHILD_CLEARTID word. One stack serves them in turn: a
+ * thread's word is cleared only once it no longer runs in user space. */
+static u64 thread_once(void)
+{
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < THREADS; i++) {
+        check(clone_call(THREAD_FLAGS, thread_stack + sizeof thread_stack, &thread_tid, 0, &thread_tid,
+                         thread_returns, 0), "clone (thread)");
+        join_tid(&thread_tid);
+    }
+    return per(rdtsc() - t0, THREADS);
+}
+
+/* The ping-pong word: 1 = the thread's turn, 0 = main's; pp_stop ends it. */
+static volatile u32 pp_word, pp_stop;
+
+static long ponger(long arg)
+{
+    (void)arg;
+    for (;;) {
+        while (pp_word == 0)
+            futex_wait(&pp_word, 0);
+        if (pp_stop)
+            return 0;
+        pp_word = 0;
+        futex_wake(&pp_word, 1);
+    }
+}
+
+/* Two threads hand a turn back and forth through one futex word: per round
+ * trip each wakes the other and waits. */
+static u64 futex_pingpong_once(void)
+{
+    pp_word = 0, pp_stop = 0;
+    check(clone_call(THREAD_FLAGS, thread_stack + sizeof thread_stack, &thread_tid, 0, &thread_tid, ponger, 0),
+          "clone (ponger)");
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < PINGPONGS; i++) {
+        pp_word = 1;
+        futex_wake(&pp_word, 1);
+        while (pp_word == 1)
+            futex_wait(&pp_word, 1);
+    }
+    u64 t = rdtsc() - t0;
+    pp_stop = 1, pp_word = 1;
+    futex_wake(&pp_word, 1);
+    join_tid(&thread_tid);
+    return per(t, PINGPONGS);
+}
+
+static const char *exec_path = "/bin/exectarget";
+
+/* fork, execve of a tiny static program that exits at once, wait4. */
+static u64 exec_once(void)
+{
+    char *argv[] = {(char *)exec_path, 0}, *envp[] = {0};
+    u64 t0 = rdtsc();
+    long pid = fork_checked();
+    if (pid == 0) {
+        sys3(__NR_execve, (long)exec_path, (long)argv, (long)envp);
+        sys_exit_group(127);
+    }
+    u32 status = wait_for(pid);
+    u64 t = rdtsc() - t0;
+    if (status != 0)
+        fail("fork_execve_exit_wait: the program did not exit 0", 0);
+    return t;
+}
+
+/* Two processes pass one byte back and forth through two pipes: per round
+ * trip each writes once and blocks in read once. */
+static u64 pipe_pingpong_once(void)
+{
+    int there[2], back[2];
+    char c = 'x';
+    check(sys1(__NR_pipe, (long)there), "pipe");
+    check(sys1(__NR_pipe, (long)back), "pipe");
+    long pid = fork_checked();
+    if (pid == 0) {
+        while (sys3(__NR_read, there[0], (long)&c, 1) == 1 && c != 'q')
+            sys3(__NR_write, back[1], (long)&c, 1);
+        sys_exit_group(0);
+    }
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < PINGPONGS; i++) {
+        c = 'x';
+        if (sys3(__NR_write, there[1], (long)&c, 1) != 1 || sys3(__NR_read, back[0], (long)&c, 1) != 1)
+            fail("pipe_pingpong: a byte went missing", 0);
+    }
+    u64 t = rdtsc() - t0;
+    c = 'q';
+    sys3(__NR_write, there[1], (long)&c, 1);
+    if (wait_for(pid) != 0)
+        fail("pipe_pingpong: the partner did not exit 0", 0);
+    for (u32 i = 0; i < 2; i++)
+        sys1(__NR_close, there[i]), sys1(__NR_close, back[i]);
+    return per(t, PINGPONGS);
+}
+
+/* The files' directory: a tmpfs mounted there if the kernel lets us (both
+ * kernels do for root), else whatever file system holds it. */
+static const char *tmp_dir = "/benchtmp";
+static char big_path[256], small_path[256];
+static int tmp_mounted;
+static char io_buf[IO_BYTES] __attribute__((aligned(4096)));
+
+static void path_in(char *buf, const char *name)
+{
+    u32 n = 0;
+    cat(buf, &n, 256, tmp_dir);
+    cat(buf, &n, 256, "/");
+    cat(buf, &n, 256, name);
+}
+
+static void files_setup(void)
+{
+    sys2(__NR_mkdir, (long)tmp_dir, 0755);
+    long r = sys5(__NR_mount, (long)"tmpfs", (long)tmp_dir, (long)"tmpfs", 0, 0);
+    tmp_mounted = !is_err(r);
+    if (!tmp_mounted)
+        put_fd(2, "bench: no tmpfs mounted for the file rows (not root?): using the directory as it is\n");
+    path_in(big_path, "big");
+    path_in(small_path, "exists");
+    long fd = check(sys3(__NR_open, (long)small_path, O_CREAT | O_WRONLY | O_TRUNC, 0644), "open (create)");
+    sys1(__NR_close, fd);
+    for (u32 i = 0; i < IO_BYTES; i += PAGE)   /* the buffer's pages exist before any timing */
+        io_buf[i] = (char)(i >> 12);
+}
+
+static void files_teardown(void)
+{
+    sys1(__NR_unlink, (long)small_path);
+    if (tmp_mounted)
+        sys2(__NR_umount2, (long)tmp_dir, 0);
+    sys1(__NR_rmdir, (long)tmp_dir);
+}
+
+/* Moves all of io_buf through fd with read or write (nr); fails on a short count. */
+static void io_all(long nr, long fd, const char *what)
+{
+    for (u32 done = 0; done < IO_BYTES;) {
+        long r = check(sys3(nr, fd, (long)io_buf + done, IO_BYTES - done), what);
+        if (r == 0)
+            fail(what, 0);
+        done += (u32)r;
+    }
+}
+
+/* A fresh file: 1 MiB written, then read back from its start. */
+static u64 tmpfs_write_read_once(void)
+{
+    long fd = check(sys3(__NR_open, (long)big_path, O_CREAT | O_RDWR | O_TRUNC, 0644), "open (big)");
+    u64 t0 = rdtsc();
+    io_all(__NR_write, fd, "write 1 MiB");
+    check(sys3(__NR_lseek, fd, 0, SEEK_SET), "lseek");
+    io_all(__NR_read, fd, "read 1 MiB");
+    u64 t = rdtsc() - t0;
+    sys1(__NR_close, fd);
+    check(sys1(__NR_unlink, (long)big_path), "unlink");
+    for (u32 i = 0; i < IO_BYTES; i += PAGE)
+        if (io_buf[i] != (char)(i >> 12))
+            fail("tmpfs_write_read_1m: the file read back wrong", 0);
+    return t;
+}
+
+static u64 open_close_once(void)
+{
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < OPENS; i++)
+        sys1(__NR_close, check(sys3(__NR_open, (long)small_path, O_RDONLY, 0), "open"));
+    return per(rdtsc() - t0, OPENS);
+}
+
+/* "bench: / is tmpfs" (or ramfs): what the root file system is, by
+ * statfs's f_type (Linux's initramfs root is one or the other). */
+static void say_root_fs(void)
+{
+    u32 st[32];
+    if (is_err(sys2(__NR_statfs, (long)"/", (long)st)))
+        return;
+    put_fd(1, st[0] == 0x01021994 ? "bench: / is tmpfs\n" : st[0] == 0x858458f6 ? "bench: / is ramfs\n"
+                                                                               : "bench: / is neither tmpfs nor ramfs\n");
+}
+
+/* ---- the limit column (memguard with `bench` only: mg_limits) ---- */
+
+static struct mg_limits limits;
+
+static u64 limit_int_iret_once(void)
+{
+    u64 t0 = rdtsc();
+    for (u32 i = 0; i < GETPID_CALLS; i++)
+        __asm__ volatile("int $0x81" ::: "memory");
+    return per(rdtsc() - t0, GETPID_CALLS);
+}
+
+/* Present pages whose entries the kernel holds back: each write faults,
+ * the gate puts the entry back and irets. Every fault must have taken that
+ * path (DISARM says how many did), and every write landed. */
+static u64 limit_pf_once(void)
+{
+    u32 pages = n_pages < limits.window_max_pages ? n_pages : limits.window_max_pages;
+    volatile char *p = map_anon(pages * PAGE, MAP_PRIVATE);
+    touch(p, pages, 1);
+    check(sys3(MG_NR_LIMITS, MG_LIMITS_ARM, (long)p, pages * PAGE), "mg_limits ARM");
+    u64 t0 = rdtsc();
+    touch(p, pages, 2);
+    u64 t = rdtsc() - t0;
+    if ((u32)check(sys1(MG_NR_LIMITS, MG_LIMITS_DISARM), "mg_limits DISARM") != pages)
+        fail("limit_pf_set_p: not every fault took the gate's fast path", 0);
+    for (u32 i = 0; i < pages; i++)
+        if (p[i * PAGE] != 2)
+            fail("limit_pf_set_p: a write did not land", 0);
+    unmap(p, pages * PAGE);
+    return per(t, pages);
+}
+
+static void measure_limits(void) { check(sys3(MG_NR_LIMITS, MG_LIMITS_MEASURE, (long)&limits, sizeof limits), "mg_limits"); }
+static u64 limit_stosd_once(void) { measure_limits(); return limits.rep_stosd_4k; }
+static u64 limit_movsd_once(void) { measure_limits(); return limits.rep_movsd_4k; }
+static u64 limit_cr3_once(void) { measure_limits(); return limits.cr3_reload; }
+
+/* The limit figures, if this kernel has the bench gates (Linux: ENOSYS). */
+static void limit_rows(void)
+{
+    long r = sys3(MG_NR_LIMITS, MG_LIMITS_MEASURE, (long)&limits, sizeof limits);
+    if (r == -ENOSYS)
+        return;
+    check(r, "mg_limits");
+    run("limit_int_iret", limit_int_iret_once, "cycles");
+    run("limit_pf_set_p", limit_pf_once, "cycles/page");
+    run("limit_rep_stosd_4k", limit_stosd_once, "cycles");
+    run("limit_rep_movsd_4k", limit_movsd_once, "cycles");
+    run("limit_cr3_reload", limit_cr3_once, "cycles");
+}
+
+/* ---- swap (--swap-mb) ---- */
 
 static u32 swap_mb;
 static volatile char *swap_mem;
@@ -451,10 +755,15 @@ static void parse_args(int argc, char **argv)
             n_mb = (u32)v;
         else if (str_eq(argv[i], "--swap-mb") && v >= 1 && v <= 1024)
             swap_mb = (u32)v;
+        else if (str_eq(argv[i], "--exec") && i + 1 < argc)
+            exec_path = argv[i + 1];
+        else if (str_eq(argv[i], "--tmp") && i + 1 < argc)
+            tmp_dir = argv[i + 1];
         else if (str_eq(argv[i], "--cow-exit-status"))
             cow_force_exit_status = 1, i--;   /* a flag: takes no value */
         else {
-            put_fd(2, "usage: bench [--pages 1..65536] [--reps 1..63] [--mb 1..1024] [--swap-mb 1..1024]\n");
+            put_fd(2, "usage: bench [--pages 1..65536] [--reps 1..63] [--mb 1..1024] [--swap-mb 1..1024]"
+                      " [--exec PROGRAM] [--tmp DIR]\n");
             sys_exit_group(2);
         }
     }
@@ -478,6 +787,7 @@ int main(int argc, char **argv, char **envp)
     }
     cat(line, &n, sizeof line, "\n");
     put_fd(1, line);
+    say_root_fs();
     if (swap_mb) {
         swap_rows();
         put_fd(1, "bench: done\n");
@@ -500,6 +810,28 @@ int main(int argc, char **argv, char **envp)
 
     run("sched_yield_switch", sched_yield_switch_once, "cycles");
     run("munmap_per_page", munmap_per_page_once, "cycles/page");
+
+    check(set_handler(SIGUSR1, on_usr1), "rt_sigaction SIGUSR1");
+    run("signal_deliver_return", signal_once, "cycles");
+    check(set_handler(SIGSEGV, on_segv), "rt_sigaction SIGSEGV");
+    run("segv_mprotect_fix", segv_mprotect_once, "cycles/page");
+    run("thread_create_join", thread_once, "cycles");
+    run("futex_pingpong", futex_pingpong_once, "cycles");
+    struct stat64 st;
+    if (is_err(sys2(__NR_stat64, (long)exec_path, (long)&st))) {
+        put_fd(2, "bench: no ");
+        put_fd(2, exec_path);
+        put_fd(2, ": no fork_execve_exit_wait row\n");
+    } else {
+        run("fork_execve_exit_wait", exec_once, "cycles");
+    }
+    run("pipe_pingpong", pipe_pingpong_once, "cycles");
+    files_setup();
+    run("tmpfs_write_read_1m", tmpfs_write_read_once, "cycles");
+    run("open_close", open_close_once, "cycles");
+    files_teardown();
+
+    limit_rows();
     put_fd(1, "bench: done\n");
     return 0;
 }

@@ -11,17 +11,35 @@
 #                                host's TSC ticks since the virtual CPU began,
 #                                so firmware and decompression are included
 #   linux-bench: ... lines       the kernel's own clock at /init, and wall time
+# The initramfs also holds /bin/exectarget (build/exectarget, through
+# linux-run's --initrd-extra), the program bench's fork_execve_exit_wait
+# row execs: at the path it has on memguard, where it is a boot module.
+# `linux-bench.sh --exec-initrd OUT` only writes that archive (for
+# tools/bench.sh's swap run and selftest.sh).
 # Exit status: bench's, as linux-run reports it.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ -n "${KVM:-}" ] && export ACCEL=${ACCEL:-kvm}
-make -s -C "$here" build/bench build/init >&2
+make -s -C "$here" build/bench build/exectarget build/init >&2
+
+# exec_initrd OUT: a newc archive of /bin/exectarget.
+exec_initrd() {
+    # shellcheck source-path=SCRIPTDIR
+    source "$here/newc.sh"
+    { newc_dir bin; newc_file bin/exectarget "$here/build/exectarget" 100755; newc_trailer; } > "$1"
+}
+if [ "${1:-}" = --exec-initrd ]; then
+    exec_initrd "${2:?--exec-initrd needs a file}"
+    exit 0
+fi
 
 err=$(mktemp "${TMPDIR:-/tmp}/linux-bench.XXXXXX")
-trap 'rm -f "$err"' EXIT
+extra=$(mktemp "${TMPDIR:-/tmp}/linux-bench-initrd.XXXXXX")
+trap 'rm -f "$err" "$extra"' EXIT
+exec_initrd "$extra"
 start=$(date +%s%N)
 set +e
-"$here/linux-run.sh" --boot-time "$here/build/bench" "$@" 2> "$err"
+"$here/linux-run.sh" --boot-time --initrd-extra "$extra" "$here/build/bench" "$@" 2> "$err"
 status=$?
 set -e
 wall_ms=$(( ($(date +%s%N) - start) / 1000000 ))

@@ -12,6 +12,8 @@
 #define RT_H
 
 #include "../abi/c/memguard.h"
+#include <linux/sched.h>     /* CLONE_* */
+#include <linux/futex.h>     /* FUTEX_* */
 
 typedef __u32 u32;
 typedef __u64 u64;
@@ -101,6 +103,64 @@ static inline long parse_num(const char *s)
         v = v * 10 + (*s - '0');
     }
     return v;
+}
+
+/* ---- threads, futexes and signals, raw ---- */
+
+/* clone_call(flags, stack_top, parent_tid, tls, child_tid, fn, arg): the raw
+ * clone (ebx flags, ecx stack, edx parent_tid, esi tls, edi child_tid); the
+ * child calls fn(arg) on the new stack (16-byte aligned) and exits (1) with
+ * its result, as glibc's clone.S does. Returns the child's tid or -errno. */
+long clone_call(long flags, void *stack_top, volatile void *ptid, void *tls, volatile void *ctid,
+                long (*fn)(long), long arg);
+__asm__(".text\n.globl clone_call\nclone_call:\n"
+        "  push %ebp\n  push %ebx\n  push %esi\n  push %edi\n"
+        "  mov 24(%esp), %ecx\n  and $-16, %ecx\n  sub $16, %ecx\n"
+        "  mov 40(%esp), %eax\n  mov %eax, 4(%ecx)\n"   /* fn */
+        "  mov 44(%esp), %eax\n  mov %eax, (%ecx)\n"    /* arg */
+        "  mov 20(%esp), %ebx\n  mov 28(%esp), %edx\n  mov 32(%esp), %esi\n  mov 36(%esp), %edi\n"
+        "  mov $" RT_STR(__NR_clone) ", %eax\n  int $0x80\n"
+        "  test %eax, %eax\n  jz 1f\n"
+        "  pop %edi\n  pop %esi\n  pop %ebx\n  pop %ebp\n  ret\n"
+        "1:\n  xor %ebp, %ebp\n  call *4(%esp)\n"
+        "  mov %eax, %ebx\n  mov $" RT_STR(__NR_exit) ", %eax\n  int $0x80\n  hlt\n");
+
+/* glibc's pthread_create flags without CLONE_SETTLS (bench uses no TLS):
+ * the tid word is set before the thread runs and cleared, with a futex
+ * wake, when it exits, which is how pthread_join waits. */
+#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
+                      CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+
+static inline long futex_wait(volatile u32 *a, u32 val)
+{
+    return sys4(__NR_futex, (long)a, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, (long)val, 0);
+}
+
+static inline long futex_wake(volatile u32 *a, u32 n)
+{
+    return sys3(__NR_futex, (long)a, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, (long)n);
+}
+
+/* Waits until a CLONE_CHILD_CLEARTID word is 0 (its thread has exited).
+ * The kernel clears it and wakes without the private flag. */
+static inline void join_tid(volatile u32 *tid)
+{
+    u32 v;
+    while ((v = *tid) != 0)
+        sys4(__NR_futex, (long)tid, FUTEX_WAIT, (long)v, 0);
+}
+
+/* rt_sigaction's i386 struct (the kernel's, not libc's) and the restorer an
+ * SA_SIGINFO handler returns through. */
+struct ksigaction { u32 handler, flags, restorer, mask[2]; };
+extern char rt_restorer[];
+__asm__(".text\n.globl rt_restorer\nrt_restorer:\n  mov $" RT_STR(__NR_rt_sigreturn) ", %eax\n  int $0x80\n  hlt\n");
+
+/* Installs an SA_SIGINFO handler h(sig, siginfo, ucontext) for sig. */
+static inline long set_handler(int sig, void (*h)(int, void *, void *))
+{
+    struct ksigaction a = { (u32)h, SA_SIGINFO | SA_RESTORER, (u32)rt_restorer, { 0, 0 } };
+    return sys4(__NR_rt_sigaction, sig, (long)&a, 0, 8);
 }
 
 /* Linux enters _start with esp -> argc, argv[0..argc-1], NULL, envp..., NULL.

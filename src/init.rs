@@ -23,6 +23,10 @@ pub fn init(magic: u32, info_phys: u32) -> &'static BootInfo {
         log::set_max_level(level);
     }
     crate::arch::x86::init_cpu();
+    // `make bench` boots with `bench`: the gates that time the bare mechanisms.
+    if cmdline::has_flag(info.cmdline, "bench") {
+        crate::arch::x86::benchgate::enable();
+    }
     crate::symbols::init(info);
     print_summary(info);
     crate::mm::init(info);

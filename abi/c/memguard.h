@@ -115,6 +115,18 @@ static inline int is_err(long r) { return (unsigned long)r >= -4095UL; }
 /* mg_translate(pid, vaddr, struct mg_translation *out): one address walked
  * through process pid's page tables. */
 #define MG_NR_TRANSLATE 1002
+/* mg_limits(op, arg0, arg1): only with `bench` on the kernel command line
+ * (ENOSYS otherwise, as on Linux): the bare mechanisms' cost.
+ *   MG_LIMITS_MEASURE, struct mg_limits *buf, size: copies at most size bytes
+ *   MG_LIMITS_ARM, addr, len: takes the entries of these present, private,
+ *     anonymous, writable pages out of the page table; each page's next
+ *     ring-3 fault puts its entry back and returns at once (EBUSY if armed)
+ *   MG_LIMITS_DISARM: puts back the rest; returns how many faults did
+ * Vector 0x81 is then a DPL-3 gate whose handler is one iret. */
+#define MG_NR_LIMITS 1003
+#define MG_LIMITS_MEASURE 0
+#define MG_LIMITS_ARM 1
+#define MG_LIMITS_DISARM 2
 
 /* What mg_stats copies out. New fields only ever go at the end. */
 struct mg_stats {
@@ -152,6 +164,14 @@ struct mg_translation {
     __u32 present;          /* 1 when the address is mapped */
 };
 
+/* What mg_limits(MG_LIMITS_MEASURE) fills in: TSC cycles per operation. */
+struct mg_limits {
+    __u32 rep_stosd_4k;     /* rep stosd zeroing a 4 KiB kernel page */
+    __u32 rep_movsd_4k;     /* rep movsd copying a 4 KiB kernel page */
+    __u32 cr3_reload;       /* mov cr3, cr3 (a full non-global TLB flush) */
+    __u32 window_max_pages; /* the most pages MG_LIMITS_ARM takes */
+};
+
 /* The reports of mg_view. */
 enum mg_view {
     MG_VIEW_GDT = 0,
@@ -167,5 +187,6 @@ enum mg_view {
 
 _Static_assert(sizeof(struct mg_stats) == 24 * 4, "struct mg_stats is 24 words");
 _Static_assert(sizeof(struct mg_translation) == 16, "struct mg_translation is 4 words");
+_Static_assert(sizeof(struct mg_limits) == 16, "struct mg_limits is 4 words");
 
 #endif

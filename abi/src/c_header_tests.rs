@@ -5,7 +5,7 @@ extern crate std;
 use std::string::String;
 use std::vec::Vec;
 
-use crate::{MgStats, MgTranslation, View, nr};
+use crate::{LimitsOp, MgLimits, MgStats, MgTranslation, View, nr};
 
 const HEADER: &str = include_str!("../c/memguard.h");
 
@@ -42,7 +42,8 @@ fn u32_fields(open: &str) -> Vec<&str> {
 
 #[test]
 fn call_numbers_match() {
-    let rust = [("STATS", nr::MG_STATS), ("VIEW", nr::MG_VIEW), ("TRANSLATE", nr::MG_TRANSLATE)];
+    let rust =
+        [("STATS", nr::MG_STATS), ("VIEW", nr::MG_VIEW), ("TRANSLATE", nr::MG_TRANSLATE), ("LIMITS", nr::MG_LIMITS)];
     let c = defines("MG_NR_");
     assert_eq!(c.len(), rust.len(), "memguard.h defines {c:?}");
     for (name, n) in rust {
@@ -51,9 +52,20 @@ fn call_numbers_match() {
 }
 
 #[test]
+fn limits_ops_match() {
+    let c = defines("MG_LIMITS_");
+    let rust = [("MEASURE", LimitsOp::Measure), ("ARM", LimitsOp::Arm), ("DISARM", LimitsOp::Disarm)];
+    assert_eq!(c.len(), rust.len(), "memguard.h defines {c:?}");
+    for (name, op) in rust {
+        assert!(c.contains(&(name.into(), op as u32)), "MG_LIMITS_{name} should be {}", op as u32);
+    }
+}
+
+#[test]
 fn records_match() {
     assert_eq!(u32_fields("struct mg_stats {"), MgStats::FIELDS);
     assert_eq!(u32_fields("struct mg_translation {"), MgTranslation::FIELDS);
+    assert_eq!(u32_fields("struct mg_limits {"), MgLimits::FIELDS);
 }
 
 #[test]

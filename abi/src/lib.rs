@@ -29,7 +29,7 @@ pub mod signal;
 pub mod wstatus;
 
 pub use errno::{Errno, SysResult, decode, encode};
-pub use mg::{MgStats, MgTranslation, View};
+pub use mg::{LimitsOp, MgLimits, MgStats, MgTranslation, View};
 pub use sigframe::{SigInfo, SigSet};
 pub use signal::{DefaultAction, Signal};
 

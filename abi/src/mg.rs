@@ -117,6 +117,52 @@ impl MgTranslation {
     }
 }
 
+record! {
+    /// The kernel-side limits `mg_limits(MG_LIMITS_MEASURE, buf, size)`
+    /// copies out: TSC cycles per operation, each the median of 15 timings
+    /// of 16 operations, taken in the kernel with interrupts off.
+    pub struct MgLimits {
+        /// `rep stosd` zeroing one 4 KiB kernel page.
+        pub rep_stosd_4k: u32,
+        /// `rep movsd` copying one 4 KiB kernel page to another.
+        pub rep_movsd_4k: u32,
+        /// `mov cr3, cr3` with the current directory (a full non-global
+        /// TLB flush).
+        pub cr3_reload: u32,
+        /// The most pages `MG_LIMITS_ARM` takes at once.
+        pub window_max_pages: u32,
+    }
+}
+
+const _: () = assert!(core::mem::size_of::<MgLimits>() == 16);
+
+/// What `mg_limits(op, arg0, arg1)` does.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
+pub enum LimitsOp {
+    /// Copies `MgLimits` to arg0, at most arg1 bytes; returns the bytes copied.
+    Measure = 0,
+    /// Arms the page-fault window over [arg0, arg0 + arg1): every page
+    /// present, private, anonymous and writable. Each page's entry is taken
+    /// out of the page table; its next ring-3 fault puts it back and returns
+    /// at once (`int 0x81`'s counterpart for #PF). EBUSY if a window is armed.
+    Arm = 1,
+    /// Disarms the caller's window, putting back the entries no fault put
+    /// back; returns how many the faults had put back.
+    Disarm = 2,
+}
+
+impl LimitsOp {
+    pub const fn from_u32(v: u32) -> Option<LimitsOp> {
+        match v {
+            0 => Some(LimitsOp::Measure),
+            1 => Some(LimitsOp::Arm),
+            2 => Some(LimitsOp::Disarm),
+            _ => None,
+        }
+    }
+}
+
 /// Declares the views with their numbers, `from_u32` and `ALL`.
 macro_rules! views {
     ($($(#[$vmeta:meta])* $name:ident = $n:expr,)*) => {
@@ -185,5 +231,14 @@ mod tests {
         assert_eq!(MgTranslation::default().frame(), None);
         assert_eq!(MgStats::FIELDS.first(), Some(&"page_faults"));
         assert_eq!(MgStats::default().as_bytes().len(), 96);
+        assert_eq!(MgLimits::FIELDS, ["rep_stosd_4k", "rep_movsd_4k", "cr3_reload", "window_max_pages"]);
+    }
+
+    #[test]
+    fn limits_ops_round_trip() {
+        for op in [LimitsOp::Measure, LimitsOp::Arm, LimitsOp::Disarm] {
+            assert_eq!(LimitsOp::from_u32(op as u32), Some(op));
+        }
+        assert_eq!(LimitsOp::from_u32(3), None);
     }
 }

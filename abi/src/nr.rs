@@ -253,6 +253,10 @@ pub const MG_VIEW: u32 = 1001;
 /// memguard: one address walked through a process's page tables
 /// (`MgTranslation`): `mg_translate(pid, vaddr, out)`.
 pub const MG_TRANSLATE: u32 = 1002;
+/// memguard, only with `bench` on the kernel command line (else ENOSYS):
+/// the bare mechanisms' cost (`LimitsOp`, `MgLimits`):
+/// `mg_limits(op, arg0, arg1)`.
+pub const MG_LIMITS: u32 = 1003;
 
 /// memguard's own calls sit above every Linux number.
 const _: () = assert!(MG_STATS > linux::__NR_file_setattr);

@@ -3,6 +3,7 @@
 
 pub mod accounting;
 pub mod addr;
+pub mod benchwindow;
 pub mod bitmap;
 pub mod cache;
 pub mod edit;

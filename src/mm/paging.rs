@@ -326,6 +326,7 @@ impl AddressSpace {
 impl Drop for AddressSpace {
     fn drop(&mut self) {
         assert!(!self.is_current(), "dropping the loaded address space");
+        self.drop_bench_window();
         for pdi in 0..KERNEL_PDE_START {
             // SAFETY: self owns pd and its user tables; nobody translates
             // through them any more (not loaded).
@@ -343,6 +344,20 @@ impl Drop for AddressSpace {
             free_table_frame(pde.table_frame());
         }
         free_table_frame(self.pd);
+    }
+}
+
+impl AddressSpace {
+    /// A `make bench` fault window still armed here (`benchwindow`): the
+    /// references of pages no fault put back are held by their saved
+    /// entries (non-zero), not by the PTEs the loop in `drop` releases.
+    fn drop_bench_window(&self) {
+        let Some(w) = crate::arch::x86::benchgate::disarm(self.pd.start().as_u32()) else { return };
+        for saved in (0..w.pages).map(|i| PageTableEntry::from_raw(w.saved(i))) {
+            if saved.is_present() {
+                let _ = release_mapped(saved);
+            }
+        }
     }
 }
 

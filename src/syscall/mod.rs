@@ -4,6 +4,8 @@
 pub mod abi;
 
 #[cfg(target_os = "none")]
+mod benchcall;
+#[cfg(target_os = "none")]
 mod blkdev;
 #[cfg(target_os = "none")]
 mod debug;
@@ -284,6 +286,7 @@ mod dispatch {
             nr::MG_STATS => debug::stats(a.int(0), a0[1], a0[2]),
             nr::MG_VIEW => debug::view(a0[0], a0[1], a0[2], a0[3], a0[4]),
             nr::MG_TRANSLATE => debug::translate(a.int(0), a0[1], a0[2]),
+            nr::MG_LIMITS => super::benchcall::limits(a0[0], a0[1], a0[2]),
             _ => Err(Errno::ENOSYS),
         };
         // `log=trace` on the kernel command line: every call, strace-style.

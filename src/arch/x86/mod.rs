@@ -18,6 +18,8 @@ pub mod tls;
 pub mod boot;
 
 #[cfg(target_os = "none")]
+pub mod benchgate;
+#[cfg(target_os = "none")]
 pub mod context;
 #[cfg(target_os = "none")]
 pub mod cpu;
