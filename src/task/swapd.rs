@@ -1,17 +1,18 @@
-//! Who runs the swap clock, and when. Free frames are compared with two
-//! watermarks: below `LOW`, reclaim starts — in the idle task (this kernel
-//! has no kernel threads; the idle task is its kswapd, running whenever no
-//! task can) and in a task about to take a page fault (direct reclaim), up
-//! to `HIGH`; and when a fault still finds no frame, the faulting task
-//! reclaims before the OOM killer is asked. The clock visits the address
-//! spaces in turn, each from where its hand stopped.
+//! Who runs the swap clock, and when. Free frames are compared with three
+//! watermarks, as Linux's zone watermarks: below `LOW` a task about to
+//! take a page fault wakes the kernel thread `kswapd0`, which reclaims up
+//! to `HIGH` and sleeps again; below `MIN` (kswapd fell behind) the task
+//! also reclaims a batch itself (direct reclaim); and when a fault still
+//! finds no frame, the faulting task reclaims before the OOM killer is
+//! asked. The clock visits the address spaces in turn, each from where its
+//! hand stopped.
 //!
 //! Never from inside `with_process`: the clock may take pages of any
 //! process, and a task inside a system call relies on the user pages it
 //! made present staying so.
 
-use super::process::IDLE_PID;
-use super::sched::SCHED;
+use super::process::Wait;
+use super::sched::{self, SCHED};
 use crate::mm::phys;
 use crate::mm::swap::area;
 use crate::mm::swapout as reclaim;
@@ -19,10 +20,17 @@ use crate::mm::user::UserMemory;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-/// Reclaim starts below this many free user frames (1 MiB)...
+/// kswapd is woken below this many free user frames (1 MiB)...
 pub const LOW: u32 = 256;
 /// ... and goes on until this many are free (2 MiB).
 pub const HIGH: u32 = 512;
+/// Below this many (512 KiB) an allocating task reclaims a batch itself.
+pub const MIN: u32 = 128;
+/// How long kswapd waits after a turn that freed nothing (swap full, or
+/// nothing left that can go) before it may be woken again.
+const BACKOFF_NS: u64 = 100_000_000;
+/// kswapd's pid (0 until it starts).
+static KSWAPD: AtomicU32 = AtomicU32::new(0);
 /// Pages one address space's clock looks at per turn.
 const BUDGET: u32 = 1024;
 
@@ -93,9 +101,6 @@ fn spaces() -> Vec<(u32, super::process::Shared<UserMemory>)> {
     let s = SCHED.lock();
     let mut out: Vec<(u32, super::process::Shared<UserMemory>)> = Vec::new();
     for t in s.tasks.values() {
-        if t.pid == IDLE_PID {
-            continue;
-        }
         let Some(p) = t.process.as_ref() else { continue };
         if out.iter().any(|(_, m)| m.same(&p.mem)) {
             continue;
@@ -130,7 +135,41 @@ fn write_slot(slot: u32, buf: &[u8]) -> bool {
     r.is_ok() && n == buf.len()
 }
 
-/// The idle task's work: reclaim while below the low watermark.
-pub fn idle_work() -> bool {
-    below_low() && balance() > 0
+/// Starts kswapd0 (main.rs, after kthreadd).
+pub fn start() -> Result<(), memguard_abi::Errno> {
+    let pid = super::kthread::spawn("kswapd0", kswapd)?;
+    KSWAPD.store(pid, Ordering::Relaxed);
+    Ok(())
+}
+
+/// What a task does before it allocates user memory (a page fault, a
+/// tmpfs write): below `LOW` it wakes kswapd; below `MIN` it reclaims a
+/// batch itself. Outside `with_process` only (the module's rule).
+pub fn before_allocation() {
+    if !below_low() {
+        return;
+    }
+    super::kthread::wake(KSWAPD.load(Ordering::Relaxed));
+    if phys::user_frames_available() < MIN {
+        reclaim(FAULT_BATCH);
+    }
+}
+
+/// kswapd0's life: woken below the low watermark, it reclaims to the high
+/// one, giving the CPU away between turns when a slice is over, then
+/// sleeps until woken again. A turn that frees nothing (swap full) makes
+/// it rest a while: the faults' own reclaim and the OOM killer take over.
+extern "C" fn kswapd() -> ! {
+    loop {
+        while below_low() {
+            if balance() == 0 {
+                sched::sleep_until(crate::time::monotonic_ns() + BACKOFF_NS);
+                break;
+            }
+            if sched::need_resched() {
+                sched::yield_now();
+            }
+        }
+        sched::sleep(Wait::Work);
+    }
 }
