@@ -19,6 +19,7 @@ pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
     kernel::fs::pages::set_truncate_hook(kernel::task::filemap::file_truncated);
     kernel::mm::swap::area::set_io(kernel::task::swapd::DISK_IO);
     kernel::fs::root::set_proc_reader(kernel::task::procfs::READER);
+    kernel::fs::shmem::keep_boot_files();
     let init = cmdline::value(info.cmdline, "init").unwrap_or(DEFAULT_INIT);
     let owned: alloc::vec::Vec<alloc::string::String> = cmdline::init_args(info.cmdline).collect();
     let args: alloc::vec::Vec<&str> = owned.iter().map(|a| a.as_str()).collect();

@@ -56,34 +56,57 @@ pub fn below_low() -> bool {
     area::is_on() && phys::user_frames_available() < LOW
 }
 
-/// Frees up to `want` frames by swapping pages out. Returns how many
-/// were freed.
+/// Frees up to `want` frames by swapping pages out: two turns over the
+/// address spaces (the first may only clear Accessed bits), then, only if
+/// they fell short, the tmpfs pages (`fs::shmem`, twice round: the first
+/// may only clear their used marks). Returns how many were freed.
 pub fn reclaim(want: u32) -> u32 {
     if !area::is_on() {
         return 0;
     }
     let spaces = spaces();
-    if spaces.is_empty() {
-        return 0;
-    }
-    let start = NEXT.load(Ordering::Relaxed);
-    let first = spaces.iter().position(|(tgid, _)| *tgid > start).unwrap_or(0);
     let mut freed = 0;
-    // Two turns round: the first may only clear Accessed bits.
-    for i in 0..spaces.len() * 2 {
-        let (tgid, mem) = &spaces[(first + i) % spaces.len()];
-        NEXT.store(*tgid, Ordering::Relaxed);
-        // `Shared`'s rule holds: no task is inside `with_process` (the
-        // caller's contract), and this one does not switch away while it
-        // holds the reference (the writes halt the CPU).
-        let mut handle = mem.share();
-        let pass = reclaim::clock(&mut handle, want - freed, BUDGET);
+    for _ in 0..2 {
+        if clock_round(&spaces, want, &mut freed) {
+            return freed;
+        }
+        if freed >= want {
+            return freed;
+        }
+    }
+    for _ in 0..2 {
+        let pass = crate::fs::shmem::reclaim(want - freed, u32::MAX);
         freed += pass.freed;
         if freed >= want || pass.stuck {
             break;
         }
     }
     freed
+}
+
+/// One turn of the clock over every address space, starting after the one
+/// the last turn stopped at, adding to `freed` until `want`. True if swap
+/// is full (or failing).
+fn clock_round(spaces: &[(u32, super::process::Shared<UserMemory>)], want: u32, freed: &mut u32) -> bool {
+    if spaces.is_empty() {
+        return false;
+    }
+    let start = NEXT.load(Ordering::Relaxed);
+    let first = spaces.iter().position(|(tgid, _)| *tgid > start).unwrap_or(0);
+    for i in 0..spaces.len() {
+        let (tgid, mem) = &spaces[(first + i) % spaces.len()];
+        NEXT.store(*tgid, Ordering::Relaxed);
+        // `Shared`'s rule holds: no task is inside `with_process` (the
+        // caller's contract), and this one does not switch away while it
+        // holds the reference (the writes halt the CPU).
+        let mut handle = mem.share();
+        let pass = reclaim::clock(&mut handle, want - *freed, BUDGET);
+        *freed += pass.freed;
+        if *freed >= want || pass.stuck {
+            return pass.stuck;
+        }
+    }
+    false
 }
 
 /// Reclaims up to the high watermark if free frames are below the low one.
@@ -118,7 +141,7 @@ pub fn bring_everything_back() -> bool {
         let mut handle = mem.share();
         ok &= reclaim::bring_back(&mut handle);
     }
-    ok
+    ok && crate::fs::shmem::bring_back()
 }
 
 /// The disk's page I/O for the swap area (registered in main.rs: mm is
@@ -152,6 +175,24 @@ pub fn before_allocation() {
     super::kthread::wake(KSWAPD.load(Ordering::Relaxed));
     if phys::user_frames_available() < MIN {
         reclaim(FAULT_BATCH);
+    }
+}
+
+/// What a task does before it gives a file `pages` new frames at once (a
+/// tmpfs write): below `LOW` + `pages` free it wakes kswapd, and below
+/// `MIN` + `pages` it reclaims the difference itself, so the write finds
+/// its frames (tmpfs pages go to swap too). Outside `with_process` only.
+pub fn make_room(pages: u32) {
+    if !area::is_on() {
+        return;
+    }
+    let free = phys::user_frames_available();
+    if free >= LOW + pages {
+        return;
+    }
+    super::kthread::wake(KSWAPD.load(Ordering::Relaxed));
+    if free < MIN + pages {
+        reclaim(MIN + pages - free);
     }
 }
 

@@ -239,6 +239,21 @@ pub fn read_page(slot: u32, take: impl FnOnce(&[u8; PAGE])) -> bool {
     ok
 }
 
+/// Changes the page at `slot` in place: read, `change`d, written back,
+/// holding the CPU throughout (a tmpfs page written while no frame can be
+/// had). A disk error loses the change.
+pub fn modify_page(slot: u32, change: impl FnOnce(&mut [u8; PAGE])) -> bool {
+    let Some(io) = IO.get() else { return false };
+    let mut buf = BUF.lock();
+    SYNC_IO.fetch_add(1, Ordering::Relaxed);
+    let ok = (io.read)(slot, &mut buf[..]) && {
+        change(&mut buf);
+        (io.write)(slot, &buf[..])
+    };
+    SYNC_IO.fetch_sub(1, Ordering::Relaxed);
+    ok
+}
+
 /// Reads `slot` into `buf` while other tasks run (the caller holds no
 /// process reference and a reference to the slot).
 pub fn read_sleeping(slot: u32, buf: &mut [u8]) -> bool {
