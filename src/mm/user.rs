@@ -436,7 +436,11 @@ pub fn release_shared_frame(frame_number: u32) {
             super::swap::area::put(slot);
         }
         None => {
-            let _ = phys::release(super::addr::Frame::from_number(frame_number));
+            let f = super::addr::Frame::from_number(frame_number);
+            if phys::release(f) == super::frame::Release::Freed {
+                // A page read back from swap may still be paired with its slot.
+                super::swap::area::frame_gone(f);
+            }
         }
     }
 }

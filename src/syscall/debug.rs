@@ -41,7 +41,8 @@ fn system_stats() -> MgStats {
     g.page_tables = crate::mm::paging::page_table_frames();
     g.total_frames = f.total;
     g.free_frames = f.free;
-    g.processes = s.tasks.len() as u32 - 1;
+    // User tasks only: the idle task and the kernel threads are always there.
+    g.processes = s.tasks.values().filter(|t| !t.kthread).count() as u32;
     g.zombies =
         s.tasks.values().filter(|t| matches!(t.state, crate::task::process::TaskState::Zombie(_))).count() as u32;
     let (used, size) = crate::mm::heap::usage();

@@ -242,6 +242,9 @@ fn is_dir(ino: fs::tmpfs::Ino) -> bool {
 /// ordinary one first.
 fn write_file(f: &OpenFile, ino: fs::tmpfs::Ino, data: &[u8], at: Option<u64>) -> Result<usize, Errno> {
     fs::root::make_writable(ino)?;
+    // The pages this chunk may add (a partial page at either end), freed
+    // first if memory is short: older file pages may go to swap.
+    crate::task::swapd::make_room(data.len().div_ceil(fs::pages::PAGE) as u32 + 1);
     let append = f.append.load(Ordering::Relaxed);
     // pwrite on an O_APPEND description appends too, as Linux does.
     if let Some(pos) = at {

@@ -26,6 +26,8 @@ pub mod exec;
 pub mod filemap;
 pub mod kstat;
 #[cfg(target_os = "none")]
+pub mod kthread;
+#[cfg(target_os = "none")]
 pub mod lifecycle;
 #[cfg(target_os = "none")]
 pub mod process;
@@ -91,7 +93,7 @@ mod hooks {
     /// taken again once memory was freed.
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
-        super::swapd::balance();
+        super::swapd::before_allocation();
         // A page on swap that no frame or I/O buffer holds: read it (and
         // its read-ahead window) into swap's buffers while other tasks run,
         // holding a reference to its slot so that it cannot be reused

@@ -9,14 +9,11 @@
 
 use super::process::{IDLE_PID, Pid, Process, Task, TaskState, Wait};
 use crate::arch::x86::context;
-use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::instructions::wait_for_interrupt;
-use crate::arch::x86::tls::TLS_ENTRIES;
 use crate::arch::x86::{gdt, tss};
 use crate::mm::paging::activate_kernel;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
-use alloc::string::String;
 use core::sync::atomic::{AtomicU32, Ordering};
 use spin::Mutex;
 
@@ -177,40 +174,8 @@ impl Sched {
 /// Creates the idle task for the boot thread. Called once before the first
 /// switch.
 pub fn init() {
-    let idle = Task {
-        pid: IDLE_PID,
-        ppid: IDLE_PID,
-        exit_signal: 0,
-        name: String::from("idle"),
-        state: TaskState::Running,
-        fatal: None,
-        detached: false,
-        tgid: IDLE_PID,
-        clear_child_tid: 0,
-        robust_list: 0,
-        exe: None,
-        vfork_parent: None,
-        group_exit: None,
-        handlers: alloc::sync::Arc::new(spin::Mutex::new(Default::default())),
-        sig: Default::default(),
-        stop_requested: false,
-        stop_signal: memguard_abi::Signal::SIGSTOP,
-        nice: 0,
-        personality: 0,
-        pgid: 0,
-        sid: 0,
-        ctty: false,
-        execd: true,
-        unreported: None,
-        kstack: None,
-        saved_esp: 0,
-        process: None,
-        cpu_ns: 0,
-        ran_since_ns: 0,
-        children_cpu_ns: 0,
-        kills_by_fault: 0,
-        tls: [SegmentDescriptor::NULL; TLS_ENTRIES],
-    };
+    let mut idle = Task::kernel(IDLE_PID, IDLE_PID, "idle", None, 0);
+    idle.state = TaskState::Running;
     let mut s = SCHED.lock();
     // The room the run queue keeps from now on (see `next_in_line`).
     s.queue.reserve_exact(QUEUE_KEEP);
@@ -414,23 +379,12 @@ pub fn need_resched() -> bool {
     SCHED.lock().need_resched
 }
 
-/// Work the idle task does before it halts (swap's reclaim); true if it
-/// did some, so the loop looks for runnable tasks again first.
-static IDLE_WORK: spin::Once<fn() -> bool> = spin::Once::new();
-
-/// Registers the idle task's work (main.rs).
-pub fn set_idle_work(work: fn() -> bool) {
-    IDLE_WORK.call_once(|| work);
-}
-
 /// The boot thread's last job: run tasks, and halt when none can run.
 pub fn run_idle() -> ! {
     loop {
         let next = SCHED.lock().next_in_line();
         match next {
             Some(pid) => switch_to(pid),
-            // Nothing to run: the idle task is the background reclaimer.
-            None if IDLE_WORK.get().is_some_and(|work| work()) => {}
             None => wait_for_interrupt(),
         }
     }

@@ -277,8 +277,11 @@ fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillRea
     Ok(FaultEvent::SwapIn { major })
 }
 
-/// Reads a shared object's page back from swap into a new frame; the
-/// slot's reference goes. `None` if no frame is free or the disk failed.
+/// Reads a shared object's page back from swap into a new frame. The
+/// object's slot reference passes to the swap cache, which pairs the frame
+/// with the slot, so that the page can go out again with no write while
+/// no mapping writes it; unless swap is over half full, then the slot goes.
+/// `None` if no frame is free or the disk failed.
 pub fn object_swap_in(value: u32) -> Option<Frame> {
     use crate::mm::swap::area;
     let slot = area::object_slot(value)?;
@@ -287,6 +290,10 @@ pub fn object_swap_in(value: u32) -> Option<Frame> {
         let _ = phys::release(f);
         return None;
     }
-    area::put(slot);
+    if area::mostly_full() {
+        area::put(slot);
+    } else {
+        area::cache(f, slot);
+    }
     Some(f)
 }
