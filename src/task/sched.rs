@@ -300,6 +300,9 @@ fn free_detached() {
 /// Gives up the CPU because the current task cannot run (it is sleeping or
 /// dead): runs the next runnable task, or idle.
 pub fn schedule() {
+    // Tasks that wake each other inside the kernel never return to user
+    // mode, where the clock interrupt would reach them: take it here.
+    crate::arch::x86::instructions::interrupt_window();
     let next = SCHED.lock().next_in_line().unwrap_or(IDLE_PID);
     switch_to(next);
 }
