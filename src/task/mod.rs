@@ -172,6 +172,9 @@ mod hooks {
     /// default action, or a handler frame on the user stack. A system
     /// call a signal interrupted ends in EINTR or is restarted here.
     pub fn on_return_to_user(frame: &mut TrapFrame) {
+        if nothing_to_do(frame) {
+            return;
+        }
         loop {
             let (fatal, stop) = {
                 let mut s = SCHED.lock();
@@ -222,6 +225,29 @@ mod hooks {
                 Disposition::Handler => run_handler(frame, sig, &info, &action),
             }
         }
+    }
+
+    /// The common case, seen under one lock: no fatal signal, stop, end
+    /// of slice, mask to restore or signal to take, no call to restart,
+    /// and the user's own CS and SS. Then the loop below would do nothing.
+    fn nothing_to_do(frame: &TrapFrame) -> bool {
+        use crate::arch::x86::gdt::{USER_CODE, USER_DATA};
+        if restart(frame.eax.wrapping_neg() as i32, None).is_some()
+            || frame.cs != u32::from(USER_CODE.raw())
+            || frame.user_ss != u32::from(USER_DATA.raw())
+        {
+            return false;
+        }
+        let s = SCHED.lock();
+        if sched::resched_pending(&s) {
+            return false;
+        }
+        let Some(t) = s.tasks.get(&s.current) else { return false };
+        let quiet = t.fatal.is_none()
+            && !t.stop_requested
+            && t.sig.saved_mask.is_none()
+            && t.sig.pending.next(t.sig.blocked).is_none();
+        quiet && s.tasks.get(&t.tgid).is_some_and(|leader| leader.sig.shared.next(t.sig.blocked).is_none())
     }
 
     /// Points the task at its handler for `sig`; if the frame cannot be

@@ -410,6 +410,11 @@ pub fn need_resched() -> bool {
     SCHED.lock().need_resched
 }
 
+/// `need_resched` for a caller already holding the table.
+pub fn resched_pending(s: &Sched) -> bool {
+    s.need_resched
+}
+
 /// Work the idle task does before it halts (swap's reclaim); true if it
 /// did some, so the loop looks for runnable tasks again first.
 static IDLE_WORK: spin::Once<fn() -> bool> = spin::Once::new();
