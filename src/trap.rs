@@ -31,6 +31,18 @@ pub static LAST_PAGE_FAULT: [AtomicU32; 3] = [AtomicU32::new(0), AtomicU32::new(
 /// Called by the entry stubs with the saved frame; returns into it.
 #[unsafe(no_mangle)]
 extern "C" fn trap_entry(frame: &mut TrapFrame) {
+    // System calls first, on the shortest path: they are most of the traps.
+    if frame.vector == crate::arch::x86::idt::SYSCALL_VECTOR {
+        syscall::dispatch(frame);
+        task::on_return_to_user(frame);
+    } else {
+        other_trap(frame);
+    }
+}
+
+/// Everything but a system call.
+#[inline(never)]
+fn other_trap(frame: &mut TrapFrame) {
     match frame.event() {
         TrapEvent::SystemCall => syscall::dispatch(frame),
         TrapEvent::Irq(irq) => interrupt(irq),

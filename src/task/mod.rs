@@ -171,10 +171,16 @@ mod hooks {
     /// pending signal the task does not block is taken: ignored, its
     /// default action, or a handler frame on the user stack. A system
     /// call a signal interrupted ends in EINTR or is restarted here.
+    #[inline]
     pub fn on_return_to_user(frame: &mut TrapFrame) {
-        if nothing_to_do(frame) {
-            return;
+        if !nothing_to_do(frame) {
+            work_before_return(frame);
         }
+    }
+
+    /// `on_return_to_user` when there is something to do.
+    #[inline(never)]
+    fn work_before_return(frame: &mut TrapFrame) {
         loop {
             let (fatal, stop) = {
                 let mut s = SCHED.lock();
@@ -230,6 +236,7 @@ mod hooks {
     /// The common case, seen under one lock: no fatal signal, stop, end
     /// of slice, mask to restore or signal to take, no call to restart,
     /// and the user's own CS and SS. Then the loop below would do nothing.
+    #[inline]
     fn nothing_to_do(frame: &TrapFrame) -> bool {
         use crate::arch::x86::gdt::{USER_CODE, USER_DATA};
         if restart(frame.eax.wrapping_neg() as i32, None).is_some()
@@ -242,12 +249,13 @@ mod hooks {
         if sched::resched_pending(&s) {
             return false;
         }
-        let Some(t) = s.tasks.get(&s.current) else { return false };
+        let t = s.current_ref();
         let quiet = t.fatal.is_none()
             && !t.stop_requested
             && t.sig.saved_mask.is_none()
             && t.sig.pending.next(t.sig.blocked).is_none();
-        quiet && s.tasks.get(&t.tgid).is_some_and(|leader| leader.sig.shared.next(t.sig.blocked).is_none())
+        let shared = if t.tgid == t.pid { Some(&t.sig.shared) } else { s.tasks.get(&t.tgid).map(|l| &l.sig.shared) };
+        quiet && shared.is_some_and(|p| p.next(t.sig.blocked).is_none())
     }
 
     /// Points the task at its handler for `sig`; if the frame cannot be

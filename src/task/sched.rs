@@ -17,6 +17,7 @@ use crate::mm::paging::activate_kernel;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::string::String;
+use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU32, Ordering};
 use spin::Mutex;
 
@@ -40,7 +41,14 @@ pub struct Sched {
     pub detached: u32,
     /// Processes with ITIMER_REAL armed: (expiry, pid), monotonic ns.
     alarms: BTreeSet<(u64, Pid)>,
+    /// The record of `current`, so that the paths every system call takes
+    /// need no search of `tasks` (`set_current` keeps the two in step).
+    running: Option<NonNull<Task>>,
 }
+
+// SAFETY: `running` points into a `Box<Task>` that `tasks` owns; the
+// pointer moves with the table and is only used under the table's lock.
+unsafe impl Send for Sched {}
 
 pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
     tasks: BTreeMap::new(),
@@ -52,12 +60,33 @@ pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
     slice_left: SLICE_TICKS,
     detached: 0,
     alarms: BTreeSet::new(),
+    running: None,
 });
 
 impl Sched {
     pub fn current_task(&mut self) -> &mut Task {
-        let pid = self.current;
-        self.tasks.get_mut(&pid).expect("current task exists")
+        let t = self.running.expect("current task exists");
+        debug_assert_eq!(self.tasks.get(&self.current).map(|b| &**b as *const Task), Some(t.as_ptr() as *const _));
+        // SAFETY: `running` points at the boxed record of `current`, which
+        // stays in `tasks` while it is current (a task is freed only once
+        // another runs: `free_detached`, reaping by the parent). `&mut
+        // self` makes this the only reference into the table, as a
+        // `tasks.get_mut` would.
+        unsafe { &mut *t.as_ptr() }
+    }
+
+    /// The current task's record, to read.
+    pub fn current_ref(&self) -> &Task {
+        let t = self.running.expect("current task exists");
+        // SAFETY: as in `current_task`; `&self` forbids changes meanwhile.
+        unsafe { &*t.as_ptr() }
+    }
+
+    /// Makes `pid` (which must be in the table) the current task.
+    fn set_current(&mut self, pid: Pid) {
+        let t = self.tasks.get_mut(&pid).expect("the next task exists");
+        self.running = Some(NonNull::from(&mut **t));
+        self.current = pid;
     }
 
     /// A free pid, Linux style: the next after the last one, wrapping.
@@ -215,7 +244,7 @@ pub fn init() {
     // The room the run queue keeps from now on (see `next_in_line`).
     s.queue.reserve_exact(QUEUE_KEEP);
     s.tasks.insert(IDLE_PID, Box::new(idle));
-    s.current = IDLE_PID;
+    s.set_current(IDLE_PID);
     crate::fs::set_pipe_waker(super::on_pipe_closed);
     crate::dev::blk::set_waiters(wait_for_disk, || SCHED.lock().wake_all(Wait::Disk));
 }
@@ -278,7 +307,7 @@ fn switch_to(next: Pid) {
         }
         let from = &mut cur.saved_esp as *mut u32;
         super::kstat::on_switch();
-        s.current = next;
+        s.set_current(next);
         s.slice_left = SLICE_TICKS;
         s.need_resched = false;
         let t = s.current_task();

@@ -113,12 +113,13 @@ pub enum TrapEvent {
 impl TrapFrame {
     /// Decodes the trap. Reads CR2 for a page fault, so call it before
     /// anything can fault again.
+    #[inline]
     pub fn event(&self) -> TrapEvent {
         match self.vector {
+            idt::SYSCALL_VECTOR => TrapEvent::SystemCall,
             14 => TrapEvent::PageFault { addr: cpu::read_cr2(), err: PfError::from_bits_retain(self.error_code) },
             v if v < 32 => TrapEvent::Exception(Exception::from_vector(v).unwrap_or(Exception::Reserved(v as u8))),
             v if let Some(irq) = pic::irq_of_vector(v) => TrapEvent::Irq(irq),
-            idt::SYSCALL_VECTOR => TrapEvent::SystemCall,
             v => TrapEvent::Unexpected(v),
         }
     }
