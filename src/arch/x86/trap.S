@@ -47,17 +47,23 @@ trap_common:
     pushl %esp                       /* &mut TrapFrame */
     call trap_entry                  /* src/trap.rs */
     addl $4, %esp
-/* Back out: a segment register is reloaded only if the frame names another
- * selector than the one loaded, or if the GDT's TLS entries changed since
- * the last reload (`segments_stale`, set by gdt::load_tls): a loaded
- * selector keeps the descriptor it was loaded with, so after a task switch
- * or set_thread_area GS must be loaded again even though its value is the
- * same. Interrupts stay off from here to the iret, so no switch can come
- * between the check and the return. Offsets: pushal's 8 words, then GS 32,
- * FS 36, ES 40, DS 44. */
+/* Back out. Into ring 0 (an interrupt that woke the idle task's `hlt`,
+ * say), FS and GS stay as they are: the kernel never uses them, and they
+ * may hold a user TLS selector whose GDT entry a task switch has since
+ * cleared, which a reload would fault on. Into ring 3, a segment register
+ * is reloaded only if the frame names another selector than the one
+ * loaded, or if the GDT's TLS entries changed since the last reload
+ * (`segments_stale`, set by gdt::load_tls): a loaded selector keeps the
+ * descriptor it was loaded with, so after a task switch or set_thread_area
+ * GS must be loaded again even though its value is the same. Interrupts
+ * stay off from here to the iret, so no switch can come between the check
+ * and the return. Offsets: pushal's 8 words, then GS 32, FS 36, ES 40,
+ * DS 44, the vector and error code, EIP 56, CS 60. */
 .global trap_return
 trap_return:
     cli
+    testb $3, 60(%esp)
+    jz 6f
     cmpb $0, segments_stale
     jne 5f
     movw %gs, %ax
@@ -82,6 +88,13 @@ trap_return:
     popl %es
     popl %ds
     addl $8, %esp                    /* vector and error code */
+    iret
+6:  movw 40(%esp), %ax               /* ring 0: DS and ES are flat either way */
+    movw %ax, %es
+    movw 44(%esp), %ax
+    movw %ax, %ds
+    popal
+    addl $24, %esp
     iret
 
 /* The #DF task starts here on its own stack, with the error code (always 0)
