@@ -84,6 +84,12 @@ mod hooks {
         die_of_fault(signal_for(exc));
     }
 
+    /// #NM from ring 3: the task's FPU state goes into the FPU (saving the
+    /// state of the task that had it), and the instruction runs again.
+    pub fn on_fpu_unavailable() {
+        with_process(|p| p.fpu.restore());
+    }
+
     /// A page fault in ring 3: resolve it, or send SIGSEGV/SIGBUS with the
     /// address, which a handler may take; without one the task is
     /// reported and killed. Out of memory, the OOM killer decides: this

@@ -12,7 +12,7 @@ use crate::arch::x86::context;
 use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::instructions::wait_for_interrupt;
 use crate::arch::x86::tls::TLS_ENTRIES;
-use crate::arch::x86::{gdt, tss};
+use crate::arch::x86::{fpu, gdt, tss};
 use crate::mm::paging::activate_kernel;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -302,9 +302,6 @@ fn switch_to(next: Pid) {
         }
         let cur = s.current_task();
         cur.cpu_ns += now.saturating_sub(cur.ran_since_ns);
-        if let Some(p) = cur.process.as_mut() {
-            p.fpu.save();
-        }
         let from = &mut cur.saved_esp as *mut u32;
         super::kstat::on_switch();
         s.set_current(next);
@@ -324,9 +321,12 @@ fn switch_to(next: Pid) {
                 if !p.mem.space.is_current() {
                     p.mem.space.activate();
                 }
-                p.fpu.restore();
+                fpu::switch_to(Some(&p.fpu));
             }
-            None => activate_kernel(),
+            None => {
+                activate_kernel();
+                fpu::switch_to(None);
+            }
         }
         (from, t.saved_esp)
     };
