@@ -97,16 +97,16 @@ mod hooks {
     /// taken again once memory was freed.
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
-        super::swapd::balance();
         // A page on swap and not in the swap cache: read it while other
         // tasks run, holding a reference to its slot so that it cannot be
         // reused meanwhile; the fault then takes those bytes if the entry
         // still names the slot (the task may have unmapped it, or another
         // thread brought it back).
         let pending = if crate::mm::swap::area::is_on() {
+            super::swapd::balance();
             with_process(|p| super::swapd::pending_slot(&p.mem, cr2))
         } else {
-            None // no swap: no page can be on it (and the fault path stays short)
+            None // no swap: no page can be on it, nothing to reclaim (and the fault path stays short)
         };
         let read = pending.map(|slot| {
             crate::mm::swap::area::dup(slot);
