@@ -51,6 +51,35 @@ pub fn pending_slot(mem: &UserMemory, addr: u32) -> Option<u32> {
     (area::cached_frame(slot).is_none() && crate::mm::swap::io::needs_read(slot)).then_some(slot)
 }
 
+/// Pages of one system call's buffer read ahead of the copy (four of
+/// swap's 32-page read windows: the I/O buffers hold six).
+const PREFETCH_PAGES: u32 = 128;
+
+/// Before a system call copies to or from `[addr, addr + len)`: the pages
+/// of it that are on the disk are read into swap's buffers now, while other
+/// tasks run, so that the copy, which may not switch tasks (it runs inside
+/// `with_process`), finds them there instead of halting the CPU for the
+/// disk. The first `PREFETCH_PAGES` pages only; a page beyond, or one
+/// swapped out again meanwhile, is still read by the copy itself. Outside
+/// `with_process` only (the module's rule).
+pub fn prefetch(addr: u32, len: u32) {
+    if len == 0 || !area::is_on() {
+        return;
+    }
+    let page = crate::mm::addr::PAGE_SIZE;
+    let end = addr.saturating_add(len.min(PREFETCH_PAGES * page)).min(crate::mm::layout::USER_END);
+    let mut va = addr & !(page - 1);
+    while va < end {
+        if let Some(slot) = sched::with_process(|p| pending_slot(&p.mem, va)) {
+            // A reference keeps the slot from being reused while we sleep.
+            area::dup(slot);
+            area::read_sleeping(slot);
+            area::put(slot);
+        }
+        va += page;
+    }
+}
+
 /// Whether reclaim should run now.
 pub fn below_low() -> bool {
     area::is_on() && phys::user_frames_available() < LOW
