@@ -125,7 +125,9 @@ mod dispatch {
         // orig_eax), for a restart after a signal.
         let number = frame.eax;
         frame.error_code = number;
-        if crate::mm::swap::area::is_on() {
+        if matches!(number, nr::READ | nr::WRITE | nr::PREAD64 | nr::PWRITE64 | nr::READV | nr::WRITEV)
+            && crate::mm::swap::area::is_on()
+        {
             prefetch_buffers(number, &a);
         }
         let result: SysResult = match frame.eax {

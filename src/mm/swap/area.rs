@@ -22,7 +22,7 @@ use crate::mm::addr::Frame;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use memguard_abi::Errno;
 use spin::Mutex;
 
@@ -78,6 +78,7 @@ pub fn activate(path: &str, h: &SwapHeader) -> Result<(), Errno> {
         pool: runs.pool(),
         runs,
     });
+    ON.store(true, Ordering::Release);
     Ok(())
 }
 
@@ -86,8 +87,13 @@ pub fn with<R>(f: impl FnOnce(&mut Area) -> R) -> Option<R> {
     AREA.lock().as_mut().map(f)
 }
 
+/// Whether an area is active: a flag beside `AREA`, set and cleared with it
+/// under its lock, so that the hot paths that ask (every page fault, every
+/// data system call) pay a load, not a lock.
+static ON: AtomicBool = AtomicBool::new(false);
+
 pub fn is_on() -> bool {
-    AREA.lock().is_some()
+    ON.load(Ordering::Acquire)
 }
 
 /// (total, free) slots; (0, 0) without swap.
@@ -115,6 +121,7 @@ pub fn deactivate() -> Result<(), Errno> {
         return Err(Errno::EBUSY);
     }
     let a = g.take().expect("checked above");
+    ON.store(false, Ordering::Release);
     drop(g);
     io::free_runs(a.runs);
     *LEAST_PRIORITY.lock() += 1;
