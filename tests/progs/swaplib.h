@@ -273,6 +273,15 @@ static u32 own_pages_back(void) {
                     *w = *w;
                     touched++;
                 }
+        /* A private read-only page can be on swap too (a page written
+         * before its region was made read-only, such as a relocated GOT):
+         * reading it back leaves it in the swap cache, which is left out. */
+        if (l[0] == 'r' && l[1] != 'w' && l[3] == 'p')
+            for (u32 a = lo; a < hi; a += PAGE)
+                if (pagemap((void *)a) & PM_SWAP) {
+                    (void)*(volatile u32 *)a;
+                    touched++;
+                }
         while (*l && *l != '\n') l++;
         if (*l) l++;
     }
