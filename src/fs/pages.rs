@@ -21,13 +21,20 @@ mod imp {
         pub fn new() -> Option<Page> {
             alloc_user_zeroed().ok().map(Page)
         }
-        pub fn read(&self, at: usize, out: &mut [u8]) {
-            let mut w = FrameWindow::new(self.0);
-            out.copy_from_slice(&w.bytes()[at..at + out.len()]);
+        /// A page whose every byte the caller is about to write (`write_with`
+        /// over all of it): not zeroed first.
+        pub fn new_unzeroed() -> Option<Page> {
+            crate::mm::phys::alloc_user(crate::mm::frame::Zone::Any).ok().map(Page)
         }
-        pub fn write(&mut self, at: usize, data: &[u8]) {
+        /// `f` on bytes `[at, at + n)`.
+        pub fn read_with(&self, at: usize, n: usize, f: impl FnOnce(&[u8])) {
             let mut w = FrameWindow::new(self.0);
-            w.bytes()[at..at + data.len()].copy_from_slice(data);
+            f(&w.bytes()[at..at + n]);
+        }
+        /// `f` fills bytes `[at, at + n)`.
+        pub fn write_with(&mut self, at: usize, n: usize, f: impl FnOnce(&mut [u8])) {
+            let mut w = FrameWindow::new(self.0);
+            f(&mut w.bytes()[at..at + n]);
         }
         /// Zeroes `[at, PAGE)` (a truncation inside the page).
         pub fn zero_from(&mut self, at: usize) {
@@ -74,11 +81,15 @@ mod imp {
         pub fn new() -> Option<Page> {
             Some(Page(Box::new([0; PAGE])))
         }
-        pub fn read(&self, at: usize, out: &mut [u8]) {
-            out.copy_from_slice(&self.0[at..at + out.len()]);
+        /// Zeroed all the same on the host: tests see no stale bytes.
+        pub fn new_unzeroed() -> Option<Page> {
+            Self::new()
         }
-        pub fn write(&mut self, at: usize, data: &[u8]) {
-            self.0[at..at + data.len()].copy_from_slice(data);
+        pub fn read_with(&self, at: usize, n: usize, f: impl FnOnce(&[u8])) {
+            f(&self.0[at..at + n]);
+        }
+        pub fn write_with(&mut self, at: usize, n: usize, f: impl FnOnce(&mut [u8])) {
+            f(&mut self.0[at..at + n]);
         }
         pub fn zero_from(&mut self, at: usize) {
             self.0[at..PAGE].fill(0);

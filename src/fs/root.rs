@@ -499,6 +499,23 @@ pub fn read(ino: Ino, offset: u64, buf: &mut [u8]) -> usize {
     }
 }
 
+/// `Tmpfs::read_with` on an ordinary file: `None` for a generated file or
+/// a boot module's (those read into a buffer with `read`).
+pub fn read_with(ino: Ino, offset: u64, len: usize, sink: impl FnMut(&[u8])) -> Option<usize> {
+    if generated(ino).is_some() {
+        return None;
+    }
+    with_tree(|t| match t.get(ino).map(|n| &n.data) {
+        Some(Data::Module { .. }) => None,
+        _ => Some(t.read_with(ino, offset, len, sink)),
+    })
+}
+
+/// Whether `read_with` takes file `ino` (not generated, not a boot module's).
+pub fn reads_direct(ino: Ino) -> bool {
+    generated(ino).is_none() && with_tree(|t| !matches!(t.get(ino).map(|n| &n.data), Some(Data::Module { .. })))
+}
+
 /// Copies module bytes at `offset` into `buf`; returns how many.
 pub fn read_module(index: usize, offset: u64, buf: &mut [u8]) -> usize {
     let m = &modules()[index];

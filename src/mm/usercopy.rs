@@ -53,6 +53,64 @@ pub fn copy_out(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno>
     Ok(())
 }
 
+/// User memory made accessible (`ensure`d) for one access, lent to a
+/// closure by `with_accessible`: the copies through it need no second
+/// page-table walk, and no buffer in between (a file's page goes straight
+/// to or from the user's).
+pub struct UserBytes {
+    addr: u32,
+    len: u32,
+}
+
+impl UserBytes {
+    /// How many bytes from the start are accessible.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Copies `dst.len()` bytes from offset `at` into `dst`.
+    pub fn read(&self, at: usize, dst: &mut [u8]) {
+        assert!(at + dst.len() <= self.len(), "user read past the accessible bytes");
+        // SAFETY: [addr, addr + len) was made present and user-readable in the
+        // loaded address space by `with_accessible`, which holds the
+        // UserMemory borrowed (nothing remaps it) while this lives, with
+        // interrupts off (no other task runs). `copy` rather than
+        // `copy_nonoverlapping`: the user's page may be the very frame `dst`
+        // is a window onto (write() from a mapping of the same file).
+        unsafe { core::ptr::copy((self.addr as usize + at) as *const u8, dst.as_mut_ptr(), dst.len()) };
+    }
+
+    /// Copies `src` to offset `at`.
+    pub fn write(&mut self, at: usize, src: &[u8]) {
+        assert!(at + src.len() <= self.len(), "user write past the accessible bytes");
+        // SAFETY: as in `read`, the range was made present and writable
+        // (copy-on-write pages copied first) and stays so while this lives.
+        unsafe { core::ptr::copy(src.as_ptr(), (self.addr as usize + at) as *mut u8, src.len()) };
+    }
+}
+
+/// Runs `f` on the accessible prefix of `[addr, addr + len)` for `access`
+/// (pages faulted in as for a user access, stopping at the first that
+/// cannot be, as `accessible_prefix`); EFAULT if the range lies outside
+/// user memory. `f` may not sleep: the task keeps the CPU, so the pages
+/// stay as they are.
+pub fn with_accessible<R>(
+    mem: &mut UserMemory,
+    addr: u32,
+    len: u32,
+    access: Access,
+    f: impl FnOnce(&mut UserBytes) -> R,
+) -> Result<R, Errno> {
+    user_range(addr, len)?;
+    let ok = accessible_prefix(mem, addr, len, access);
+    debug_assert!(mem.space.is_current());
+    Ok(f(&mut UserBytes { addr, len: ok }))
+}
+
 /// Copies `src` to user address `dst` of `mem`, an address space that need
 /// not be the loaded one (a new child's): the range must be user memory
 /// its regions allow writing (EFAULT otherwise, as for copy_out), pages

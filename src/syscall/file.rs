@@ -107,6 +107,11 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
     if want == 0 {
         return Ok(0);
     }
+    if let Node::Inode(ino) = node
+        && fs::root::reads_direct(ino)
+    {
+        return read_file_direct(&f, ino, segs, want, at);
+    }
     // Only as much as the buffers can take is read from the source.
     let room = with_process(|p| {
         let mut room = 0;
@@ -145,6 +150,41 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
     Ok(n as u32)
 }
 
+/// Reads `want` bytes of tmpfs file `ino` (at `at`, or the description's
+/// offset, which moves) straight into `segs`, page by page with no buffer
+/// between; stops at the first buffer page that cannot be written: partial
+/// count, or EFAULT if none.
+fn read_file_direct(f: &OpenFile, ino: fs::tmpfs::Ino, segs: &[Segment], want: u32, at: Option<u64>) -> SysResult {
+    let mut offset = at.is_none().then(|| f.offset.lock());
+    let mut pos = at.unwrap_or_else(|| offset.as_deref().copied().unwrap_or(0));
+    let mut got = 0u32;
+    for &(base, len) in segs {
+        let len = len.min(want - got);
+        let (n, short) = with_process(|p| {
+            uaccess::with_accessible(&mut p.mem, base, len, Access::Write, |user| {
+                let mut done = 0;
+                fs::root::read_with(ino, pos, user.len(), |bytes| {
+                    user.write(done, bytes);
+                    done += bytes.len();
+                });
+                (done as u32, done < len as usize)
+            })
+        })?;
+        got += n;
+        pos += u64::from(n);
+        if short || got == want {
+            break;
+        }
+    }
+    if got == 0 {
+        return Err(Errno::EFAULT);
+    }
+    if let Some(off) = offset.as_deref_mut() {
+        *off = pos;
+    }
+    Ok(got)
+}
+
 /// Copies `data` out across `segs` (already made accessible).
 fn scatter(segs: &[Segment], data: &[u8]) -> Result<(), Errno> {
     let mut done = 0usize;
@@ -181,6 +221,9 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         Node::Full if total > 0 => return Err(Errno::ENOSPC),
         _ => return Ok(total),
     };
+    if let Node::Inode(ino) = node {
+        return write_file_direct(&f, ino, segs, at);
+    }
     let mut written = 0u32;
     let mut chunk = alloc::vec::Vec::with_capacity(TTY_CHUNK as usize);
     let (mut seg, mut off) = (0usize, 0u32);
@@ -237,37 +280,87 @@ fn is_dir(ino: fs::tmpfs::Ino) -> bool {
     fs::root::with_tree(|t| t.get(ino).is_some_and(|n| n.is_dir()))
 }
 
+/// Writes `segs` to tmpfs file `ino` straight from the user's buffers, in
+/// pieces of FILE_CHUNK within a segment: a piece that cannot be read whole
+/// ends the write (a partial count, or EFAULT if nothing was written).
+fn write_file_direct(f: &OpenFile, ino: fs::tmpfs::Ino, segs: &[Segment], at: Option<u64>) -> SysResult {
+    let mut written = 0u32;
+    for &(base, len) in segs {
+        let mut off = 0u32;
+        while off < len {
+            let n = (len - off).min(FILE_CHUNK);
+            let pos = at.map(|a| a + u64::from(written));
+            let r = with_process(|p| {
+                uaccess::with_accessible(&mut p.mem, base + off, n, Access::Read, |user| {
+                    if user.len() < n as usize {
+                        return Err(Errno::EFAULT);
+                    }
+                    let mut done = 0;
+                    write_file_with(f, ino, n as usize, pos, |to| {
+                        user.read(done, to);
+                        done += to.len();
+                    })
+                })
+            });
+            match r.and_then(|r| r) {
+                Ok(k) if k == n as usize => {}
+                Ok(k) => return Ok(written + k as u32),
+                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
+            }
+            written += n;
+            off += n;
+        }
+    }
+    Ok(written)
+}
+
 /// Writes `data` to a tmpfs file at the description's offset (at the end
 /// with O_APPEND), moving the offset; a boot module's file becomes an
 /// ordinary one first.
 fn write_file(f: &OpenFile, ino: fs::tmpfs::Ino, data: &[u8], at: Option<u64>) -> Result<usize, Errno> {
+    let mut done = 0;
+    write_file_with(f, ino, data.len(), at, |to| {
+        to.copy_from_slice(&data[done..done + to.len()]);
+        done += to.len();
+    })
+}
+
+/// `write_file` of `len` bytes that `source` supplies in order (as
+/// `Tmpfs::write_with`).
+fn write_file_with(
+    f: &OpenFile,
+    ino: fs::tmpfs::Ino,
+    len: usize,
+    at: Option<u64>,
+    source: impl FnMut(&mut [u8]),
+) -> Result<usize, Errno> {
     fs::root::make_writable(ino)?;
     let append = f.append.load(Ordering::Relaxed);
     // pwrite on an O_APPEND description appends too, as Linux does.
     if let Some(pos) = at {
         let pos = if append { fs::size(f.node) } else { pos };
-        return fs::root::with_tree(|t| t.write(ino, pos, limit(f, pos, data)?, fs::root::now()));
+        return fs::root::with_tree(|t| t.write_with(ino, pos, limit(f, pos, len)?, fs::root::now(), source));
     }
     let mut off = f.offset.lock();
     if append {
         *off = fs::size(f.node);
     }
-    let n = fs::root::with_tree(|t| t.write(ino, *off, limit(f, *off, data)?, fs::root::now()))?;
+    let n = fs::root::with_tree(|t| t.write_with(ino, *off, limit(f, *off, len)?, fs::root::now(), source))?;
     *off += n as u64;
     Ok(n)
 }
 
 /// Without O_LARGEFILE a write may not reach 2 GiB: EFBIG at the limit,
 /// cut short before it (Linux's generic_write_check_limits).
-fn limit<'a>(f: &OpenFile, pos: u64, data: &'a [u8]) -> Result<&'a [u8], Errno> {
+fn limit(f: &OpenFile, pos: u64, len: usize) -> Result<usize, Errno> {
     if f.largefile.load(Ordering::Relaxed) {
-        return Ok(data);
+        return Ok(len);
     }
     let max = fs::tmpfs::MAX_NON_LFS;
     if pos >= max {
         return Err(Errno::EFBIG);
     }
-    Ok(&data[..data.len().min((max - pos) as usize)])
+    Ok(len.min((max - pos) as usize))
 }
 
 /// Bytes for /dev/random and /dev/urandom (xorshift from the TSC: not
