@@ -169,6 +169,13 @@ plain! {
     sigframe::Sigcontext = 88, sigframe::RtSigframe = 268, sigframe::Sigframe = 732, [u32; 156] = 624,
 }
 
+/// The bytes of `v`, as they cross the user boundary.
+pub fn bytes_of<T: Plain>(v: &T) -> &[u8] {
+    // SAFETY: `T: Plain` has no padding, so all its bytes are initialised;
+    // the slice borrows `v`.
+    unsafe { core::slice::from_raw_parts(v as *const T as *const u8, size_of::<T>()) }
+}
+
 /// Copies a `T` out of user memory at `addr`.
 pub fn read<T: Plain>(mem: &mut UserMemory, addr: u32) -> Result<T, Errno> {
     let mut v = T::zeroed();

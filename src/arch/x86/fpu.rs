@@ -92,6 +92,37 @@ impl FpuState {
         FpuState(image)
     }
 
+    /// Loads a state a program hands back (sigreturn) into the CPU and
+    /// keeps it here: `fill` writes the image (FXSAVE's 512 bytes, or
+    /// FNSAVE's 108), straight into this buffer; MXCSR is cleaned as in
+    /// `from_user_image`. On an error from `fill` nothing is loaded (this
+    /// buffer may hold part of the image: the CPU's state is the live one).
+    pub fn load_user<E>(&mut self, fill: impl FnOnce(&mut [u8]) -> Result<(), E>) -> Result<(), E> {
+        if Self::is_fxsave() {
+            fill(&mut self.0[..])?;
+            let mask = match INITIAL.get().map(|i| u32::from_le_bytes(i.0[28..32].try_into().expect("4 bytes"))) {
+                Some(0) | None => 0xFFBF,
+                Some(m) => m,
+            };
+            let mxcsr = u32::from_le_bytes(self.0[24..28].try_into().expect("4 bytes")) & mask;
+            self.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+        } else {
+            fill(&mut self.0[..108])?;
+        }
+        self.restore();
+        Ok(())
+    }
+
+    /// Loads the initial state into the CPU (a signal handler's start),
+    /// without copying it anywhere: the task's saved state is only read
+    /// after a `save`, which will overwrite it.
+    pub fn load_initial() {
+        match INITIAL.get() {
+            Some(i) => i.restore(),
+            None => FpuState([0; 512]).restore(),
+        }
+    }
+
     /// Saves the CPU's FPU state here.
     pub fn save(&mut self) {
         let p = self.0.as_mut_ptr();
