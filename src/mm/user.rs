@@ -308,14 +308,18 @@ impl UserMemory {
         // RLIMIT_DATA may stop it part way, as a hole does.
         let stop = protect_stop(&self.map, start, end, prot);
         let until = stop.unwrap_or(end);
-        let (changed, done) = if until > start { self.map.protect(start, until, prot) } else { (Vec::new(), Ok(())) };
-        for r in changed {
-            for page in (r.start.as_u32()..r.end.as_u32()).step_by(PAGE_SIZE as usize) {
-                let va = VirtAddr::new(page);
-                let Some(e) = self.space.entry(va).filter(|e| e.is_present()) else { continue };
-                self.space.protect(va, protected_flags(e, prot, r.is_shared()));
-            }
-        }
+        let space = &mut self.space;
+        let done = if until > start {
+            self.map.protect_with(start, until, prot, |r| {
+                for page in (r.start.as_u32()..r.end.as_u32()).step_by(PAGE_SIZE as usize) {
+                    let va = VirtAddr::new(page);
+                    let Some(e) = space.entry(va).filter(|e| e.is_present()) else { continue };
+                    space.protect(va, protected_flags(e, prot, r.is_shared()));
+                }
+            })
+        } else {
+            Ok(())
+        };
         done.map_err(|e| match e {
             MapError::Denied => MemError::Denied,
             MapError::TooMany => MemError::OutOfMemory,

@@ -168,8 +168,13 @@ impl MemoryMap {
         let (from, to) = (first.start.as_u32(), last.end.as_u32());
         // The joined region keeps whichever anon_vma there was.
         let anon = [first, r, last].iter().map(|x| x.anon).find(|a| a.id != 0);
-        let keys: alloc::vec::Vec<u32> = self.regions.range(from..to).map(|(k, _)| *k).skip(1).collect();
-        for k in keys {
+        // At most two go (`r` and the next, or the next alone), by key:
+        // no list on the heap.
+        let mut keys = [None; 2];
+        for (slot, (&k, _)) in keys.iter_mut().zip(self.regions.range(from..to).skip(1)) {
+            *slot = Some(k);
+        }
+        for k in keys.into_iter().flatten() {
             self.regions.remove(&k);
         }
         let joined = self.regions.get_mut(&from).expect("first region");
