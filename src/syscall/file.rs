@@ -127,21 +127,22 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
     if room == 0 {
         return Err(Errno::EFAULT);
     }
-    let mut data = alloc::vec![0u8; room as usize];
+    let (mut small, mut big) = ([0u8; SMALL_IO], Vec::new());
+    let data = io_buffer(&mut small, &mut big, room as usize);
     let n = match node {
-        Node::Console => read_console(&f, &mut data)?,
-        Node::PipeRead(id) => read_pipe(&f, id, &mut data)?,
-        Node::Inode(ino) if at.is_some() => fs::root::read(ino, at.unwrap_or(0), &mut data),
+        Node::Console => read_console(&f, data)?,
+        Node::PipeRead(id) => read_pipe(&f, id, data)?,
+        Node::Inode(ino) if at.is_some() => fs::root::read(ino, at.unwrap_or(0), data),
         Node::Inode(ino) => {
             let mut off = f.offset.lock();
-            let n = fs::root::read(ino, *off, &mut data);
+            let n = fs::root::read(ino, *off, data);
             *off += n as u64;
             n
         }
-        Node::Block => super::blkdev::read(&f, at, &mut data)?,
+        Node::Block => super::blkdev::read(&f, at, data)?,
         Node::Zero | Node::Full => data.len(),
         Node::Random => {
-            random_fill(&mut data);
+            random_fill(data);
             data.len()
         }
         _ => unreachable!("handled above"),
@@ -185,6 +186,20 @@ fn read_file_direct(f: &OpenFile, ino: fs::tmpfs::Ino, segs: &[Segment], want: u
     Ok(got)
 }
 
+/// Reads and writes of at most this many bytes go through a buffer on the
+/// kernel stack, not the heap (a pipe's or terminal's byte or line).
+const SMALL_IO: usize = 512;
+
+/// A zeroed buffer of `len` bytes: `small` if it fits, else `big` grown.
+fn io_buffer<'a>(small: &'a mut [u8; SMALL_IO], big: &'a mut Vec<u8>, len: usize) -> &'a mut [u8] {
+    if len <= SMALL_IO {
+        &mut small[..len]
+    } else {
+        big.resize(len, 0);
+        &mut big[..]
+    }
+}
+
 /// Copies `data` out across `segs` (already made accessible).
 fn scatter(segs: &[Segment], data: &[u8]) -> Result<(), Errno> {
     let mut done = 0usize;
@@ -225,20 +240,21 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         return write_file_direct(&f, ino, segs, at);
     }
     let mut written = 0u32;
-    let mut chunk = alloc::vec::Vec::with_capacity(TTY_CHUNK as usize);
+    let (mut small, mut big) = ([0u8; SMALL_IO], Vec::new());
+    // No chunk is longer than the whole write.
+    let buf = io_buffer(&mut small, &mut big, chunk_size.min(total) as usize);
     let (mut seg, mut off) = (0usize, 0u32);
     while written < total {
-        chunk.clear();
         // Gather the next chunk across segments; any unreadable byte fails it.
+        let mut len = 0usize;
         let gathered = with_process(|p| -> Result<(), Errno> {
-            while chunk.len() < chunk_size as usize && seg < segs.len() {
-                let (base, len) = segs[seg];
-                let n = (len - off).min(chunk_size - chunk.len() as u32);
-                let at = chunk.len();
-                chunk.resize(at + n as usize, 0);
-                copy_in(&mut p.mem, base + off, &mut chunk[at..])?;
+            while len < buf.len() && seg < segs.len() {
+                let (base, seg_len) = segs[seg];
+                let n = (seg_len - off).min((buf.len() - len) as u32);
+                copy_in(&mut p.mem, base + off, &mut buf[len..len + n as usize])?;
+                len += n as usize;
                 off += n;
-                if off == len {
+                if off == seg_len {
                     seg += 1;
                     off = 0;
                 }
@@ -248,7 +264,8 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         if let Err(e) = gathered {
             return if written > 0 { Ok(written) } else { Err(e) };
         }
-        match write_chunk(&f, node, &chunk, at.map(|a| a + u64::from(written))) {
+        let chunk = &buf[..len];
+        match write_chunk(&f, node, chunk, at.map(|a| a + u64::from(written))) {
             Ok(n) if n == chunk.len() => {}
             Ok(n) => return Ok(written + n as u32),
             Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
