@@ -292,13 +292,12 @@ fn may_enter_proc(path: &str) -> bool {
     if path.contains("proc") || path.contains("dev") {
         return true;
     }
-    // A proc mounted somewhere else: its directory's name.
+    // A proc mounted somewhere else: its directory's name (borrowed from
+    // the tree: an open allocates nothing here).
     let m = MOUNTS.lock();
     with_tree(|t| {
         m.roots_of(FsKind::Proc).any(|r| {
-            t.covered_by(r)
-                .and_then(|at| path_of_locked(t, at).ok())
-                .is_some_and(|p| p.rsplit('/').next().is_some_and(|name| !name.is_empty() && path.contains(name)))
+            t.covered_by(r).and_then(|at| t.name_in_parent(at)).is_some_and(|name| !name.is_empty() && path.contains(name))
         })
     })
 }

@@ -219,6 +219,17 @@ impl Tmpfs {
 
     /// What a lookup that reaches `ino` arrives at: the root of the last
     /// mount stacked on it, or `ino` itself.
+    /// The name directory `ino` has in its parent (what `mounted_on` it
+    /// counts), borrowed: `None` for the root or an unlinked one.
+    pub fn name_in_parent(&self, ino: Ino) -> Option<&str> {
+        if ino == ROOT || self.get(ino)?.nlink == 0 {
+            return None;
+        }
+        let parent = self.lookup(ino, "..").ok()??;
+        let entries = self.dir_entries(parent).ok()?;
+        entries.iter().find(|&(_, &e)| e == ino || self.mounted_on(e) == ino).map(|(n, _)| n.as_str())
+    }
+
     pub fn mounted_on(&self, mut ino: Ino) -> Ino {
         while let Some(&top) = self.covers.get(&ino) {
             ino = top;
@@ -288,20 +299,21 @@ impl Tmpfs {
         }
         let mut dir = if path.starts_with('/') { ROOT } else { start };
         let trailing_slash = path.ends_with('/');
-        let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
-        if comps.is_empty() {
+        // The components one by one, not collected: no list on the heap.
+        let mut comps = path.split('/').filter(|c| !c.is_empty()).peekable();
+        if comps.peek().is_none() {
             // "/" or "///": the root itself.
             return Ok(Walk { parent: ROOT, name: String::from("."), ino: Some(ROOT), trailing_slash: true });
         }
-        for (i, comp) in comps.iter().enumerate() {
+        while let Some(comp) = comps.next() {
             if comp.len() > NAME_MAX {
                 return Err(Errno::ENAMETOOLONG);
             }
-            let last = i + 1 == comps.len();
+            let last = comps.peek().is_none();
             let found = self.lookup(dir, comp)?;
             if last {
                 let Some(ino) = found else {
-                    return Ok(Walk { parent: dir, name: String::from(*comp), ino: None, trailing_slash });
+                    return Ok(Walk { parent: dir, name: String::from(comp), ino: None, trailing_slash });
                 };
                 let node = &self.inodes[&ino];
                 if let Data::Symlink(target) = &node.data
@@ -312,7 +324,7 @@ impl Tmpfs {
                 if trailing_slash && !node.is_dir() {
                     return Err(Errno::ENOTDIR);
                 }
-                return Ok(Walk { parent: dir, name: String::from(*comp), ino: Some(ino), trailing_slash });
+                return Ok(Walk { parent: dir, name: String::from(comp), ino: Some(ino), trailing_slash });
             }
             let Some(ino) = found else { return Err(Errno::ENOENT) };
             dir = match &self.inodes[&ino].data {

@@ -217,7 +217,8 @@ pub fn read_cstr(mem: &mut UserMemory, addr: u32, max: usize, too_long: Errno) -
     if bytes.len() >= max {
         return Err(too_long);
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (nearly always) keeps its buffer: no second copy.
+    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The bytes of the string at `addr` before its NUL, at most `max` of them
