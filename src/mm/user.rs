@@ -17,7 +17,6 @@ use super::pte::{PageTableEntry, PteFlags};
 use super::stats::MgStats;
 use super::vma::{Backing, MapError, MemoryMap, Merge, Prot, Purpose, Region, SharedPages};
 use crate::arch::x86::exception::{Access, PfError};
-use alloc::vec::Vec;
 
 /// Where the stack ends (exclusive) and how much of it exists at exec.
 pub const STACK_TOP: u32 = USER_END;
