@@ -149,10 +149,19 @@ impl UserMemory {
     /// in as a user access would. `BadAddress` where the user could not
     /// access them either; `OutOfMemory` if memory ran out.
     pub fn ensure(&mut self, range: UserRange, access: Access) -> Result<(), MemError> {
+        // The end of the readable region the last page was found in: the
+        // pages up to it need no second lookup (until a fault, which may
+        // change the map).
+        let mut readable_until = 0u32;
         for page in range.pages() {
             let va = page.start();
             let e = self.space.entry(va).unwrap_or(PageTableEntry::EMPTY);
-            if !entry_allows(e, access) || !self.map.find(va.as_u32()).is_some_and(|r| r.prot.readable()) {
+            let readable = |map: &MemoryMap, until: &mut u32| {
+                va.as_u32() < *until
+                    || map.find(va.as_u32()).filter(|r| r.prot.readable()).map(|r| *until = r.end.as_u32()).is_some()
+            };
+            if !entry_allows(e, access) || !readable(&self.map, &mut readable_until) {
+                readable_until = 0;
                 let mut err = PfError::USER;
                 if e.is_present() {
                     err |= PfError::PRESENT;

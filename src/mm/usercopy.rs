@@ -248,6 +248,11 @@ pub fn strncpy_from_user(mem: &mut UserMemory, addr: u32, max: usize) -> Result<
 /// `len`: pages are faulted in as for a user access, and the count stops at
 /// the first page that cannot be (Linux's partial-copy semantics).
 pub fn accessible_prefix(mem: &mut UserMemory, addr: u32, len: u32, access: Access) -> u32 {
+    // Nearly always all of it: one pass over the range, then page by page
+    // only to find where it stops.
+    if UserRange::new(addr, len).is_some_and(|r| mem.ensure(r, access).is_ok()) {
+        return len;
+    }
     let mut done = 0u32;
     while done < len {
         let at = addr.wrapping_add(done);
