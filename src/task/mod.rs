@@ -170,11 +170,6 @@ mod hooks {
     /// default action, or a handler frame on the user stack. A system
     /// call a signal interrupted ends in EINTR or is restarted here.
     pub fn on_return_to_user(frame: &mut TrapFrame) {
-        if nothing_to_do(frame) {
-            // What the loop below ends in when there is nothing to take.
-            restart_call(frame, None);
-            return;
-        }
         loop {
             let (fatal, stop) = {
                 let mut s = SCHED.lock();
@@ -225,27 +220,6 @@ mod hooks {
                 Disposition::Handler => run_handler(frame, sig, &info, &action),
             }
         }
-    }
-
-    /// The usual way out, seen under one lock: no fatal signal, no stop, no
-    /// switch due, no signal to take, no mask to put back, and a frame
-    /// `iret` can take.
-    fn nothing_to_do(frame: &TrapFrame) -> bool {
-        use crate::arch::x86::gdt::{USER_CODE, USER_DATA};
-        if frame.cs as u16 != USER_CODE.raw() || frame.user_ss as u16 != USER_DATA.raw() {
-            return false;
-        }
-        if sched::need_resched() {
-            return false;
-        }
-        let mut s = SCHED.lock();
-        let t = s.current_task();
-        let blocked = t.sig.blocked;
-        if t.fatal.is_some() || t.stop_requested || t.sig.saved_mask.is_some() || t.sig.pending.next(blocked).is_some()
-        {
-            return false;
-        }
-        deliver::group_pending(&mut s).next(blocked).is_none()
     }
 
     /// Points the task at its handler for `sig`; if the frame cannot be
