@@ -361,7 +361,7 @@ pub fn setup_frame(
         .map_err(|_| Unwritable)?
     })?;
     // The handler starts with a clean FPU, as on Linux.
-    FpuState::load_initial();
+    with_process(|p| p.fpu.reset());
     frame.user_esp = at;
     frame.eip = action.handler;
     frame.eax = sig.raw().into();
@@ -449,7 +449,7 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
             p.fpu.load_user(|image| usercopy::copy_in(mem, at, image).map_err(|_| BadFrame::Unreadable))
         })?;
     } else {
-        FpuState::load_initial();
+        with_process(|p| p.fpu.reset());
     }
     if let Some(st) = stack {
         // As Linux's restore_altstack: only a bad pointer fails the frame;

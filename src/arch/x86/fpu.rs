@@ -113,14 +113,14 @@ impl FpuState {
         Ok(())
     }
 
-    /// Loads the initial state into the CPU (a signal handler's start),
-    /// without copying it anywhere: the task's saved state is only read
-    /// after a `save`, which will overwrite it.
-    pub fn load_initial() {
+    /// Makes this the initial state and loads it (a signal handler's
+    /// start), in place: no 512-byte value built and moved.
+    pub fn reset(&mut self) {
         match INITIAL.get() {
-            Some(i) => i.restore(),
-            None => FpuState([0; 512]).restore(),
+            Some(i) => self.0.copy_from_slice(&i.0),
+            None => self.0.fill(0),
         }
+        self.restore();
     }
 
     /// Saves the CPU's FPU state here.
