@@ -7,6 +7,7 @@
 
 use super::addr::{PAGE_SIZE, UserRange, VirtAddr};
 use super::user::{MemError, UserMemory};
+use crate::arch::x86::bulkcopy;
 use crate::arch::x86::exception::Access;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -38,7 +39,7 @@ pub fn copy_in(mem: &mut UserMemory, src: u32, dst: &mut [u8]) -> Result<(), Err
     // SAFETY: `ensure` made [src, src+len) present and user-readable in the
     // loaded address space; interrupts are off, so nothing unmaps it before
     // the copy; the kernel buffer cannot overlap user memory.
-    unsafe { core::ptr::copy_nonoverlapping(src as *const u8, dst.as_mut_ptr(), dst.len()) };
+    unsafe { bulkcopy::copy(dst.as_mut_ptr(), src as *const u8, dst.len()) };
     Ok(())
 }
 
@@ -49,7 +50,7 @@ pub fn copy_out(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno>
     // SAFETY: `ensure` made the range present and writable in the loaded
     // address space (copy-on-write pages were copied first), and it stays
     // so with interrupts off.
-    unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst as *mut u8, src.len()) };
+    unsafe { bulkcopy::copy(dst as *mut u8, src.as_ptr(), src.len()) };
     Ok(())
 }
 
@@ -78,10 +79,11 @@ impl UserBytes {
         // SAFETY: [addr, addr + len) was made present and user-readable in the
         // loaded address space by `with_accessible`, which holds the
         // UserMemory borrowed (nothing remaps it) while this lives, with
-        // interrupts off (no other task runs). `copy` rather than
-        // `copy_nonoverlapping`: the user's page may be the very frame `dst`
-        // is a window onto (write() from a mapping of the same file).
-        unsafe { core::ptr::copy((self.addr as usize + at) as *const u8, dst.as_mut_ptr(), dst.len()) };
+        // interrupts off (no other task runs). `dst` is kernel memory, so the
+        // two address ranges are apart (the user's page may be the very
+        // frame `dst` is a window onto: write() from a mapping of the same
+        // file; that is no overlap of addresses).
+        unsafe { bulkcopy::copy(dst.as_mut_ptr(), (self.addr as usize + at) as *const u8, dst.len()) };
     }
 
     /// Copies `src` to offset `at`.
@@ -89,7 +91,7 @@ impl UserBytes {
         assert!(at + src.len() <= self.len(), "user write past the accessible bytes");
         // SAFETY: as in `read`, the range was made present and writable
         // (copy-on-write pages copied first) and stays so while this lives.
-        unsafe { core::ptr::copy(src.as_ptr(), (self.addr as usize + at) as *mut u8, src.len()) };
+        unsafe { bulkcopy::copy((self.addr as usize + at) as *mut u8, src.as_ptr(), src.len()) };
     }
 }
 
