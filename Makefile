@@ -64,7 +64,7 @@ help:
 	@echo "                  (make gdb PROG=user/build/bin/cow adds a program's symbols)"
 	@echo "make trace        boot with QEMU interrupt/reset logging to $(BUILD)/trace.log"
 	@echo "make difftest     the same test programs on this kernel and on Linux i386, diffed"
-	@echo "make fuzz         random hostile system calls, then a leak check (SEED=99991 CALLS=1000000)"
+	@echo "make fuzz         random hostile system calls, then a leak check (SEED=99991 CALLS=1000000 HEAPTRACE=1)"
 	@echo "make soak         fork/exec/exit, pipes, mmap rounds, then an exact frame count (ROUNDS=10000)"
 	@echo "make bench        the benchmark on this kernel and on Linux i386, side by side"
 	@echo "make iso          build $(ISO)"

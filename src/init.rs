@@ -30,6 +30,10 @@ pub fn init(magic: u32, info_phys: u32) -> &'static BootInfo {
     crate::symbols::init(info);
     print_summary(info);
     crate::mm::init(info);
+    if cmdline::has_flag(info.cmdline, "heaptrace") {
+        crate::mm::heap::start_trace();
+        kprintln!("heap trace: on (the `heap` view lists live allocations by caller)");
+    }
     crate::arch::x86::init_interrupts();
     console::serial::enable_receive_interrupt();
     crate::time::init();

@@ -18,14 +18,19 @@ pub extern "C" fn kmain(magic: u32, info_phys: u32) -> ! {
     kernel::fs::root::set_proc_source(kernel::task::procfs::entries);
     kernel::fs::pages::set_truncate_hook(kernel::task::filemap::file_truncated);
     kernel::mm::swap::io::set_io(kernel::dev::blk::SWAP_IO);
-    sched::set_idle_work(kernel::task::swapd::idle_work);
     kernel::fs::root::set_proc_reader(kernel::task::procfs::READER);
+    kernel::fs::shmem::keep_boot_files();
     let init = cmdline::value(info.cmdline, "init").unwrap_or(DEFAULT_INIT);
     let owned: alloc::vec::Vec<alloc::string::String> = cmdline::init_args(info.cmdline).collect();
     let args: alloc::vec::Vec<&str> = owned.iter().map(|a| a.as_str()).collect();
     if let Err(e) = lifecycle::spawn_init(init, &args) {
         kprintln!("cannot start init {init}: {e:?}");
         kprintln!("files: {:?}", kernel::fs::list().iter().map(|(n, _)| n.as_str()).collect::<alloc::vec::Vec<_>>());
+        exit(ExitCode::Failure);
+    }
+    // Linux's order: init is pid 1, kthreadd 2, then the kernel threads.
+    if let Err(e) = kernel::task::kthread::start_kthreadd().and_then(|()| kernel::task::swapd::start()) {
+        kprintln!("cannot start the kernel threads: {e:?}");
         exit(ExitCode::Failure);
     }
     log::info!("starting {init} as process 1");

@@ -6,6 +6,7 @@
 //! |---------------------------|-------------------------------------|-----------------------------|
 //! | `int 0x80`                | `syscall::dispatch`                 | (cannot happen: DPL 3 gate) |
 //! | page fault                | `task::on_user_page_fault` (mm resolves, or the task is killed) | kernel bug: report, panic |
+//! | #NM (CR0.TS set)          | `task::on_fpu_unavailable` (lazy FPU switch) | report, panic |
 //! | other exception           | `task::on_user_exception` (a signal)| int3 continues; else report, panic |
 //! | IRQ 0 (PIT)               | tick the clock, then the scheduler  | same                        |
 //! | IRQ 4 (COM1)              | drain the UART, wake console readers| same                        |
@@ -31,6 +32,18 @@ pub static LAST_PAGE_FAULT: [AtomicU32; 3] = [AtomicU32::new(0), AtomicU32::new(
 /// Called by the entry stubs with the saved frame; returns into it.
 #[unsafe(no_mangle)]
 extern "C" fn trap_entry(frame: &mut TrapFrame) {
+    // System calls first, on the shortest path: they are most of the traps.
+    if frame.vector == crate::arch::x86::idt::SYSCALL_VECTOR {
+        syscall::dispatch(frame);
+        task::on_return_to_user(frame);
+    } else {
+        other_trap(frame);
+    }
+}
+
+/// Everything but a system call.
+#[inline(never)]
+fn other_trap(frame: &mut TrapFrame) {
     match frame.event() {
         TrapEvent::SystemCall => syscall::dispatch(frame),
         TrapEvent::Irq(irq) => interrupt(irq),
@@ -79,7 +92,11 @@ fn page_fault(frame: &mut TrapFrame, addr: u32, err: PfError) {
 }
 
 fn exception(frame: &mut TrapFrame, exc: Exception) {
-    if frame.from_user() {
+    if frame.from_user() && exc == Exception::DeviceNotAvailable {
+        // CR0.TS: the task's first FPU instruction since another had the
+        // FPU (`arch::x86::fpu`); its state goes in and it runs on.
+        task::on_fpu_unavailable();
+    } else if frame.from_user() {
         task::on_user_exception(frame, exc);
     } else if exc == Exception::Breakpoint {
         kprintln!("breakpoint in kernel at eip {:#010x}: continuing", frame.eip - 1);

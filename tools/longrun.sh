@@ -4,7 +4,9 @@
 #   tools/longrun.sh soak ROUNDS                        (make soak ROUNDS=…)
 # Boots the kernel with tests/progs/{fuzz,soak}.c as process 1 (the
 # scenario runner builds everything), prints the program's figures, and
-# exits 0 only if it reported success. MEM sets the guest's memory (128M).
+# exits 0 only if it reported success. MEM sets the guest's memory (128M);
+# HEAPTRACE=1 boots with `heaptrace`, so that a fuzz run whose heap does not
+# come back lists the live allocations by caller (the kernel's `heap` view).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -19,7 +21,7 @@ mkdir -p build/long
 scn=build/long/$name.scn
 cat > "$scn" <<SCN
 init: /bin/$what
-cmdline: -- $*
+cmdline: ${HEAPTRACE:+heaptrace }-- $*
 mem: ${MEM:-128M}
 timeout: 14400
 expect-exit: success

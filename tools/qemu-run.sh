@@ -16,7 +16,8 @@
 #                      \n Enter, \003 ^C), `expect ERE` (wait until a console
 #                      line after the last one matched matches it), `pause
 #                      SECS`; ^D follows the last step, as after piped input
-# QEMU_CPU in the environment picks the -cpu model. Piped input is fed once
+# QEMU_CPU in the environment picks the -cpu model; QEMU_GDB_PORT adds a gdb
+# stub to a running machine. Piped input is fed once
 # the kernel's banner appears, or once a console line matches the bash regex
 # MEMGUARD_INPUT_AFTER if that is set (input a program must see while it
 # waits, e.g. a ^C for its foreground job).
@@ -67,6 +68,9 @@ fi
 [ -n "$gdb" ] && args+=(-S -gdb "tcp:127.0.0.1:$gdb")
 [ -n "$trace" ] && args+=(-d int,cpu_reset -D "$trace")
 [ -n "${QEMU_CPU:-}" ] && args+=(-cpu "$QEMU_CPU")
+# A gdb stub on a running machine (attach to a run that hangs: `gdb
+# -ex 'target remote :PORT'`), unlike --gdb, which starts stopped.
+[ -n "${QEMU_GDB_PORT:-}" ] && args+=(-gdb "tcp:127.0.0.1:$QEMU_GDB_PORT")
 # The disk: a transitional virtio-blk-pci device (legacy and modern
 # interfaces; the kernel's driver speaks the modern one).
 if [ -n "$disk" ]; then

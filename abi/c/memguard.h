@@ -183,6 +183,7 @@ enum mg_view {
     MG_VIEW_FREE = 6,       /* free and used memory */
     MG_VIEW_PFSTAT = 7,     /* page-fault counters, system-wide */
     MG_VIEW_FILES = 8,      /* the files (boot modules), one path per line */
+    MG_VIEW_HEAP = 9,       /* live kernel heap allocations after number arg0, by caller (boot with heaptrace) */
 };
 
 _Static_assert(sizeof(struct mg_stats) == 24 * 4, "struct mg_stats is 24 words");

@@ -208,6 +208,9 @@ views! {
     Pfstat = 7,
     /// The files (boot modules), one path per line.
     Files = 8,
+    /// Live kernel heap allocations made after allocation number arg0, by
+    /// call chain (boot with `heaptrace`).
+    Heap = 9,
 }
 
 #[cfg(test)]

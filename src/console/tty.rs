@@ -74,15 +74,28 @@ pub struct Typed {
     pub suspend: bool,
 }
 
+/// What one `pump` did.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub struct Pumped {
+    /// The signal keys typed.
+    pub typed: Typed,
+    /// The foreground group to send them to.
+    pub pgrp: Option<u32>,
+    /// Bytes the line discipline received (zero: nothing changed for a
+    /// reader, and nobody needs waking).
+    pub bytes: u32,
+}
+
 /// Moves the input waiting in the serial ring through the line
 /// discipline (echoing it) until it is all taken or the terminal is full.
-/// Returns the signal keys typed and the foreground group to send them to.
-pub fn pump() -> (Typed, Option<u32>) {
+pub fn pump() -> Pumped {
     serial::poll_input();
     let mut typed = Typed::default();
+    let mut bytes = 0;
     let mut t = TTY.lock();
     let mut echo = ConsoleEcho(t.ldisc.termios.c_oflag);
     while let Some(b) = serial::take_byte() {
+        bytes += 1;
         match t.ldisc.receive(b, &mut echo) {
             Ok(Some(TtySignal::Interrupt)) => typed.interrupt = true,
             Ok(Some(TtySignal::Quit)) => typed.quit = true,
@@ -90,11 +103,12 @@ pub fn pump() -> (Typed, Option<u32>) {
             Ok(None) => {}
             Err(NoRoom) => {
                 serial::unread(b);
+                bytes -= 1;
                 break;
             }
         }
     }
-    (typed, t.pgrp)
+    Pumped { typed, pgrp: t.pgrp, bytes }
 }
 
 /// Takes input for a read (see `Ldisc::take`).

@@ -70,7 +70,9 @@ impl PageCache for MappedInode {
 
     fn frame(&self, index: u32, allocate: bool) -> Result<Option<Frame>, CacheError> {
         with_tree(|t| match t.map_page(self.ino, index, allocate) {
-            Ok(page) => Ok(page.map(|p| p.frame())),
+            // A page on swap comes back first.
+            Ok(Some(page)) => page.resident().map(Some).ok_or(CacheError::OutOfMemory),
+            Ok(None) => Ok(None),
             Err(Errno::ENOSPC) => Err(CacheError::OutOfMemory),
             Err(_) => Err(CacheError::PastEof),
         })

@@ -19,6 +19,8 @@ pub mod procacct;
 pub mod procfmt;
 #[cfg(target_os = "none")]
 pub mod root;
+#[cfg(target_os = "none")]
+pub mod shmem;
 pub mod tmpfs;
 #[cfg(target_os = "none")]
 pub use files::*;

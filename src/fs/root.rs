@@ -297,7 +297,9 @@ fn may_enter_proc(path: &str) -> bool {
     let m = MOUNTS.lock();
     with_tree(|t| {
         m.roots_of(FsKind::Proc).any(|r| {
-            t.covered_by(r).and_then(|at| t.name_in_parent(at)).is_some_and(|name| !name.is_empty() && path.contains(name))
+            t.covered_by(r)
+                .and_then(|at| t.name_in_parent(at))
+                .is_some_and(|name| !name.is_empty() && path.contains(name))
         })
     })
 }

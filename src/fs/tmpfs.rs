@@ -188,6 +188,11 @@ impl Tmpfs {
         self.inodes.get_mut(&ino)
     }
 
+    /// The regular files there are now (their inode numbers).
+    pub fn files(&self) -> Vec<Ino> {
+        self.inodes.iter().filter(|(_, n)| matches!(n.data, Data::File { .. })).map(|(&i, _)| i).collect()
+    }
+
     pub fn inode_count(&self) -> usize {
         self.inodes.len()
     }
@@ -759,7 +764,7 @@ impl Tmpfs {
     /// The page at index `index` of file `ino`, for a mapping: `None` for
     /// a hole, unless `allocate` gives it a zeroed page (ENOSPC when memory
     /// is out). ENXIO at or past the page the end of the file is in.
-    pub fn map_page(&mut self, ino: Ino, index: u32, allocate: bool) -> Result<Option<&Page>, Errno> {
+    pub fn map_page(&mut self, ino: Ino, index: u32, allocate: bool) -> Result<Option<&mut Page>, Errno> {
         let Some(Data::File { pages, size }) = self.inodes.get_mut(&ino).map(|n| &mut n.data) else {
             return Err(Errno::EINVAL);
         };
@@ -773,8 +778,33 @@ impl Tmpfs {
         if pages.contains_key(&index) {
             self.written(ino, index..index + 1);
         }
-        let Some(Data::File { pages, .. }) = self.inodes.get(&ino).map(|n| &n.data) else { return Err(Errno::EINVAL) };
-        Ok(pages.get(&index))
+        let Some(Data::File { pages, .. }) = self.inodes.get_mut(&ino).map(|n| &mut n.data) else {
+            return Err(Errno::EINVAL);
+        };
+        Ok(pages.get_mut(&index))
+    }
+
+    /// The swap clock's walk: calls `visit` on each held file page after
+    /// position `hand` (inode, page) in that order, wrapping round to the
+    /// start, until it returns false or every page was seen once. Returns
+    /// the position to start from next time.
+    pub fn each_page_from(&mut self, hand: (Ino, u32), mut visit: impl FnMut(Ino, &mut Page) -> bool) -> (Ino, u32) {
+        let mut at = hand;
+        for round in 0..2 {
+            let inodes = if round == 0 { self.inodes.range_mut(hand.0..) } else { self.inodes.range_mut(..=hand.0) };
+            for (&ino, node) in inodes {
+                let Data::File { pages, .. } = &mut node.data else { continue };
+                let from = if round == 0 && ino == hand.0 { hand.1 } else { 0 };
+                let to = if round == 1 && ino == hand.0 { hand.1 } else { u32::MAX };
+                for (&k, page) in pages.range_mut(from..to) {
+                    at = (ino, k + 1);
+                    if !visit(ino, page) {
+                        return at;
+                    }
+                }
+            }
+        }
+        at
     }
 
     /// fallocate() (mode 0 or FALLOC_FL_KEEP_SIZE): every page of
@@ -1003,6 +1033,42 @@ mod tests {
         // Relative to a directory.
         let bin = ino(&t, "/bin").unwrap();
         assert_eq!(t.walk(bin, "sh", Follow::Yes).unwrap().ino, Some(sh));
+    }
+
+    #[test]
+    fn the_swap_walk_visits_every_page_once_from_its_hand() {
+        let mut t = tree();
+        let a = t.create(ROOT, "a", S_IFREG | 0o644, file(), Time::default()).unwrap();
+        let b = t.create(ROOT, "b", S_IFREG | 0o644, file(), Time::default()).unwrap();
+        t.write(a, 0, &[1; PAGE * 3], Time::default()).unwrap();
+        t.write(b, PAGE as u64 * 5, &[2; 10], Time::default()).unwrap();
+        let mut n = 0;
+        assert_eq!(
+            t.each_page_from((a, 1), |_, _| {
+                n += 1;
+                true
+            }),
+            (a, 1)
+        );
+        assert_eq!(n, 4, "three pages of a, one of b, once each");
+        let mut n = 0;
+        assert_eq!(
+            t.each_page_from((a, 1), |_, _| {
+                n += 1;
+                n < 3
+            }),
+            (b, 6),
+            "a's pages 1 and 2, then b's 5"
+        );
+        let mut n = 0;
+        assert_eq!(
+            t.each_page_from((b, 6), |_, _| {
+                n += 1;
+                n < 2
+            }),
+            (a, 2),
+            "wrapped to a's start"
+        );
     }
 
     #[test]

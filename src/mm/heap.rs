@@ -4,9 +4,11 @@
 //! freed, as soon as they are empty again, so the heap shrinks back after a
 //! burst (a thousand processes, a 2 MiB execve argument copy).
 
+use super::heaptrace::{self, DEPTH, Record, Table};
 use super::layout::{HEAP_END, HEAP_START};
 use super::slab::{PAGE, PageSource, SlabHeap};
 use core::alloc::{GlobalAlloc, Layout};
+use core::sync::atomic::Ordering;
 use spin::Mutex;
 
 /// Maps (`true`) or unmaps (`false`) `pages` pages at `at` for the heap;
@@ -59,18 +61,77 @@ pub fn usage() -> (usize, usize) {
     (s.slabs.in_use, s.slabs.mapped_pages * PAGE)
 }
 
+/// The allocation records while `heaptrace` is on (`heaptrace::Table`).
+static TRACE: Mutex<Option<Table<'static>>> = Mutex::new(None);
+
+/// Records kept while tracing (a power of two): 640 KiB of heap.
+const TRACE_SLOTS: usize = 16384;
+
+/// Starts recording every allocation (the `heaptrace` boot flag).
+pub fn start_trace() {
+    if heaptrace::on() {
+        return;
+    }
+    let slots = alloc::vec![Record::default(); TRACE_SLOTS].leak();
+    *TRACE.lock() = Some(Table::new(slots));
+    heaptrace::ON.store(true, Ordering::Release);
+}
+
+/// Calls `f` with the records, if tracing is on.
+pub fn with_trace<R>(f: impl FnOnce(&Table<'static>) -> R) -> Option<R> {
+    TRACE.lock().as_ref().map(f)
+}
+
+/// The return addresses of the allocation's callers: the saved-EBP chain,
+/// followed only while it stays inside the current kernel stack (below the
+/// TSS's esp0, above this frame, rising), since the outermost link may be a
+/// user program's EBP.
+fn callers() -> [u32; DEPTH] {
+    let mut out = [0; DEPTH];
+    let top = crate::arch::x86::tss::kernel_stack();
+    let mut ebp = crate::arch::x86::instructions::frame_pointer();
+    let mut low = ebp;
+    for slot in out.iter_mut() {
+        if !ebp.is_multiple_of(4) || ebp < low || ebp.checked_add(8).is_none_or(|end| end > top) {
+            break;
+        }
+        let frame = ebp as *const u32;
+        // SAFETY: [ebp, ebp + 8) lies on the current kernel stack, between a
+        // live frame and the stack's top (checked just above), so it is mapped.
+        let (next, ret) = unsafe { (frame.read(), frame.add(1).read()) };
+        *slot = ret;
+        low = ebp + 8;
+        ebp = next;
+    }
+    out
+}
+
 // SAFETY: allocation is serialised by the mutex, and the slab allocator
 // hands out disjoint blocks of mapped memory that satisfy the layout.
 unsafe impl GlobalAlloc for KernelHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let mut s = self.inner.lock();
-        let mut src = Mapper(s.pages);
-        s.slabs.alloc(layout, &mut src)
+        let ptr = {
+            let mut s = self.inner.lock();
+            let mut src = Mapper(s.pages);
+            s.slabs.alloc(layout, &mut src)
+        };
+        if heaptrace::on() && !ptr.is_null() {
+            let stack = callers();
+            if let Some(t) = TRACE.lock().as_mut() {
+                t.insert(ptr as u32, layout.size() as u32, stack);
+            }
+        }
+        ptr
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if ptr.is_null() {
             return;
+        }
+        if heaptrace::on()
+            && let Some(t) = TRACE.lock().as_mut()
+        {
+            t.remove(ptr as u32);
         }
         let mut s = self.inner.lock();
         let mut src = Mapper(s.pages);

@@ -72,13 +72,13 @@ pub fn alloc_user_zeroed() -> Result<Frame, OutOfFrames> {
 }
 
 pub fn zero_frame(f: Frame) {
-    FrameWindow::new(f).bytes().fill(0);
+    crate::arch::x86::pageops::zero_page(FrameWindow::new(f).bytes());
 }
 
 pub fn copy_frame(from: Frame, to: Frame) {
     let mut src = FrameWindow::new(from);
     let mut dst = FrameWindow::new(to);
-    dst.bytes().copy_from_slice(src.bytes());
+    crate::arch::x86::pageops::copy_page(dst.bytes(), src.bytes());
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod edit;
 pub mod fault;
 pub mod frame;
+pub mod heaptrace;
 pub mod layout;
 pub mod limits;
 pub mod pte;

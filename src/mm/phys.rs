@@ -16,7 +16,10 @@ use spin::Mutex;
 
 static FRAMES: Mutex<Option<FrameTable<'static>>> = Mutex::new(None);
 
-const MAX_HOLES: usize = 80;
+/// The first MiB, the kernel, the boot information, each module (the boot
+/// information keeps at most `MAX_MODULES`) and the frame table: the list
+/// cannot overflow, whatever the boot loader passed.
+const MAX_HOLES: usize = crate::bootinfo::multiboot::MAX_MODULES + 4;
 
 /// Builds the frame table. Panics (at boot, with a message) only if there is
 /// no usable low memory for the table itself.
@@ -62,34 +65,34 @@ pub fn init(info: &BootInfo) {
         })
     });
     *FRAMES.lock() = Some(table);
-    *RESERVED_USABLE.lock() = count_reserved(info, holes.as_slice());
+    *RESERVED_USABLE.lock() = count_reserved(info, holes.as_mut_slice());
 }
 
 /// Usable frames inside the holes, counted from the holes themselves
 /// (merged, since the boot information can share a page with a module),
-/// independently of how the table was filled.
-fn count_reserved(info: &BootInfo, holes: &[(u64, u64)]) -> u32 {
+/// independently of how the table was filled. Reorders `holes` (in page
+/// units, merged in place: no second array on the 16 KiB boot stack).
+fn count_reserved(info: &BootInfo, holes: &mut [(u64, u64)]) -> u32 {
     let page = u64::from(PAGE_SIZE);
-    let mut pages = [(0u64, 0u64); MAX_HOLES];
-    for (p, &(s, e)) in pages.iter_mut().zip(holes) {
-        *p = (s / page, e.div_ceil(page));
+    for h in holes.iter_mut() {
+        *h = (h.0 / page, h.1.div_ceil(page));
     }
-    let pages = &mut pages[..holes.len()];
-    pages.sort_unstable();
-    let mut merged = [(0u64, 0u64); MAX_HOLES];
+    holes.sort_unstable();
     let mut m = 0;
-    for &(s, e) in pages.iter() {
-        if m > 0 && s <= merged[m - 1].1 {
-            merged[m - 1].1 = merged[m - 1].1.max(e);
+    for i in 0..holes.len() {
+        let (s, e) = holes[i];
+        if m > 0 && s <= holes[m - 1].1 {
+            holes[m - 1].1 = holes[m - 1].1.max(e);
         } else {
-            merged[m] = (s, e);
+            holes[m] = (s, e);
             m += 1;
         }
     }
+    let merged = &holes[..m];
     let mut n = 0;
     for_each_usable_range(info.regions(), |s, e| {
         let (s, e) = (s.div_ceil(page), e / page);
-        for &(hs, he) in &merged[..m] {
+        for &(hs, he) in merged {
             n += e.min(he).saturating_sub(s.max(hs));
         }
     });
@@ -110,6 +113,9 @@ impl Holes {
     }
     fn as_slice(&self) -> &[(u64, u64)] {
         &self.list[..self.n]
+    }
+    fn as_mut_slice(&mut self) -> &mut [(u64, u64)] {
+        &mut self.list[..self.n]
     }
 }
 
@@ -137,7 +143,7 @@ fn zero_low(f: Frame) {
     assert!(phys < LOW_MEMORY_END, "zero_low of a high frame {f:?}");
     // SAFETY: the direct map covers low memory, and the frame was just
     // allocated, so nothing else uses its bytes.
-    unsafe { core::ptr::write_bytes(phys_to_virt(phys) as *mut u8, 0, PAGE_SIZE as usize) };
+    crate::arch::x86::pageops::zero_page(unsafe { &mut *(phys_to_virt(phys) as *mut [u8; PAGE_SIZE as usize]) });
 }
 
 /// Low-memory frames user memory may not take: the kernel's heap (task

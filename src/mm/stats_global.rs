@@ -32,3 +32,13 @@ pub fn clock(scanned: u32, second: u32, outs: u32) {
     g.second_chances += second;
     g.swap_outs += outs;
 }
+
+/// A tmpfs page went to swap (system-wide only: no process owns it).
+pub fn shmem_swap_out() {
+    GLOBAL.lock().swap_outs += 1;
+}
+
+/// A tmpfs page came back from swap.
+pub fn shmem_swap_in() {
+    GLOBAL.lock().swap_ins += 1;
+}

@@ -10,7 +10,8 @@
 //!
 //! A shared object's page (MAP_SHARED anonymous) leaves each mapping on
 //! its own; when no mapping is left, the object's own entry for the page
-//! becomes `OBJECT_SWAPPED | slot`.
+//! becomes `OBJECT_SWAPPED | slot` — the slot it was read back from, with
+//! no write, while the swap cache still pairs the frame with it.
 
 use super::fault::apply::object_swap_in;
 use super::kmap::FrameWindow;
@@ -160,9 +161,22 @@ fn object_out(mem: &mut UserMemory, va: u32, frame: Frame, pass: &mut Pass) {
     if frames.get(&page) != Some(&frame.number()) {
         return;
     }
-    let Some(slot) = write_to_new_slot(frame, pass) else { return };
+    // Still paired with the slot it came from (no mapping wrote it: their
+    // Dirty entries undid the pair as they went): the object takes a
+    // reference to that slot and nothing is written.
+    let slot = match area::cached_slot(frame) {
+        Some(slot) => {
+            area::dup(slot);
+            slot
+        }
+        None => match write_to_new_slot(frame, pass) {
+            Some(slot) => slot,
+            None => return,
+        },
+    };
     frames.insert(page, OBJECT_SWAPPED | slot);
     if phys::release(frame) == Release::Freed {
+        area::frame_gone(frame);
         pass.freed += 1;
     }
 }

@@ -99,12 +99,18 @@ impl UserMemory {
         child.args = self.args;
         let mut result = Ok(());
         let map = &self.map;
+        // Entries come in address order: the region of the last one
+        // usually holds the next, so the map is searched once per region.
+        let mut region: Option<&super::vma::Region> = None;
         self.space.update_each_entry(|va, e| {
-            let shared = map.find(va.as_u32()).is_some_and(|r| r.is_shared());
+            if !region.is_some_and(|r| r.contains(va.as_u32())) {
+                region = map.find(va.as_u32());
+            }
+            let shared = region.is_some_and(|r| r.is_shared());
             let flags = e.flags();
             let e = if shared || flags.intersects(PteFlags::ZERO) || !e.is_present() {
                 e
-            } else if flags.contains(PteFlags::WRITABLE) || map.find(va.as_u32()).is_some_and(|r| r.prot.writable()) {
+            } else if flags.contains(PteFlags::WRITABLE) || region.is_some_and(|r| r.prot.writable()) {
                 e.with_flags((flags - PteFlags::WRITABLE) | PteFlags::COW)
             } else {
                 e
@@ -135,8 +141,17 @@ impl UserMemory {
 
     /// `fault`, with swap slot bytes already read (see `Target`).
     pub fn fault_with(&mut self, addr: u32, err: PfError, prefetched: Option<(u32, &[u8])>) -> Result<(), KillReason> {
-        let r =
-            resolve(&mut Target { space: &mut self.space, map: &mut self.map, prefetched, writing: false }, addr, err)?;
+        let r = resolve(
+            &mut Target {
+                space: &mut self.space,
+                map: &mut self.map,
+                prefetched,
+                writing: false,
+                region_writable: false,
+            },
+            addr,
+            err,
+        )?;
         if r.grew_stack {
             self.stats.stack_growths += 1;
         }
@@ -448,7 +463,11 @@ pub fn release_shared_frame(frame_number: u32) {
             super::swap::area::put(slot);
         }
         None => {
-            let _ = phys::release(super::addr::Frame::from_number(frame_number));
+            let f = super::addr::Frame::from_number(frame_number);
+            if phys::release(f) == super::frame::Release::Freed {
+                // A page read back from swap may still be paired with its slot.
+                super::swap::area::frame_gone(f);
+            }
         }
     }
 }

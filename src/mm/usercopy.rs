@@ -128,6 +128,9 @@ pub fn copy_out_to(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Err
         let off = (addr % super::addr::PAGE_SIZE) as usize;
         let n = (super::addr::PAGE_SIZE as usize - off).min(src.len() - done);
         super::kmap::FrameWindow::new(e.frame()).bytes()[off..off + n].copy_from_slice(&src[done..done + n]);
+        // Written past the entry's Dirty bit: the frame no longer matches
+        // a swap slot it was paired with.
+        super::swap::area::uncache(e.frame());
         done += n;
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! - 1000 `mg_stats(pid, buf, size)`: fault counters (`MgStats`); pid 0 is
 //!   the caller, -1 the whole system;
 //! - 1001 `mg_view(view, arg0, arg1, buf, len)`: a text report (GDT, IDT,
-//!   TSS, ps, vmmap, pte, free, pfstat, files), truncated to `len`;
+//!   TSS, ps, vmmap, pte, free, pfstat, files, heap), truncated to `len`;
 //! - 1002 `mg_translate(pid, vaddr, out)`: one page walk as numbers.
 
 use super::abi::{Errno, SysResult};
@@ -41,7 +41,8 @@ fn system_stats() -> MgStats {
     g.page_tables = crate::mm::paging::page_table_frames();
     g.total_frames = f.total;
     g.free_frames = f.free;
-    g.processes = s.tasks.len() as u32 - 1;
+    // User tasks only: the idle task and the kernel threads are always there.
+    g.processes = s.tasks.values().filter(|t| !t.kthread).count() as u32;
     g.zombies =
         s.tasks.values().filter(|t| matches!(t.state, crate::task::process::TaskState::Zombie(_))).count() as u32;
     let (used, size) = crate::mm::heap::usage();
@@ -80,6 +81,7 @@ pub fn view(which: u32, arg0: u32, arg1: u32, buf: u32, len: u32) -> SysResult {
         View::Free => free(w),
         View::Pfstat => write!(w, "system-wide:\n{}\n", Report(&system_stats())),
         View::Files => files(w),
+        View::Heap => heap(w, arg0),
     };
     let n = text.len().min(len as usize);
     with_process(|p| copy_out(&mut p.mem, buf, &text.as_bytes()[..n]))?;
@@ -155,6 +157,44 @@ fn free(w: &mut String) -> core::fmt::Result {
 fn files(w: &mut String) -> core::fmt::Result {
     for (name, size) in crate::fs::list() {
         writeln!(w, "{name:<24} {size:>8}")?;
+    }
+    Ok(())
+}
+
+/// The heap view: what is live from after allocation `since`, by caller.
+fn heap(w: &mut String, since: u32) -> core::fmt::Result {
+    use crate::mm::heaptrace::{self, Record};
+    // Copy the records out first: formatting allocates, and every
+    // allocation takes the trace's lock.
+    let Some(live) = crate::mm::heap::with_trace(|t| t.len()) else {
+        return writeln!(w, "heap trace: off (boot with `heaptrace` on the kernel command line)");
+    };
+    let mut recs = alloc::vec![Record::default(); live + 64];
+    let (seq, missed, n) = crate::mm::heap::with_trace(|t| {
+        let mut n = 0;
+        for (slot, r) in recs.iter_mut().zip(t.live()) {
+            *slot = *r;
+            n += 1;
+        }
+        (t.seq, t.missed, n)
+    })
+    .unwrap_or_default();
+    let total: u32 = recs[..n].iter().map(|r| r.size).sum();
+    writeln!(w, "heap trace: {seq} allocations so far, {n} live ({total} bytes), {missed} not recorded")?;
+    let groups = heaptrace::group(&mut recs[..n], since);
+    let (count, bytes) = groups.iter().fold((0, 0), |(c, b), g| (c + g.count, b + g.bytes));
+    writeln!(w, "live from after allocation {since}: {count} objects, {bytes} bytes")?;
+    for g in &groups {
+        let (lo, hi) = g.sizes;
+        let size = if lo == hi { alloc::format!("{lo}") } else { alloc::format!("{lo}..{hi}") };
+        writeln!(w, "{:>6} x {size} bytes = {} (allocations {}..{})", g.count, g.bytes, g.seqs.0, g.seqs.1)?;
+        for &ret in g.stack.iter().take_while(|&&r| r != 0) {
+            match crate::symbols::lookup(ret - 1) {
+                Some((name, _)) if name.starts_with("__rust") || name.contains("alloc..") => {}
+                Some((name, off)) => writeln!(w, "    {:#}+{:#x}", rustc_demangle::demangle(name), off + 1)?,
+                None => writeln!(w, "    {ret:#010x}")?,
+            }
+        }
     }
     Ok(())
 }

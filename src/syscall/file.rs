@@ -307,6 +307,7 @@ fn write_file_direct(f: &OpenFile, ino: fs::tmpfs::Ino, segs: &[Segment], at: Op
         while off < len {
             let n = (len - off).min(FILE_CHUNK);
             let pos = at.map(|a| a + u64::from(written));
+            make_room(n as usize);
             let r = with_process(|p| {
                 uaccess::with_accessible(&mut p.mem, base + off, n, Access::Read, |user| {
                     if user.len() < n as usize {
@@ -335,6 +336,7 @@ fn write_file_direct(f: &OpenFile, ino: fs::tmpfs::Ino, segs: &[Segment], at: Op
 /// with O_APPEND), moving the offset; a boot module's file becomes an
 /// ordinary one first.
 fn write_file(f: &OpenFile, ino: fs::tmpfs::Ino, data: &[u8], at: Option<u64>) -> Result<usize, Errno> {
+    make_room(data.len());
     let mut done = 0;
     write_file_with(f, ino, data.len(), at, |to| {
         to.copy_from_slice(&data[done..done + to.len()]);
@@ -342,8 +344,15 @@ fn write_file(f: &OpenFile, ino: fs::tmpfs::Ino, data: &[u8], at: Option<u64>) -
     })
 }
 
+/// The pages a write of `len` bytes may add (a partial page at either end),
+/// freed first if memory is short: older file pages may go to swap. Not
+/// inside `with_process` (reclaim may take pages of this process).
+fn make_room(len: usize) {
+    crate::task::swapd::make_room(len.div_ceil(fs::pages::PAGE) as u32 + 1);
+}
+
 /// `write_file` of `len` bytes that `source` supplies in order (as
-/// `Tmpfs::write_with`).
+/// `Tmpfs::write_with`); `make_room` comes first.
 fn write_file_with(
     f: &OpenFile,
     ino: fs::tmpfs::Ino,

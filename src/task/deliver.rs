@@ -49,6 +49,11 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
     let (Target::Thread(pid) | Target::Process(pid)) = target;
     let Some(sig) = info.signal() else { return };
     let Some(tgid) = s.tasks.get(&pid).map(|t| t.tgid) else { return };
+    // A kernel thread ignores every signal, SIGKILL too (Linux's kthreadd
+    // sets them all to SIG_IGN): the sender succeeds, nothing happens.
+    if s.tasks.get(&pid).is_some_and(|t| t.kthread) {
+        return;
+    }
     // The task that takes a process signal: the one named if it lives,
     // else any live thread of its group.
     let taker = match target {

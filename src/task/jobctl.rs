@@ -107,9 +107,15 @@ fn kill_pgrp(s: &mut Sched, pgid: Pid, sig: Signal) {
 }
 
 /// Input arrived: the line discipline takes it, the signal keys typed go
-/// to the foreground group, and console readers look again.
+/// to the foreground group, and console readers look again — only if a
+/// byte did arrive: readers call this before each look, and waking each
+/// other for nothing would keep two of them switching inside the kernel
+/// forever (with interrupts off, so the clock would stop too).
 pub fn console_input() {
-    let (typed, pgrp) = tty::pump();
+    let tty::Pumped { typed, pgrp, bytes } = tty::pump();
+    if bytes == 0 {
+        return;
+    }
     let mut s = SCHED.lock();
     if let Some(pg) = pgrp {
         for (on, sig) in

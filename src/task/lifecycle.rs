@@ -97,6 +97,7 @@ pub fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_es
         children_cpu_ns: 0,
         kills_by_fault: 0,
         tls: [SegmentDescriptor::NULL; TLS_ENTRIES],
+        kthread: false,
     }
 }
 

@@ -26,6 +26,8 @@ pub mod exec;
 pub mod filemap;
 pub mod kstat;
 #[cfg(target_os = "none")]
+pub mod kthread;
+#[cfg(target_os = "none")]
 pub mod lifecycle;
 #[cfg(target_os = "none")]
 pub mod process;
@@ -84,6 +86,12 @@ mod hooks {
         die_of_fault(signal_for(exc));
     }
 
+    /// #NM from ring 3: the task's FPU state goes into the FPU (saving the
+    /// state of the task that had it), and the instruction runs again.
+    pub fn on_fpu_unavailable() {
+        with_process(|p| p.fpu.restore());
+    }
+
     /// A page fault in ring 3: resolve it, or send SIGSEGV/SIGBUS with the
     /// address, which a handler may take; without one the task is
     /// reported and killed. Out of memory, the OOM killer decides: this
@@ -91,7 +99,6 @@ mod hooks {
     /// taken again once memory was freed.
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
-        super::swapd::balance();
         // A page on swap that no frame or I/O buffer holds: read it (and
         // its read-ahead window) into swap's buffers while other tasks run,
         // holding a reference to its slot so that it cannot be reused
@@ -99,9 +106,10 @@ mod hooks {
         // still names the slot (the task may have unmapped it, or another
         // thread brought it back).
         let pending = if crate::mm::swap::area::is_on() {
+            super::swapd::before_allocation();
             with_process(|p| super::swapd::pending_slot(&p.mem, cr2))
         } else {
-            None // no swap: no page can be on it (and the fault path stays short)
+            None // no swap: no page can be on it, nothing to reclaim (and the fault path stays short)
         };
         let read = pending.map(|slot| {
             crate::mm::swap::area::dup(slot);
@@ -169,7 +177,16 @@ mod hooks {
     /// pending signal the task does not block is taken: ignored, its
     /// default action, or a handler frame on the user stack. A system
     /// call a signal interrupted ends in EINTR or is restarted here.
+    #[inline]
     pub fn on_return_to_user(frame: &mut TrapFrame) {
+        if !nothing_to_do(frame) {
+            work_before_return(frame);
+        }
+    }
+
+    /// `on_return_to_user` when there is something to do.
+    #[inline(never)]
+    fn work_before_return(frame: &mut TrapFrame) {
         loop {
             let (fatal, stop) = {
                 let mut s = SCHED.lock();
@@ -220,6 +237,31 @@ mod hooks {
                 Disposition::Handler => run_handler(frame, sig, &info, &action),
             }
         }
+    }
+
+    /// The common case, seen under one lock: no fatal signal, stop, end
+    /// of slice, mask to restore or signal to take, no call to restart,
+    /// and the user's own CS and SS. Then the loop below would do nothing.
+    #[inline]
+    fn nothing_to_do(frame: &TrapFrame) -> bool {
+        use crate::arch::x86::gdt::{USER_CODE, USER_DATA};
+        if restart(frame.eax.wrapping_neg() as i32, None).is_some()
+            || frame.cs != u32::from(USER_CODE.raw())
+            || frame.user_ss != u32::from(USER_DATA.raw())
+        {
+            return false;
+        }
+        let s = SCHED.lock();
+        if sched::resched_pending(&s) {
+            return false;
+        }
+        let t = s.current_ref();
+        let quiet = t.fatal.is_none()
+            && !t.stop_requested
+            && t.sig.saved_mask.is_none()
+            && t.sig.pending.next(t.sig.blocked).is_none();
+        let shared = if t.tgid == t.pid { Some(&t.sig.shared) } else { s.tasks.get(&t.tgid).map(|l| &l.sig.shared) };
+        quiet && shared.is_some_and(|p| p.next(t.sig.blocked).is_none())
     }
 
     /// Points the task at its handler for `sig`; if the frame cannot be

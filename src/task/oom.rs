@@ -42,7 +42,7 @@ pub use kernel::{Outcome, out_of_memory, wait_for_dying};
 mod kernel {
     use super::{Candidate, choose};
     use crate::kprintln;
-    use crate::task::process::{IDLE_PID, INIT_PID, Task, TaskState};
+    use crate::task::process::{INIT_PID, Task, TaskState};
     use crate::task::sched::{self, SCHED};
     use memguard_abi::Signal;
 
@@ -93,7 +93,7 @@ mod kernel {
             let candidates: alloc::vec::Vec<Candidate> = s
                 .tasks
                 .values()
-                .filter(|t| t.pid != IDLE_PID && !matches!(t.state, TaskState::Zombie(_)))
+                .filter(|t| !t.kthread && !matches!(t.state, TaskState::Zombie(_)))
                 .map(|t| Candidate { pid: t.pid, pages: weight(t), is_init: t.pid == INIT_PID })
                 .collect();
             let Some(victim) = choose(&candidates) else { return Outcome::KillCurrent };

@@ -43,6 +43,9 @@ pub enum Wait {
     /// In poll or select, for any of its descriptors to change (pipe
     /// activity, console input), its timeout, or a signal.
     Poll,
+    /// A kernel thread with nothing to do, until its work wakes it by pid
+    /// (kswapd: free memory fell below the low watermark).
+    Work,
 }
 
 impl Wait {
@@ -332,11 +335,64 @@ pub struct Task {
     /// The task's TLS entries (GDT 6–8, set_thread_area), loaded into the
     /// GDT whenever it runs.
     pub tls: [SegmentDescriptor; TLS_ENTRIES],
+    /// A kernel thread (the idle task too): it runs only kernel code, on
+    /// the kernel's page directory, has no process, and ignores every
+    /// signal (Linux's PF_KTHREAD).
+    pub kthread: bool,
 }
 
 impl Task {
     pub fn is_leader(&self) -> bool {
         self.pid == self.tgid
+    }
+
+    /// The record of a kernel thread `pid` (ppid `ppid`) called `name`,
+    /// runnable, on `kstack` (none for the idle task: the boot stack)
+    /// whose first switch resumes at `saved_esp`. No process group or
+    /// session (0, as Linux's), every signal ignored.
+    pub fn kernel(pid: Pid, ppid: Pid, name: &str, kstack: Option<KernelStack>, saved_esp: u32) -> Task {
+        let mut handlers = Handlers::default();
+        for n in 1..=u32::from(Signal::MAX) {
+            if let Some(sig) = Signal::from_raw(n) {
+                let a = handlers.get(sig);
+                handlers.set(sig, super::signal::state::Action { handler: super::signal::state::SIG_IGN, ..a });
+            }
+        }
+        Task {
+            pid,
+            ppid,
+            exit_signal: 0,
+            name: String::from(name),
+            state: TaskState::Runnable,
+            fatal: None,
+            detached: false,
+            tgid: pid,
+            clear_child_tid: 0,
+            robust_list: 0,
+            exe: None,
+            vfork_parent: None,
+            group_exit: None,
+            handlers: Arc::new(Mutex::new(handlers)),
+            sig: Default::default(),
+            stop_requested: false,
+            stop_signal: Signal::SIGSTOP,
+            nice: 0,
+            personality: 0,
+            pgid: 0,
+            sid: 0,
+            ctty: false,
+            execd: true,
+            unreported: None,
+            kstack,
+            saved_esp,
+            process: None,
+            cpu_ns: 0,
+            ran_since_ns: 0,
+            children_cpu_ns: 0,
+            kills_by_fault: 0,
+            tls: [SegmentDescriptor::NULL; TLS_ENTRIES],
+            kthread: true,
+        }
     }
 
     /// The page directory's physical address, for `ps`.

@@ -381,7 +381,8 @@ fn stat_of<'a>(s: &Sched, t: &'a Task) -> TaskStat<'a> {
         // The console, 5:1, in Linux's encoding (major << 8 | minor).
         tty_nr: if t.ctty { 5 << 8 | 1 } else { 0 },
         tpgid: if t.ctty { crate::console::tty::with(|tty| tty.pgrp.map_or(-1, |g| g as i32)) } else { -1 },
-        flags: 0x0040_0000,
+        // PF_KTHREAD for a kernel thread, PF_RANDOMIZE for a user task.
+        flags: if t.kthread { 0x0020_0000 } else { 0x0040_0000 },
         minflt: mem.map_or(0, |m| m.stats.page_faults),
         cminflt: 0,
         majflt: 0,

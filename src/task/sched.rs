@@ -9,14 +9,12 @@
 
 use super::process::{IDLE_PID, Pid, Process, Task, TaskState, Wait};
 use crate::arch::x86::context;
-use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::instructions::wait_for_interrupt;
-use crate::arch::x86::tls::TLS_ENTRIES;
-use crate::arch::x86::{gdt, tss};
+use crate::arch::x86::{fpu, gdt, tss};
 use crate::mm::paging::activate_kernel;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
-use alloc::string::String;
+use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU32, Ordering};
 use spin::Mutex;
 
@@ -40,7 +38,14 @@ pub struct Sched {
     pub detached: u32,
     /// Processes with ITIMER_REAL armed: (expiry, pid), monotonic ns.
     alarms: BTreeSet<(u64, Pid)>,
+    /// The record of `current`, so that the paths every system call takes
+    /// need no search of `tasks` (`set_current` keeps the two in step).
+    running: Option<NonNull<Task>>,
 }
+
+// SAFETY: `running` points into a `Box<Task>` that `tasks` owns; the
+// pointer moves with the table and is only used under the table's lock.
+unsafe impl Send for Sched {}
 
 pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
     tasks: BTreeMap::new(),
@@ -52,12 +57,33 @@ pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
     slice_left: SLICE_TICKS,
     detached: 0,
     alarms: BTreeSet::new(),
+    running: None,
 });
 
 impl Sched {
     pub fn current_task(&mut self) -> &mut Task {
-        let pid = self.current;
-        self.tasks.get_mut(&pid).expect("current task exists")
+        let t = self.running.expect("current task exists");
+        debug_assert_eq!(self.tasks.get(&self.current).map(|b| &**b as *const Task), Some(t.as_ptr() as *const _));
+        // SAFETY: `running` points at the boxed record of `current`, which
+        // stays in `tasks` while it is current (a task is freed only once
+        // another runs: `free_detached`, reaping by the parent). `&mut
+        // self` makes this the only reference into the table, as a
+        // `tasks.get_mut` would.
+        unsafe { &mut *t.as_ptr() }
+    }
+
+    /// The current task's record, to read.
+    pub fn current_ref(&self) -> &Task {
+        let t = self.running.expect("current task exists");
+        // SAFETY: as in `current_task`; `&self` forbids changes meanwhile.
+        unsafe { &*t.as_ptr() }
+    }
+
+    /// Makes `pid` (which must be in the table) the current task.
+    fn set_current(&mut self, pid: Pid) {
+        let t = self.tasks.get_mut(&pid).expect("the next task exists");
+        self.running = Some(NonNull::from(&mut **t));
+        self.current = pid;
     }
 
     /// A free pid, Linux style: the next after the last one, wrapping.
@@ -177,45 +203,13 @@ impl Sched {
 /// Creates the idle task for the boot thread. Called once before the first
 /// switch.
 pub fn init() {
-    let idle = Task {
-        pid: IDLE_PID,
-        ppid: IDLE_PID,
-        exit_signal: 0,
-        name: String::from("idle"),
-        state: TaskState::Running,
-        fatal: None,
-        detached: false,
-        tgid: IDLE_PID,
-        clear_child_tid: 0,
-        robust_list: 0,
-        exe: None,
-        vfork_parent: None,
-        group_exit: None,
-        handlers: alloc::sync::Arc::new(spin::Mutex::new(Default::default())),
-        sig: Default::default(),
-        stop_requested: false,
-        stop_signal: memguard_abi::Signal::SIGSTOP,
-        nice: 0,
-        personality: 0,
-        pgid: 0,
-        sid: 0,
-        ctty: false,
-        execd: true,
-        unreported: None,
-        kstack: None,
-        saved_esp: 0,
-        process: None,
-        cpu_ns: 0,
-        ran_since_ns: 0,
-        children_cpu_ns: 0,
-        kills_by_fault: 0,
-        tls: [SegmentDescriptor::NULL; TLS_ENTRIES],
-    };
+    let mut idle = Task::kernel(IDLE_PID, IDLE_PID, "idle", None, 0);
+    idle.state = TaskState::Running;
     let mut s = SCHED.lock();
     // The room the run queue keeps from now on (see `next_in_line`).
     s.queue.reserve_exact(QUEUE_KEEP);
     s.tasks.insert(IDLE_PID, Box::new(idle));
-    s.current = IDLE_PID;
+    s.set_current(IDLE_PID);
     crate::fs::set_pipe_waker(super::on_pipe_closed);
     crate::dev::blk::set_waiters(wait_for_disk, || SCHED.lock().wake_all(Wait::Disk));
 }
@@ -277,12 +271,9 @@ fn switch_to(next: Pid) {
         }
         let cur = s.current_task();
         cur.cpu_ns += now.saturating_sub(cur.ran_since_ns);
-        if let Some(p) = cur.process.as_mut() {
-            p.fpu.save();
-        }
         let from = &mut cur.saved_esp as *mut u32;
         super::kstat::on_switch();
-        s.current = next;
+        s.set_current(next);
         s.slice_left = SLICE_TICKS;
         s.need_resched = false;
         let t = s.current_task();
@@ -299,9 +290,12 @@ fn switch_to(next: Pid) {
                 if !p.mem.space.is_current() {
                     p.mem.space.activate();
                 }
-                p.fpu.restore();
+                fpu::switch_to(Some(&p.fpu));
             }
-            None => activate_kernel(),
+            None => {
+                activate_kernel();
+                fpu::switch_to(None);
+            }
         }
         (from, t.saved_esp)
     };
@@ -335,6 +329,9 @@ fn free_detached() {
 /// Gives up the CPU because the current task cannot run (it is sleeping or
 /// dead): runs the next runnable task, or idle.
 pub fn schedule() {
+    // Tasks that wake each other inside the kernel never return to user
+    // mode, where the clock interrupt would reach them: take it here.
+    crate::arch::x86::instructions::interrupt_window();
     let next = SCHED.lock().next_in_line().unwrap_or(IDLE_PID);
     switch_to(next);
 }
@@ -414,13 +411,9 @@ pub fn need_resched() -> bool {
     SCHED.lock().need_resched
 }
 
-/// Work the idle task does before it halts (swap's reclaim); true if it
-/// did some, so the loop looks for runnable tasks again first.
-static IDLE_WORK: spin::Once<fn() -> bool> = spin::Once::new();
-
-/// Registers the idle task's work (main.rs).
-pub fn set_idle_work(work: fn() -> bool) {
-    IDLE_WORK.call_once(|| work);
+/// `need_resched` for a caller already holding the table.
+pub fn resched_pending(s: &Sched) -> bool {
+    s.need_resched
 }
 
 /// The boot thread's last job: run tasks, and halt when none can run.
@@ -429,8 +422,6 @@ pub fn run_idle() -> ! {
         let next = SCHED.lock().next_in_line();
         match next {
             Some(pid) => switch_to(pid),
-            // Nothing to run: the idle task is the background reclaimer.
-            None if IDLE_WORK.get().is_some_and(|work| work()) => {}
             None => wait_for_interrupt(),
         }
     }

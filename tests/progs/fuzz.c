@@ -10,6 +10,10 @@
  *                                seeded 7919c + SEED; with NR, only that
  *                                system call (to chase what a seed found)
  *
+ * A child that runs out its time is sent SIGKILL; if it is still there 2 s
+ * later, the run fails and names the call it is in (each child writes its
+ * call and arguments to a page it shares with this process first).
+ *
  * Runs as process 1. Afterwards it kills and reaps everything and checks,
  * through mg_stats: no process but itself is left (no zombie), the free
  * frames are back within 16 of the count before the first child, and the
@@ -171,6 +175,36 @@ static void remove_new_files(unsigned before_len) {
     line("files the children made, removed ", (int)removed, ", not removable ", (int)failed);
 }
 
+/* What each child is about to call, in a page it shares with this
+ * process: when a child does not die, the report names the call. */
+struct last_call {
+    unsigned nr, index, args[6];
+};
+static struct last_call *last;
+static int unkillable;
+
+/* With `heaptrace` on the kernel command line: the heap view's allocation
+ * count now, or 0 when tracing is off. */
+static char heap_text[32768];
+static unsigned heap_seq(void) {
+    long n = sys6(MG_NR_VIEW, MG_VIEW_HEAP, -1, 0, (long)heap_text, sizeof heap_text - 1, 0);
+    const char *p = "heap trace: ";
+    if (n < 13) return 0;
+    for (int i = 0; p[i]; i++) if (heap_text[i] != p[i]) return 0;
+    return parse(heap_text + 12);
+}
+
+static void report_call(const struct last_call *l) {
+    puts_("fuzz:   its call "); putnum((int)l->index); puts_(" is "); putnum((int)l->nr); puts_("(");
+    for (int i = 0; i < 6; i++) {
+        static const char hex[] = "0123456789abcdef";
+        char b[11] = {'0', 'x'};
+        for (int k = 0; k < 8; k++) b[2 + k] = hex[(l->args[i] >> (28 - 4 * k)) & 15];
+        b[10] = 0;
+        puts_(b); puts_(i < 5 ? ", " : ")\n");
+    }
+}
+
 __attribute__((used)) static void fuzz_main(unsigned *sp) {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
@@ -196,6 +230,11 @@ __attribute__((used)) static void fuzz_main(unsigned *sp) {
     /* The children's working directory: what they make goes there. */
     sys2(__NR_mkdir, (long)"/tmp/fz", 0755);
     unsigned before_len = list_tree("/", before_paths, 0, sizeof before_paths);
+    last = (struct last_call *)sys6(__NR_mmap2, 0, 4096, 3 /* PROT_READ|PROT_WRITE */,
+                                    0x21 /* MAP_SHARED|MAP_ANONYMOUS */, -1, 0);
+    if ((unsigned)last > 0xfffff000u) last = 0;
+    if (last) last->nr = 0; /* its page exists before the baseline */
+    unsigned heap_mark = heap_seq();
     struct mg_stats before = system_stats();
     unsigned done = 0;
     for (unsigned c = 0; c < children; c++) {
@@ -208,7 +247,13 @@ __attribute__((used)) static void fuzz_main(unsigned *sp) {
             for (unsigned i = 0; i < calls; i++) {
                 int n = pick();
                 if (skipped(n)) continue;
-                sys6(n, arg(), arg(), arg(), arg(), arg(), arg());
+                unsigned a0 = arg(), a1 = arg(), a2 = arg(), a3 = arg(), a4 = arg(), a5 = arg();
+                if (last) {
+                    last->nr = (unsigned)n, last->index = i;
+                    last->args[0] = a0, last->args[1] = a1, last->args[2] = a2;
+                    last->args[3] = a3, last->args[4] = a4, last->args[5] = a5;
+                }
+                sys6(n, a0, a1, a2, a3, a4, a5);
                 if (sys0(__NR_getpid) <= 1) sys_exit(3); /* a fork child of ours? stop */
             }
             sys_exit(0);
@@ -223,7 +268,16 @@ __attribute__((used)) static void fuzz_main(unsigned *sp) {
         }
         if (!waited) {
             sys2(__NR_kill, pid, SIGKILL);
-            sys_waitpid(pid, &status, 0);
+            /* SIGKILL must end it, whatever it is blocked in: up to 2 s. */
+            for (int t = 0; t < 200 && !waited; t++) {
+                if (sys_waitpid(pid, &status, WNOHANG) == pid) waited = 1;
+                else sys2(__NR_nanosleep, (long)tick, 0);
+            }
+            if (!waited) {
+                unkillable++;
+                line("FAILED: SIGKILL does not end child ", (int)c, ", pid ", pid);
+                if (last) report_call(last);
+            }
         }
         /* Reap whatever the child forked. */
         sys2(__NR_kill, -1, SIGKILL);
@@ -239,11 +293,19 @@ __attribute__((used)) static void fuzz_main(unsigned *sp) {
     line("free frames before ", (int)before.free_frames, ", after ", (int)after.free_frames);
     line("heap frames before ", (int)before.heap_frames, ", after ", (int)after.heap_frames);
     line("heap bytes in use before ", (int)before.heap_used, ", after ", (int)after.heap_used);
+    if (unkillable) { puts_("fuzz: FAILED: a child survived SIGKILL\n"); ok = 0; }
     if (after.processes != 1) { puts_("fuzz: FAILED: processes are left\n"); ok = 0; }
     if (after.free_frames + 16 < before.free_frames) { puts_("fuzz: FAILED: frames were not given back\n"); ok = 0; }
     /* Bytes in use must be back exactly; pages may differ by the slabs
      * that a surviving object keeps half-empty, at most one per size class. */
-    if (after.heap_used > before.heap_used) { puts_("fuzz: FAILED: the kernel heap holds more\n"); ok = 0; }
+    if (after.heap_used > before.heap_used) {
+        puts_("fuzz: FAILED: the kernel heap holds more\n");
+        ok = 0;
+        if (heap_mark) {
+            long n = sys6(MG_NR_VIEW, MG_VIEW_HEAP, (long)heap_mark, 0, (long)heap_text, sizeof heap_text - 1, 0);
+            if (n > 0) sys_write(1, heap_text, (int)n);
+        }
+    }
     if (after.heap_frames > before.heap_frames + HEAP_CLASSES) { puts_("fuzz: FAILED: the kernel heap grew\n"); ok = 0; }
     if (ok) puts_("fuzz: the kernel answered every call and gave everything back\n");
     sys_exit(ok ? 0 : 1);

@@ -42,6 +42,30 @@ pub unsafe fn prepare_first_switch(stack_top: u32, frame: &TrapFrame) -> u32 {
     esp
 }
 
+/// Lays out a kernel thread's stack so that its first switch "returns"
+/// into `entry`, on that stack, with interrupts as the switch left them
+/// (off: the kernel's rule). Returns the stack pointer to save.
+///
+/// ```text
+///  stack_top ─┐
+///   -4        │ 0           entry's return address (it never returns)
+///   -8        │ entry       popped by context_switch's `ret`
+///   -24..-12  │ 0 0 0 0     edi esi ebx ebp  ← saved esp
+/// ```
+/// At `entry`, ESP + 4 is 16-byte aligned, as the i386 System V ABI has
+/// it at a function's first instruction.
+///
+/// # Safety
+/// `[stack_top - 24, stack_top)` must be a mapped kernel stack that
+/// nothing else uses yet, and `stack_top` 16-byte aligned.
+pub unsafe fn prepare_kernel_entry(stack_top: u32, entry: extern "C" fn() -> !) -> u32 {
+    let frame = [0u32, 0, 0, 0, entry as usize as u32, 0]; // edi esi ebx ebp ret (entry's return)
+    let esp = stack_top - core::mem::size_of_val(&frame) as u32;
+    // SAFETY: the caller promises these 24 bytes below stack_top are ours.
+    unsafe { (esp as *mut [u32; 6]).write(frame) };
+    esp
+}
+
 /// Where the trap frame of a task's latest entry from ring 3 lies: always
 /// at the top of its kernel stack (the CPU switches to ESP0 on entry).
 pub fn user_frame_of(stack_top: u32) -> *mut TrapFrame {

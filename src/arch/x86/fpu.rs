@@ -1,10 +1,20 @@
-//! x87/SSE register state, saved and restored on every task switch. The
-//! kernel is built without floating point, so the live FPU state always
-//! belongs to the running user task. FXSAVE (512 bytes) where the CPU has
-//! it (CPUID.FXSR), else FNSAVE (108 bytes) into the same buffer.
+//! x87/SSE register state, switched lazily. The kernel is built without
+//! floating point, so the FPU registers only ever hold a user task's state:
+//! that of the buffer `OWNER` names (whose own bytes may be older). A task
+//! switch saves nothing; it sets CR0.TS unless the next task is the owner,
+//! so the next task's first FPU instruction raises #NM, and `restore` then
+//! saves the owner's registers and loads the task's (Linux's old lazy
+//! switch). Most switches, between tasks that do no floating point, cost no
+//! FXSAVE/FXRSTOR, which under TCG copy 512 bytes each. FXSAVE (512 bytes)
+//! where the CPU has it (CPUID.FXSR), else FNSAVE (108 bytes) into the same
+//! buffer.
+//!
+//! Invariant: CR0.TS is clear exactly when the running task's buffer is
+//! `OWNER` (the `TS` flag mirrors the bit), so `save` and `restore` know
+//! whose registers the FPU holds without asking the CPU.
 
 use core::arch::asm;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 /// An FXSAVE area (16-byte aligned, as FXSAVE requires).
 #[derive(Clone)]
@@ -13,6 +23,10 @@ pub struct FpuState([u8; 512]);
 
 static FXSR: AtomicBool = AtomicBool::new(false);
 static INITIAL: spin::Once<FpuState> = spin::Once::new();
+/// The buffer whose state the FPU registers hold (null: nobody's).
+static OWNER: AtomicPtr<FpuState> = AtomicPtr::new(core::ptr::null_mut());
+/// CR0.TS as last written.
+static TS: AtomicBool = AtomicBool::new(false);
 
 /// Enables the FPU for user tasks (CR0.EM clear, CR0.MP and CR0.NE set;
 /// CR4.OSFXSR and OSXMMEXCPT with FXSR) and records the clean initial state.
@@ -123,10 +137,20 @@ impl FpuState {
         self.restore();
     }
 
-    /// Saves the CPU's FPU state here.
+    /// Saves the running task's FPU state here. If the FPU holds another
+    /// task's registers (TS set), the running task's state is the one its
+    /// buffer already has, which `self` is, or was cloned from.
     pub fn save(&mut self) {
+        if TS.load(Ordering::Relaxed) {
+            return;
+        }
+        self.save_registers();
+    }
+
+    fn save_registers(&mut self) {
         let p = self.0.as_mut_ptr();
-        // SAFETY: p is 16-byte aligned with 512 writable bytes.
+        // SAFETY: p is 16-byte aligned with 512 writable bytes, and TS is
+        // clear (every caller checks), so FXSAVE cannot raise #NM.
         unsafe {
             if FXSR.load(Ordering::Relaxed) {
                 asm!("fxsave [{}]", in(reg) p, options(nostack));
@@ -136,8 +160,22 @@ impl FpuState {
         }
     }
 
-    /// Loads this state into the CPU.
-    pub fn restore(&self) {
+    /// Loads this state into the FPU as the running task's, which `self`
+    /// must be: the owner's registers are saved into its buffer first, and
+    /// this buffer becomes the owner. Also #NM's answer.
+    pub fn restore(&mut self) {
+        if TS.swap(false, Ordering::Relaxed) {
+            // SAFETY: clearing CR0.TS only lets FPU instructions run.
+            unsafe { core::arch::asm!("clts", options(nomem, nostack)) };
+        }
+        let me = self as *mut FpuState;
+        let owner = OWNER.swap(me, Ordering::Relaxed);
+        if !owner.is_null() && owner != me {
+            // SAFETY: a non-null OWNER is a live buffer: `Drop` clears it
+            // before its buffer goes, and buffers in a process record do
+            // not move. One CPU, so nothing else uses it now.
+            unsafe { (*owner).save_registers() };
+        }
         let p = self.0.as_ptr();
         // SAFETY: p holds a state saved by `save` (or the initial one), so
         // the reserved MXCSR bits are clear and FXRSTOR cannot fault.
@@ -147,6 +185,34 @@ impl FpuState {
             } else {
                 asm!("frstor [{}]", in(reg) p, options(nostack));
             }
+        }
+    }
+}
+
+impl Drop for FpuState {
+    fn drop(&mut self) {
+        // The registers may stay as they are: nobody's now.
+        let _ = OWNER.compare_exchange(self, core::ptr::null_mut(), Ordering::Relaxed, Ordering::Relaxed);
+    }
+}
+
+/// The task switch's part: the FPU stays as it is, and CR0.TS is set unless
+/// `next` (the next task's buffer; `None` for a task without a process)
+/// owns the registers, so that its first FPU instruction raises #NM.
+pub fn switch_to(next: Option<&FpuState>) {
+    let owns = next.is_some_and(|n| core::ptr::eq(n, OWNER.load(Ordering::Relaxed)));
+    if owns == !TS.load(Ordering::Relaxed) {
+        return;
+    }
+    TS.store(!owns, Ordering::Relaxed);
+    // SAFETY: CR0.TS only decides whether FPU instructions raise #NM; the
+    // kernel executes none outside `save`/`restore`, which mind TS.
+    unsafe {
+        if owns {
+            core::arch::asm!("clts", options(nomem, nostack));
+        } else {
+            use x86::controlregs::{Cr0, cr0, cr0_write};
+            cr0_write(cr0() | Cr0::CR0_TASK_SWITCHED);
         }
     }
 }

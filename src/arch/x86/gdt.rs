@@ -10,6 +10,7 @@ use super::descriptor::{Ring, SegmentDescriptor, SegmentSelector, Table};
 use super::tls::{TLS_ENTRIES, TLS_FIRST};
 use core::cell::UnsafeCell;
 use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 // The indices are Linux i386's (arch/x86/include/asm/segment.h), so a
 // program sees the same selectors here as there: CS = 0x73, DS = 0x7b.
@@ -81,15 +82,27 @@ fn raw(s: SegmentSelector) -> x86::segmentation::SegmentSelector {
     x86::segmentation::SegmentSelector::from_raw(s.raw())
 }
 
+/// Set when the TLS entries change: a segment register holding one of
+/// their selectors keeps the old descriptor until it is loaded again, so
+/// the way back to ring 3 (`trap_return` in trap.S, which clears it) then
+/// reloads every data segment register instead of only those whose
+/// selector differs.
+#[unsafe(export_name = "segments_stale")]
+static SEGMENTS_STALE: AtomicBool = AtomicBool::new(true);
+
 /// Makes `tls` the TLS entries (6–8): called on every switch with the next
 /// task's, and after set_thread_area. A selector already loaded keeps its
-/// cached descriptor; the new one takes effect at the next segment load
-/// (the return to ring 3 pops DS, ES, FS and GS).
+/// cached descriptor; the new one takes effect at the next segment load,
+/// which the return to ring 3 makes if the entries changed.
 pub fn load_tls(tls: &[SegmentDescriptor; TLS_ENTRIES]) {
     let first = TLS_FIRST as usize;
     // SAFETY: one CPU with interrupts off; no kernel selector refers to
     // entries 6–8, so nothing reads them until the next user segment load.
-    unsafe { (&mut *GDT.0.get())[first..first + TLS_ENTRIES].copy_from_slice(tls) };
+    let entries = unsafe { &mut (&mut *GDT.0.get())[first..first + TLS_ENTRIES] };
+    if entries != tls {
+        entries.copy_from_slice(tls);
+        SEGMENTS_STALE.store(true, Ordering::Relaxed);
+    }
 }
 
 /// One entry, as the CPU sees it now.

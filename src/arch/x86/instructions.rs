@@ -11,6 +11,18 @@ pub fn wait_for_interrupt() {
     unsafe { asm!("sti", "hlt", "cli", options(nomem, nostack)) };
 }
 
+/// Lets the interrupts already pending in, then turns them off again: a
+/// point where the kernel, which runs with interrupts off, takes the clock
+/// tick it would otherwise miss while tasks switch among themselves
+/// without returning to user mode.
+pub fn interrupt_window() {
+    // SAFETY: the caller holds no lock an interrupt handler takes (it is
+    // about to give up the CPU, which has the same rule). STI's shadow
+    // covers the NOP, so pending interrupts are taken at the CLI; the
+    // handlers return with IF restored from the frame, then CLI clears it.
+    unsafe { asm!("sti", "nop", "cli", options(nomem, nostack)) };
+}
+
 /// Halts forever with interrupts off.
 pub fn halt_forever() -> ! {
     loop {

@@ -34,6 +34,8 @@ pub mod idt;
 #[cfg(target_os = "none")]
 pub mod instructions;
 #[cfg(target_os = "none")]
+pub mod pageops;
+#[cfg(target_os = "none")]
 pub mod pci;
 #[cfg(target_os = "none")]
 pub mod pic;

@@ -21,29 +21,80 @@ trap_vector_stubs:
     .set vec, vec + 1
 .endr
 
+/* Under TCG every segment-register load costs a descriptor fetch and its
+ * checks, so the path loads only what it must. The kernel addresses memory
+ * through DS, ES and SS alone: user DS/ES are normally USER_DATA, which is
+ * flat and (DPL 3) usable at CPL 0, so they stay; anything else is replaced
+ * by KERNEL_DATA. FS and GS (the user's TLS) are saved and left alone: the
+ * kernel never uses them. */
 trap_common:
     pushl %ds
     pushl %es
     pushl %fs
     pushl %gs
     pushal
+    movw %ds, %ax
+    cmpw ${user_data}, %ax
+    je 1f
     movw ${kernel_data}, %ax
     movw %ax, %ds
+1:  movw %es, %ax
+    cmpw ${user_data}, %ax
+    je 2f
+    movw ${kernel_data}, %ax
     movw %ax, %es
-    movw %ax, %fs
-    movw %ax, %gs
-    cld
+2:  cld
     pushl %esp                       /* &mut TrapFrame */
     call trap_entry                  /* src/trap.rs */
     addl $4, %esp
+/* Back out. Into ring 0 (an interrupt that woke the idle task's `hlt`,
+ * say), FS and GS stay as they are: the kernel never uses them, and they
+ * may hold a user TLS selector whose GDT entry a task switch has since
+ * cleared, which a reload would fault on. Into ring 3, a segment register
+ * is reloaded only if the frame names another selector than the one
+ * loaded, or if the GDT's TLS entries changed since the last reload
+ * (`segments_stale`, set by gdt::load_tls): a loaded selector keeps the
+ * descriptor it was loaded with, so after a task switch or set_thread_area
+ * GS must be loaded again even though its value is the same. Interrupts
+ * stay off from here to the iret, so no switch can come between the check
+ * and the return. Offsets: pushal's 8 words, then GS 32, FS 36, ES 40,
+ * DS 44, the vector and error code, EIP 56, CS 60. */
 .global trap_return
 trap_return:
+    cli
+    testb $3, 60(%esp)
+    jz 6f
+    cmpb $0, segments_stale
+    jne 5f
+    movw %gs, %ax
+    cmpw 32(%esp), %ax
+    jne 5f
+    movw %fs, %ax
+    cmpw 36(%esp), %ax
+    jne 5f
+    movw %es, %ax
+    cmpw 40(%esp), %ax
+    jne 5f
+    movw %ds, %ax
+    cmpw 44(%esp), %ax
+    jne 5f
+    popal
+    addl $24, %esp                   /* GS FS ES DS, vector and error code */
+    iret
+5:  movb $0, segments_stale
     popal
     popl %gs
     popl %fs
     popl %es
     popl %ds
     addl $8, %esp                    /* vector and error code */
+    iret
+6:  movw 40(%esp), %ax               /* ring 0: DS and ES are flat either way */
+    movw %ax, %es
+    movw 44(%esp), %ax
+    movw %ax, %ds
+    popal
+    addl $24, %esp
     iret
 
 /* The #DF task starts here on its own stack, with the error code (always 0)

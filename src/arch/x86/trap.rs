@@ -4,7 +4,7 @@
 //! calls `double_fault_report` there.
 
 use super::exception::{ERROR_CODE_VECTORS, Exception, PfError};
-use super::gdt::{KERNEL_DATA, USER_CODE};
+use super::gdt::{KERNEL_DATA, USER_CODE, USER_DATA};
 use super::{cpu, idt, pic};
 use core::fmt;
 
@@ -15,6 +15,7 @@ core::arch::global_asm!(
     include_str!("trap.S"),
     error_code_vectors = const ERROR_CODE_VECTORS,
     kernel_data = const KERNEL_DATA.raw(),
+    user_data = const USER_DATA.raw(),
     options(att_syntax)
 );
 
@@ -64,7 +65,7 @@ impl TrapFrame {
     /// segments (FS and GS null, as Linux starts a program), IF set and
     /// IOPL 0 (so cli/sti/in/out fault in ring 3), every register zero.
     pub fn new_user(eip: u32, esp: u32) -> Self {
-        let data = u32::from(super::gdt::USER_DATA.raw());
+        let data = u32::from(USER_DATA.raw());
         TrapFrame {
             eip,
             cs: u32::from(USER_CODE.raw()),
@@ -112,12 +113,13 @@ pub enum TrapEvent {
 impl TrapFrame {
     /// Decodes the trap. Reads CR2 for a page fault, so call it before
     /// anything can fault again.
+    #[inline]
     pub fn event(&self) -> TrapEvent {
         match self.vector {
+            idt::SYSCALL_VECTOR => TrapEvent::SystemCall,
             14 => TrapEvent::PageFault { addr: cpu::read_cr2(), err: PfError::from_bits_retain(self.error_code) },
             v if v < 32 => TrapEvent::Exception(Exception::from_vector(v).unwrap_or(Exception::Reserved(v as u8))),
             v if let Some(irq) = pic::irq_of_vector(v) => TrapEvent::Irq(irq),
-            idt::SYSCALL_VECTOR => TrapEvent::SystemCall,
             v => TrapEvent::Unexpected(v),
         }
     }

@@ -2,7 +2,7 @@
 //! Each action maps exactly one page (or changes one entry), so one fault
 //! costs one trap; the TLB flush is the paging layer's.
 
-use super::decide::{EntryState, FaultAction, KillReason, decide, decide_after_growth};
+use super::decide::{EntryState, FaultAction, KillReason, decide_after_growth, decide_found};
 use crate::arch::x86::exception::{Access, PfError};
 use crate::mm::addr::{Frame, PhysAddr, VirtAddr};
 use crate::mm::cache::CacheError;
@@ -25,6 +25,9 @@ pub struct Target<'a> {
     pub prefetched: Option<(u32, &'a [u8])>,
     /// The fault is a write (set by `resolve`).
     pub writing: bool,
+    /// The region holding the address allows writing (set by `resolve`,
+    /// which looks the region up once for the whole fault).
+    pub region_writable: bool,
 }
 
 /// A fault resolved: what it cost, and whether the stack grew to reach it.
@@ -59,16 +62,25 @@ pub fn entry_state(space: &AddressSpace, va: u32) -> EntryState {
 
 /// Resolves a fault at `addr` or says why the task must die.
 pub fn resolve(mem: &mut Target, addr: u32, err: PfError) -> Result<Resolved, KillReason> {
-    let action = decide(err, VirtAddr::new(addr), mem.map, entry_state(mem.space, addr));
+    let region = mem.map.find(addr);
+    // What the executor needs of the region: whether it is writable, and
+    // whether a private write must give it an anon_vma first.
+    let facts = |r: Option<&crate::mm::vma::Region>| {
+        r.map_or((false, false), |r| (r.prot.writable(), r.anon.id == 0 && !r.may_share()))
+    };
+    let (mut writable, mut unlinked) = facts(region);
+    let action = decide_found(err, VirtAddr::new(addr), mem.map, region, entry_state(mem.space, addr));
     let (action, grew_stack) = match action {
         FaultAction::GrowStack { new_start } => {
             let stack = mem.map.next_above(addr).map(|r| r.start).ok_or(KillReason::NoMapping)?;
             mem.map.extend_down(stack.as_u32(), new_start.as_u32()).map_err(|_| KillReason::StackOverflow)?;
             crate::mm::stats_global::stack_growth();
+            (writable, unlinked) = facts(mem.map.find(addr));
             (decide_after_growth(err, VirtAddr::new(addr), mem.map), true)
         }
         a => (a, false),
     };
+    mem.region_writable = writable;
     // A write that makes (or would make) a private page gives the region
     // an anon_vma first, as on Linux — past the end of a file too, before
     // the SIGBUS. It decides what the region merges with.
@@ -81,15 +93,15 @@ pub fn resolve(mem: &mut Target, addr: u32, err: PfError) -> Result<Resolved, Ki
             | FaultAction::Kill(KillReason::PastEndOfFile)
     );
     mem.writing = err.access() == Access::Write;
-    if private_write && err.access() == Access::Write {
+    if private_write && err.access() == Access::Write && unlinked {
         mem.map.note_private_page(addr);
     }
     Ok(Resolved { event: apply(mem, addr, action)?, grew_stack })
 }
 
-fn user_flags(mem: &Target, va: u32) -> PteFlags {
-    let writable = mem.map.find(va).is_some_and(|r| r.prot.writable());
-    PteFlags::USER | if writable { PteFlags::WRITABLE } else { PteFlags::empty() }
+/// A user page's flags: writable if its region is.
+fn user_flags(mem: &Target) -> PteFlags {
+    PteFlags::USER | if mem.region_writable { PteFlags::WRITABLE } else { PteFlags::empty() }
 }
 
 fn apply(mem: &mut Target, addr: u32, action: FaultAction) -> Result<FaultEvent, KillReason> {
@@ -105,12 +117,12 @@ fn apply(mem: &mut Target, addr: u32, action: FaultAction) -> Result<FaultEvent,
         }
         FaultAction::MapZeroed => {
             let f = alloc_user_zeroed().map_err(oom)?;
-            install(mem, va, f, user_flags(mem, addr))?;
+            install(mem, va, f, user_flags(mem))?;
             FaultEvent::DemandZero
         }
         FaultAction::MapFile { phys } => {
             let mut flags = PteFlags::USER | PteFlags::FILE;
-            if mem.map.find(addr).is_some_and(|r| r.prot.writable()) {
+            if mem.region_writable {
                 flags |= PteFlags::COW;
             }
             // The mapping holds the frame (a module's is not counted).
@@ -122,20 +134,20 @@ fn apply(mem: &mut Target, addr: u32, action: FaultAction) -> Result<FaultEvent,
         FaultAction::CopyFile { phys } => {
             let f = phys::alloc_user(Zone::Any).map_err(oom)?;
             copy_frame(PhysAddr::new(phys).frame(), f);
-            install(mem, va, f, user_flags(mem, addr))?;
+            install(mem, va, f, user_flags(mem))?;
             FaultEvent::CowCopy
         }
         FaultAction::CopyFilePartial { phys, bytes } => {
             let f = phys::alloc_user(Zone::Any).map_err(oom)?;
             copy_partial(PhysAddr::new(phys), bytes as usize, f);
-            install(mem, va, f, user_flags(mem, addr))?;
+            install(mem, va, f, user_flags(mem))?;
             FaultEvent::FileMap
         }
         FaultAction::CopyOnWrite => {
             let old = mem.space.entry(va).unwrap_or(PageTableEntry::EMPTY);
             let f = phys::alloc_user(Zone::Any).map_err(oom)?;
             copy_frame(old.frame(), f);
-            install(mem, va, f, user_flags(mem, addr))?;
+            install(mem, va, f, user_flags(mem))?;
             FaultEvent::CowCopy
         }
         FaultAction::MakeWritable => {
@@ -199,7 +211,7 @@ fn map_shared(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, Kill
     };
     // The object keeps its reference; the mapping takes another.
     phys::add_ref(frame);
-    let flags = user_flags(mem, addr);
+    let flags = user_flags(mem);
     install(mem, VirtAddr::new(addr).page().start(), frame, flags)?;
     Ok(event)
 }
@@ -216,7 +228,7 @@ fn map_cache_page(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, 
         Err(CacheError::PastEof) => return Err(KillReason::PastEndOfFile),
     };
     phys::add_ref(frame);
-    let flags = user_flags(mem, addr);
+    let flags = user_flags(mem);
     install(mem, VirtAddr::new(addr).page().start(), frame, flags)?;
     Ok(FaultEvent::FileMap)
 }
@@ -266,7 +278,7 @@ fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillRea
     // the cache's) stay.
     let left = area::count(slot).saturating_sub(1);
     let alone = left <= 1 && phys::refs(frame) == Refs::Counted(1);
-    let flags = if alone { user_flags(mem, addr) } else { PteFlags::USER | PteFlags::COW };
+    let flags = if alone { user_flags(mem) } else { PteFlags::USER | PteFlags::COW };
     install(mem, va, frame, flags)?;
     area::put(slot);
     // Alone and written at once, or swap filling up: the slot is not
@@ -277,8 +289,11 @@ fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillRea
     Ok(FaultEvent::SwapIn { major })
 }
 
-/// Reads a shared object's page back from swap into a new frame; the
-/// slot's reference goes. `None` if no frame is free or the disk failed.
+/// Reads a shared object's page back from swap into a new frame. The
+/// object's slot reference passes to the swap cache, which pairs the frame
+/// with the slot, so that the page can go out again with no write while
+/// no mapping writes it; unless swap is over half full, then the slot goes.
+/// `None` if no frame is free or the disk failed.
 pub fn object_swap_in(value: u32) -> Option<Frame> {
     use crate::mm::swap::area;
     let slot = area::object_slot(value)?;
@@ -287,6 +302,10 @@ pub fn object_swap_in(value: u32) -> Option<Frame> {
         let _ = phys::release(f);
         return None;
     }
-    area::put(slot);
+    if area::mostly_full() {
+        area::put(slot);
+    } else {
+        area::cache(f, slot);
+    }
     Some(f)
 }

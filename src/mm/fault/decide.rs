@@ -187,15 +187,26 @@ fn in_user_half(addr: VirtAddr) -> Option<UserAddr> {
 
 /// Decides what to do about a fault at `addr`.
 pub fn decide(err: PfError, addr: VirtAddr, map: &MemoryMap, state: EntryState) -> FaultAction {
+    decide_found(err, addr, map, map.find(addr.as_u32()), state)
+}
+
+/// `decide`, with the region holding `addr` (`map.find(addr)`) already
+/// looked up by the caller, which needs it too.
+pub fn decide_found(
+    err: PfError,
+    addr: VirtAddr,
+    map: &MemoryMap,
+    region: Option<&Region>,
+    state: EntryState,
+) -> FaultAction {
     if err.contains(PfError::RSVD) {
         return FaultAction::Kill(KillReason::ReservedBit);
     }
     let Some(addr) = in_user_half(addr) else { return FaultAction::Kill(KillReason::KernelAddress) };
-    let region = match map.find(addr.as_u32()) {
-        Some(r) => r,
-        None => return stack_growth(addr, map),
-    };
-    decide_in_region(err.access(), addr, region, state)
+    match region {
+        Some(r) => decide_in_region(err.access(), addr, r, state),
+        None => stack_growth(addr, map),
+    }
 }
 
 fn decide_in_region(access: Access, addr: UserAddr, region: &Region, state: EntryState) -> FaultAction {

@@ -231,6 +231,30 @@ pub fn read_sleeping(slot: u32) -> bool {
     io::read(slot, true, |_| {}).is_some()
 }
 
+/// A page being changed on swap (`modify_page`): static, since this runs
+/// when no frame can be had.
+static STAGE: Mutex<[u8; PAGE]> = Mutex::new([0; PAGE]);
+
+/// Changes the page at `slot` without a frame (a tmpfs page written while
+/// none can be had): read, `change`d, and queued for writing to a new
+/// slot, which is returned (with one reference; `slot` keeps its own for
+/// the caller to put). `None` if the read failed or no slot is free: the
+/// change is lost, and the page stays at `slot`.
+pub fn modify_page(slot: u32, change: impl FnOnce(&mut [u8; PAGE])) -> Option<u32> {
+    let mut stage = STAGE.lock();
+    if !read_page(slot, |b| stage.copy_from_slice(b)) {
+        return None;
+    }
+    change(&mut stage);
+    loop {
+        match io::queue_write(|b| b.copy_from_slice(&stage[..])) {
+            Ok(new) => return Some(new),
+            Err(io::WriteError::Busy) => io::wait_for_buffer_halting(),
+            Err(io::WriteError::Full) => return None,
+        }
+    }
+}
+
 /// In a shared object's page table (`SharedPages::frames`): the value is a
 /// swap slot, not a frame number (frame numbers stay below 2^20).
 pub const OBJECT_SWAPPED: u32 = 1 << 31;

@@ -211,13 +211,23 @@ pub fn submit_writes() {
 /// Waits (sleeping) until a buffer can take a write batch again; at once
 /// if none is in flight.
 pub fn wait_for_buffer() {
+    wait_buffer(true);
+}
+
+/// `wait_for_buffer`, halting the CPU instead of sleeping (for a caller
+/// that holds a lock another task may need, such as the file tree's).
+pub fn wait_for_buffer_halting() {
+    wait_buffer(false);
+}
+
+fn wait_buffer(may_sleep: bool) {
     let Some(io) = IO.get() else { return };
     while area::with(|a| {
         progress(a, io);
         !a.pool.has_free() && !a.pool.in_flight().is_empty()
     }) == Some(true)
     {
-        wait(io, true);
+        wait(io, may_sleep);
     }
 }
 

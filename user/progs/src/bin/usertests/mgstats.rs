@@ -86,6 +86,7 @@ fn mg_view_all() -> Outcome {
         (View::Free, 0, 0),
         (View::Pfstat, 0, 0),
         (View::Files, 0, 0),
+        (View::Heap, 0, 0),
     ];
     for (view, a0, a1) in views {
         let text = mg::mg_view_all(view, a0, a1).or_fail("mg_view")?;
