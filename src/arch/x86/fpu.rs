@@ -127,14 +127,19 @@ impl FpuState {
         Ok(())
     }
 
-    /// Makes this the initial state and loads it (a signal handler's
-    /// start), in place: no 512-byte value built and moved.
+    /// Gives the running task (whose buffer this is) the initial state (a
+    /// signal handler's start): loaded straight from the initial image, and
+    /// this buffer owns the registers, so it is written only when another
+    /// task takes them (no 512-byte copy here).
     pub fn reset(&mut self) {
+        self.take_registers();
         match INITIAL.get() {
-            Some(i) => self.0.copy_from_slice(&i.0),
-            None => self.0.fill(0),
+            Some(i) => i.load(),
+            None => {
+                self.0.fill(0);
+                self.load();
+            }
         }
-        self.restore();
     }
 
     /// Saves the running task's FPU state here. If the FPU holds another
@@ -164,6 +169,13 @@ impl FpuState {
     /// must be: the owner's registers are saved into its buffer first, and
     /// this buffer becomes the owner. Also #NM's answer.
     pub fn restore(&mut self) {
+        self.take_registers();
+        self.load();
+    }
+
+    /// Makes this buffer the owner of the FPU registers, saving the old
+    /// owner's state into its buffer first.
+    fn take_registers(&mut self) {
         if TS.swap(false, Ordering::Relaxed) {
             // SAFETY: clearing CR0.TS only lets FPU instructions run.
             unsafe { core::arch::asm!("clts", options(nomem, nostack)) };
@@ -176,9 +188,15 @@ impl FpuState {
             // not move. One CPU, so nothing else uses it now.
             unsafe { (*owner).save_registers() };
         }
+    }
+
+    /// Loads this image into the registers (which must be the owner's to
+    /// change: `take_registers` first).
+    fn load(&self) {
         let p = self.0.as_ptr();
         // SAFETY: p holds a state saved by `save` (or the initial one), so
-        // the reserved MXCSR bits are clear and FXRSTOR cannot fault.
+        // the reserved MXCSR bits are clear and FXRSTOR cannot fault; TS is
+        // clear (`take_registers`), so it cannot raise #NM.
         unsafe {
             if FXSR.load(Ordering::Relaxed) {
                 asm!("fxrstor [{}]", in(reg) p, options(nostack));
