@@ -485,7 +485,7 @@ impl MemoryMap {
         while at < cursor {
             let r = self.find(at).expect("checked above");
             let piece_end = r.end.as_u32().min(cursor);
-            if r.prot != prot {
+            if r.prot != prot && !self.move_boundary(at, piece_end, prot, &mut changed) {
                 self.split_at(at);
                 self.split_at(piece_end);
                 let piece = self.regions.get_mut(&at).expect("split here");
