@@ -171,7 +171,7 @@ plain! {
     linux::rusage = 72, linux::tms = 16, linux::sysinfo = 64, linux::new_utsname = 390, linux::iovec = 8,
     linux::user_desc = 16, linux::itimerval = 16, linux::statx = 256, linux::statfs64 = 84, linux::stat = 64, linux::statfs = 64,
     sigframe::KernelSigaction = 20, sigframe::OldSigaction = 16, sigframe::StackT = 12, sigframe::SigInfo = 128,
-    sigframe::Sigcontext = 88, sigframe::RtSigframe = 268, sigframe::Sigframe = 732, [u32; 156] = 624,
+    sigframe::Sigcontext = 88, sigframe::Ucontext = 116, sigframe::RtSigframe = 268, sigframe::Sigframe = 732, [u32; 156] = 624,
 }
 
 /// The bytes of `v`, as they cross the user boundary.

@@ -429,9 +429,13 @@ pub fn usable(sel: u16, usage: SegmentUse) -> bool {
 pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
     let (sc, mask, stack) = with_process(|p| {
         if rt {
+            // As Linux: the whole frame must lie in user space (access_ok),
+            // but only the ucontext in it is read.
             let at = frame.user_esp.wrapping_sub(4);
-            let f: RtSigframe = usercopy::read(&mut p.mem, at).map_err(|_| BadFrame::Unreadable)?;
-            Ok((f.uc.mcontext, SigSet::from_words(f.uc.sigmask), Some(f.uc.stack)))
+            usercopy::user_range(at, size_of::<RtSigframe>() as u32).map_err(|_| BadFrame::Unreadable)?;
+            let uc_at = at.wrapping_add(core::mem::offset_of!(RtSigframe, uc) as u32);
+            let uc: Ucontext = usercopy::read(&mut p.mem, uc_at).map_err(|_| BadFrame::Unreadable)?;
+            Ok((uc.mcontext, SigSet::from_words(uc.sigmask), Some(uc.stack)))
         } else {
             // The restorer popped the signal number too: ESP is 8 above.
             let at = frame.user_esp.wrapping_sub(8);
