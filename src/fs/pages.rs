@@ -73,6 +73,37 @@ mod imp {
             self.change(|b| b[at..at + data.len()].copy_from_slice(data));
         }
 
+        /// A page whose every byte the caller is about to write (`write_with`
+        /// over all of it): not zeroed first.
+        pub fn new_unzeroed() -> Option<Page> {
+            phys::alloc_user(Zone::Any).ok().map(|f| Page { at: Place::Frame(f), used: AtomicBool::new(true) })
+        }
+
+        /// `f` on bytes `[at, at + n)`, where they are: a page on swap is
+        /// read from its slot, where it stays (a disk error reads as zeros).
+        pub fn read_with(&self, at: usize, n: usize, f: impl FnOnce(&[u8])) {
+            self.used.store(true, Ordering::Relaxed);
+            match self.at {
+                Place::Frame(frame) => f(&FrameWindow::new(frame).bytes()[at..at + n]),
+                Place::Slot(slot) => {
+                    let mut f = Some(f);
+                    let read = area::read_page(slot, |b| {
+                        if let Some(f) = f.take() {
+                            f(&b[at..at + n]);
+                        }
+                    });
+                    if let (false, Some(f)) = (read, f) {
+                        f(&[0; PAGE][..n]);
+                    }
+                }
+            }
+        }
+
+        /// `f` fills bytes `[at, at + n)` in place (as `write`).
+        pub fn write_with(&mut self, at: usize, n: usize, f: impl FnOnce(&mut [u8])) {
+            self.change(|b| f(&mut b[at..at + n]));
+        }
+
         /// Zeroes `[at, PAGE)` (a truncation inside the page).
         pub fn zero_from(&mut self, at: usize) {
             self.change(|b| b[at..PAGE].fill(0));
@@ -187,6 +218,10 @@ mod imp {
         pub fn new() -> Option<Page> {
             Some(Page(Box::new([0; PAGE])))
         }
+        /// Zeroed all the same on the host: tests see no stale bytes.
+        pub fn new_unzeroed() -> Option<Page> {
+            Self::new()
+        }
         /// The host has no swap: every page stays.
         pub fn swap_out(&mut self) -> super::SwapOut {
             super::SwapOut::Kept
@@ -194,8 +229,11 @@ mod imp {
         pub fn read(&self, at: usize, out: &mut [u8]) {
             out.copy_from_slice(&self.0[at..at + out.len()]);
         }
-        pub fn write(&mut self, at: usize, data: &[u8]) {
-            self.0[at..at + data.len()].copy_from_slice(data);
+        pub fn read_with(&self, at: usize, n: usize, f: impl FnOnce(&[u8])) {
+            f(&self.0[at..at + n]);
+        }
+        pub fn write_with(&mut self, at: usize, n: usize, f: impl FnOnce(&mut [u8])) {
+            f(&mut self.0[at..at + n]);
         }
         pub fn zero_from(&mut self, at: usize) {
             self.0[at..PAGE].fill(0);

@@ -292,13 +292,14 @@ fn may_enter_proc(path: &str) -> bool {
     if path.contains("proc") || path.contains("dev") {
         return true;
     }
-    // A proc mounted somewhere else: its directory's name.
+    // A proc mounted somewhere else: its directory's name (borrowed from
+    // the tree: an open allocates nothing here).
     let m = MOUNTS.lock();
     with_tree(|t| {
         m.roots_of(FsKind::Proc).any(|r| {
             t.covered_by(r)
-                .and_then(|at| path_of_locked(t, at).ok())
-                .is_some_and(|p| p.rsplit('/').next().is_some_and(|name| !name.is_empty() && path.contains(name)))
+                .and_then(|at| t.name_in_parent(at))
+                .is_some_and(|name| !name.is_empty() && path.contains(name))
         })
     })
 }
@@ -497,6 +498,23 @@ pub fn read(ino: Ino, offset: u64, buf: &mut [u8]) -> usize {
         Some(i) => read_module(i, offset, buf),
         None => with_tree(|t| t.read(ino, offset, buf)),
     }
+}
+
+/// `Tmpfs::read_with` on an ordinary file: `None` for a generated file or
+/// a boot module's (those read into a buffer with `read`).
+pub fn read_with(ino: Ino, offset: u64, len: usize, sink: impl FnMut(&[u8])) -> Option<usize> {
+    if generated(ino).is_some() {
+        return None;
+    }
+    with_tree(|t| match t.get(ino).map(|n| &n.data) {
+        Some(Data::Module { .. }) => None,
+        _ => Some(t.read_with(ino, offset, len, sink)),
+    })
+}
+
+/// Whether `read_with` takes file `ino` (not generated, not a boot module's).
+pub fn reads_direct(ino: Ino) -> bool {
+    generated(ino).is_none() && with_tree(|t| !matches!(t.get(ino).map(|n| &n.data), Some(Data::Module { .. })))
 }
 
 /// Copies module bytes at `offset` into `buf`; returns how many.

@@ -224,6 +224,17 @@ impl Tmpfs {
 
     /// What a lookup that reaches `ino` arrives at: the root of the last
     /// mount stacked on it, or `ino` itself.
+    /// The name directory `ino` has in its parent (what `mounted_on` it
+    /// counts), borrowed: `None` for the root or an unlinked one.
+    pub fn name_in_parent(&self, ino: Ino) -> Option<&str> {
+        if ino == ROOT || self.get(ino)?.nlink == 0 {
+            return None;
+        }
+        let parent = self.lookup(ino, "..").ok()??;
+        let entries = self.dir_entries(parent).ok()?;
+        entries.iter().find(|&(_, &e)| e == ino || self.mounted_on(e) == ino).map(|(n, _)| n.as_str())
+    }
+
     pub fn mounted_on(&self, mut ino: Ino) -> Ino {
         while let Some(&top) = self.covers.get(&ino) {
             ino = top;
@@ -293,20 +304,21 @@ impl Tmpfs {
         }
         let mut dir = if path.starts_with('/') { ROOT } else { start };
         let trailing_slash = path.ends_with('/');
-        let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
-        if comps.is_empty() {
+        // The components one by one, not collected: no list on the heap.
+        let mut comps = path.split('/').filter(|c| !c.is_empty()).peekable();
+        if comps.peek().is_none() {
             // "/" or "///": the root itself.
             return Ok(Walk { parent: ROOT, name: String::from("."), ino: Some(ROOT), trailing_slash: true });
         }
-        for (i, comp) in comps.iter().enumerate() {
+        while let Some(comp) = comps.next() {
             if comp.len() > NAME_MAX {
                 return Err(Errno::ENAMETOOLONG);
             }
-            let last = i + 1 == comps.len();
+            let last = comps.peek().is_none();
             let found = self.lookup(dir, comp)?;
             if last {
                 let Some(ino) = found else {
-                    return Ok(Walk { parent: dir, name: String::from(*comp), ino: None, trailing_slash });
+                    return Ok(Walk { parent: dir, name: String::from(comp), ino: None, trailing_slash });
                 };
                 let node = &self.inodes[&ino];
                 if let Data::Symlink(target) = &node.data
@@ -317,7 +329,7 @@ impl Tmpfs {
                 if trailing_slash && !node.is_dir() {
                     return Err(Errno::ENOTDIR);
                 }
-                return Ok(Walk { parent: dir, name: String::from(*comp), ino: Some(ino), trailing_slash });
+                return Ok(Walk { parent: dir, name: String::from(comp), ino: Some(ino), trailing_slash });
             }
             let Some(ino) = found else { return Err(Errno::ENOENT) };
             dir = match &self.inodes[&ino].data {
@@ -629,19 +641,31 @@ impl Tmpfs {
 
     /// Reads file bytes at `offset`; returns how many (0 at or past the end).
     pub fn read(&self, ino: Ino, offset: u64, out: &mut [u8]) -> usize {
+        let mut done = 0;
+        self.read_with(ino, offset, out.len(), |bytes| {
+            out[done..done + bytes.len()].copy_from_slice(bytes);
+            done += bytes.len();
+        })
+    }
+
+    /// Reads up to `len` file bytes at `offset`, handing them to `sink` in
+    /// order, a page's worth at most at a time (zeros for a hole); returns
+    /// how many (0 at or past the end).
+    pub fn read_with(&self, ino: Ino, offset: u64, len: usize, mut sink: impl FnMut(&[u8])) -> usize {
+        static ZEROS: [u8; PAGE] = [0; PAGE];
         let Some(Data::File { pages, size }) = self.inodes.get(&ino).map(|n| &n.data) else { return 0 };
         if offset >= *size {
             return 0;
         }
-        let n = out.len().min((*size - offset) as usize);
+        let n = len.min((*size - offset) as usize);
         let mut done = 0;
         while done < n {
             let at = offset + done as u64;
             let (page, in_page) = ((at / PAGE as u64) as u32, (at % PAGE as u64) as usize);
             let chunk = (PAGE - in_page).min(n - done);
             match pages.get(&page) {
-                Some(p) => p.read(in_page, &mut out[done..done + chunk]),
-                None => out[done..done + chunk].fill(0),
+                Some(p) => p.read_with(in_page, chunk, &mut sink),
+                None => sink(&ZEROS[..chunk]),
             }
             done += chunk;
         }
@@ -683,24 +707,42 @@ impl Tmpfs {
     /// had ends the write: the bytes written so far, or ENOSPC if none (no
     /// byte already written is lost). EFBIG past the size limit.
     pub fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Time) -> Result<usize, Errno> {
+        let mut done = 0;
+        self.write_with(ino, offset, data.len(), now, |to| {
+            to.copy_from_slice(&data[done..done + to.len()]);
+            done += to.len();
+        })
+    }
+
+    /// `write` of `len` bytes that `source` supplies in order, filling each
+    /// slice it is given (a page's worth at most): a whole new page is not
+    /// zeroed first.
+    pub fn write_with(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        len: usize,
+        now: Time,
+        mut source: impl FnMut(&mut [u8]),
+    ) -> Result<usize, Errno> {
         if offset >= MAX_FILE_SIZE {
             return Err(Errno::EFBIG);
         }
-        let data = &data[..data.len().min((MAX_FILE_SIZE - offset) as usize)];
+        let len = len.min((MAX_FILE_SIZE - offset) as usize);
         let node = self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)?;
         let Data::File { pages, size } = &mut node.data else { return Err(Errno::EINVAL) };
         let mut done = 0;
         let mut new_pages = 0;
-        while done < data.len() {
+        while done < len {
             let at = offset + done as u64;
             let (page, in_page) = ((at / PAGE as u64) as u32, (at % PAGE as u64) as usize);
-            let chunk = (PAGE - in_page).min(data.len() - done);
+            let chunk = (PAGE - in_page).min(len - done);
             if let alloc::collections::btree_map::Entry::Vacant(slot) = pages.entry(page) {
-                let Some(p) = Page::new() else { break };
+                let Some(p) = (if chunk == PAGE { Page::new_unzeroed() } else { Page::new() }) else { break };
                 slot.insert(p);
                 new_pages += 1;
             }
-            pages.get_mut(&page).expect("page").write(in_page, &data[done..done + chunk]);
+            pages.get_mut(&page).expect("page").write_with(in_page, chunk, &mut source);
             done += chunk;
         }
         if done > 0 {
@@ -713,7 +755,7 @@ impl Tmpfs {
             let last = (offset + done as u64).div_ceil(PAGE as u64) as u32;
             self.written(ino, first..last);
         }
-        if done == 0 && !data.is_empty() {
+        if done == 0 && len > 0 {
             return Err(Errno::ENOSPC);
         }
         Ok(done)
@@ -803,7 +845,6 @@ impl Tmpfs {
     /// stay and are zeroed, so every shared mapping sees the zeros at once
     /// and private copies keep theirs, as Linux leaves COW copies alone).
     pub fn punch_hole(&mut self, ino: Ino, offset: u64, len: u64, in_place: bool, now: Time) -> Result<(), Errno> {
-        static ZEROS: [u8; PAGE] = [0; PAGE];
         let node = self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)?;
         let Data::File { pages, .. } = &mut node.data else { return Err(Errno::ENODEV) };
         let end = offset.saturating_add(len);
@@ -818,7 +859,7 @@ impl Tmpfs {
                 pages.remove(&k);
                 gone.push(k);
             } else if let Some(p) = pages.get_mut(&k) {
-                p.write(from as usize, &ZEROS[..(to - from) as usize]);
+                p.write_with(from as usize, (to - from) as usize, |b| b.fill(0));
             }
         }
         (node.mtime, node.ctime) = (now, now);

@@ -17,7 +17,6 @@ use super::pte::{PageTableEntry, PteFlags};
 use super::stats::MgStats;
 use super::vma::{Backing, MapError, MemoryMap, Merge, Prot, Purpose, Region, SharedPages};
 use crate::arch::x86::exception::{Access, PfError};
-use alloc::vec::Vec;
 
 /// Where the stack ends (exclusive) and how much of it exists at exec.
 pub const STACK_TOP: u32 = USER_END;
@@ -165,10 +164,19 @@ impl UserMemory {
     /// in as a user access would. `BadAddress` where the user could not
     /// access them either; `OutOfMemory` if memory ran out.
     pub fn ensure(&mut self, range: UserRange, access: Access) -> Result<(), MemError> {
+        // The end of the readable region the last page was found in: the
+        // pages up to it need no second lookup (until a fault, which may
+        // change the map).
+        let mut readable_until = 0u32;
         for page in range.pages() {
             let va = page.start();
             let e = self.space.entry(va).unwrap_or(PageTableEntry::EMPTY);
-            if !entry_allows(e, access) || !self.map.find(va.as_u32()).is_some_and(|r| r.prot.readable()) {
+            let readable = |map: &MemoryMap, until: &mut u32| {
+                va.as_u32() < *until
+                    || map.find(va.as_u32()).filter(|r| r.prot.readable()).map(|r| *until = r.end.as_u32()).is_some()
+            };
+            if !entry_allows(e, access) || !readable(&self.map, &mut readable_until) {
+                readable_until = 0;
                 let mut err = PfError::USER;
                 if e.is_present() {
                     err |= PfError::PRESENT;
@@ -323,14 +331,18 @@ impl UserMemory {
         // RLIMIT_DATA may stop it part way, as a hole does.
         let stop = protect_stop(&self.map, start, end, prot);
         let until = stop.unwrap_or(end);
-        let (changed, done) = if until > start { self.map.protect(start, until, prot) } else { (Vec::new(), Ok(())) };
-        for r in changed {
-            for page in (r.start.as_u32()..r.end.as_u32()).step_by(PAGE_SIZE as usize) {
-                let va = VirtAddr::new(page);
-                let Some(e) = self.space.entry(va).filter(|e| e.is_present()) else { continue };
-                self.space.protect(va, protected_flags(e, prot, r.is_shared()));
-            }
-        }
+        let space = &mut self.space;
+        let done = if until > start {
+            self.map.protect_with(start, until, prot, |r| {
+                for page in (r.start.as_u32()..r.end.as_u32()).step_by(PAGE_SIZE as usize) {
+                    let va = VirtAddr::new(page);
+                    let Some(e) = space.entry(va).filter(|e| e.is_present()) else { continue };
+                    space.protect(va, protected_flags(e, prot, r.is_shared()));
+                }
+            })
+        } else {
+            Ok(())
+        };
         done.map_err(|e| match e {
             MapError::Denied => MemError::Denied,
             MapError::TooMany => MemError::OutOfMemory,

@@ -7,6 +7,7 @@
 
 use super::addr::{PAGE_SIZE, UserRange, VirtAddr};
 use super::user::{MemError, UserMemory};
+use crate::arch::x86::bulkcopy;
 use crate::arch::x86::exception::Access;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -38,7 +39,7 @@ pub fn copy_in(mem: &mut UserMemory, src: u32, dst: &mut [u8]) -> Result<(), Err
     // SAFETY: `ensure` made [src, src+len) present and user-readable in the
     // loaded address space; interrupts are off, so nothing unmaps it before
     // the copy; the kernel buffer cannot overlap user memory.
-    unsafe { core::ptr::copy_nonoverlapping(src as *const u8, dst.as_mut_ptr(), dst.len()) };
+    unsafe { bulkcopy::copy(dst.as_mut_ptr(), src as *const u8, dst.len()) };
     Ok(())
 }
 
@@ -49,8 +50,67 @@ pub fn copy_out(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno>
     // SAFETY: `ensure` made the range present and writable in the loaded
     // address space (copy-on-write pages were copied first), and it stays
     // so with interrupts off.
-    unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst as *mut u8, src.len()) };
+    unsafe { bulkcopy::copy(dst as *mut u8, src.as_ptr(), src.len()) };
     Ok(())
+}
+
+/// User memory made accessible (`ensure`d) for one access, lent to a
+/// closure by `with_accessible`: the copies through it need no second
+/// page-table walk, and no buffer in between (a file's page goes straight
+/// to or from the user's).
+pub struct UserBytes {
+    addr: u32,
+    len: u32,
+}
+
+impl UserBytes {
+    /// How many bytes from the start are accessible.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Copies `dst.len()` bytes from offset `at` into `dst`.
+    pub fn read(&self, at: usize, dst: &mut [u8]) {
+        assert!(at + dst.len() <= self.len(), "user read past the accessible bytes");
+        // SAFETY: [addr, addr + len) was made present and user-readable in the
+        // loaded address space by `with_accessible`, which holds the
+        // UserMemory borrowed (nothing remaps it) while this lives, with
+        // interrupts off (no other task runs). `dst` is kernel memory, so the
+        // two address ranges are apart (the user's page may be the very
+        // frame `dst` is a window onto: write() from a mapping of the same
+        // file; that is no overlap of addresses).
+        unsafe { bulkcopy::copy(dst.as_mut_ptr(), (self.addr as usize + at) as *const u8, dst.len()) };
+    }
+
+    /// Copies `src` to offset `at`.
+    pub fn write(&mut self, at: usize, src: &[u8]) {
+        assert!(at + src.len() <= self.len(), "user write past the accessible bytes");
+        // SAFETY: as in `read`, the range was made present and writable
+        // (copy-on-write pages copied first) and stays so while this lives.
+        unsafe { bulkcopy::copy((self.addr as usize + at) as *mut u8, src.as_ptr(), src.len()) };
+    }
+}
+
+/// Runs `f` on the accessible prefix of `[addr, addr + len)` for `access`
+/// (pages faulted in as for a user access, stopping at the first that
+/// cannot be, as `accessible_prefix`); EFAULT if the range lies outside
+/// user memory. `f` may not sleep: the task keeps the CPU, so the pages
+/// stay as they are.
+pub fn with_accessible<R>(
+    mem: &mut UserMemory,
+    addr: u32,
+    len: u32,
+    access: Access,
+    f: impl FnOnce(&mut UserBytes) -> R,
+) -> Result<R, Errno> {
+    user_range(addr, len)?;
+    let ok = accessible_prefix(mem, addr, len, access);
+    debug_assert!(mem.space.is_current());
+    Ok(f(&mut UserBytes { addr, len: ok }))
 }
 
 /// Copies `src` to user address `dst` of `mem`, an address space that need
@@ -111,7 +171,14 @@ plain! {
     linux::rusage = 72, linux::tms = 16, linux::sysinfo = 64, linux::new_utsname = 390, linux::iovec = 8,
     linux::user_desc = 16, linux::itimerval = 16, linux::statx = 256, linux::statfs64 = 84, linux::stat = 64, linux::statfs = 64,
     sigframe::KernelSigaction = 20, sigframe::OldSigaction = 16, sigframe::StackT = 12, sigframe::SigInfo = 128,
-    sigframe::Sigcontext = 88, sigframe::RtSigframe = 268, sigframe::Sigframe = 732, [u32; 156] = 624,
+    sigframe::Sigcontext = 88, sigframe::Ucontext = 116, sigframe::RtSigframe = 268, sigframe::Sigframe = 732, [u32; 156] = 624,
+}
+
+/// The bytes of `v`, as they cross the user boundary.
+pub fn bytes_of<T: Plain>(v: &T) -> &[u8] {
+    // SAFETY: `T: Plain` has no padding, so all its bytes are initialised;
+    // the slice borrows `v`.
+    unsafe { core::slice::from_raw_parts(v as *const T as *const u8, size_of::<T>()) }
 }
 
 /// Copies a `T` out of user memory at `addr`.
@@ -155,7 +222,8 @@ pub fn read_cstr(mem: &mut UserMemory, addr: u32, max: usize, too_long: Errno) -
     if bytes.len() >= max {
         return Err(too_long);
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (nearly always) keeps its buffer: no second copy.
+    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The bytes of the string at `addr` before its NUL, at most `max` of them
@@ -185,6 +253,11 @@ pub fn strncpy_from_user(mem: &mut UserMemory, addr: u32, max: usize) -> Result<
 /// `len`: pages are faulted in as for a user access, and the count stops at
 /// the first page that cannot be (Linux's partial-copy semantics).
 pub fn accessible_prefix(mem: &mut UserMemory, addr: u32, len: u32, access: Access) -> u32 {
+    // Nearly always all of it: one pass over the range, then page by page
+    // only to find where it stops.
+    if UserRange::new(addr, len).is_some_and(|r| mem.ensure(r, access).is_ok()) {
+        return len;
+    }
     let mut done = 0u32;
     while done < len {
         let at = addr.wrapping_add(done);

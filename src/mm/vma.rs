@@ -446,8 +446,22 @@ impl MemoryMap {
     /// not take `prot` (Denied). Returns the pieces changed (the caller
     /// updates page tables) and whether the whole range was done.
     pub fn protect(&mut self, start: u32, end: u32, prot: Prot) -> (Vec<Region>, Result<(), MapError>) {
+        let mut changed = Vec::new();
+        let done = self.protect_with(start, end, prot, |r| changed.push(r.clone()));
+        (changed, done)
+    }
+
+    /// `protect`, handing each changed piece to `changed` as it is made
+    /// (before it merges): no list is built, no region copied.
+    pub fn protect_with(
+        &mut self,
+        start: u32,
+        end: u32,
+        prot: Prot,
+        mut changed: impl FnMut(&Region),
+    ) -> Result<(), MapError> {
         if start >= end || end > USER_END {
-            return (Vec::new(), Err(MapError::BadRange));
+            return Err(MapError::BadRange);
         }
         let mut cursor = start;
         let mut result = Ok(());
@@ -462,9 +476,8 @@ impl MemoryMap {
             }
             break;
         }
-        let mut changed = Vec::new();
         if cursor > start && self.regions.len() + 2 > MAX_REGIONS {
-            return (changed, Err(MapError::TooMany));
+            return Err(MapError::TooMany);
         }
         // Region by region, as Linux's mprotect_fixup: one that has `prot`
         // already is left whole; a changed piece merges where it may.
@@ -472,18 +485,18 @@ impl MemoryMap {
         while at < cursor {
             let r = self.find(at).expect("checked above");
             let piece_end = r.end.as_u32().min(cursor);
-            if r.prot != prot {
+            if r.prot != prot && !self.move_boundary(at, piece_end, prot, &mut changed) {
                 self.split_at(at);
                 self.split_at(piece_end);
                 let piece = self.regions.get_mut(&at).expect("split here");
                 piece.prot = prot;
                 piece.anon = piece.anon.after_protect(prot, !piece.may_share());
-                changed.push(piece.clone());
+                changed(piece);
                 self.merge_neighbours(at, Merge::Vma);
             }
             at = piece_end;
         }
-        (changed, result)
+        result
     }
 
     /// Moves the end of the region ending at `old_end` to `new_end` (brk).

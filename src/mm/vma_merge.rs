@@ -134,6 +134,46 @@ impl Purpose {
 }
 
 impl MemoryMap {
+    /// mprotect of `[at, piece_end)`, the head of the region at `at`, to
+    /// `prot`, when the region before would take the changed piece in: the
+    /// boundary between them moves (Linux's vma_merge "case 4"). The same
+    /// result as split and merge (the tail as `tail_from` makes it, the
+    /// anon_vma as the merge picks it), without the piece ever being in the
+    /// map. Returns false, changing nothing, when it does not apply.
+    pub(super) fn move_boundary(
+        &mut self,
+        at: u32,
+        piece_end: u32,
+        prot: Prot,
+        changed: &mut impl FnMut(&Region),
+    ) -> bool {
+        let Some(r) = self.regions.get(&at) else { return false };
+        if piece_end >= r.end.as_u32() {
+            return false;
+        }
+        let mut piece = r.clone();
+        piece.end = user(piece_end);
+        piece.prot = prot;
+        piece.anon = piece.anon.after_protect(prot, !piece.may_share());
+        let Some(prev) = self.regions.range(..at).next_back().map(|(_, p)| p) else { return false };
+        if prev.end.as_u32() != at || !prev.alike(&piece) || !piece.anon.joins(prev.anon) {
+            return false;
+        }
+        let prev_start = prev.start.as_u32();
+        // The joined region keeps whichever anon_vma there was.
+        let anon = [prev.anon, piece.anon].into_iter().find(|a| a.id != 0);
+        changed(&piece);
+        let tail = r.tail_from(piece_end);
+        self.regions.remove(&at);
+        self.regions.insert(piece_end, tail);
+        let joined = self.regions.get_mut(&prev_start).expect("the region before");
+        joined.end = user(piece_end);
+        if let Some(a) = anon {
+            (joined.anon.id, joined.anon.forked) = (a.id, a.forked);
+        }
+        true
+    }
+
     /// Linux's merge for the region at `start`, just made or changed: it
     /// joins the region before it, the one after it, or both. `how` says
     /// whose rule: mmap_region's looks at the next region first and lets
@@ -168,8 +208,13 @@ impl MemoryMap {
         let (from, to) = (first.start.as_u32(), last.end.as_u32());
         // The joined region keeps whichever anon_vma there was.
         let anon = [first, r, last].iter().map(|x| x.anon).find(|a| a.id != 0);
-        let keys: alloc::vec::Vec<u32> = self.regions.range(from..to).map(|(k, _)| *k).skip(1).collect();
-        for k in keys {
+        // At most two go (`r` and the next, or the next alone), by key:
+        // no list on the heap.
+        let mut keys = [None; 2];
+        for (slot, (&k, _)) in keys.iter_mut().zip(self.regions.range(from..to).skip(1)) {
+            *slot = Some(k);
+        }
+        for k in keys.into_iter().flatten() {
             self.regions.remove(&k);
         }
         let joined = self.regions.get_mut(&from).expect("first region");

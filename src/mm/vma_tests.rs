@@ -75,6 +75,22 @@ fn protect_splits_and_merges() {
 }
 
 #[test]
+fn protect_of_a_head_moves_the_boundary() {
+    // A fault handler's pattern: PROT_NONE pages made RW one at a time,
+    // each joining the RW region before it.
+    let mut m = map_of(&[(0x1000, 0x2000, RW), (0x2000, 0x6000, Prot::empty())]);
+    for (page, expect) in [(0x2000, 0x3000), (0x3000, 0x4000)] {
+        let (changed, done) = m.protect(page, page + 0x1000, RW);
+        assert_eq!((changed.len(), done), (1, Ok(())));
+        assert_eq!((changed[0].start.as_u32(), changed[0].end.as_u32()), (page, page + 0x1000));
+        assert_eq!(spans(&m), vec![(0x1000, expect, RW), (expect, 0x6000, Prot::empty())]);
+    }
+    // The last page: the whole region joins, as split and merge did.
+    m.protect(0x4000, 0x6000, RW).1.unwrap();
+    assert_eq!(spans(&m), vec![(0x1000, 0x6000, RW)]);
+}
+
+#[test]
 fn file_offsets_follow_splits() {
     let mut m = MemoryMap::new();
     let file =

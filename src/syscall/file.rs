@@ -107,6 +107,11 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
     if want == 0 {
         return Ok(0);
     }
+    if let Node::Inode(ino) = node
+        && fs::root::reads_direct(ino)
+    {
+        return read_file_direct(&f, ino, segs, want, at);
+    }
     // Only as much as the buffers can take is read from the source.
     let room = with_process(|p| {
         let mut room = 0;
@@ -122,27 +127,77 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
     if room == 0 {
         return Err(Errno::EFAULT);
     }
-    let mut data = alloc::vec![0u8; room as usize];
+    let (mut small, mut big) = ([0u8; SMALL_IO], Vec::new());
+    let data = io_buffer(&mut small, &mut big, room as usize);
     let n = match node {
-        Node::Console => read_console(&f, &mut data)?,
-        Node::PipeRead(id) => read_pipe(&f, id, &mut data)?,
-        Node::Inode(ino) if at.is_some() => fs::root::read(ino, at.unwrap_or(0), &mut data),
+        Node::Console => read_console(&f, data)?,
+        Node::PipeRead(id) => read_pipe(&f, id, data)?,
+        Node::Inode(ino) if at.is_some() => fs::root::read(ino, at.unwrap_or(0), data),
         Node::Inode(ino) => {
             let mut off = f.offset.lock();
-            let n = fs::root::read(ino, *off, &mut data);
+            let n = fs::root::read(ino, *off, data);
             *off += n as u64;
             n
         }
-        Node::Block => super::blkdev::read(&f, at, &mut data)?,
+        Node::Block => super::blkdev::read(&f, at, data)?,
         Node::Zero | Node::Full => data.len(),
         Node::Random => {
-            random_fill(&mut data);
+            random_fill(data);
             data.len()
         }
         _ => unreachable!("handled above"),
     };
     scatter(segs, &data[..n])?;
     Ok(n as u32)
+}
+
+/// Reads `want` bytes of tmpfs file `ino` (at `at`, or the description's
+/// offset, which moves) straight into `segs`, page by page with no buffer
+/// between; stops at the first buffer page that cannot be written: partial
+/// count, or EFAULT if none.
+fn read_file_direct(f: &OpenFile, ino: fs::tmpfs::Ino, segs: &[Segment], want: u32, at: Option<u64>) -> SysResult {
+    let mut offset = at.is_none().then(|| f.offset.lock());
+    let mut pos = at.unwrap_or_else(|| offset.as_deref().copied().unwrap_or(0));
+    let mut got = 0u32;
+    for &(base, len) in segs {
+        let len = len.min(want - got);
+        let (n, short) = with_process(|p| {
+            uaccess::with_accessible(&mut p.mem, base, len, Access::Write, |user| {
+                let mut done = 0;
+                fs::root::read_with(ino, pos, user.len(), |bytes| {
+                    user.write(done, bytes);
+                    done += bytes.len();
+                });
+                (done as u32, done < len as usize)
+            })
+        })?;
+        got += n;
+        pos += u64::from(n);
+        if short || got == want {
+            break;
+        }
+    }
+    if got == 0 {
+        return Err(Errno::EFAULT);
+    }
+    if let Some(off) = offset.as_deref_mut() {
+        *off = pos;
+    }
+    Ok(got)
+}
+
+/// Reads and writes of at most this many bytes go through a buffer on the
+/// kernel stack, not the heap (a pipe's or terminal's byte or line).
+const SMALL_IO: usize = 512;
+
+/// A zeroed buffer of `len` bytes: `small` if it fits, else `big` grown.
+fn io_buffer<'a>(small: &'a mut [u8; SMALL_IO], big: &'a mut Vec<u8>, len: usize) -> &'a mut [u8] {
+    if len <= SMALL_IO {
+        &mut small[..len]
+    } else {
+        big.resize(len, 0);
+        &mut big[..]
+    }
 }
 
 /// Copies `data` out across `segs` (already made accessible).
@@ -181,21 +236,25 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         Node::Full if total > 0 => return Err(Errno::ENOSPC),
         _ => return Ok(total),
     };
+    if let Node::Inode(ino) = node {
+        return write_file_direct(&f, ino, segs, at);
+    }
     let mut written = 0u32;
-    let mut chunk = alloc::vec::Vec::with_capacity(TTY_CHUNK as usize);
+    let (mut small, mut big) = ([0u8; SMALL_IO], Vec::new());
+    // No chunk is longer than the whole write.
+    let buf = io_buffer(&mut small, &mut big, chunk_size.min(total) as usize);
     let (mut seg, mut off) = (0usize, 0u32);
     while written < total {
-        chunk.clear();
         // Gather the next chunk across segments; any unreadable byte fails it.
+        let mut len = 0usize;
         let gathered = with_process(|p| -> Result<(), Errno> {
-            while chunk.len() < chunk_size as usize && seg < segs.len() {
-                let (base, len) = segs[seg];
-                let n = (len - off).min(chunk_size - chunk.len() as u32);
-                let at = chunk.len();
-                chunk.resize(at + n as usize, 0);
-                copy_in(&mut p.mem, base + off, &mut chunk[at..])?;
+            while len < buf.len() && seg < segs.len() {
+                let (base, seg_len) = segs[seg];
+                let n = (seg_len - off).min((buf.len() - len) as u32);
+                copy_in(&mut p.mem, base + off, &mut buf[len..len + n as usize])?;
+                len += n as usize;
                 off += n;
-                if off == len {
+                if off == seg_len {
                     seg += 1;
                     off = 0;
                 }
@@ -205,7 +264,8 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         if let Err(e) = gathered {
             return if written > 0 { Ok(written) } else { Err(e) };
         }
-        match write_chunk(&f, node, &chunk, at.map(|a| a + u64::from(written))) {
+        let chunk = &buf[..len];
+        match write_chunk(&f, node, chunk, at.map(|a| a + u64::from(written))) {
             Ok(n) if n == chunk.len() => {}
             Ok(n) => return Ok(written + n as u32),
             Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
@@ -237,40 +297,96 @@ fn is_dir(ino: fs::tmpfs::Ino) -> bool {
     fs::root::with_tree(|t| t.get(ino).is_some_and(|n| n.is_dir()))
 }
 
+/// Writes `segs` to tmpfs file `ino` straight from the user's buffers, in
+/// pieces of FILE_CHUNK within a segment: a piece that cannot be read whole
+/// ends the write (a partial count, or EFAULT if nothing was written).
+fn write_file_direct(f: &OpenFile, ino: fs::tmpfs::Ino, segs: &[Segment], at: Option<u64>) -> SysResult {
+    let mut written = 0u32;
+    for &(base, len) in segs {
+        let mut off = 0u32;
+        while off < len {
+            let n = (len - off).min(FILE_CHUNK);
+            let pos = at.map(|a| a + u64::from(written));
+            make_room(n as usize);
+            let r = with_process(|p| {
+                uaccess::with_accessible(&mut p.mem, base + off, n, Access::Read, |user| {
+                    if user.len() < n as usize {
+                        return Err(Errno::EFAULT);
+                    }
+                    let mut done = 0;
+                    write_file_with(f, ino, n as usize, pos, |to| {
+                        user.read(done, to);
+                        done += to.len();
+                    })
+                })
+            });
+            match r.and_then(|r| r) {
+                Ok(k) if k == n as usize => {}
+                Ok(k) => return Ok(written + k as u32),
+                Err(e) => return if written > 0 { Ok(written) } else { Err(e) },
+            }
+            written += n;
+            off += n;
+        }
+    }
+    Ok(written)
+}
+
 /// Writes `data` to a tmpfs file at the description's offset (at the end
 /// with O_APPEND), moving the offset; a boot module's file becomes an
 /// ordinary one first.
 fn write_file(f: &OpenFile, ino: fs::tmpfs::Ino, data: &[u8], at: Option<u64>) -> Result<usize, Errno> {
+    make_room(data.len());
+    let mut done = 0;
+    write_file_with(f, ino, data.len(), at, |to| {
+        to.copy_from_slice(&data[done..done + to.len()]);
+        done += to.len();
+    })
+}
+
+/// The pages a write of `len` bytes may add (a partial page at either end),
+/// freed first if memory is short: older file pages may go to swap. Not
+/// inside `with_process` (reclaim may take pages of this process).
+fn make_room(len: usize) {
+    crate::task::swapd::make_room(len.div_ceil(fs::pages::PAGE) as u32 + 1);
+}
+
+/// `write_file` of `len` bytes that `source` supplies in order (as
+/// `Tmpfs::write_with`); `make_room` comes first.
+fn write_file_with(
+    f: &OpenFile,
+    ino: fs::tmpfs::Ino,
+    len: usize,
+    at: Option<u64>,
+    source: impl FnMut(&mut [u8]),
+) -> Result<usize, Errno> {
     fs::root::make_writable(ino)?;
-    // The pages this chunk may add (a partial page at either end), freed
-    // first if memory is short: older file pages may go to swap.
-    crate::task::swapd::make_room(data.len().div_ceil(fs::pages::PAGE) as u32 + 1);
     let append = f.append.load(Ordering::Relaxed);
     // pwrite on an O_APPEND description appends too, as Linux does.
     if let Some(pos) = at {
         let pos = if append { fs::size(f.node) } else { pos };
-        return fs::root::with_tree(|t| t.write(ino, pos, limit(f, pos, data)?, fs::root::now()));
+        return fs::root::with_tree(|t| t.write_with(ino, pos, limit(f, pos, len)?, fs::root::now(), source));
     }
     let mut off = f.offset.lock();
     if append {
         *off = fs::size(f.node);
     }
-    let n = fs::root::with_tree(|t| t.write(ino, *off, limit(f, *off, data)?, fs::root::now()))?;
+    let n = fs::root::with_tree(|t| t.write_with(ino, *off, limit(f, *off, len)?, fs::root::now(), source))?;
     *off += n as u64;
     Ok(n)
 }
 
 /// Without O_LARGEFILE a write may not reach 2 GiB: EFBIG at the limit,
 /// cut short before it (Linux's generic_write_check_limits).
-fn limit<'a>(f: &OpenFile, pos: u64, data: &'a [u8]) -> Result<&'a [u8], Errno> {
+fn limit(f: &OpenFile, pos: u64, len: usize) -> Result<usize, Errno> {
     if f.largefile.load(Ordering::Relaxed) {
-        return Ok(data);
+        return Ok(len);
     }
     let max = fs::tmpfs::MAX_NON_LFS;
     if pos >= max {
         return Err(Errno::EFBIG);
     }
-    Ok(&data[..data.len().min((max - pos) as usize)])
+    Ok(len.min((max - pos) as usize))
 }
 
 /// Bytes for /dev/random and /dev/urandom (xorshift from the TSC: not

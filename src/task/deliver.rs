@@ -9,6 +9,7 @@ use super::sched::{SCHED, Sched, schedule, with_process};
 use super::signal::frame::{self, BadFrame};
 use super::signal::state::{Action, Disposition, STOP_SIGNALS, mask_for_handler};
 use crate::arch::x86::descriptor::{SegmentSelector, SegmentUse, Table};
+use crate::arch::x86::exception::Access;
 use crate::arch::x86::fpu::FpuState;
 use crate::arch::x86::gdt::{self, USER_CODE, USER_DATA};
 use crate::arch::x86::trap::TrapFrame;
@@ -321,43 +322,51 @@ pub fn setup_frame(
     // __save_altstack), which sigreturn puts back.
     let stack_flags = alt.flags;
     let restorer = action.has(SA_RESTORER).then_some(action.restorer);
+    // One walk of the page tables for the frame and the FPU state above it
+    // (`layout` puts them together), then plain copies.
+    let end = fpstate + FPSTATE_SIZE as u32;
     with_process(|p| -> Result<(), Unwritable> {
         p.fpu.save();
-        usercopy::write(&mut p.mem, fpstate, &fpstate_image(&p.fpu)).map_err(|_| Unwritable)?;
-        if rt {
-            let f = RtSigframe {
-                pretcode: restorer.unwrap_or(at + core::mem::offset_of!(RtSigframe, retcode) as u32),
-                sig: sig.raw().into(),
-                pinfo: at + core::mem::offset_of!(RtSigframe, info) as u32,
-                puc: at + core::mem::offset_of!(RtSigframe, uc) as u32,
-                info: *info,
-                uc: Ucontext {
-                    flags: 0,
-                    link: 0,
-                    stack: StackT { sp: alt.sp, flags: stack_flags as i32, size: alt.size },
-                    mcontext: sc,
-                    sigmask: old_mask.words(),
-                },
-                retcode: RT_RETCODE,
-            };
-            usercopy::write(&mut p.mem, at, &f).map_err(|_| Unwritable)
-        } else {
-            let f = Sigframe {
-                pretcode: restorer.unwrap_or(at + core::mem::offset_of!(Sigframe, retcode) as u32),
-                sig: sig.raw().into(),
-                sc,
-                fpstate_unused: [0; FPSTATE_SIZE / 4],
-                extramask: old_mask.words()[1],
-                retcode: RETCODE,
-            };
-            usercopy::write(&mut p.mem, at, &f).map_err(|_| Unwritable)
-        }
+        let fpu = &p.fpu;
+        usercopy::with_accessible(&mut p.mem, at, end - at, Access::Write, |user| {
+            if user.len() < (end - at) as usize {
+                return Err(Unwritable);
+            }
+            write_fpstate(user, (fpstate - at) as usize, fpu);
+            if rt {
+                let f = RtSigframe {
+                    pretcode: restorer.unwrap_or(at + core::mem::offset_of!(RtSigframe, retcode) as u32),
+                    sig: sig.raw().into(),
+                    pinfo: at + core::mem::offset_of!(RtSigframe, info) as u32,
+                    puc: at + core::mem::offset_of!(RtSigframe, uc) as u32,
+                    info: *info,
+                    uc: Ucontext {
+                        flags: 0,
+                        link: 0,
+                        stack: StackT { sp: alt.sp, flags: stack_flags as i32, size: alt.size },
+                        mcontext: sc,
+                        sigmask: old_mask.words(),
+                    },
+                    retcode: RT_RETCODE,
+                };
+                user.write(0, usercopy::bytes_of(&f));
+            } else {
+                let f = Sigframe {
+                    pretcode: restorer.unwrap_or(at + core::mem::offset_of!(Sigframe, retcode) as u32),
+                    sig: sig.raw().into(),
+                    sc,
+                    fpstate_unused: [0; FPSTATE_SIZE / 4],
+                    extramask: old_mask.words()[1],
+                    retcode: RETCODE,
+                };
+                user.write(0, usercopy::bytes_of(&f));
+            }
+            Ok(())
+        })
+        .map_err(|_| Unwritable)?
     })?;
     // The handler starts with a clean FPU, as on Linux.
-    with_process(|p| {
-        p.fpu = FpuState::initial();
-        p.fpu.restore();
-    });
+    with_process(|p| p.fpu.reset());
     frame.user_esp = at;
     frame.eip = action.handler;
     frame.eax = sig.raw().into();
@@ -385,26 +394,23 @@ pub fn setup_frame(
     Ok(())
 }
 
-/// `_fpstate_32` as Linux writes it: the FSAVE header, then (with FXSR)
-/// the FXSAVE image with magic 0; without FXSR the FNSAVE image and magic
-/// 0xffff.
-fn fpstate_image(fpu: &FpuState) -> [u32; FPSTATE_SIZE / 4] {
-    let mut b = [0u8; FPSTATE_SIZE];
+/// Writes `_fpstate_32` as Linux does at offset `at` of `user`: the FSAVE
+/// header, then (with FXSR) the FXSAVE image with magic 0; without FXSR
+/// the FNSAVE image and magic 0xffff.
+fn write_fpstate(user: &mut usercopy::UserBytes, at: usize, fpu: &FpuState) {
     let fx = fpu.bytes();
     if FpuState::is_fxsave() {
-        b[..FPSTATE_FXSAVE_OFFSET].copy_from_slice(&frame::fsave_header(fx));
+        user.write(at, &frame::fsave_header(fx));
+        user.write(at + FPSTATE_FXSAVE_OFFSET, &fx[..464]);
         // The software-available tail of FXSAVE (bytes 464..) stays zero:
         // no extended-state magic follows.
-        b[FPSTATE_FXSAVE_OFFSET..FPSTATE_FXSAVE_OFFSET + 464].copy_from_slice(&fx[..464]);
+        user.write(at + FPSTATE_FXSAVE_OFFSET + 464, &[0; 48]);
     } else {
+        let mut b = [0u8; FPSTATE_SIZE];
         b[..108].copy_from_slice(&fx[..108]);
         b[FPSTATE_MAGIC_OFFSET..FPSTATE_MAGIC_OFFSET + 2].copy_from_slice(&FPSTATE_FSAVE_ONLY.to_le_bytes());
+        user.write(at, &b);
     }
-    let mut w = [0u32; FPSTATE_SIZE / 4];
-    for (i, c) in b.chunks_exact(4).enumerate() {
-        w[i] = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-    }
-    w
 }
 
 /// Whether ring 3 may load `sel` for `usage` with the current GDT (whose
@@ -423,9 +429,13 @@ pub fn usable(sel: u16, usage: SegmentUse) -> bool {
 pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
     let (sc, mask, stack) = with_process(|p| {
         if rt {
+            // As Linux: the whole frame must lie in user space (access_ok),
+            // but only the ucontext in it is read.
             let at = frame.user_esp.wrapping_sub(4);
-            let f: RtSigframe = usercopy::read(&mut p.mem, at).map_err(|_| BadFrame::Unreadable)?;
-            Ok((f.uc.mcontext, SigSet::from_words(f.uc.sigmask), Some(f.uc.stack)))
+            usercopy::user_range(at, size_of::<RtSigframe>() as u32).map_err(|_| BadFrame::Unreadable)?;
+            let uc_at = at.wrapping_add(core::mem::offset_of!(RtSigframe, uc) as u32);
+            let uc: Ucontext = usercopy::read(&mut p.mem, uc_at).map_err(|_| BadFrame::Unreadable)?;
+            Ok((uc.mcontext, SigSet::from_words(uc.sigmask), Some(uc.stack)))
         } else {
             // The restorer popped the signal number too: ESP is 8 above.
             let at = frame.user_esp.wrapping_sub(8);
@@ -442,22 +452,13 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
         Err(e) => return Err(e),
     };
     if sc.fpstate != 0 {
-        let fpu = with_process(|p| {
-            let mut image = [0u8; 512];
+        with_process(|p| {
             let at = sc.fpstate.wrapping_add(if FpuState::is_fxsave() { FPSTATE_FXSAVE_OFFSET as u32 } else { 0 });
-            let len = if FpuState::is_fxsave() { 512 } else { 108 };
-            usercopy::copy_in(&mut p.mem, at, &mut image[..len]).map_err(|_| BadFrame::Unreadable)?;
-            Ok(FpuState::from_user_image(image))
+            let mem = &mut p.mem;
+            p.fpu.load_user(|image| usercopy::copy_in(mem, at, image).map_err(|_| BadFrame::Unreadable))
         })?;
-        with_process(|p| {
-            p.fpu = fpu;
-            p.fpu.restore();
-        });
     } else {
-        with_process(|p| {
-            p.fpu = FpuState::initial();
-            p.fpu.restore();
-        });
+        with_process(|p| p.fpu.reset());
     }
     if let Some(st) = stack {
         // As Linux's restore_altstack: only a bad pointer fails the frame;

@@ -111,14 +111,23 @@ pub fn wait(uaddr: u32, private: bool, val: u32, deadline: Option<u64>, bitset: 
     }
 }
 
+/// Waiters the queue keeps room for when empty: a wait then a wake, the
+/// usual pair, allocate nothing.
+const QUEUE_KEEP: usize = 8;
+
+/// An emptied queue gives back the room a crowd of waiters made it grow
+/// to, so the heap returns to its size when idle.
+fn give_back_room(q: &mut VecDeque<Waiter>) {
+    if q.is_empty() && q.capacity() > QUEUE_KEEP {
+        q.shrink_to(QUEUE_KEEP);
+    }
+}
+
 /// Takes `tid` off the queue (it stopped waiting by itself).
 fn leave(tid: Pid) {
     let mut q = QUEUE.lock();
     q.retain(|w| w.tid != tid);
-    if q.is_empty() {
-        // Give the room back: the heap returns to its size when idle.
-        *q = VecDeque::new();
-    }
+    give_back_room(&mut q);
 }
 
 /// Wakes up to `n` waiters on `key` whose bitset meets `bitset`; returns
@@ -136,9 +145,7 @@ fn wake_key(key: Key, n: u32, bitset: u32) -> u32 {
             i += 1;
         }
     }
-    if q.is_empty() {
-        *q = VecDeque::new();
-    }
+    give_back_room(&mut q);
     woken
 }
 

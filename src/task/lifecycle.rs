@@ -598,6 +598,20 @@ pub fn kill(pid_arg: i32, sig: u32) -> Result<(), Errno> {
                 p => t.is_leader() && t.pgid == p.unsigned_abs(),
             }
     };
+    // One process named: found by its pid, not by a walk of the table.
+    if pid_arg > 0 {
+        let pid = pid_arg as Pid;
+        if !s.tasks.get(&pid).is_some_and(|t| selected(t)) {
+            return Err(Errno::ESRCH);
+        }
+        if sig > u32::from(Signal::MAX) {
+            return Err(Errno::EINVAL);
+        }
+        if let Some(sig) = Signal::from_raw(sig) {
+            deliver::send(&mut s, Target::Process(pid), SigInfo::from_process(sig, SI_USER as i32, my_tgid, 0));
+        }
+        return Ok(());
+    }
     // kill(-1) always finds someone on Linux (its kernel threads count).
     if !s.tasks.values().any(|t| selected(t)) && pid_arg != -1 {
         return Err(Errno::ESRCH);

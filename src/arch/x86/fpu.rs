@@ -106,6 +106,42 @@ impl FpuState {
         FpuState(image)
     }
 
+    /// Loads a state a program hands back (sigreturn) into the CPU and
+    /// keeps it here: `fill` writes the image (FXSAVE's 512 bytes, or
+    /// FNSAVE's 108), straight into this buffer; MXCSR is cleaned as in
+    /// `from_user_image`. On an error from `fill` nothing is loaded (this
+    /// buffer may hold part of the image: the CPU's state is the live one).
+    pub fn load_user<E>(&mut self, fill: impl FnOnce(&mut [u8]) -> Result<(), E>) -> Result<(), E> {
+        if Self::is_fxsave() {
+            fill(&mut self.0[..])?;
+            let mask = match INITIAL.get().map(|i| u32::from_le_bytes(i.0[28..32].try_into().expect("4 bytes"))) {
+                Some(0) | None => 0xFFBF,
+                Some(m) => m,
+            };
+            let mxcsr = u32::from_le_bytes(self.0[24..28].try_into().expect("4 bytes")) & mask;
+            self.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+        } else {
+            fill(&mut self.0[..108])?;
+        }
+        self.restore();
+        Ok(())
+    }
+
+    /// Gives the running task (whose buffer this is) the initial state (a
+    /// signal handler's start): loaded straight from the initial image, and
+    /// this buffer owns the registers, so it is written only when another
+    /// task takes them (no 512-byte copy here).
+    pub fn reset(&mut self) {
+        self.take_registers();
+        match INITIAL.get() {
+            Some(i) => i.load(),
+            None => {
+                self.0.fill(0);
+                self.load();
+            }
+        }
+    }
+
     /// Saves the running task's FPU state here. If the FPU holds another
     /// task's registers (TS set), the running task's state is the one its
     /// buffer already has, which `self` is, or was cloned from.
@@ -133,6 +169,13 @@ impl FpuState {
     /// must be: the owner's registers are saved into its buffer first, and
     /// this buffer becomes the owner. Also #NM's answer.
     pub fn restore(&mut self) {
+        self.take_registers();
+        self.load();
+    }
+
+    /// Makes this buffer the owner of the FPU registers, saving the old
+    /// owner's state into its buffer first.
+    fn take_registers(&mut self) {
         if TS.swap(false, Ordering::Relaxed) {
             // SAFETY: clearing CR0.TS only lets FPU instructions run.
             unsafe { core::arch::asm!("clts", options(nomem, nostack)) };
@@ -145,9 +188,15 @@ impl FpuState {
             // not move. One CPU, so nothing else uses it now.
             unsafe { (*owner).save_registers() };
         }
+    }
+
+    /// Loads this image into the registers (which must be the owner's to
+    /// change: `take_registers` first).
+    fn load(&self) {
         let p = self.0.as_ptr();
         // SAFETY: p holds a state saved by `save` (or the initial one), so
-        // the reserved MXCSR bits are clear and FXRSTOR cannot fault.
+        // the reserved MXCSR bits are clear and FXRSTOR cannot fault; TS is
+        // clear (`take_registers`), so it cannot raise #NM.
         unsafe {
             if FXSR.load(Ordering::Relaxed) {
                 asm!("fxrstor [{}]", in(reg) p, options(nostack));

@@ -20,6 +20,8 @@ pub mod boot;
 #[cfg(target_os = "none")]
 pub mod benchgate;
 #[cfg(target_os = "none")]
+pub mod bulkcopy;
+#[cfg(target_os = "none")]
 pub mod context;
 #[cfg(target_os = "none")]
 pub mod cpu;
