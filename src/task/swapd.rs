@@ -95,9 +95,15 @@ pub fn reclaim(want: u32) -> u32 {
     }
     let spaces = spaces();
     let mut freed = 0;
-    for _ in 0..2 {
-        if clock_round(&spaces, want, &mut freed) {
-            return freed;
+    // A round cut short because every I/O buffer was in flight (it slept
+    // until one was free) does not count: without this a burst of writes
+    // could look like a full swap to the OOM killer.
+    let (mut rounds, mut busy_rounds) = (0, 0);
+    while rounds < 2 {
+        match clock_round(&spaces, want, &mut freed) {
+            Round::Stuck => return freed,
+            Round::Busy if busy_rounds < BUSY_ROUNDS => busy_rounds += 1,
+            _ => rounds += 1,
         }
         if freed >= want {
             return freed;
@@ -115,13 +121,28 @@ pub fn reclaim(want: u32) -> u32 {
     freed
 }
 
+/// Rounds of `reclaim` that may end early for want of an I/O buffer.
+const BUSY_ROUNDS: u32 = 16;
+
+/// How a clock round ended.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Round {
+    /// It went round (or freed enough).
+    Done,
+    /// A pass found every I/O buffer in flight (and the round slept until
+    /// one was free).
+    Busy,
+    /// Swap is full (or failing).
+    Stuck,
+}
+
 /// One turn of the clock over every address space, starting after the one
-/// the last turn stopped at, adding to `freed` until `want`. True if swap
-/// is full (or failing).
-fn clock_round(spaces: &[(u32, super::process::Shared<UserMemory>)], want: u32, freed: &mut u32) -> bool {
+/// the last turn stopped at, adding to `freed` until `want`.
+fn clock_round(spaces: &[(u32, super::process::Shared<UserMemory>)], want: u32, freed: &mut u32) -> Round {
     if spaces.is_empty() {
-        return false;
+        return Round::Done;
     }
+    let mut busy = false;
     let start = NEXT.load(Ordering::Relaxed);
     let first = spaces.iter().position(|(tgid, _)| *tgid > start).unwrap_or(0);
     for i in 0..spaces.len() {
@@ -134,15 +155,19 @@ fn clock_round(spaces: &[(u32, super::process::Shared<UserMemory>)], want: u32, 
         let pass = reclaim::clock(&mut handle, want - *freed, BUDGET);
         drop(handle);
         *freed += pass.freed;
-        if *freed >= want || pass.stuck {
-            return pass.stuck;
+        if pass.stuck {
+            return Round::Stuck;
+        }
+        if *freed >= want {
+            return Round::Done;
         }
         if pass.busy {
             // Every I/O buffer is in flight: sleep until one is done.
             crate::mm::swap::io::wait_for_buffer();
+            busy = true;
         }
     }
-    false
+    if busy { Round::Busy } else { Round::Done }
 }
 
 /// Reclaims up to the high watermark if free frames are below the low one.
