@@ -277,7 +277,7 @@ pub fn clone(frame: &TrapFrame, flags: u32, stack: u32, parent_tid: u32, tls: u3
 
 /// getpid: the thread group's id.
 pub fn getpid() -> SysResult {
-    Ok(SCHED.lock().current_task().tgid)
+    Ok(crate::task::sched::current_tgid())
 }
 
 /// set_tid_address(tidptr): zeroed and woken at exit; returns the tid.

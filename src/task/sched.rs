@@ -82,6 +82,7 @@ impl Sched {
     /// Makes `pid` (which must be in the table) the current task.
     fn set_current(&mut self, pid: Pid) {
         let t = self.tasks.get_mut(&pid).expect("the next task exists");
+        CURRENT_TGID.store(t.tgid, Ordering::Relaxed);
         self.running = Some(NonNull::from(&mut **t));
         self.current = pid;
     }
@@ -227,6 +228,14 @@ fn wait_for_disk() {
     } else {
         sleep(Wait::Disk);
     }
+}
+
+/// The current task's thread group, kept by `set_current` (a task's tgid
+/// never changes): getpid without the table's lock.
+static CURRENT_TGID: AtomicU32 = AtomicU32::new(0);
+
+pub fn current_tgid() -> Pid {
+    CURRENT_TGID.load(Ordering::Relaxed)
 }
 
 pub fn current_pid() -> Pid {
