@@ -185,8 +185,7 @@ pub fn execve(frame: &mut TrapFrame, path: &str, argv: Vec<String>, envp: Vec<St
             p.files = Shared::new((*p.files).clone());
         }
         p.files.close_on_exec();
-        p.fpu = FpuState::initial();
-        p.fpu.restore();
+        p.fpu.reset();
         image.mem.space.activate();
         let mut mem = image.mem;
         mem.map.stack_limit = stack_limit(&p.limits);

@@ -106,8 +106,8 @@ impl FpuState {
         FpuState(image)
     }
 
-    /// Loads a state a program hands back (sigreturn) into the CPU and
-    /// keeps it here: `fill` writes the image (FXSAVE's 512 bytes, or
+    /// Takes a state a program hands back (sigreturn) as the running
+    /// task's, loaded at its next FPU instruction (as `reset`): `fill` writes the image (FXSAVE's 512 bytes, or
     /// FNSAVE's 108), straight into this buffer; MXCSR is cleaned as in
     /// `from_user_image`. On an error from `fill` nothing is loaded (this
     /// buffer may hold part of the image: the CPU's state is the live one).
@@ -123,22 +123,32 @@ impl FpuState {
         } else {
             fill(&mut self.0[..108])?;
         }
-        self.restore();
+        self.disown();
         Ok(())
     }
 
     /// Gives the running task (whose buffer this is) the initial state (a
-    /// signal handler's start): loaded straight from the initial image, and
-    /// this buffer owns the registers, so it is written only when another
-    /// task takes them (no 512-byte copy here).
+    /// new program's, a signal handler's start), lazily: the image goes
+    /// into this buffer and the registers stop being its own, so the
+    /// task's first FPU instruction raises #NM and loads it. A task that
+    /// does no floating point then never owns the FPU, and switches to and
+    /// from it leave CR0.TS alone (a CR0 write is costly under TCG).
     pub fn reset(&mut self) {
-        self.take_registers();
         match INITIAL.get() {
-            Some(i) => i.load(),
-            None => {
-                self.0.fill(0);
-                self.load();
-            }
+            Some(i) => self.0 = i.0,
+            None => self.0.fill(0),
+        }
+        self.disown();
+    }
+
+    /// Makes this buffer, the running task's, hold its state alone: if the
+    /// registers were its own they become nobody's and CR0.TS is set (the
+    /// invariant: TS is clear exactly when the running task owns them).
+    fn disown(&mut self) {
+        let me = self as *mut FpuState;
+        if OWNER.compare_exchange(me, core::ptr::null_mut(), Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+            TS.store(true, Ordering::Relaxed);
+            set_cr0_ts();
         }
     }
 
@@ -229,8 +239,17 @@ pub fn switch_to(next: Option<&FpuState>) {
         if owns {
             core::arch::asm!("clts", options(nomem, nostack));
         } else {
-            use x86::controlregs::{Cr0, cr0, cr0_write};
-            cr0_write(cr0() | Cr0::CR0_TASK_SWITCHED);
+            set_cr0_ts();
         }
+    }
+}
+
+/// Sets CR0.TS (the caller updates `TS`).
+fn set_cr0_ts() {
+    // SAFETY: CR0.TS only decides whether FPU instructions raise #NM; the
+    // kernel executes none outside `save`/`restore`, which mind TS.
+    unsafe {
+        use x86::controlregs::{Cr0, cr0, cr0_write};
+        cr0_write(cr0() | Cr0::CR0_TASK_SWITCHED);
     }
 }
