@@ -326,13 +326,15 @@ pub fn setup_frame(
     // (`layout` puts them together), then plain copies.
     let end = fpstate + FPSTATE_SIZE as u32;
     with_process(|p| -> Result<(), Unwritable> {
-        p.fpu.save();
+        if !FpuState::is_fxsave() {
+            p.fpu.save();
+        }
         let fpu = &p.fpu;
         usercopy::with_accessible(&mut p.mem, at, end - at, Access::Write, |user| {
             if user.len() < (end - at) as usize {
                 return Err(Unwritable);
             }
-            write_fpstate(user, (fpstate - at) as usize, fpu);
+            write_fpstate(user, fpstate, (fpstate - at) as usize, fpu);
             if rt {
                 let f = RtSigframe {
                     pretcode: restorer.unwrap_or(at + core::mem::offset_of!(RtSigframe, retcode) as u32),
@@ -363,10 +365,11 @@ pub fn setup_frame(
             }
             Ok(())
         })
-        .map_err(|_| Unwritable)?
+        .map_err(|_| Unwritable)??;
+        // The handler starts with a clean FPU, as on Linux.
+        p.fpu.reset();
+        Ok(())
     })?;
-    // The handler starts with a clean FPU, as on Linux.
-    with_process(|p| p.fpu.reset());
     frame.user_esp = at;
     frame.eip = action.handler;
     frame.eax = sig.raw().into();
@@ -394,18 +397,27 @@ pub fn setup_frame(
     Ok(())
 }
 
-/// Writes `_fpstate_32` as Linux does at offset `at` of `user`: the FSAVE
-/// header, then (with FXSR) the FXSAVE image with magic 0; without FXSR
-/// the FNSAVE image and magic 0xffff.
-fn write_fpstate(user: &mut usercopy::UserBytes, at: usize, fpu: &FpuState) {
-    let fx = fpu.bytes();
+/// Writes `_fpstate_32` as Linux does at offset `at` of `user` (user
+/// address `addr`): the FSAVE header, then (with FXSR) the FXSAVE image
+/// with magic 0, saved straight into the frame; without FXSR the FNSAVE
+/// image (already saved in `fpu`) and magic 0xffff.
+fn write_fpstate(user: &mut usercopy::UserBytes, addr: u32, at: usize, fpu: &FpuState) {
     if FpuState::is_fxsave() {
-        user.write(at, &frame::fsave_header(fx));
-        user.write(at + FPSTATE_FXSAVE_OFFSET, &fx[..464]);
+        let fx = at + FPSTATE_FXSAVE_OFFSET;
+        assert!(fx + 512 <= user.len(), "fpstate past the accessible bytes");
+        // SAFETY: [addr + 112, +512) lies in `user`'s bytes (checked just
+        // above), which `with_accessible` made present and writable with
+        // interrupts off; `frame::layout` aligned it to 64 bytes; it is
+        // user memory, apart from the kernel's buffer.
+        unsafe { fpu.save_to((addr as usize + FPSTATE_FXSAVE_OFFSET) as *mut u8) };
+        let mut head = [0u8; frame::FSAVE_HEADER_SOURCE];
+        user.read(fx, &mut head);
+        user.write(at, &frame::fsave_header(&head));
         // The software-available tail of FXSAVE (bytes 464..) stays zero:
         // no extended-state magic follows.
-        user.write(at + FPSTATE_FXSAVE_OFFSET + 464, &[0; 48]);
+        user.write(fx + 464, &[0; 48]);
     } else {
+        let fx = fpu.bytes();
         let mut b = [0u8; FPSTATE_SIZE];
         b[..108].copy_from_slice(&fx[..108]);
         b[FPSTATE_MAGIC_OFFSET..FPSTATE_MAGIC_OFFSET + 2].copy_from_slice(&FPSTATE_FSAVE_ONLY.to_le_bytes());
@@ -454,6 +466,30 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
     if sc.fpstate != 0 {
         with_process(|p| {
             let at = sc.fpstate.wrapping_add(if FpuState::is_fxsave() { FPSTATE_FXSAVE_OFFSET as u32 } else { 0 });
+            // The usual frame (an aligned image, MXCSR valid) goes straight
+            // into the registers; any other through the buffer, whose load
+            // clears the bad MXCSR bits or fails the frame.
+            if FpuState::is_fxsave() && at % 16 == 0 {
+                let fpu = &mut p.fpu;
+                let direct = usercopy::with_accessible(&mut p.mem, at, 512, Access::Read, |user| {
+                    if user.len() < 512 {
+                        return false;
+                    }
+                    let mut mxcsr = [0u8; 4];
+                    user.read(24, &mut mxcsr);
+                    if u32::from_le_bytes(mxcsr) & !FpuState::mxcsr_mask() != 0 {
+                        return false;
+                    }
+                    // SAFETY: [at, at + 512) is present and readable (just
+                    // made so, interrupts off), 16-byte aligned, and its
+                    // MXCSR has no reserved bit: FXRSTOR cannot fault.
+                    unsafe { fpu.restore_from(at as *const u8) };
+                    true
+                });
+                if direct == Ok(true) {
+                    return Ok(());
+                }
+            }
             let mem = &mut p.mem;
             p.fpu.load_user(|image| usercopy::copy_in(mem, at, image).map_err(|_| BadFrame::Unreadable))
         })?;

@@ -79,11 +79,16 @@ pub fn sanitize(
     Ok(r)
 }
 
+/// How much of an FXSAVE image `fsave_header` reads: up to the end of the
+/// eight x87 registers.
+pub const FSAVE_HEADER_SOURCE: usize = 32 + 8 * 16;
+
 /// The FSAVE-format header Linux puts before the FXSAVE image in
 /// `_fpstate_32` (convert_from_fxsr): control, status and tag words, the
 /// last instruction and operand pointers, and the eight 80-bit registers.
 /// The tag word is rebuilt from FXSAVE's abridged one: empty (11) or valid.
-pub fn fsave_header(fx: &[u8; 512]) -> [u8; FPSTATE_FXSAVE_OFFSET] {
+/// `fx` is the image, or at least its first `FSAVE_HEADER_SOURCE` bytes.
+pub fn fsave_header(fx: &[u8]) -> [u8; FPSTATE_FXSAVE_OFFSET] {
     let w16 = |o: usize| u32::from(u16::from_le_bytes([fx[o], fx[o + 1]]));
     let w32 = |o: usize| u32::from_le_bytes([fx[o], fx[o + 1], fx[o + 2], fx[o + 3]]);
     let abridged = fx[4];
