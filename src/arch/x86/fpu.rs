@@ -175,15 +175,6 @@ impl FpuState {
         }
     }
 
-    /// The MXCSR bits FXRSTOR accepts (the rest fault): the CPU's
-    /// MXCSR_MASK, or the default one where it reports 0.
-    pub fn mxcsr_mask() -> u32 {
-        match INITIAL.get().map(|i| u32::from_le_bytes(i.0[28..32].try_into().expect("4 bytes"))) {
-            Some(0) | None => 0xFFBF,
-            Some(m) => m,
-        }
-    }
-
     /// With FXSR: the running task's state (`self`) written as an FXSAVE
     /// image straight to `dst`, a signal frame: FXSAVE from the registers
     /// when they are the task's, else a copy of the buffer (which then is
@@ -202,21 +193,6 @@ impl FpuState {
         // the running task's registers (the module invariant); `dst` is
         // aligned and writable (the caller's contract).
         unsafe { asm!("fxsave [{}]", in(reg) dst, options(nostack)) };
-    }
-
-    /// With FXSR: loads an FXSAVE image straight from `src` (a signal
-    /// frame) as the running task's state, `self`, which becomes the owner
-    /// of the registers; its buffer is older until the next save.
-    ///
-    /// # Safety
-    /// `src` is 16-byte aligned with 512 bytes readable now, and its MXCSR
-    /// (bytes 24..28) has no bit outside `mxcsr_mask()` (FXRSTOR would
-    /// raise #GP in the kernel).
-    pub unsafe fn restore_from(&mut self, src: *const u8) {
-        debug_assert!(Self::is_fxsave());
-        self.take_registers();
-        // SAFETY: the caller's contract; TS was cleared by take_registers.
-        unsafe { asm!("fxrstor [{}]", in(reg) src, options(nostack)) };
     }
 
     /// Loads this state into the FPU as the running task's, which `self`
