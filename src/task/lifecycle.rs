@@ -4,12 +4,9 @@ use super::deliver::{self, Target};
 pub use super::deliver::{interrupted, signal_pending, stop_if_requested};
 use super::exec;
 use super::pgrp::Select;
-use super::process::{
-    ExitStatus, FsContext, INIT_PID, JobChange, Pid, Process, Shared, SignalState, Task, TaskState, Wait,
-};
+use super::process::{ExitStatus, FsContext, INIT_PID, JobChange, Pid, Process, Shared, Task, TaskState, Wait};
 use super::rlimit::Limits;
 use super::sched::{self, SCHED, schedule, with_process};
-use super::signal::state::Handlers;
 use crate::arch::x86::context::{prepare_first_switch, user_frame_of};
 use crate::arch::x86::descriptor::SegmentDescriptor;
 use crate::arch::x86::fpu::FpuState;
@@ -64,41 +61,7 @@ pub fn spawn_init(path: &str, extra: &[&str]) -> Result<(), Errno> {
 }
 
 pub fn new_task(pid: Pid, ppid: Pid, name: String, kstack: KernelStack, saved_esp: u32, process: Box<Process>) -> Task {
-    Task {
-        pid,
-        ppid,
-        exit_signal: Signal::SIGCHLD.raw(),
-        name,
-        state: TaskState::Runnable,
-        fatal: None,
-        detached: false,
-        tgid: pid,
-        clear_child_tid: 0,
-        robust_list: 0,
-        exe: None,
-        vfork_parent: None,
-        group_exit: None,
-        handlers: Arc::new(Mutex::new(Handlers::default())),
-        sig: SignalState::default(),
-        stop_requested: false,
-        stop_signal: Signal::SIGSTOP,
-        nice: 0,
-        personality: 0,
-        pgid: 0,
-        sid: 0,
-        ctty: false,
-        execd: false,
-        unreported: None,
-        kstack: Some(kstack),
-        saved_esp,
-        process: Some(process),
-        cpu_ns: 0,
-        ran_since_ns: 0,
-        children_cpu_ns: 0,
-        kills_by_fault: 0,
-        tls: [SegmentDescriptor::NULL; TLS_ENTRIES],
-        kthread: false,
-    }
+    Task::fresh(pid, ppid, name, Some(kstack), saved_esp, Some(process))
 }
 
 /// How many `#!` interpreters may stand between a file and the program

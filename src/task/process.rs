@@ -359,10 +359,30 @@ impl Task {
             }
         }
         Task {
+            exit_signal: 0,
+            handlers: Arc::new(Mutex::new(handlers)),
+            execd: true,
+            kthread: true,
+            ..Task::fresh(pid, ppid, String::from(name), kstack, saved_esp, None)
+        }
+    }
+
+    /// A new task's record, runnable, on `kstack` (none for the idle task:
+    /// the boot stack) whose first switch resumes at `saved_esp`: its own
+    /// thread group, default signal handlers, SIGCHLD to its parent at exit.
+    pub fn fresh(
+        pid: Pid,
+        ppid: Pid,
+        name: String,
+        kstack: Option<KernelStack>,
+        saved_esp: u32,
+        process: Option<Box<Process>>,
+    ) -> Task {
+        Task {
             pid,
             ppid,
-            exit_signal: 0,
-            name: String::from(name),
+            exit_signal: Signal::SIGCHLD.raw(),
+            name,
             state: TaskState::Runnable,
             fatal: None,
             detached: false,
@@ -372,8 +392,8 @@ impl Task {
             exe: None,
             vfork_parent: None,
             group_exit: None,
-            handlers: Arc::new(Mutex::new(handlers)),
-            sig: Default::default(),
+            handlers: Arc::new(Mutex::new(Handlers::default())),
+            sig: SignalState::default(),
             stop_requested: false,
             stop_signal: Signal::SIGSTOP,
             nice: 0,
@@ -381,17 +401,17 @@ impl Task {
             pgid: 0,
             sid: 0,
             ctty: false,
-            execd: true,
+            execd: false,
             unreported: None,
             kstack,
             saved_esp,
-            process: None,
+            process,
             cpu_ns: 0,
             ran_since_ns: 0,
             children_cpu_ns: 0,
             kills_by_fault: 0,
             tls: [SegmentDescriptor::NULL; TLS_ENTRIES],
-            kthread: true,
+            kthread: false,
         }
     }
 
