@@ -11,8 +11,7 @@
 //! when tracing starts; recording never allocates. Off, the heap pays one
 //! relaxed load per call.
 
-extern crate alloc;
-
+use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 /// Return addresses kept per allocation.
@@ -128,9 +127,9 @@ pub struct Group {
 
 /// The records made after allocation `since`, grouped by call chain, the
 /// most bytes first.
-pub fn group(records: &mut [Record], since: u32) -> alloc::vec::Vec<Group> {
+pub fn group(records: &mut [Record], since: u32) -> Vec<Group> {
     records.sort_unstable_by_key(|r| r.stack);
-    let mut out: alloc::vec::Vec<Group> = alloc::vec::Vec::new();
+    let mut out: Vec<Group> = Vec::new();
     for r in records.iter().filter(|r| r.ptr != 0 && r.seq > since) {
         match out.last_mut() {
             Some(g) if g.stack == r.stack => {
