@@ -89,6 +89,7 @@ fn readv_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult {
         return Err(Errno::EBADF);
     }
     let total = check_segments(segs)?;
+    crate::task::swapd::prefetch_segments(segs);
     let node = io_node(&f, false);
     let want = match node {
         Node::Inode(ino) if is_dir(ino) => return Err(Errno::EISDIR),
@@ -224,6 +225,7 @@ fn writev_segments(fd: u32, segs: &mut [Segment], at: Option<u64>) -> SysResult 
         return Err(Errno::EBADF);
     }
     let total = check_segments(segs)?;
+    crate::task::swapd::prefetch_segments(segs);
     let node = io_node(&f, true);
     if node == Node::Console {
         super::tty::may_write()?;

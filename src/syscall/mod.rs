@@ -89,34 +89,6 @@ mod dispatch {
         }
     }
 
-    /// With swap on, the user buffers of the calls that move data (read,
-    /// write, pread64, pwrite64, readv and writev, up to 8 vectors) are
-    /// brought back from the disk before the call, sleeping
-    /// (`swapd::prefetch`), rather than by the copy, which holds the CPU.
-    fn prefetch_buffers(number: u32, a: &Args) {
-        use crate::task::swapd::prefetch;
-        let a0 = a.0;
-        match number {
-            nr::READ | nr::WRITE | nr::PREAD64 | nr::PWRITE64 => prefetch(a0[1], a0[2]),
-            nr::READV | nr::WRITEV => {
-                let mut iov = [0u8; 64];
-                let n = (a0[2] as usize).min(8);
-                prefetch(a0[1], (n * 8) as u32);
-                let got = crate::task::sched::with_process(|p| {
-                    crate::mm::usercopy::copy_in(&mut p.mem, a0[1], &mut iov[..n * 8])
-                });
-                if got.is_ok() {
-                    for v in iov[..n * 8].chunks_exact(8) {
-                        let base = u32::from_le_bytes([v[0], v[1], v[2], v[3]]);
-                        let len = u32::from_le_bytes([v[4], v[5], v[6], v[7]]);
-                        prefetch(base, len);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
     /// `int 0x80`: runs the call named by EAX and puts the result in EAX.
     pub fn dispatch(frame: &mut TrapFrame) {
         let a = Args::of(frame);
@@ -125,11 +97,6 @@ mod dispatch {
         // orig_eax), for a restart after a signal.
         let number = frame.eax;
         frame.error_code = number;
-        if matches!(number, nr::READ | nr::WRITE | nr::PREAD64 | nr::PWRITE64 | nr::READV | nr::WRITEV)
-            && crate::mm::swap::area::is_on()
-        {
-            prefetch_buffers(number, &a);
-        }
         let result: SysResult = match frame.eax {
             nr::EXIT => process::exit(a0[0]),
             nr::EXIT_GROUP => process::exit_group(a0[0]),

@@ -80,6 +80,23 @@ pub fn prefetch(addr: u32, len: u32) {
     }
 }
 
+/// `prefetch` over a read's or a write's buffers (address, length), up to
+/// `PREFETCH_PAGES` pages in all.
+pub fn prefetch_segments(segs: &[(u32, u32)]) {
+    if !area::is_on() {
+        return;
+    }
+    let mut budget = PREFETCH_PAGES * crate::mm::addr::PAGE_SIZE;
+    for &(addr, len) in segs {
+        if budget == 0 {
+            break;
+        }
+        let len = len.min(budget);
+        prefetch(addr, len);
+        budget -= len;
+    }
+}
+
 /// Whether reclaim should run now.
 pub fn below_low() -> bool {
     area::is_on() && phys::user_frames_available() < LOW
