@@ -7,7 +7,6 @@
 
 use super::addr::{PAGE_SIZE, UserRange, VirtAddr};
 use super::user::{MemError, UserMemory};
-use crate::arch::x86::bulkcopy;
 use crate::arch::x86::exception::Access;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -39,7 +38,7 @@ pub fn copy_in(mem: &mut UserMemory, src: u32, dst: &mut [u8]) -> Result<(), Err
     // SAFETY: `ensure` made [src, src+len) present and user-readable in the
     // loaded address space; interrupts are off, so nothing unmaps it before
     // the copy; the kernel buffer cannot overlap user memory.
-    unsafe { bulkcopy::copy(dst.as_mut_ptr(), src as *const u8, dst.len()) };
+    unsafe { core::ptr::copy_nonoverlapping(src as *const u8, dst.as_mut_ptr(), dst.len()) };
     Ok(())
 }
 
@@ -50,7 +49,7 @@ pub fn copy_out(mem: &mut UserMemory, dst: u32, src: &[u8]) -> Result<(), Errno>
     // SAFETY: `ensure` made the range present and writable in the loaded
     // address space (copy-on-write pages were copied first), and it stays
     // so with interrupts off.
-    unsafe { bulkcopy::copy(dst as *mut u8, src.as_ptr(), src.len()) };
+    unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst as *mut u8, src.len()) };
     Ok(())
 }
 
@@ -83,7 +82,7 @@ impl UserBytes {
         // two address ranges are apart (the user's page may be the very
         // frame `dst` is a window onto: write() from a mapping of the same
         // file; that is no overlap of addresses).
-        unsafe { bulkcopy::copy(dst.as_mut_ptr(), (self.addr as usize + at) as *const u8, dst.len()) };
+        unsafe { core::ptr::copy_nonoverlapping((self.addr as usize + at) as *const u8, dst.as_mut_ptr(), dst.len()) };
     }
 
     /// Copies `src` to offset `at`.
@@ -91,7 +90,7 @@ impl UserBytes {
         assert!(at + src.len() <= self.len(), "user write past the accessible bytes");
         // SAFETY: as in `read`, the range was made present and writable
         // (copy-on-write pages copied first) and stays so while this lives.
-        unsafe { bulkcopy::copy((self.addr as usize + at) as *mut u8, src.as_ptr(), src.len()) };
+        unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), (self.addr as usize + at) as *mut u8, src.len()) };
     }
 }
 

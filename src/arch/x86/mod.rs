@@ -20,8 +20,6 @@ pub mod boot;
 #[cfg(target_os = "none")]
 pub mod benchgate;
 #[cfg(target_os = "none")]
-pub mod bulkcopy;
-#[cfg(target_os = "none")]
 pub mod context;
 #[cfg(target_os = "none")]
 pub mod cpu;
@@ -33,6 +31,8 @@ pub mod gdt;
 pub mod idt;
 #[cfg(target_os = "none")]
 pub mod instructions;
+#[cfg(target_os = "none")]
+pub mod memfns;
 #[cfg(target_os = "none")]
 pub mod pageops;
 #[cfg(target_os = "none")]
