@@ -16,6 +16,9 @@
 #![cfg_attr(all(test, target_os = "none"), feature(custom_test_frameworks))]
 #![cfg_attr(all(test, target_os = "none"), test_runner(crate::testing::run_tests))]
 #![cfg_attr(all(test, target_os = "none"), reexport_test_harness_main = "test_main")]
+// One descent of a B-tree to the region around an address (`mm::vma`), where
+// a range search descends to both of its ends.
+#![feature(btree_cursors)]
 
 extern crate alloc;
 

@@ -16,8 +16,10 @@ use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use bitflags::bitflags;
+use core::cell::Cell;
 use core::fmt;
-use core::ops::Range;
+use core::ops::{Bound, Range};
+use core::ptr::NonNull;
 
 bitflags! {
     /// mmap/mprotect protection (Linux PROT_*). Without NX, x86 can only
@@ -331,15 +333,38 @@ pub fn valid_user_range(start: u32, end: u32) -> bool {
     start < end && start.is_multiple_of(PAGE_SIZE) && end.is_multiple_of(PAGE_SIZE) && end <= USER_END
 }
 
-#[derive(Clone)]
 pub struct MemoryMap {
+    /// Every change to the tree goes through `tree_mut`, which forgets
+    /// `hint`.
     regions: BTreeMap<u32, Region>,
+    /// The region `find` returned last, as Linux's per-mm VMA cache: faults
+    /// and user copies come in runs on one region, and a hit skips the
+    /// tree's descent. A region sits in a node of the tree, where it stays
+    /// until the tree changes, so the pointer is good until `tree_mut`.
+    hint: Cell<Option<NonNull<Region>>>,
     /// How far the stack region may grow down (RLIMIT_STACK's soft limit,
     /// capped to the user half).
     pub stack_limit: u32,
     /// RLIMIT_AS and RLIMIT_DATA, for what grows without a system call
     /// (the stack); the calls refresh it from the process's limits.
     pub limits: MemLimits,
+}
+
+// SAFETY: `hint` points into `regions`, which the map owns and moves
+// with it; nothing else holds the pointer.
+unsafe impl Send for MemoryMap {}
+
+impl Clone for MemoryMap {
+    /// A copy of the regions; the copy's hint starts empty (the original's
+    /// points into the original's tree).
+    fn clone(&self) -> Self {
+        Self {
+            regions: self.regions.clone(),
+            hint: Cell::new(None),
+            stack_limit: self.stack_limit,
+            limits: self.limits,
+        }
+    }
 }
 
 impl Default for MemoryMap {
@@ -350,22 +375,49 @@ impl Default for MemoryMap {
 
 impl MemoryMap {
     pub fn new() -> Self {
-        Self { regions: BTreeMap::new(), stack_limit: super::layout::STACK_LIMIT, limits: MemLimits::NONE }
+        Self {
+            regions: BTreeMap::new(),
+            hint: Cell::new(None),
+            stack_limit: super::layout::STACK_LIMIT,
+            limits: MemLimits::NONE,
+        }
     }
 
-    /// The region containing `addr`.
+    /// The tree, to change: the hint may point at a region about to move.
+    fn tree_mut(&mut self) -> &mut BTreeMap<u32, Region> {
+        self.hint.set(None);
+        &mut self.regions
+    }
+
+    /// The region containing `addr`. (Every page fault asks: a cursor
+    /// descends the tree once, where `range(..=addr)` descends to both ends.)
     pub fn find(&self, addr: u32) -> Option<&Region> {
-        self.regions.range(..=addr).next_back().map(|(_, r)| r).filter(|r| r.contains(addr))
+        if let Some(p) = self.hint.get() {
+            // SAFETY: a hint is only set to a region of `regions` and is
+            // cleared by `tree_mut` before the tree can change, so it points
+            // at a live region; `&self` keeps the tree unchanged for as
+            // long as the reference lives.
+            let r = unsafe { p.as_ref() };
+            if r.contains(addr) {
+                return Some(r);
+            }
+        }
+        let r =
+            self.regions.upper_bound(Bound::Included(&addr)).peek_prev().map(|(_, r)| r).filter(|r| r.contains(addr));
+        if let Some(r) = r {
+            self.hint.set(Some(NonNull::from(r)));
+        }
+        r
     }
 
     /// The first region that starts above `addr`.
     pub fn next_above(&self, addr: u32) -> Option<&Region> {
-        self.regions.range(addr.saturating_add(1)..).next().map(|(_, r)| r)
+        self.regions.lower_bound(Bound::Excluded(&addr)).peek_next().map(|(_, r)| r)
     }
 
     /// The last region that ends at or below `addr`.
     pub fn prev_below(&self, addr: u32) -> Option<&Region> {
-        self.regions.range(..addr).next_back().map(|(_, r)| r).filter(|r| r.end <= addr)
+        self.regions.upper_bound(Bound::Excluded(&addr)).peek_prev().map(|(_, r)| r).filter(|r| r.end <= addr)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Region> {
@@ -382,7 +434,7 @@ impl MemoryMap {
 
     /// Whether any region overlaps `[start, end)`.
     pub fn overlaps(&self, start: u32, end: u32) -> bool {
-        self.regions.range(..end).next_back().is_some_and(|(_, r)| r.end > start)
+        self.regions.upper_bound(Bound::Excluded(&end)).peek_prev().is_some_and(|(_, r)| r.end > start)
     }
 
     /// Adds a region where nothing is mapped, merging with equal neighbours.
@@ -397,7 +449,7 @@ impl MemoryMap {
         if self.regions.len() >= MAX_REGIONS {
             return Err(MapError::TooMany);
         }
-        self.regions.insert(start, region);
+        self.tree_mut().insert(start, region);
         Ok(())
     }
 
@@ -426,8 +478,8 @@ impl MemoryMap {
         }
         let tail = r.tail_from(at);
         let head_start = r.start;
-        self.regions.get_mut(&head_start.as_u32()).expect("found region").end = user(at);
-        self.regions.insert(at, tail);
+        self.tree_mut().get_mut(&head_start.as_u32()).expect("found region").end = user(at);
+        self.tree_mut().insert(at, tail);
     }
 
     /// Removes `[start, end)` from the map, splitting regions at the edges.
@@ -438,7 +490,7 @@ impl MemoryMap {
         self.split_at(start);
         self.split_at(end);
         let keys: Vec<u32> = self.regions.range(start..end).map(|(k, _)| *k).collect();
-        keys.into_iter().filter_map(|k| self.regions.remove(&k)).collect()
+        keys.into_iter().filter_map(|k| self.tree_mut().remove(&k)).collect()
     }
 
     /// Sets the protection of `[start, end)`, as Linux's mprotect does: in
@@ -488,7 +540,7 @@ impl MemoryMap {
             if r.prot != prot && !self.move_boundary(at, piece_end, prot, &mut changed) {
                 self.split_at(at);
                 self.split_at(piece_end);
-                let piece = self.regions.get_mut(&at).expect("split here");
+                let piece = self.tree_mut().get_mut(&at).expect("split here");
                 piece.prot = prot;
                 piece.anon = piece.anon.after_protect(prot, !piece.may_share());
                 changed(piece);
@@ -508,7 +560,7 @@ impl MemoryMap {
         if new_end > r.end && self.overlaps(r.end.as_u32(), new_end) {
             return Err(MapError::Overlap);
         }
-        self.regions.get_mut(&start).expect("checked").end = user(new_end);
+        self.tree_mut().get_mut(&start).expect("checked").end = user(new_end);
         Ok(())
     }
 
@@ -520,9 +572,9 @@ impl MemoryMap {
         if self.overlaps(new_start, start) {
             return Err(MapError::Overlap);
         }
-        let mut r = self.regions.remove(&start).ok_or(MapError::NotMapped)?;
+        let mut r = self.tree_mut().remove(&start).ok_or(MapError::NotMapped)?;
         r.start = user(new_start);
-        self.regions.insert(new_start, r);
+        self.tree_mut().insert(new_start, r);
         Ok(())
     }
 

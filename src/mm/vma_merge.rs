@@ -164,9 +164,9 @@ impl MemoryMap {
         let anon = [prev.anon, piece.anon].into_iter().find(|a| a.id != 0);
         changed(&piece);
         let tail = r.tail_from(piece_end);
-        self.regions.remove(&at);
-        self.regions.insert(piece_end, tail);
-        let joined = self.regions.get_mut(&prev_start).expect("the region before");
+        self.tree_mut().remove(&at);
+        self.tree_mut().insert(piece_end, tail);
+        let joined = self.tree_mut().get_mut(&prev_start).expect("the region before");
         joined.end = user(piece_end);
         if let Some(a) = anon {
             (joined.anon.id, joined.anon.forked) = (a.id, a.forked);
@@ -215,9 +215,9 @@ impl MemoryMap {
             *slot = Some(k);
         }
         for k in keys.into_iter().flatten() {
-            self.regions.remove(&k);
+            self.tree_mut().remove(&k);
         }
-        let joined = self.regions.get_mut(&from).expect("first region");
+        let joined = self.tree_mut().get_mut(&from).expect("first region");
         joined.end = user(to);
         if let Some(a) = anon {
             (joined.anon.id, joined.anon.forked) = (a.id, a.forked);
@@ -241,13 +241,13 @@ impl MemoryMap {
         let next = self.regions.get(&r.end.as_u32()).and_then(|n| reusable(r, n, n));
         let prev = self.regions.range(..start).next_back().map(|(_, p)| p).and_then(|p| reusable(p, r, p));
         let id = next.or(prev).unwrap_or_else(AnonLink::fresh_id);
-        self.regions.get_mut(&start).expect("found region").anon.id = id;
+        self.tree_mut().get_mut(&start).expect("found region").anon.id = id;
     }
 
     /// At fork, in the child's copy: every region with an anon_vma gets a
     /// new one of its own, chained to the parent's (Linux's anon_vma_fork).
     pub fn fork_anon(&mut self) {
-        for r in self.regions.values_mut().filter(|r| r.anon.id != 0) {
+        for r in self.tree_mut().values_mut().filter(|r| r.anon.id != 0) {
             (r.anon.id, r.anon.forked) = (AnonLink::fresh_id(), true);
         }
     }
@@ -255,7 +255,7 @@ impl MemoryMap {
     /// After mremap's DONTUNMAP took all of the region at `start` elsewhere,
     /// it no longer has an anon_vma (Linux unlinks it).
     pub fn drop_anon(&mut self, start: u32) {
-        if let Some(r) = self.regions.get_mut(&start) {
+        if let Some(r) = self.tree_mut().get_mut(&start) {
             (r.anon.id, r.anon.forked) = (0, false);
         }
     }
