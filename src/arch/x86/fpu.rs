@@ -16,10 +16,21 @@
 use core::arch::asm;
 use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
-/// An FXSAVE area (16-byte aligned, as FXSAVE requires).
+/// An FXSAVE area (16-byte aligned, as FXSAVE requires), or the mark that
+/// the state is the initial one: `reset` (every exec, every handler's
+/// start) then costs no 512-byte copy, which a handler that does no
+/// floating point would never read before sigreturn writes the buffer
+/// again. `image()` is the state either way.
 #[derive(Clone)]
 #[repr(C, align(16))]
-pub struct FpuState([u8; 512]);
+pub struct FpuState {
+    image: [u8; 512],
+    /// The state is INITIAL's; `image` is stale.
+    initial: bool,
+}
+
+/// The initial image before `init` has recorded one.
+static ZEROS: [u8; 512] = [0; 512];
 
 static FXSR: AtomicBool = AtomicBool::new(false);
 static INITIAL: spin::Once<FpuState> = spin::Once::new();
@@ -50,7 +61,7 @@ pub fn init() {
         }
         asm!("fninit", options(nomem, nostack));
     }
-    let mut s = FpuState([0; 512]);
+    let mut s = FpuState { image: [0; 512], initial: false };
     s.save();
     INITIAL.call_once(|| s);
 }
@@ -58,7 +69,25 @@ pub fn init() {
 impl FpuState {
     /// The state a new program starts with (after FNINIT; MXCSR default).
     pub fn initial() -> Self {
-        INITIAL.get().cloned().unwrap_or(FpuState([0; 512]))
+        FpuState { image: [0; 512], initial: true }
+    }
+
+    /// The state's image.
+    fn image(&self) -> &[u8; 512] {
+        match (self.initial, INITIAL.get()) {
+            (false, _) => &self.image,
+            (true, Some(i)) => &i.image,
+            (true, None) => &ZEROS,
+        }
+    }
+
+    /// The image, to change in place: the initial one is copied in first.
+    fn image_mut(&mut self) -> &mut [u8; 512] {
+        if self.initial {
+            self.image = *self.image();
+            self.initial = false;
+        }
+        &mut self.image
     }
 
     /// Whether the image is FXSAVE's (else FNSAVE's, in the first 108 bytes).
@@ -70,12 +99,13 @@ impl FpuState {
     /// image: x87 status & !control, or for SSE (`simd`) MXCSR's flags
     /// & !its masks (bits 7–12 mask bits 0–5).
     pub fn unmasked_exceptions(&self, simd: bool) -> u32 {
-        let w16 = |o: usize| u32::from(u16::from_le_bytes([self.0[o], self.0[o + 1]]));
+        let image = self.image();
+        let w16 = |o: usize| u32::from(u16::from_le_bytes([image[o], image[o + 1]]));
         if simd {
             if !Self::is_fxsave() {
                 return 0;
             }
-            let mxcsr = u32::from_le_bytes(self.0[24..28].try_into().expect("4 bytes"));
+            let mxcsr = u32::from_le_bytes(image[24..28].try_into().expect("4 bytes"));
             !(mxcsr >> 7) & mxcsr & 0x3F
         } else if Self::is_fxsave() {
             w16(2) & !w16(0) & 0x3F
@@ -87,7 +117,7 @@ impl FpuState {
 
     /// The saved image, for a signal frame.
     pub fn bytes(&self) -> &[u8; 512] {
-        &self.0
+        self.image()
     }
 
     /// A state from an image a program handed back (sigreturn). MXCSR bits
@@ -96,14 +126,14 @@ impl FpuState {
     pub fn from_user_image(mut image: [u8; 512]) -> Self {
         if Self::is_fxsave() {
             let initial = Self::initial();
-            let mask = match u32::from_le_bytes(initial.0[28..32].try_into().expect("4 bytes")) {
+            let mask = match u32::from_le_bytes(initial.image()[28..32].try_into().expect("4 bytes")) {
                 0 => 0xFFBF, // the default MXCSR_MASK (SDM Vol. 1 §11.6.6)
                 m => m,
             };
             let mxcsr = u32::from_le_bytes(image[24..28].try_into().expect("4 bytes")) & mask;
             image[24..28].copy_from_slice(&mxcsr.to_le_bytes());
         }
-        FpuState(image)
+        FpuState { image, initial: false }
     }
 
     /// Takes a state a program hands back (sigreturn) as the running
@@ -113,31 +143,30 @@ impl FpuState {
     /// buffer may hold part of the image: the CPU's state is the live one).
     pub fn load_user<E>(&mut self, fill: impl FnOnce(&mut [u8]) -> Result<(), E>) -> Result<(), E> {
         if Self::is_fxsave() {
-            fill(&mut self.0[..])?;
-            let mask = match INITIAL.get().map(|i| u32::from_le_bytes(i.0[28..32].try_into().expect("4 bytes"))) {
+            // All 512 bytes are written: no initial image to copy in first.
+            self.initial = false;
+            fill(&mut self.image[..])?;
+            let mask = match INITIAL.get().map(|i| u32::from_le_bytes(i.image[28..32].try_into().expect("4 bytes"))) {
                 Some(0) | None => 0xFFBF,
                 Some(m) => m,
             };
-            let mxcsr = u32::from_le_bytes(self.0[24..28].try_into().expect("4 bytes")) & mask;
-            self.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+            let mxcsr = u32::from_le_bytes(self.image[24..28].try_into().expect("4 bytes")) & mask;
+            self.image[24..28].copy_from_slice(&mxcsr.to_le_bytes());
         } else {
-            fill(&mut self.0[..108])?;
+            fill(&mut self.image_mut()[..108])?;
         }
         self.disown();
         Ok(())
     }
 
     /// Gives the running task (whose buffer this is) the initial state (a
-    /// new program's, a signal handler's start), lazily: the image goes
-    /// into this buffer and the registers stop being its own, so the
+    /// new program's, a signal handler's start), lazily: the buffer is
+    /// marked initial (no copy) and the registers stop being its own, so the
     /// task's first FPU instruction raises #NM and loads it. A task that
     /// does no floating point then never owns the FPU, and switches to and
     /// from it leave CR0.TS alone (a CR0 write is costly under TCG).
     pub fn reset(&mut self) {
-        match INITIAL.get() {
-            Some(i) => self.0 = i.0,
-            None => self.0.fill(0),
-        }
+        self.initial = true;
         self.disown();
     }
 
@@ -163,7 +192,8 @@ impl FpuState {
     }
 
     fn save_registers(&mut self) {
-        let p = self.0.as_mut_ptr();
+        self.initial = false;
+        let p = self.image.as_mut_ptr();
         // SAFETY: p is 16-byte aligned with 512 writable bytes, and TS is
         // clear (every caller checks), so FXSAVE cannot raise #NM.
         unsafe {
@@ -186,7 +216,7 @@ impl FpuState {
     pub unsafe fn save_to(&self, dst: *mut u8) {
         if TS.load(Ordering::Relaxed) || !FXSR.load(Ordering::Relaxed) {
             // SAFETY: by the caller's contract; the buffer is 512 bytes.
-            unsafe { core::ptr::copy_nonoverlapping(self.0.as_ptr(), dst, 512) };
+            unsafe { core::ptr::copy_nonoverlapping(self.image().as_ptr(), dst, 512) };
             return;
         }
         // SAFETY: TS is clear, so FXSAVE cannot raise #NM, and the FPU holds
@@ -223,7 +253,7 @@ impl FpuState {
     /// Loads this image into the registers (which must be the owner's to
     /// change: `take_registers` first).
     fn load(&self) {
-        let p = self.0.as_ptr();
+        let p = self.image().as_ptr();
         // SAFETY: p holds a state saved by `save` (or the initial one), so
         // the reserved MXCSR bits are clear and FXRSTOR cannot fault; TS is
         // clear (`take_registers`), so it cannot raise #NM.
