@@ -87,8 +87,7 @@ fn cpu_ns(pid: u32) -> Result<u64, Errno> {
     let me = s.current;
     let pid = if pid == 0 { me } else { pid };
     let t = s.tasks.get_mut(&pid).filter(|t| t.pid != 0).ok_or(Errno::EINVAL)?;
-    let running = if pid == me { monotonic_ns().saturating_sub(t.ran_since_ns) } else { 0 };
-    Ok(t.cpu_ns + running)
+    Ok(t.cpu_ns(pid == me))
 }
 
 /// clock_gettime and clock_gettime64.
@@ -148,7 +147,7 @@ pub fn times(buf: u32) -> SysResult {
 fn cpu_and_children() -> (u64, u64) {
     let mut s = SCHED.lock();
     let t = s.current_task();
-    (t.cpu_ns + monotonic_ns().saturating_sub(t.ran_since_ns), t.children_cpu_ns)
+    (t.cpu_ns(true), t.children_cpu_ns)
 }
 
 /// getrusage(who, buf): RUSAGE_SELF (0), RUSAGE_THREAD (1), RUSAGE_CHILDREN

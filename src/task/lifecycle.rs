@@ -535,7 +535,7 @@ fn reap_status(pid: Pid) -> ExitStatus {
     let t = {
         let mut s = SCHED.lock();
         let t = s.tasks.remove(&pid).expect("zombie");
-        s.current_task().children_cpu_ns += t.cpu_ns + t.children_cpu_ns;
+        s.current_task().children_cpu_ns += t.cpu_ns(false) + t.children_cpu_ns;
         t
     };
     let TaskState::Zombie(status) = t.state else { unreachable!("reaped a live task") };

@@ -326,9 +326,10 @@ pub struct Task {
     pub saved_esp: u32,
     /// `None` for the idle task and once the task has exited.
     pub process: Option<Box<Process>>,
-    /// Nanoseconds of CPU time, and when it was last switched in.
-    pub cpu_ns: u64,
-    pub ran_since_ns: u64,
+    /// CPU time in `time::cpu_ticks` (TSC ticks), and the clock when it
+    /// was last switched in; `cpu_ns` converts.
+    pub cpu_ticks: u64,
+    pub ran_since_ticks: u64,
     /// CPU time of reaped children (and theirs), for times and getrusage.
     pub children_cpu_ns: u64,
     pub kills_by_fault: u32,
@@ -344,6 +345,14 @@ pub struct Task {
 impl Task {
     pub fn is_leader(&self) -> bool {
         self.pid == self.tgid
+    }
+
+    /// Nanoseconds of CPU time up to the last switch away; `running`: the
+    /// task is the current one, and the time since it was switched in
+    /// counts too.
+    pub fn cpu_ns(&self, running: bool) -> u64 {
+        let now = if running { crate::time::cpu_ticks().saturating_sub(self.ran_since_ticks) } else { 0 };
+        crate::time::cpu_ticks_to_ns(self.cpu_ticks + now)
     }
 
     /// The record of a kernel thread `pid` (ppid `ppid`) called `name`,
@@ -406,8 +415,8 @@ impl Task {
             kstack,
             saved_esp,
             process,
-            cpu_ns: 0,
-            ran_since_ns: 0,
+            cpu_ticks: 0,
+            ran_since_ticks: 0,
             children_cpu_ns: 0,
             kills_by_fault: 0,
             tls: [SegmentDescriptor::NULL; TLS_ENTRIES],

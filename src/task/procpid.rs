@@ -387,7 +387,7 @@ fn stat_of<'a>(s: &Sched, t: &'a Task) -> TaskStat<'a> {
         cminflt: 0,
         majflt: 0,
         cmajflt: 0,
-        utime_ticks: ticks(t.cpu_ns),
+        utime_ticks: ticks(t.cpu_ns(false)),
         stime_ticks: 0,
         cutime_ticks: ticks(t.children_cpu_ns) as i64,
         cstime_ticks: 0,

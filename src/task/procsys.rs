@@ -42,7 +42,8 @@ pub fn generate(f: SysFile) -> String {
         SysFile::Meminfo => meminfo(),
         SysFile::Uptime => {
             let up = crate::time::monotonic_ns();
-            let idle = SCHED.lock().tasks.get(&super::process::IDLE_PID).map_or(0, |t| t.cpu_ns);
+            let s = SCHED.lock();
+            let idle = s.tasks.get(&super::process::IDLE_PID).map_or(0, |t| t.cpu_ns(s.current == t.pid));
             procfmt::uptime(up, idle)
         }
         SysFile::Loadavg => {
@@ -106,7 +107,7 @@ fn stat() -> String {
     let s = SCHED.lock();
     let ticks = procfmt::ns_to_clock_t;
     let up = crate::time::monotonic_ns();
-    let idle_ns = s.tasks.get(&super::process::IDLE_PID).map_or(0, |t| t.cpu_ns);
+    let idle_ns = s.tasks.get(&super::process::IDLE_PID).map_or(0, |t| t.cpu_ns(s.current == t.pid));
     let cpu = CpuTimes { user: ticks(up.saturating_sub(idle_ns)), idle: ticks(idle_ns), ..Default::default() };
     let mut irqs = alloc::vec![0u64; 256];
     irqs[..16].copy_from_slice(&kstat::irq_counts());

@@ -270,7 +270,7 @@ static IN_PROCESS: AtomicU32 = AtomicU32::new(0);
 /// already say what it is (runnable, sleeping, zombie).
 fn switch_to(next: Pid) {
     assert_eq!(IN_PROCESS.load(Ordering::Relaxed), 0, "task switch inside with_process");
-    let now = crate::time::monotonic_ns();
+    let now = crate::time::cpu_ticks();
     let (from, to) = {
         let mut s = SCHED.lock();
         let prev = s.current;
@@ -279,7 +279,7 @@ fn switch_to(next: Pid) {
             return;
         }
         let cur = s.current_task();
-        cur.cpu_ns += now.saturating_sub(cur.ran_since_ns);
+        cur.cpu_ticks += now.saturating_sub(cur.ran_since_ticks);
         let from = &mut cur.saved_esp as *mut u32;
         super::kstat::on_switch();
         s.set_current(next);
@@ -287,7 +287,7 @@ fn switch_to(next: Pid) {
         s.need_resched = false;
         let t = s.current_task();
         t.state = TaskState::Running;
-        t.ran_since_ns = now;
+        t.ran_since_ticks = now;
         if let Some(k) = &t.kstack {
             tss::set_kernel_stack(k.top());
         }
