@@ -170,6 +170,7 @@ fn set_user_sigmask(mask: u32, size: u32) -> Result<bool, Errno> {
     let t = s.current_task();
     t.sig.saved_mask = Some(t.sig.blocked);
     t.sig.blocked = SigSet::from_words(w).blockable();
+    t.notify();
     Ok(true)
 }
 
@@ -181,9 +182,8 @@ fn set_user_sigmask(mask: u32, size: u32) -> Result<bool, Errno> {
 fn finish(deadline: Deadline, at: u32, form: TimeoutForm, masked: bool, r: SysResult) -> SysResult {
     if masked && r != Err(Errno::ERESTARTNOHAND) {
         let mut s = SCHED.lock();
-        let t = s.current_task();
-        if let Some(m) = t.sig.saved_mask.take() {
-            t.sig.blocked = m;
+        if let Some(m) = s.current_task().sig.saved_mask.take() {
+            crate::task::deliver::set_mask(&mut s, m);
         }
     }
     let Some(left) = deadline.left(now()).filter(|_| at != 0) else { return r };

@@ -117,7 +117,7 @@ fn blocked() -> SigSet {
 }
 
 fn set_blocked(m: SigSet) {
-    SCHED.lock().current_task().sig.blocked = m.blockable();
+    deliver::set_mask(&mut SCHED.lock(), m.blockable());
 }
 
 /// rt_sigprocmask(how, set, oset, sigsetsize).
@@ -199,6 +199,7 @@ fn suspend(mask: SigSet) -> SysResult {
         let t = s.current_task();
         t.sig.saved_mask = Some(t.sig.blocked);
         t.sig.blocked = mask.blockable();
+        t.notify();
     }
     wait_for_signal();
     Err(Errno::ERESTARTNOHAND)
@@ -246,7 +247,7 @@ pub fn rt_sigtimedwait(set: u32, info: u32, timeout: u32, sigsetsize: u32, abi: 
         // While waiting, the signals of `set` are unblocked so that their
         // arrival wakes the task; they are taken here, not by a handler.
         let before = blocked();
-        SCHED.lock().current_task().sig.blocked = before.minus(these);
+        set_blocked(before.minus(these));
         loop {
             if lifecycle::interrupted() || deadline.is_some_and(|d| crate::time::monotonic_ns() >= d) {
                 break;
@@ -256,7 +257,7 @@ pub fn rt_sigtimedwait(set: u32, info: u32, timeout: u32, sigsetsize: u32, abi: 
                 None => sched::sleep(Wait::Signal),
             }
         }
-        SCHED.lock().current_task().sig.blocked = before;
+        set_blocked(before);
         got = take();
     }
     let Some(si) = got else {
@@ -350,6 +351,7 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> SysResult {
             let t = s.current_task();
             t.handlers.lock().set(Signal::SIGSEGV, Action::DEFAULT);
             t.fatal = Some(Signal::SIGSEGV);
+            t.notify();
             // The value is never seen: the task dies on the way out.
             Ok(frame.eax)
         }

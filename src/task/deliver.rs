@@ -125,6 +125,11 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
             }
         }
         _ => {
+            // The taker looks at its signals on the way out (and below, for
+            // a process signal it blocks, a thread that does not): Linux's
+            // complete_signal. A signal merged into a pending one makes
+            // that a look for nothing, which costs only time.
+            t.notify();
             let queued = match target {
                 Target::Thread(_) => t.sig.pending.add(info),
                 Target::Process(_) => s.tasks.get_mut(&tgid).is_some_and(|l| l.sig.shared.add(info)),
@@ -146,6 +151,11 @@ pub fn send(s: &mut Sched, target: Target, info: SigInfo) {
         _ => Some(taker),
     };
     if let Some(w) = wakee {
+        if w != taker
+            && let Some(t) = s.tasks.get_mut(&w)
+        {
+            t.notify();
+        }
         s.wake(w);
     }
 }
@@ -163,6 +173,7 @@ pub fn request_stop(s: &mut Sched, tgid: Pid, sig: Signal) -> bool {
         let t = s.tasks.get_mut(&p).expect("thread");
         t.stop_requested = true;
         t.stop_signal = sig;
+        t.notify();
     });
     true
 }
@@ -178,6 +189,7 @@ fn kill_group(s: &mut Sched, tgid: Pid, sig: Signal) {
             return;
         }
         t.fatal.get_or_insert(sig);
+        t.notify();
         // SIGKILL ends a stop; other signals wait for SIGCONT.
         if sig == Signal::SIGKILL {
             s.resume(p);
@@ -209,6 +221,15 @@ pub fn pending(s: &mut Sched) -> bool {
     let blocked = t.sig.blocked;
     let mine = t.fatal.is_some() || t.sig.pending.next(blocked).is_some();
     mine || group_pending(s).next(blocked).is_some()
+}
+
+/// Makes `mask` the current task's mask. If that lets a pending signal
+/// through, its next return to ring 3 takes it (`Task::return_work`).
+pub fn set_mask(s: &mut Sched, mask: SigSet) {
+    s.current_task().sig.blocked = mask;
+    if pending(s) {
+        s.current_task().notify();
+    }
 }
 
 /// The signals pending for the current task's whole process, kept in its
@@ -260,6 +281,7 @@ pub fn force(s: &mut Sched, info: SigInfo) -> bool {
     // A fault is not merged with an earlier, unrelated instance.
     t.sig.pending.discard(SigSet::of(sig));
     t.sig.pending.add(info);
+    t.notify();
     handled
 }
 
@@ -390,6 +412,7 @@ pub fn setup_frame(
     let t = s.current_task();
     // The mask the task has now, which is sigsuspend's or ppoll's while
     // theirs is in force (the frame keeps the one to go back to).
+    // Only more blocked than before: nothing to look at again.
     t.sig.blocked = mask_for_handler(t.sig.blocked, sig, action);
     if switch && alt.autodisarm() {
         t.sig.altstack = Default::default();
@@ -455,7 +478,7 @@ pub fn sigreturn(frame: &mut TrapFrame, rt: bool) -> Result<u32, BadFrame> {
             Ok((f.sc, SigSet::from_words([f.sc.oldmask, f.extramask]), None))
         }
     })?;
-    SCHED.lock().current_task().sig.blocked = mask.blockable();
+    set_mask(&mut SCHED.lock(), mask.blockable());
     let (r, bad) = match frame::sanitize(&sc, frame.eflags, usable) {
         Ok(r) => (r, false),
         // Restored all the same, for the SIGILL frame to show; the caller

@@ -300,7 +300,9 @@ fn kill_group(s: &mut super::sched::Sched, status: ExitStatus) {
     let mut next = 0;
     while let Some(pid) = s.tasks.range(next..).find(|(_, t)| t.tgid == tgid).map(|(&p, _)| p) {
         if pid != me {
-            s.tasks.get_mut(&pid).expect("thread").fatal.get_or_insert(Signal::SIGKILL);
+            let t = s.tasks.get_mut(&pid).expect("thread");
+            t.fatal.get_or_insert(Signal::SIGKILL);
+            t.notify();
             s.resume(pid);
             s.wake(pid);
         }
@@ -321,7 +323,9 @@ fn end_other_threads() {
             let mut next = 0;
             while let Some(pid) = s.tasks.range(next..).find(|(_, t)| t.tgid == tgid).map(|(&p, _)| p) {
                 if pid != me {
-                    s.tasks.get_mut(&pid).expect("thread").fatal.get_or_insert(Signal::SIGKILL);
+                    let t = s.tasks.get_mut(&pid).expect("thread");
+                    t.fatal.get_or_insert(Signal::SIGKILL);
+                    t.notify();
                     s.wake(pid);
                 }
                 next = pid + 1;

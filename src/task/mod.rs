@@ -209,9 +209,9 @@ mod hooks {
                 restart_call(frame, None);
                 {
                     let mut s = SCHED.lock();
-                    let t = s.current_task();
-                    if let Some(m) = t.sig.saved_mask.take() {
-                        t.sig.blocked = m;
+                    if let Some(m) = s.current_task().sig.saved_mask.take() {
+                        // A signal it unblocks is taken on the next return.
+                        deliver::set_mask(&mut s, m);
                     }
                 }
                 if resumable(frame) {
@@ -219,7 +219,12 @@ mod hooks {
                 }
                 // A CS or SS ring 3 may not use (a sigreturn frame's) must
                 // never reach `iret`: that fault would be the kernel's.
-                SCHED.lock().current_task().fatal = Some(Signal::SIGSEGV);
+                {
+                    let mut s = SCHED.lock();
+                    let t = s.current_task();
+                    t.fatal = Some(Signal::SIGSEGV);
+                    t.notify();
+                }
                 continue;
             };
             let init = SCHED.lock().current_task().tgid == process::INIT_PID;
@@ -233,15 +238,22 @@ mod hooks {
                     let tgid = s.current_task().tgid;
                     let _ = deliver::request_stop(&mut s, tgid, sig);
                 }
-                Disposition::Kill => SCHED.lock().current_task().fatal = Some(sig),
+                Disposition::Kill => {
+                    let mut s = SCHED.lock();
+                    let t = s.current_task();
+                    t.fatal = Some(sig);
+                    t.notify();
+                }
                 Disposition::Handler => run_handler(frame, sig, &info, &action),
             }
         }
     }
 
-    /// The common case, seen under one lock: no fatal signal, stop, end
-    /// of slice, mask to restore or signal to take, no call to restart,
-    /// and the user's own CS and SS. Then the loop below would do nothing.
+    /// The common case: no end of slice, no call to restart, the user's
+    /// own CS and SS, and nothing changed in the task's signal state since
+    /// the last full look (`Task::return_work`). Then the loop above would
+    /// do nothing. Otherwise the flag is cleared here, as the full look
+    /// begins: whatever changes from now on sets it again.
     #[inline]
     fn nothing_to_do(frame: &TrapFrame) -> bool {
         use crate::arch::x86::gdt::{USER_CODE, USER_DATA};
@@ -251,17 +263,11 @@ mod hooks {
         {
             return false;
         }
-        let s = SCHED.lock();
+        let mut s = SCHED.lock();
         if sched::resched_pending(&s) {
             return false;
         }
-        let t = s.current_ref();
-        let quiet = t.fatal.is_none()
-            && !t.stop_requested
-            && t.sig.saved_mask.is_none()
-            && t.sig.pending.next(t.sig.blocked).is_none();
-        let shared = if t.tgid == t.pid { Some(&t.sig.shared) } else { s.tasks.get(&t.tgid).map(|l| &l.sig.shared) };
-        quiet && shared.is_some_and(|p| p.next(t.sig.blocked).is_none())
+        !core::mem::replace(&mut s.current_task().return_work, false)
     }
 
     /// Points the task at its handler for `sig`; if the frame cannot be

@@ -299,6 +299,13 @@ pub struct Task {
     pub sig: SignalState,
     /// A stop signal arrived: stop before the next return to ring 3.
     pub stop_requested: bool,
+    /// The way back to ring 3 must look at the signal state in full
+    /// (Linux's TIF_SIGPENDING): set by every change that can give
+    /// `on_return_to_user` work (a signal queued for the task or its
+    /// process, a change of its mask, sigsuspend's saved mask, a stop or a
+    /// fatal signal), cleared when that look begins. While it is clear the
+    /// return checks this one flag. `notify` sets it.
+    pub return_work: bool,
     /// Which one (SIGSTOP, or SIGTSTP/SIGTTIN/SIGTTOU by default action),
     /// for the parent's waitpid.
     pub stop_signal: Signal,
@@ -345,6 +352,12 @@ pub struct Task {
 impl Task {
     pub fn is_leader(&self) -> bool {
         self.pid == self.tgid
+    }
+
+    /// The task's signal state changed: its next return to ring 3 looks
+    /// at it in full (`return_work`).
+    pub fn notify(&mut self) {
+        self.return_work = true;
     }
 
     /// Nanoseconds of CPU time up to the last switch away; `running`: the
@@ -404,6 +417,7 @@ impl Task {
             handlers: Arc::new(Mutex::new(Handlers::default())),
             sig: SignalState::default(),
             stop_requested: false,
+            return_work: true,
             stop_signal: Signal::SIGSTOP,
             nice: 0,
             personality: 0,
