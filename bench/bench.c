@@ -31,6 +31,8 @@
 #include "rt.h"
 
 enum { PAGE = 4096, MAX_REPS = 63, GETPID_CALLS = 1000, YIELDS = 1000 };
+/* About 0.25 s of a 2-3 GHz TSC (sched_yield_switch_once says why). */
+#define SETTLE_CYCLES 600000000ull
 
 static u32 n_pages = 1024, n_reps = 7, n_mb = 16;
 static long spinner_pid;   /* the sched_yield partner, killed if we fail */
@@ -253,6 +255,20 @@ static u64 sched_yield_switch_once(void)
     spinner_pid = pid;
     for (u32 i = 0; i < 10; i++)   /* let the partner start spinning */
         check(sys0(__NR_sched_yield), "sched_yield");
+    /* QEMU sizes its software TLB by recent use and shrinks it only after
+     * 100 ms of lighter use, while every CR3 write clears the whole table:
+     * right after a row that touched thousands of pages, a switch pays for
+     * clearing a table that row sized (measured: the median of 21
+     * repetitions is 30-40% below that of the first 7). Before the first
+     * repetition both processes yield for about a quarter of a second, so
+     * that the row measures switching rather than the row before it. */
+    static int settled;
+    if (!settled) {
+        u64 t = rdtsc();
+        while (rdtsc() - t < SETTLE_CYCLES)
+            sys0(__NR_sched_yield);
+        settled = 1;
+    }
     /* Yield until the partner has had YIELDS turns (a bounded number of
      * tries): the time per real switch, however many yields it took. */
     u32 before = turns[0];
