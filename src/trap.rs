@@ -45,7 +45,8 @@ extern "C" fn trap_entry(frame: &mut TrapFrame) {
 #[inline(never)]
 fn other_trap(frame: &mut TrapFrame) {
     match frame.event() {
-        TrapEvent::SystemCall => syscall::dispatch(frame),
+        // `trap_entry` takes every system call before this.
+        TrapEvent::SystemCall => unreachable!("int 0x80 past trap_entry"),
         TrapEvent::Irq(irq) => interrupt(irq),
         TrapEvent::PageFault { addr, err } => page_fault(frame, addr, err),
         TrapEvent::Exception(exc) => exception(frame, exc),

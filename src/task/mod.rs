@@ -177,7 +177,7 @@ mod hooks {
     /// pending signal the task does not block is taken: ignored, its
     /// default action, or a handler frame on the user stack. A system
     /// call a signal interrupted ends in EINTR or is restarted here.
-    #[inline]
+    #[inline(always)]
     pub fn on_return_to_user(frame: &mut TrapFrame) {
         if !nothing_to_do(frame) {
             work_before_return(frame);
@@ -254,7 +254,7 @@ mod hooks {
     /// the last full look (`Task::return_work`). Then the loop above would
     /// do nothing. Otherwise the flag is cleared here, as the full look
     /// begins: whatever changes from now on sets it again.
-    #[inline]
+    #[inline(always)]
     fn nothing_to_do(frame: &TrapFrame) -> bool {
         use crate::arch::x86::gdt::{USER_CODE, USER_DATA};
         if restart(frame.eax.wrapping_neg() as i32, None).is_some()
