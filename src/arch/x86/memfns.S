@@ -13,42 +13,16 @@
     .endr
 .endm
 
-/* void *memcpy(void *dst, const void *src, size_t n) */
+/* void *memcpy(void *dst, const void *src, size_t n) and
+ * void *memmove(void *dst, const void *src, size_t n): one body, since a
+ * memmove is a memcpy too. Forward unless the destination starts inside
+ * the source, then backward. */
 .balign 16
 .global memcpy
 .type memcpy, @function
-memcpy:
-    pushl %esi
-    pushl %edi
-    movl 12(%esp), %edi
-    movl 16(%esp), %esi
-    movl 20(%esp), %edx
-    movl %edi, %eax
-memfns_copy_forward:                        /* EDI dst, ESI src, EDX n, EAX result */
-    cmpl $128, %edx
-    jb 2f
-1:  MOVE128
-    addl $128, %esi
-    addl $128, %edi
-    subl $128, %edx
-    cmpl $128, %edx
-    jae 1b
-2:  movl %edx, %ecx
-    shrl $2, %ecx
-    rep movsl
-    movl %edx, %ecx
-    andl $3, %ecx
-    rep movsb
-    popl %edi
-    popl %esi
-    ret
-.size memcpy, . - memcpy
-
-/* void *memmove(void *dst, const void *src, size_t n): forward unless the
- * destination starts inside the source, then backward. */
-.balign 16
 .global memmove
 .type memmove, @function
+memcpy:
 memmove:
     pushl %esi
     pushl %edi
@@ -59,8 +33,25 @@ memmove:
     movl %edi, %ecx
     subl %esi, %ecx                  /* dst - src, unsigned: >= n when  */
     cmpl %edx, %ecx                  /* dst is below src or past its end */
-    jae memfns_copy_forward
-    leal -1(%esi,%edx), %esi         /* the last byte of each */
+    jb 3f
+    cmpl $128, %edx                  /* forward: 128 bytes a turn */
+    jb 2f
+1:  MOVE128
+    addl $128, %esi
+    addl $128, %edi
+    subl $128, %edx
+    cmpl $128, %edx
+    jae 1b
+2:  movl %edx, %ecx                  /* then dwords, then bytes */
+    shrl $2, %ecx
+    rep movsl
+    movl %edx, %ecx
+    andl $3, %ecx
+    rep movsb
+    popl %edi
+    popl %esi
+    ret
+3:  leal -1(%esi,%edx), %esi         /* backward: the last byte of each */
     leal -1(%edi,%edx), %edi
     std
     movl %edx, %ecx
@@ -75,6 +66,7 @@ memmove:
     popl %edi
     popl %esi
     ret
+.size memcpy, . - memcpy
 .size memmove, . - memmove
 
 /* void *memset(void *dst, int c, size_t n) */
