@@ -259,7 +259,7 @@ static u64 sched_yield_switch_once(void)
      * 100 ms of lighter use, while every CR3 write clears the whole table:
      * right after a row that touched thousands of pages, a switch pays for
      * clearing a table that row sized (measured: the median of 21
-     * repetitions is 30-40% below that of the first 7). Before the first
+     * repetitions is 13-40% below that of the first 7). Before the first
      * repetition both processes yield for about a quarter of a second, so
      * that the row measures switching rather than the row before it. */
     static int settled;
