@@ -25,8 +25,9 @@ gcc -m32 -static -nostdlib -fno-pie -no-pie -ffreestanding -fno-stack-protector 
 # the next instruction's, where gdb stops. (nm, not gdb: the kernel's frames
 # are Rust, whose expressions do not see a C program's bare labels.)
 sym() { nm "$prog" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
-want_eip=$(sym pf_touch) stop_at=$(sym pf_recorded)
-[ -n "$want_eip" ] && [ -n "$stop_at" ] || { echo "gdb-test: no pf_touch/pf_recorded in $prog"; exit 1; }
+want_eip=$(sym pf_touch) stop_at=$(sym pf_recorded) read_at=$(sym pf_read) read_done=$(sym pf_read_done)
+[ -n "$want_eip" ] && [ -n "$stop_at" ] && [ -n "$read_at" ] && [ -n "$read_done" ] ||
+    { echo "gdb-test: no pf_touch/pf_recorded/pf_read/pf_read_done in $prog"; exit 1; }
 tools/mkiso.sh "$out/gdb.iso" "$kernel" "init=/bin/pftouch" "$prog=/bin/pftouch" || exit 1
 for attempt in 1 2 3; do
     port=$(tools/free-port.sh) || exit 1
@@ -54,6 +55,11 @@ continue
 echo == pf after the fault\n
 pf
 pte $want_addr
+delete
+hbreak *$read_at
+continue
+echo == cost of a zero-page read fault\n
+cost $read_done
 kill
 quit
 GDB
@@ -73,5 +79,13 @@ grep -qxF -- "$want" <<< "$after" || { echo "gdb-test: pf did not print: $want";
 grep -qxF -- "CR2 now: $want_addr" <<< "$after" || { echo "gdb-test: pf did not print: CR2 now: $want_addr"; ok=0; }
 # The fault was resolved: the page is now present, writable, user.
 grep -qE '^PTE\[ *[0-9]+\] = 0x[0-9a-f]{8}  +P RW U' <<< "$after" || { echo "gdb-test: $want_addr is not mapped after the fault"; ok=0; }
+# cost stepped through the kernel's handling of the read fault and back.
+cost=$(sed -n '/^== cost of a zero-page read fault$/,$p' "$out/gdb.out")
+line=$(grep -E "^cost: [0-9]+ instructions from $read_at to $read_done, [0-9]+ indirect jumps\$" <<< "$cost")
+n=$(sed -E 's/^cost: ([0-9]+) .*/\1/' <<< "$line")
+[ -n "$n" ] && [ "$n" -ge 50 ] && [ "$n" -le 20000 ] ||
+    { echo "gdb-test: cost did not count the read fault's path (got: ${line:-nothing})"; ok=0; }
+grep -qE '^ +[0-9]+  trap_common$' <<< "$cost" || { echo "gdb-test: cost did not list trap_common"; ok=0; }
+grep -qE '^ +[0-9]+  .*fault' <<< "$cost" || { echo "gdb-test: cost did not list a fault handler"; ok=0; }
 [ $ok = 1 ] && echo "gdb-test: ok"
 [ $ok = 1 ]

@@ -11,6 +11,7 @@ set confirm off
 file $kernel
 $( [ -n "$user" ] && echo "add-symbol-file $user" )
 source $top/tools/gdb/memguard.gdb
+source $top/tools/gdb/cost.py
 target remote 127.0.0.1:$port
 # The kernel runs at 0xC01xxxxx only once paging is on; a software breakpoint
 # would be written through the physical view before that and be lost, so use

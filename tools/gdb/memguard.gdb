@@ -1,5 +1,6 @@
 # gdb commands for looking at the MMU from a stopped kernel.
 #   pte VADDR   walk VADDR through the current page directory (CR3)
+#   (and, from cost.py: cost ADDR, the instructions from here to ADDR)
 # (The walk switches gdb to C expressions while it runs: the kernel is Rust.)
 # Page tables always live in low memory, which the kernel maps at
 # 0xC0000000 + physical, so gdb can read them through kernel addresses.
