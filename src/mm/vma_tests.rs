@@ -287,3 +287,34 @@ fn the_heap_is_anonymous_memory_to_merging() {
     m.insert_merged(Region::anon(A + 2 * P..A + 3 * P, RW, Purpose::Stack), Merge::Vma).unwrap();
     assert_eq!(bounds(&m).len(), 2, "a stack grows down: never merged");
 }
+
+#[test]
+fn the_lookup_hint_never_outlives_a_change_to_the_map() {
+    // Two regions with a gap: the hint is set to the first by a lookup.
+    let mut m = map_of(&[(0x10_0000, 0x10_4000, RW), (0x20_0000, 0x20_1000, Prot::READ)]);
+    assert_eq!(m.find(0x10_1000).unwrap().end, 0x10_4000);
+    // Cut the hinted region in two: a lookup in the tail finds the tail,
+    // and one in the head sees the head's new end.
+    assert_eq!(m.remove(0x10_1000, 0x10_2000).len(), 1);
+    assert!(m.find(0x10_1000).is_none());
+    assert_eq!(m.find(0x10_0000).unwrap().end, 0x10_1000);
+    assert_eq!(m.find(0x10_3000).unwrap().start, 0x10_2000);
+    // Enough inserts to split the tree's nodes (which moves the regions
+    // stored in them) after the hint was set; every lookup stays exact.
+    assert_eq!(m.find(0x20_0000).unwrap().prot, Prot::READ);
+    for i in 0..40 {
+        m.insert(Region::anon(0x30_0000 + i * 0x2000..0x30_1000 + i * 0x2000, RW, Purpose::Mmap)).unwrap();
+    }
+    assert_eq!(m.find(0x20_0abc).unwrap().start, 0x20_0000);
+    assert_eq!(m.find(0x30_2000).unwrap().start, 0x30_2000);
+    assert!(m.find(0x30_3000).is_none());
+    // A region removed while hinted is gone for the lookup too.
+    assert_eq!(m.find(0x30_4000).unwrap().start, 0x30_4000);
+    m.remove(0x30_4000, 0x30_5000);
+    assert!(m.find(0x30_4000).is_none());
+    // A copy starts with no hint of its own and sees its own tree.
+    let copy = m.clone();
+    m.remove(0x20_0000, 0x20_1000);
+    assert!(m.find(0x20_0000).is_none());
+    assert_eq!(copy.find(0x20_0000).unwrap().prot, Prot::READ);
+}
