@@ -4,7 +4,9 @@
  * control word, MXCSR, x87 stack and XMM registers, compute and yield in
  * turns; every one checks after every yield that nothing of another leaked
  * in. A child that never touches the FPU runs between them too, and a
- * signal handler's FPU use must not show in the code it interrupted.
+ * signal handler's FPU use must not show in the code it interrupted, and
+ * the handler starts from the initial state (control word 0x37f, MXCSR
+ * 0x1f80), not the interrupted code's, as on Linux.
  * Prints "glibc_fpu: ok" and exits 0, or says what differed and exits 1. */
 #include <pthread.h>
 #include <sched.h>
@@ -29,9 +31,12 @@ static void push_st(double v) { __asm__ volatile("fldl %0" ::"m"(v)); }
 static double pop_st(void) { double v; __asm__ volatile("fstpl %0" : "=m"(v)); return v; }
 
 static volatile sig_atomic_t handled;
+static volatile uint32_t handler_cw, handler_mxcsr;
 static void on_usr1(int sig)
 {
     (void)sig;
+    handler_cw = get_cw();
+    handler_mxcsr = get_mxcsr();
     set_cw(0x7f);           /* the handler's own FPU state: must not leak back */
     set_mxcsr(0x3f80);
     set_xmm1(0xdeadbeef);
@@ -54,9 +59,15 @@ static int work(int id)
     push_st(sv);
     for (int r = 0; r < ROUNDS; r++) {
         sched_yield();
-        if (r == ROUNDS / 2 && id == 0) {
+        /* Task 1's control word and MXCSR differ from the initial ones. */
+        if (r == ROUNDS / 2 && id == 1) {
             raise(SIGUSR1);
             if (!handled) { printf("glibc_fpu: task %d: SIGUSR1 not handled\n", id); return 1; }
+            if (handler_cw != 0x37f || handler_mxcsr != 0x1f80) {
+                printf("glibc_fpu: the handler started with cw %#x mxcsr %#x, expected 0x37f 0x1f80\n",
+                       handler_cw, handler_mxcsr);
+                return 1;
+            }
         }
         if (get_cw() != cw || get_mxcsr() != mx || get_xmm1() != xv) {
             printf("glibc_fpu: task %d round %d: cw %#x mxcsr %#x xmm1 %#x, expected %#x %#x %#x\n", id, r,
