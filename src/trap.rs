@@ -19,7 +19,7 @@
 
 use crate::arch::x86::exception::{Exception, PfError, SelectorError};
 use crate::arch::x86::qemu::{ExitCode, exit};
-use crate::arch::x86::trap::{TrapEvent, TrapFrame};
+use crate::arch::x86::trap::{PAGE_FAULT_VECTOR, TrapEvent, TrapFrame};
 use crate::arch::x86::{cpu, pic, pit, tss};
 use crate::{console, kprintln, mm, symbols, syscall, task};
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -32,9 +32,14 @@ pub static LAST_PAGE_FAULT: [AtomicU32; 3] = [AtomicU32::new(0), AtomicU32::new(
 /// Called by the entry stubs with the saved frame; returns into it.
 #[unsafe(no_mangle)]
 extern "C" fn trap_entry(frame: &mut TrapFrame) {
-    // System calls first, on the shortest path: they are most of the traps.
+    // System calls first, on the shortest path: they are most of the traps;
+    // then page faults from ring 3, the next most.
     if frame.vector == crate::arch::x86::idt::SYSCALL_VECTOR {
         syscall::dispatch(frame);
+        task::on_return_to_user(frame);
+    } else if frame.vector == PAGE_FAULT_VECTOR && frame.from_user() {
+        let (addr, err) = (cpu::read_cr2(), PfError::from_bits_retain(frame.error_code));
+        page_fault(frame, addr, err);
         task::on_return_to_user(frame);
     } else {
         other_trap(frame);
