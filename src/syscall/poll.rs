@@ -166,11 +166,7 @@ fn set_user_sigmask(mask: u32, size: u32) -> Result<bool, Errno> {
         return Err(Errno::EINVAL);
     }
     let w: [u32; 2] = with_process(|p| uaccess::read(&mut p.mem, mask))?;
-    let mut s = SCHED.lock();
-    let t = s.current_task();
-    t.sig.saved_mask = Some(t.sig.blocked);
-    t.sig.blocked = SigSet::from_words(w).blockable();
-    t.notify();
+    crate::task::deliver::set_temporary_mask(&mut SCHED.lock(), SigSet::from_words(w).blockable());
     Ok(true)
 }
 

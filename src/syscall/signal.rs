@@ -194,13 +194,7 @@ pub fn pause() -> SysResult {
 /// Waits with `mask` as the mask; the old one comes back once the handler
 /// frame is written (it is the frame's saved mask).
 fn suspend(mask: SigSet) -> SysResult {
-    {
-        let mut s = SCHED.lock();
-        let t = s.current_task();
-        t.sig.saved_mask = Some(t.sig.blocked);
-        t.sig.blocked = mask.blockable();
-        t.notify();
-    }
+    deliver::set_temporary_mask(&mut SCHED.lock(), mask.blockable());
     wait_for_signal();
     Err(Errno::ERESTARTNOHAND)
 }

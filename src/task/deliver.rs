@@ -223,13 +223,45 @@ pub fn pending(s: &mut Sched) -> bool {
     mine || group_pending(s).next(blocked).is_some()
 }
 
-/// Makes `mask` the current task's mask. If that lets a pending signal
-/// through, its next return to ring 3 takes it (`Task::return_work`).
+/// Makes `mask` the current task's mask (Linux's __set_current_blocked).
+/// If that lets a pending signal through, its next return to ring 3 takes
+/// it (`Task::return_work`). A signal pending for the whole process that
+/// it now blocks goes to the other threads that do not block it: they are
+/// notified and woken, as `send` would have chosen one of them
+/// (retarget_shared_pending).
 pub fn set_mask(s: &mut Sched, mask: SigSet) {
-    s.current_task().sig.blocked = mask;
+    let t = s.current_task();
+    let newly_blocked = mask.minus(t.sig.blocked);
+    let (me, tgid) = (t.pid, t.tgid);
+    t.sig.blocked = mask;
     if pending(s) {
         s.current_task().notify();
     }
+    let mut left = SigSet(group_pending(s).set().0 & newly_blocked.0);
+    if left.is_empty() {
+        return;
+    }
+    each_in_group(s, tgid, |s, p| {
+        let t = s.tasks.get_mut(&p).expect("thread");
+        let takes = left.minus(t.sig.blocked);
+        if p == me || takes.is_empty() || matches!(t.state, TaskState::Zombie(_)) {
+            return;
+        }
+        left = left.minus(takes);
+        t.notify();
+        s.wake(p);
+    });
+}
+
+/// Saves the current mask for a call that waits with `mask` in force
+/// (sigsuspend, ppoll, pselect): the way back to ring 3 puts the saved one
+/// back, after a handler's frame has recorded it.
+pub fn set_temporary_mask(s: &mut Sched, mask: SigSet) {
+    let t = s.current_task();
+    t.sig.saved_mask = Some(t.sig.blocked);
+    // The return must restore the saved mask: it looks in full.
+    t.notify();
+    set_mask(s, mask);
 }
 
 /// The signals pending for the current task's whole process, kept in its
@@ -409,11 +441,11 @@ pub fn setup_frame(
     // DF, TF and RF cleared (Linux's handle_signal).
     frame.eflags &= !(frame::DF | frame::TF | frame::RF);
     let mut s = SCHED.lock();
-    let t = s.current_task();
     // The mask the task has now, which is sigsuspend's or ppoll's while
     // theirs is in force (the frame keeps the one to go back to).
-    // Only more blocked than before: nothing to look at again.
-    t.sig.blocked = mask_for_handler(t.sig.blocked, sig, action);
+    let handler_mask = mask_for_handler(s.current_task().sig.blocked, sig, action);
+    set_mask(&mut s, handler_mask);
+    let t = s.current_task();
     if switch && alt.autodisarm() {
         t.sig.altstack = Default::default();
     }

@@ -303,6 +303,84 @@ static void test_signals(void)
            "goes to the other thread\n");
 }
 
+/* A process-directed signal the chosen thread blocks before it takes it
+ * (here by the sa_mask of a handler it runs first) goes to a thread that
+ * does not block it (Linux's retarget_shared_pending). A sender thread
+ * queues SIGUSR2 then SIGUSR1 for the process while main sleeps with both
+ * unblocked; main takes SIGUSR1 first (the lower number), whose sa_mask
+ * blocks SIGUSR2, and in that handler waits for the spinner, the one
+ * thread that leaves SIGUSR2 unblocked, to take it. */
+static volatile pid_t usr2_taker, usr1_main;
+static volatile int retarget_stop;
+static void note_usr2(int sig) { (void)sig; usr2_taker = tid(); }
+static void wait_for_usr2(int sig)
+{
+    (void)sig;
+    usr1_main = tid();
+    for (int i = 0; i < 200000 && usr2_taker == 0; i++)
+        sched_yield();
+}
+static void *retarget_spinner(void *arg)
+{
+    (void)arg;
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGUSR2);
+    pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+    while (!retarget_stop)
+        sched_yield();
+    return NULL;
+}
+static void *retarget_sender(void *arg)
+{
+    (void)arg;
+    kill(getpid(), SIGUSR2);
+    kill(getpid(), SIGUSR1);
+    return NULL;
+}
+
+static void test_retarget(void)
+{
+    struct sigaction a1, a2;
+    memset(&a1, 0, sizeof a1);
+    memset(&a2, 0, sizeof a2);
+    a1.sa_handler = wait_for_usr2;
+    sigemptyset(&a1.sa_mask);
+    sigaddset(&a1.sa_mask, SIGUSR2);
+    a2.sa_handler = note_usr2;
+    sigemptyset(&a2.sa_mask);
+    check(sigaction(SIGUSR1, &a1, NULL) == 0 && sigaction(SIGUSR2, &a2, NULL) == 0, "sigaction");
+    sigset_t both, old;
+    sigemptyset(&both);
+    sigaddset(&both, SIGUSR1);
+    sigaddset(&both, SIGUSR2);
+    /* The new threads start with both blocked; the spinner unblocks SIGUSR2. */
+    check_pt(pthread_sigmask(SIG_BLOCK, &both, &old), "pthread_sigmask(SIG_BLOCK)");
+    pthread_t spin, send;
+    retarget_stop = 0;
+    check_pt(pthread_create(&spin, NULL, retarget_spinner, NULL), "pthread_create");
+    int tries = 0, created = 1;
+    do {
+        usr2_taker = usr1_main = 0;
+        created &= pthread_create(&send, NULL, retarget_sender, NULL) == 0;
+        pthread_sigmask(SIG_UNBLOCK, &both, NULL);
+        struct timespec ts = {0, 200 * 1000000};
+        nanosleep(&ts, NULL);
+        pthread_sigmask(SIG_BLOCK, &both, NULL);
+        pthread_join(send, NULL);
+        /* A tick between the two kills lets main take SIGUSR2 alone first:
+         * that run shows nothing; try again. */
+    } while (usr2_taker == usr1_main && ++tries < 5);
+    retarget_stop = 1;
+    pthread_join(spin, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    check(created, "pthread_create of the senders");
+    check(usr1_main == getpid(), "main took SIGUSR1");
+    check(usr2_taker != 0 && usr2_taker != getpid(),
+          "SIGUSR2, blocked by the SIGUSR1 handler's sa_mask, went to the thread that does not block it");
+    printf("threads: a process signal its taker blocks first (a handler's sa_mask) goes to another thread\n");
+}
+
 /* ---- exit() from a thread, and the main thread leaving first -------------- */
 static void *exiter(void *arg)
 {
@@ -447,6 +525,7 @@ int main(void)
     test_cond();
     test_sem();
     test_signals();
+    test_retarget();
     test_exit();
     test_fork();
     test_spawn();
