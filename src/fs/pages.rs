@@ -55,24 +55,6 @@ mod imp {
             alloc_user_zeroed().ok().map(|f| Page { at: Place::Frame(f), used: AtomicBool::new(true) })
         }
 
-        /// Copies bytes out; a page on swap is read from its slot, where it
-        /// stays (a disk error reads as zeros).
-        pub fn read(&self, at: usize, out: &mut [u8]) {
-            self.used.store(true, Ordering::Relaxed);
-            match self.at {
-                Place::Frame(f) => out.copy_from_slice(&FrameWindow::new(f).bytes()[at..at + out.len()]),
-                Place::Slot(slot) => {
-                    if !area::read_page(slot, |b| out.copy_from_slice(&b[at..at + out.len()])) {
-                        out.fill(0);
-                    }
-                }
-            }
-        }
-
-        pub fn write(&mut self, at: usize, data: &[u8]) {
-            self.change(|b| b[at..at + data.len()].copy_from_slice(data));
-        }
-
         /// A page whose every byte the caller is about to write (`write_with`
         /// over all of it): not zeroed first.
         pub fn new_unzeroed() -> Option<Page> {
@@ -143,14 +125,6 @@ mod imp {
             crate::mm::stats_global::shmem_swap_in();
             self.at = Place::Frame(f);
             Some(f)
-        }
-
-        /// The frame if the page is in RAM (mincore: a page on swap is not).
-        pub fn frame_if_resident(&self) -> Option<Frame> {
-            match self.at {
-                Place::Frame(f) => Some(f),
-                Place::Slot(_) => None,
-            }
         }
 
         /// The swap clock's visit: a page used since the last one gets a
@@ -225,9 +199,6 @@ mod imp {
         /// The host has no swap: every page stays.
         pub fn swap_out(&mut self) -> super::SwapOut {
             super::SwapOut::Kept
-        }
-        pub fn read(&self, at: usize, out: &mut [u8]) {
-            out.copy_from_slice(&self.0[at..at + out.len()]);
         }
         pub fn read_with(&self, at: usize, n: usize, f: impl FnOnce(&[u8])) {
             f(&self.0[at..at + n]);

@@ -72,13 +72,6 @@ impl Sched {
         unsafe { &mut *t.as_ptr() }
     }
 
-    /// The current task's record, to read.
-    pub fn current_ref(&self) -> &Task {
-        let t = self.running.expect("current task exists");
-        // SAFETY: as in `current_task`; `&self` forbids changes meanwhile.
-        unsafe { &*t.as_ptr() }
-    }
-
     /// Makes `pid` (which must be in the table) the current task.
     fn set_current(&mut self, pid: Pid) {
         let t = self.tasks.get_mut(&pid).expect("the next task exists");

@@ -120,34 +120,20 @@ impl FpuState {
         self.image()
     }
 
-    /// A state from an image a program handed back (sigreturn). MXCSR bits
-    /// the CPU reserves are cleared (FXRSTOR would fault on them, in the
-    /// kernel), as Linux does with its mxcsr mask.
-    pub fn from_user_image(mut image: [u8; 512]) -> Self {
-        if Self::is_fxsave() {
-            let initial = Self::initial();
-            let mask = match u32::from_le_bytes(initial.image()[28..32].try_into().expect("4 bytes")) {
-                0 => 0xFFBF, // the default MXCSR_MASK (SDM Vol. 1 §11.6.6)
-                m => m,
-            };
-            let mxcsr = u32::from_le_bytes(image[24..28].try_into().expect("4 bytes")) & mask;
-            image[24..28].copy_from_slice(&mxcsr.to_le_bytes());
-        }
-        FpuState { image, initial: false }
-    }
-
     /// Takes a state a program hands back (sigreturn) as the running
-    /// task's, loaded at its next FPU instruction (as `reset`): `fill` writes the image (FXSAVE's 512 bytes, or
-    /// FNSAVE's 108), straight into this buffer; MXCSR is cleaned as in
-    /// `from_user_image`. On an error from `fill` nothing is loaded (this
-    /// buffer may hold part of the image: the CPU's state is the live one).
+    /// task's, loaded at its next FPU instruction (as `reset`): `fill`
+    /// writes the image (FXSAVE's 512 bytes, or FNSAVE's 108), straight into
+    /// this buffer. MXCSR bits the CPU reserves are cleared (FXRSTOR would
+    /// fault on them, in the kernel), as Linux does with its mxcsr mask. On
+    /// an error from `fill` nothing is loaded (this buffer may hold part of
+    /// the image, and the caller resets it).
     pub fn load_user<E>(&mut self, fill: impl FnOnce(&mut [u8]) -> Result<(), E>) -> Result<(), E> {
         if Self::is_fxsave() {
             // All 512 bytes are written: no initial image to copy in first.
             self.initial = false;
             fill(&mut self.image[..])?;
             let mask = match INITIAL.get().map(|i| u32::from_le_bytes(i.image[28..32].try_into().expect("4 bytes"))) {
-                Some(0) | None => 0xFFBF,
+                Some(0) | None => 0xFFBF, // the default MXCSR_MASK (SDM Vol. 1 §11.6.6)
                 Some(m) => m,
             };
             let mxcsr = u32::from_le_bytes(self.image[24..28].try_into().expect("4 bytes")) & mask;
