@@ -143,7 +143,7 @@ fn zero_low(f: Frame) {
     assert!(phys < LOW_MEMORY_END, "zero_low of a high frame {f:?}");
     // SAFETY: the direct map covers low memory, and the frame was just
     // allocated, so nothing else uses its bytes.
-    crate::arch::x86::pageops::zero_page(unsafe { &mut *(phys_to_virt(phys) as *mut [u8; PAGE_SIZE as usize]) });
+    unsafe { core::ptr::write_bytes(phys_to_virt(phys) as *mut u8, 0, PAGE_SIZE as usize) };
 }
 
 /// Low-memory frames user memory may not take: the kernel's heap (task

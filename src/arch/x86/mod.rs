@@ -34,8 +34,6 @@ pub mod instructions;
 #[cfg(target_os = "none")]
 pub mod memfns;
 #[cfg(target_os = "none")]
-pub mod pageops;
-#[cfg(target_os = "none")]
 pub mod pci;
 #[cfg(target_os = "none")]
 pub mod pic;
