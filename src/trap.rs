@@ -19,7 +19,7 @@
 
 use crate::arch::x86::exception::{Exception, PfError, SelectorError};
 use crate::arch::x86::qemu::{ExitCode, exit};
-use crate::arch::x86::trap::{PAGE_FAULT_VECTOR, TrapEvent, TrapFrame};
+use crate::arch::x86::trap::{TrapEvent, TrapFrame};
 use crate::arch::x86::{cpu, pic, pit, tss};
 use crate::{console, kprintln, mm, symbols, syscall, task};
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -37,7 +37,7 @@ extern "C" fn trap_entry(frame: &mut TrapFrame) {
     if frame.vector == crate::arch::x86::idt::SYSCALL_VECTOR {
         syscall::dispatch(frame);
         task::on_return_to_user(frame);
-    } else if frame.vector == PAGE_FAULT_VECTOR && frame.from_user() {
+    } else if frame.vector == Exception::PAGE_FAULT_VECTOR && frame.from_user() {
         let (addr, err) = (cpu::read_cr2(), PfError::from_bits_retain(frame.error_code));
         page_fault(frame, addr, err);
         task::on_return_to_user(frame);

@@ -37,6 +37,10 @@ pub enum Exception {
 }
 
 impl Exception {
+    /// The page fault's vector (#PF), which the trap entry tests first
+    /// after `int 0x80`.
+    pub const PAGE_FAULT_VECTOR: u32 = 14;
+
     /// The exception for vectors 0–31; `None` for interrupts.
     pub const fn from_vector(v: u32) -> Option<Exception> {
         Some(match v {
@@ -54,7 +58,7 @@ impl Exception {
             11 => Self::SegmentNotPresent,
             12 => Self::StackSegmentFault,
             13 => Self::GeneralProtection,
-            14 => Self::PageFault,
+            Self::PAGE_FAULT_VECTOR => Self::PageFault,
             16 => Self::X87FloatingPoint,
             17 => Self::AlignmentCheck,
             18 => Self::MachineCheck,

@@ -94,9 +94,6 @@ impl fmt::Display for TrapFrame {
     }
 }
 
-/// The page fault's vector (#PF).
-pub const PAGE_FAULT_VECTOR: u32 = 14;
-
 /// What a trap was, decoded from its vector (and, for a page fault, CR2 and
 /// the error code).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -120,7 +117,7 @@ impl TrapFrame {
     pub fn event(&self) -> TrapEvent {
         match self.vector {
             idt::SYSCALL_VECTOR => TrapEvent::SystemCall,
-            PAGE_FAULT_VECTOR => {
+            Exception::PAGE_FAULT_VECTOR => {
                 TrapEvent::PageFault { addr: cpu::read_cr2(), err: PfError::from_bits_retain(self.error_code) }
             }
             v if v < 32 => TrapEvent::Exception(Exception::from_vector(v).unwrap_or(Exception::Reserved(v as u8))),
