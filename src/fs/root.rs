@@ -567,15 +567,8 @@ fn path_of_locked(t: &Tmpfs, ino: Ino) -> Result<String, Errno> {
     let mut names: Vec<String> = Vec::new();
     let mut at = ino;
     while at != ROOT {
-        let node = t.get(at).ok_or(Errno::ENOENT)?;
-        if node.nlink == 0 {
-            return Err(Errno::ENOENT);
-        }
-        let parent = t.lookup(at, "..")?.ok_or(Errno::ENOENT)?;
-        let name =
-            t.list(parent)?.into_iter().find(|e| (e.1 == at || t.mounted_on(e.1) == at) && e.0 != "." && e.0 != "..");
-        names.push(name.ok_or(Errno::ENOENT)?.0);
-        at = parent;
+        names.push(t.name_in_parent(at).ok_or(Errno::ENOENT)?.into());
+        at = t.lookup(at, "..")?.ok_or(Errno::ENOENT)?;
     }
     let mut s = String::new();
     for n in names.iter().rev() {

@@ -222,8 +222,6 @@ impl Tmpfs {
         })
     }
 
-    /// What a lookup that reaches `ino` arrives at: the root of the last
-    /// mount stacked on it, or `ino` itself.
     /// The name directory `ino` has in its parent (what `mounted_on` it
     /// counts), borrowed: `None` for the root or an unlinked one.
     pub fn name_in_parent(&self, ino: Ino) -> Option<&str> {
@@ -235,6 +233,8 @@ impl Tmpfs {
         entries.iter().find(|&(_, &e)| e == ino || self.mounted_on(e) == ino).map(|(n, _)| n.as_str())
     }
 
+    /// What a lookup that reaches `ino` arrives at: the root of the last
+    /// mount stacked on it, or `ino` itself.
     pub fn mounted_on(&self, mut ino: Ino) -> Ino {
         while let Some(&top) = self.covers.get(&ino) {
             ino = top;

@@ -255,20 +255,10 @@ impl AddressSpace {
 
     /// Calls `f(va, entry)` for every non-empty user PTE, in address order.
     pub fn for_each_entry(&self, mut f: impl FnMut(VirtAddr, PageTableEntry)) {
-        for pdi in 0..KERNEL_PDE_START {
-            // SAFETY: self owns pd.
-            let pde = unsafe { (*directory(self.pd))[pdi] };
-            if !pde.is_present() {
-                continue;
-            }
-            // SAFETY: a present user PDE points at a table this space owns.
-            let t = unsafe { &*table(pde.table_frame()) };
-            for (pti, e) in t.iter().enumerate() {
-                if !e.is_unused() {
-                    f(VirtAddr::new((pdi as u32) << 22 | (pti as u32) << 12), *e);
-                }
-            }
-        }
+        self.for_each_entry_from(VirtAddr::new(0), |va, e| {
+            f(va, e);
+            true
+        });
     }
 
     /// Calls `f(va, entry)` for every non-empty user PTE from `start` on, in
