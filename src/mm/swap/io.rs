@@ -143,7 +143,8 @@ fn offset(slot: u32) -> u64 {
 
 /// Collects finished requests and sends queued batches.
 fn progress(a: &mut Area, io: &Io) {
-    for (i, id) in a.pool.in_flight() {
+    for i in 0..a.pool.bufs.len() {
+        let Some(id) = a.pool.in_flight_at(i) else { continue };
         if let Some(ok) = (io.poll)(id) {
             if !ok && matches!(a.pool.bufs[i].state, State::Writing(_)) {
                 let b = a.pool.bufs[i];
@@ -152,7 +153,10 @@ fn progress(a: &mut Area, io: &Io) {
             a.pool.finish(i, ok);
         }
     }
-    for i in a.pool.queued() {
+    for i in 0..a.pool.bufs.len() {
+        if !a.pool.is_queued(i) {
+            continue;
+        }
         let b = a.pool.bufs[i];
         match (io.submit)(true, offset(b.first), a.runs.page(i, 0), (b.n as usize) * PAGE) {
             Some(id) => a.pool.bufs[i].state = State::Writing(id),
@@ -224,7 +228,7 @@ fn wait_buffer(may_sleep: bool) {
     let Some(io) = IO.get() else { return };
     while area::with(|a| {
         progress(a, io);
-        !a.pool.has_free() && !a.pool.in_flight().is_empty()
+        !a.pool.has_free() && a.pool.any_in_flight()
     }) == Some(true)
     {
         wait(io, may_sleep);
@@ -283,7 +287,7 @@ pub fn read(slot: u32, may_sleep: bool, take: impl FnOnce(&[u8; PAGE])) -> Optio
             let Some(i) = a.pool.take() else {
                 // Every buffer busy: wait for one, unless all hold failed
                 // writes' pages (then nothing will come free).
-                let moving = !a.pool.in_flight().is_empty() || !a.pool.queued().is_empty();
+                let moving = a.pool.any_in_flight() || a.pool.any_queued();
                 return if moving { Step::Wait } else { Step::Fail };
             };
             // The window first; after a failure, the one slot alone.

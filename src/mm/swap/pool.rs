@@ -191,21 +191,29 @@ impl Pool {
         };
     }
 
-    /// Requests in flight, as (buffer, request id).
-    pub fn in_flight(&self) -> Vec<(usize, u32)> {
-        self.bufs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, b)| match b.state {
-                State::Writing(id) | State::Reading(id) => Some((i, id)),
-                _ => None,
-            })
-            .collect()
+    /// The request buffer `i` has in flight, if any. (Callers walk the
+    /// buffers by index: the swap I/O path runs under the area's lock,
+    /// where no list may be allocated.)
+    pub fn in_flight_at(&self, i: usize) -> Option<u32> {
+        match self.bufs[i].state {
+            State::Writing(id) | State::Reading(id) => Some(id),
+            _ => None,
+        }
     }
 
-    /// Batches waiting for a request slot.
-    pub fn queued(&self) -> Vec<usize> {
-        (0..self.bufs.len()).filter(|&i| self.bufs[i].state == State::Queued).collect()
+    /// Whether buffer `i` is a batch waiting for a request slot.
+    pub fn is_queued(&self, i: usize) -> bool {
+        self.bufs[i].state == State::Queued
+    }
+
+    /// Whether any request is in flight.
+    pub fn any_in_flight(&self) -> bool {
+        (0..self.bufs.len()).any(|i| self.in_flight_at(i).is_some())
+    }
+
+    /// Whether any batch waits for a request slot.
+    pub fn any_queued(&self) -> bool {
+        (0..self.bufs.len()).any(|i| self.is_queued(i))
     }
 
     /// Nothing in flight or waiting to go (swapoff may free the memory).
@@ -276,9 +284,9 @@ mod tests {
         assert_eq!(p.find(12), None);
         assert_eq!(p.close_batch(), Some(i));
         assert_eq!(p.next_slot(), None);
-        assert_eq!(p.queued(), [i]);
+        assert!(p.is_queued(i) && p.any_queued() && !p.any_in_flight());
         p.bufs[i].state = State::Writing(3);
-        assert_eq!(p.in_flight(), [(i, 3)]);
+        assert!(p.in_flight_at(i) == Some(3) && p.any_in_flight() && !p.any_queued());
         assert!(p.find(10).is_some(), "a write in flight answers");
         assert!(!p.quiet());
         p.finish(i, true);
