@@ -19,6 +19,7 @@
 // One descent of a B-tree to the region around an address (`mm::vma`), where
 // a range search descends to both of its ends.
 #![feature(btree_cursors)]
+#![feature(stmt_expr_attributes)]
 
 extern crate alloc;
 

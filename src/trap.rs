@@ -39,8 +39,9 @@ extern "C" fn trap_entry(frame: &mut TrapFrame) {
         task::on_return_to_user(frame);
     } else if frame.vector == Exception::PAGE_FAULT_VECTOR && frame.from_user() {
         let (addr, err) = (cpu::read_cr2(), PfError::from_bits_retain(frame.error_code));
-        page_fault(frame, addr, err);
-        task::on_return_to_user(frame);
+        note_page_fault(frame, addr, err);
+        task::on_user_page_fault(frame, addr, err);
+        task::on_return_from_fault(frame);
     } else {
         other_trap(frame);
     }
@@ -84,16 +85,24 @@ fn interrupt(irq: u8) {
     }
 }
 
+/// A page fault from the kernel, or (from `trap_entry`'s short path, or
+/// here for a fault from ring 3) the user's.
 fn page_fault(frame: &mut TrapFrame, addr: u32, err: PfError) {
-    for (slot, v) in LAST_PAGE_FAULT.iter().zip([addr, err.bits(), frame.eip]) {
-        slot.store(v, Ordering::Relaxed);
-    }
+    note_page_fault(frame, addr, err);
     if frame.from_user() {
         task::on_user_page_fault(frame, addr, err);
     } else {
         // The kernel touches user memory only through `mm::usercopy`, which
         // faults pages in first: a kernel page fault is always a bug.
         kernel_exception(frame, Exception::PageFault, addr);
+    }
+}
+
+/// Keeps the fault for the debugger (`LAST_PAGE_FAULT`).
+#[inline(always)]
+fn note_page_fault(frame: &TrapFrame, addr: u32, err: PfError) {
+    for (slot, v) in LAST_PAGE_FAULT.iter().zip([addr, err.bits(), frame.eip]) {
+        slot.store(v, Ordering::Relaxed);
     }
 }
 

@@ -17,7 +17,7 @@ use super::frame::{OutOfFrames, Release};
 use super::layout::{KERNEL_BASE, phys_to_virt};
 use super::phys;
 use super::pte::{PageDirectoryEntry, PageTableEntry, PteFlags};
-use crate::arch::x86::cpu;
+use crate::arch::x86::{cpu, onecpu};
 use core::sync::atomic::{AtomicU32, Ordering};
 
 /// Index of the first kernel PDE.
@@ -113,7 +113,7 @@ impl AddressSpace {
     /// An empty user half under the kernel half.
     pub fn new() -> Result<Self, OutOfFrames> {
         let pd = phys::alloc_user_low_zeroed()?;
-        PAGE_TABLE_FRAMES.fetch_add(1, Ordering::Relaxed);
+        onecpu::add(&PAGE_TABLE_FRAMES, 1);
         // SAFETY: pd is a fresh frame only we know of; the master directory
         // is read-only after boot.
         unsafe {
@@ -154,19 +154,13 @@ impl AddressSpace {
     /// Replaces the PTE for `va` (a user address) and flushes it from the
     /// TLB if this space is loaded. Makes the page table if needed. Frame
     /// references are the caller's business. Returns the old entry.
+    /// (Inlined: every fault that maps a page comes here.)
+    #[inline(always)]
     pub fn set_entry(&mut self, va: VirtAddr, e: PageTableEntry) -> Result<PageTableEntry, OutOfFrames> {
         assert!(va.as_u32() < KERNEL_BASE, "user mapping in the kernel half: {va:?}");
-        let mut pde = self.pde(va);
+        let pde = self.pde(va);
         if !pde.is_present() {
-            if e.is_unused() {
-                return Ok(PageTableEntry::EMPTY);
-            }
-            let pt = phys::alloc_user_low_zeroed()?;
-            PAGE_TABLE_FRAMES.fetch_add(1, Ordering::Relaxed);
-            // The PDE allows everything; each PTE says what is allowed.
-            pde = PageDirectoryEntry::table(pt, PteFlags::PRESENT | PteFlags::WRITABLE | PteFlags::USER);
-            // SAFETY: self owns pd; index < 768 is the user half.
-            unsafe { (*directory(self.pd))[va.pd_index()] = pde };
+            return self.set_entry_in_new_table(va, e);
         }
         // SAFETY: the PDE points at a page table this space owns.
         let old = unsafe { core::mem::replace(&mut (*table(pde.table_frame()))[va.pt_index()], e) };
@@ -176,8 +170,27 @@ impl AddressSpace {
         Ok(old)
     }
 
+    /// `set_entry` where no page table covers `va` yet: makes one, unless
+    /// `e` is empty (there is nothing to replace then).
+    #[inline(never)]
+    fn set_entry_in_new_table(&mut self, va: VirtAddr, e: PageTableEntry) -> Result<PageTableEntry, OutOfFrames> {
+        if e.is_unused() {
+            return Ok(PageTableEntry::EMPTY);
+        }
+        let pt = phys::alloc_user_low_zeroed()?;
+        onecpu::add(&PAGE_TABLE_FRAMES, 1);
+        // The PDE allows everything; each PTE says what is allowed.
+        let pde = PageDirectoryEntry::table(pt, PteFlags::PRESENT | PteFlags::WRITABLE | PteFlags::USER);
+        // SAFETY: self owns pd; index < 768 is the user half.
+        unsafe { (*directory(self.pd))[va.pd_index()] = pde };
+        // SAFETY: the PDE just made points at a zeroed table this space owns.
+        unsafe { (*table(pde.table_frame()))[va.pt_index()] = e };
+        Ok(PageTableEntry::EMPTY)
+    }
+
     /// Maps `va` to `frame` with `flags` (PRESENT added). The frame's
     /// reference is handed to the address space. Returns the old entry.
+    #[inline(always)]
     pub fn map(&mut self, va: VirtAddr, frame: Frame, flags: PteFlags) -> Result<PageTableEntry, OutOfFrames> {
         self.set_entry(va, PageTableEntry::new(frame, flags | PteFlags::PRESENT))
     }
@@ -375,7 +388,7 @@ pub fn release_swapped(e: PageTableEntry) {
 }
 
 fn free_table_frame(f: Frame) {
-    PAGE_TABLE_FRAMES.fetch_sub(1, Ordering::Relaxed);
+    onecpu::sub(&PAGE_TABLE_FRAMES, 1);
     let r = phys::release(f);
     debug_assert_eq!(r, Release::Freed);
 }

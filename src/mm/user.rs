@@ -136,19 +136,23 @@ impl UserMemory {
 
     /// Resolves a fault (from user mode, or on behalf of a system call).
     pub fn fault(&mut self, addr: u32, err: PfError) -> Result<(), KillReason> {
-        self.fault_with(addr, err, None)
+        self.fault_waited(addr, err, None)
     }
 
-    /// `fault`, with swap slot bytes already read (see `Target`).
-    pub fn fault_with(&mut self, addr: u32, err: PfError, prefetched: Option<(u32, &[u8])>) -> Result<(), KillReason> {
+    /// `fault_with`, out of line (for the paths other than the trap's).
+    #[inline(never)]
+    pub fn fault_waited(&mut self, addr: u32, err: PfError, waited: Option<u32>) -> Result<(), KillReason> {
+        self.fault_with(addr, err, waited)
+    }
+
+    /// `fault`, for a task that slept while swap's buffers read slot
+    /// `waited` (see `Target`). Inlined, with the whole decision and its
+    /// execution, into the trap path: under TCG every call's return is a
+    /// lookup of the next translated block.
+    #[inline(always)]
+    pub fn fault_with(&mut self, addr: u32, err: PfError, waited: Option<u32>) -> Result<(), KillReason> {
         let r = resolve(
-            &mut Target {
-                space: &mut self.space,
-                map: &mut self.map,
-                prefetched,
-                writing: false,
-                region_writable: false,
-            },
+            &mut Target { space: &mut self.space, map: &mut self.map, waited, writing: false, region_writable: false },
             addr,
             err,
         )?;

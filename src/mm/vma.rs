@@ -389,8 +389,10 @@ impl MemoryMap {
         &mut self.regions
     }
 
-    /// The region containing `addr`. (Every page fault asks: a cursor
-    /// descends the tree once, where `range(..=addr)` descends to both ends.)
+    /// The region containing `addr`. (Every page fault asks: the last
+    /// region found is tried first, in the caller; else a cursor descends
+    /// the tree once, where `range(..=addr)` descends to both ends.)
+    #[inline(always)]
     pub fn find(&self, addr: u32) -> Option<&Region> {
         if let Some(p) = self.hint.get() {
             // SAFETY: a hint is only set to a region of `regions` and is
@@ -402,6 +404,11 @@ impl MemoryMap {
                 return Some(r);
             }
         }
+        self.find_in_tree(addr)
+    }
+
+    #[inline(never)]
+    fn find_in_tree(&self, addr: u32) -> Option<&Region> {
         let r =
             self.regions.upper_bound(Bound::Included(&addr)).peek_prev().map(|(_, r)| r).filter(|r| r.contains(addr));
         if let Some(r) = r {

@@ -194,7 +194,7 @@ pub fn stack_limit(limits: &Limits) -> u32 {
 pub fn exit_current(status: ExitStatus) -> ! {
     release_memory();
     release_vfork_parent(&mut SCHED.lock());
-    let process = SCHED.lock().current_task().process.take();
+    let process = sched::take_current_process(&mut SCHED.lock());
     // SAFETY: the kernel directory maps the whole kernel half, which is all
     // this code touches from here on.
     unsafe { load_cr3(kernel_directory()) };

@@ -92,11 +92,9 @@ mod hooks {
         with_process(|p| p.fpu.restore());
     }
 
-    /// A page fault in ring 3: resolve it, or send SIGSEGV/SIGBUS with the
-    /// address, which a handler may take; without one the task is
-    /// reported and killed. Out of memory, the OOM killer decides: this
-    /// task dies only if it holds the most; otherwise the fault is simply
-    /// taken again once memory was freed.
+    /// A page fault in ring 3: resolve it, or `fault_failed` says what
+    /// follows. Inlined into the trap path with the resolution itself.
+    #[inline(always)]
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
         // A page on swap that no frame or I/O buffer holds: read it (and
@@ -105,25 +103,51 @@ mod hooks {
         // meanwhile; the fault then copies it from there if the entry
         // still names the slot (the task may have unmapped it, or another
         // thread brought it back).
-        let pending = if crate::mm::swap::area::is_on() {
-            super::swapd::before_allocation();
-            with_process(|p| super::swapd::pending_slot(&p.mem, cr2))
+        let failed = if crate::mm::swap::area::is_on() {
+            fault_with_swap(cr2, err)
         } else {
-            None // no swap: no page can be on it, nothing to reclaim (and the fault path stays short)
+            // No swap: no page can be on it, nothing to reclaim, and the
+            // fault path stays short.
+            with_process(
+                #[inline(always)]
+                |p| {
+                    p.mem.stats.page_faults += 1;
+                    p.mem.fault_with(cr2, err, None).err()
+                },
+            )
         };
+        if let Some(why) = failed {
+            fault_failed(frame, cr2, err, why);
+        }
+    }
+
+    /// The fault, while swap is on (see `on_user_page_fault`).
+    #[inline(never)]
+    fn fault_with_swap(cr2: u32, err: PfError) -> Option<KillReason> {
+        super::swapd::before_allocation();
+        let pending = with_process(|p| super::swapd::pending_slot(&p.mem, cr2));
         let read = pending.map(|slot| {
             crate::mm::swap::area::dup(slot);
             (slot, crate::mm::swap::area::read_sleeping(slot))
         });
         let failed = with_process(|p| {
             p.mem.stats.page_faults += 1;
-            let pre = read.filter(|r| r.1).map(|(slot, _)| (slot, &[][..]));
-            p.mem.fault_with(cr2, err, pre).err()
+            let waited = read.filter(|r| r.1).map(|(slot, _)| slot);
+            p.mem.fault_waited(cr2, err, waited).err()
         });
         if let Some((slot, _)) = read {
             crate::mm::swap::area::put(slot);
         }
-        let Some(why) = failed else { return };
+        failed
+    }
+
+    /// A fault the memory layer could not resolve, for `why`. Out of
+    /// memory, the OOM killer decides: this task dies only if it holds the
+    /// most; otherwise the fault is simply taken again once memory was
+    /// freed. Else SIGSEGV or SIGBUS goes to the task, whose handler may
+    /// take it; without one it is reported and killed.
+    #[inline(never)]
+    fn fault_failed(frame: &mut TrapFrame, cr2: u32, err: PfError, why: KillReason) {
         if why == KillReason::OutOfMemory {
             // Swap first; the OOM killer only when nothing could go out.
             if super::swapd::reclaim(super::swapd::FAULT_BATCH) > 0 {
@@ -180,6 +204,14 @@ mod hooks {
     #[inline(always)]
     pub fn on_return_to_user(frame: &mut TrapFrame) {
         if !nothing_to_do(frame) {
+            work_before_return(frame);
+        }
+    }
+
+    /// `on_return_to_user` after a page fault: no system call to restart.
+    #[inline(always)]
+    pub fn on_return_from_fault(frame: &mut TrapFrame) {
+        if !quiet_return(frame) {
             work_before_return(frame);
         }
     }
@@ -256,18 +288,17 @@ mod hooks {
     /// begins: whatever changes from now on sets it again.
     #[inline(always)]
     fn nothing_to_do(frame: &TrapFrame) -> bool {
+        restart(frame.eax.wrapping_neg() as i32, None).is_none() && quiet_return(frame)
+    }
+
+    /// `nothing_to_do` but the system call's restart.
+    #[inline(always)]
+    fn quiet_return(frame: &TrapFrame) -> bool {
         use crate::arch::x86::gdt::{USER_CODE, USER_DATA};
-        if restart(frame.eax.wrapping_neg() as i32, None).is_some()
-            || frame.cs != u32::from(USER_CODE.raw())
-            || frame.user_ss != u32::from(USER_DATA.raw())
-        {
-            return false;
-        }
-        let mut s = SCHED.lock();
-        if sched::resched_pending(&s) {
-            return false;
-        }
-        !core::mem::replace(&mut s.current_task().return_work, false)
+        frame.cs == u32::from(USER_CODE.raw())
+            && frame.user_ss == u32::from(USER_DATA.raw())
+            && !sched::need_resched()
+            && !sched::take_return_work()
     }
 
     /// Points the task at its handler for `sig`; if the frame cannot be

@@ -12,6 +12,7 @@ use crate::mm::user::UserMemory;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
+use core::sync::atomic::{AtomicBool, Ordering};
 use memguard_abi::{SigSet, Signal, wstatus};
 use spin::Mutex;
 
@@ -304,8 +305,9 @@ pub struct Task {
     /// `on_return_to_user` work (a signal queued for the task or its
     /// process, a change of its mask, sigsuspend's saved mask, a stop or a
     /// fatal signal), cleared when that look begins. While it is clear the
-    /// return checks this one flag. `notify` sets it.
-    pub return_work: bool,
+    /// return checks this one flag, and reads it with no lock through
+    /// `sched::current_task_ptr`, hence the atomic. `notify` sets it.
+    pub return_work: AtomicBool,
     /// Which one (SIGSTOP, or SIGTSTP/SIGTTIN/SIGTTOU by default action),
     /// for the parent's waitpid.
     pub stop_signal: Signal,
@@ -357,7 +359,7 @@ impl Task {
     /// The task's signal state changed: its next return to ring 3 looks
     /// at it in full (`return_work`).
     pub fn notify(&mut self) {
-        self.return_work = true;
+        self.return_work.store(true, Ordering::Relaxed);
     }
 
     /// Nanoseconds of CPU time up to the last switch away; `running`: the
@@ -417,7 +419,7 @@ impl Task {
             handlers: Arc::new(Mutex::new(Handlers::default())),
             sig: SignalState::default(),
             stop_requested: false,
-            return_work: true,
+            return_work: AtomicBool::new(true),
             stop_signal: Signal::SIGSTOP,
             nice: 0,
             personality: 0,

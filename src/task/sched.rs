@@ -10,12 +10,12 @@
 use super::process::{IDLE_PID, Pid, Process, Task, TaskState, Wait};
 use crate::arch::x86::context;
 use crate::arch::x86::instructions::wait_for_interrupt;
-use crate::arch::x86::{fpu, gdt, tss};
+use crate::arch::x86::{fpu, gdt, onecpu, tss};
 use crate::mm::paging::activate_kernel;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 use spin::Mutex;
 
 /// Run-queue slots kept when it empties.
@@ -32,7 +32,6 @@ pub struct Sched {
     last_pid: Pid,
     /// Sleepers with a deadline: (monotonic ns, pid).
     timers: BTreeSet<(u64, Pid)>,
-    need_resched: bool,
     slice_left: u32,
     /// Zombies marked `detached` and not yet freed.
     pub detached: u32,
@@ -53,7 +52,6 @@ pub static SCHED: Mutex<Sched> = Mutex::new(Sched {
     current: IDLE_PID,
     last_pid: 0,
     timers: BTreeSet::new(),
-    need_resched: false,
     slice_left: SLICE_TICKS,
     detached: 0,
     alarms: BTreeSet::new(),
@@ -76,6 +74,9 @@ impl Sched {
     fn set_current(&mut self, pid: Pid) {
         let t = self.tasks.get_mut(&pid).expect("the next task exists");
         CURRENT_TGID.store(t.tgid, Ordering::Relaxed);
+        let process = t.process.as_mut().map_or(core::ptr::null_mut(), |p| &mut **p as *mut Process);
+        CURRENT_PROCESS.store(process, Ordering::Relaxed);
+        CURRENT_TASK.store(&mut **t, Ordering::Relaxed);
         self.running = Some(NonNull::from(&mut **t));
         self.current = pid;
     }
@@ -239,20 +240,47 @@ pub fn current_pid() -> Pid {
 ///
 /// Panics if the current task has none (the idle task, or one that exited):
 /// only code running on behalf of a user task may call this.
+#[inline(always)]
 pub fn with_process<R>(f: impl FnOnce(&mut Process) -> R) -> R {
-    let ptr: *mut Process = {
-        let mut s = SCHED.lock();
-        &mut **s.current_task().process.as_mut().expect("no process for this task") as *mut Process
-    };
-    IN_PROCESS.fetch_add(1, Ordering::Relaxed);
-    // SAFETY: the Box lives until the task exits, and only the task itself
+    let ptr = CURRENT_PROCESS.load(Ordering::Relaxed);
+    assert!(!ptr.is_null(), "no process for this task");
+    onecpu::add(&IN_PROCESS, 1);
+    // SAFETY: `CURRENT_PROCESS` is the current task's boxed process (kept
+    // by `set_current` and `take_current_process`), and the Box lives until
+    // the task exits. Only the task itself
     // (running now, on one CPU) uses its process mutably; the table lock is
     // released so `f` may use the scheduler. What it shares with other
     // tasks (`process::Shared`) is safe because `f` cannot switch away:
     // `switch_to` checks IN_PROCESS.
     let r = f(unsafe { &mut *ptr });
-    IN_PROCESS.fetch_sub(1, Ordering::Relaxed);
+    onecpu::sub(&IN_PROCESS, 1);
     r
+}
+
+/// The current task's process (null for the idle task and kernel
+/// threads), kept by `set_current`: the fault path and every system call
+/// reach it with no lock and no search of the table.
+static CURRENT_PROCESS: AtomicPtr<Process> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The current task's record, as `Sched::running`, for the one field the
+/// way back to ring 3 reads without the table's lock.
+static CURRENT_TASK: AtomicPtr<Task> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Takes the current task's process away (it is exiting): `with_process`
+/// must not reach it any more.
+pub fn take_current_process(s: &mut Sched) -> Option<Box<Process>> {
+    CURRENT_PROCESS.store(core::ptr::null_mut(), Ordering::Relaxed);
+    s.current_task().process.take()
+}
+
+/// Clears the current task's `return_work`, saying whether it was set:
+/// the quiet return's one question, asked without the table's lock.
+pub fn take_return_work() -> bool {
+    let t = CURRENT_TASK.load(Ordering::Relaxed);
+    // SAFETY: a user task is current whenever this runs (on the way back
+    // to ring 3), and its box lives while it is current; the field is
+    // atomic, and only a shared reference to it is made.
+    onecpu::take(unsafe { &*core::ptr::addr_of!((*t).return_work) })
 }
 
 /// How many `with_process` calls are running: a switch inside one would
@@ -277,7 +305,7 @@ fn switch_to(next: Pid) {
         super::kstat::on_switch();
         s.set_current(next);
         s.slice_left = SLICE_TICKS;
-        s.need_resched = false;
+        NEED_RESCHED.store(false, Ordering::Relaxed);
         let t = s.current_task();
         t.state = TaskState::Running;
         t.ran_since_ticks = now;
@@ -343,7 +371,7 @@ pub fn yield_now() {
     let next = {
         let mut s = SCHED.lock();
         let Some(next) = s.next_in_line() else {
-            s.need_resched = false;
+            NEED_RESCHED.store(false, Ordering::Relaxed);
             s.slice_left = SLICE_TICKS;
             return;
         };
@@ -404,18 +432,17 @@ pub fn on_timer_tick() {
     if s.current != IDLE_PID {
         s.slice_left = s.slice_left.saturating_sub(1);
         if s.slice_left == 0 {
-            s.need_resched = true;
+            NEED_RESCHED.store(true, Ordering::Relaxed);
         }
     }
 }
 
-pub fn need_resched() -> bool {
-    SCHED.lock().need_resched
-}
+/// The running task's slice is over: it gives the CPU away on its way
+/// back to ring 3. One CPU, so one flag, read with no lock there.
+static NEED_RESCHED: AtomicBool = AtomicBool::new(false);
 
-/// `need_resched` for a caller already holding the table.
-pub fn resched_pending(s: &Sched) -> bool {
-    s.need_resched
+pub fn need_resched() -> bool {
+    NEED_RESCHED.load(Ordering::Relaxed)
 }
 
 /// The boot thread's last job: run tasks, and halt when none can run.

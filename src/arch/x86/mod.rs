@@ -11,6 +11,7 @@
 pub mod cmos;
 pub mod descriptor;
 pub mod exception;
+pub mod onecpu;
 pub mod tls;
 
 // Exports a macro (symbol_addr!).

@@ -20,9 +20,9 @@ use crate::mm::vma::{Backing, MemoryMap};
 pub struct Target<'a> {
     pub space: &'a mut AddressSpace,
     pub map: &'a mut MemoryMap,
-    /// A swap slot's bytes already read (while the task slept), so a
-    /// `SwapIn` of that slot needs no disk.
-    pub prefetched: Option<(u32, &'a [u8])>,
+    /// A swap slot the task slept on while swap's buffers read it: a
+    /// `SwapIn` of that slot finds it there, and counts as major.
+    pub waited: Option<u32>,
     /// The fault is a write (set by `resolve`).
     pub writing: bool,
     /// The region holding the address allows writing (set by `resolve`,
@@ -60,14 +60,15 @@ pub fn entry_state(space: &AddressSpace, va: u32) -> EntryState {
     EntryState { entry, zero_frame, refs }
 }
 
-/// Resolves a fault at `addr` or says why the task must die.
+/// Resolves a fault at `addr` or says why the task must die. (Inlined
+/// into the fault path: see `UserMemory::fault_with`.)
+#[inline(always)]
 pub fn resolve(mem: &mut Target, addr: u32, err: PfError) -> Result<Resolved, KillReason> {
     let region = mem.map.find(addr);
     // What the executor needs of the region: whether it is writable, and
-    // whether a private write must give it an anon_vma first.
-    let facts = |r: Option<&crate::mm::vma::Region>| {
-        r.map_or((false, false), |r| (r.prot.writable(), r.anon.id == 0 && !r.may_share()))
-    };
+    // whether it has no anon_vma yet (then a private write may have to
+    // give it one: `note_private_page` decides).
+    let facts = |r: Option<&crate::mm::vma::Region>| r.map_or((false, false), |r| (r.prot.writable(), r.anon.id == 0));
     let (mut writable, mut unlinked) = facts(region);
     let action = decide_found(err, VirtAddr::new(addr), mem.map, region, entry_state(mem.space, addr));
     let (action, grew_stack) = match action {
@@ -104,6 +105,7 @@ fn user_flags(mem: &Target) -> PteFlags {
     PteFlags::USER | if mem.region_writable { PteFlags::WRITABLE } else { PteFlags::empty() }
 }
 
+#[inline(always)]
 fn apply(mem: &mut Target, addr: u32, action: FaultAction) -> Result<FaultEvent, KillReason> {
     let va = VirtAddr::new(addr).page().start();
     let oom = |_| KillReason::OutOfMemory;
@@ -234,8 +236,8 @@ fn map_cache_page(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, 
 }
 
 /// Brings the page at `addr` back from swap slot `slot`: the swap cache's
-/// frame if it still matches the slot, else a new frame filled from the
-/// prefetched bytes, an I/O buffer or the disk (read-ahead included,
+/// frame if it still matches the slot, else a new frame filled from an
+/// I/O buffer or the disk (read-ahead included,
 /// holding the CPU: see `swap::io`). The entry's slot reference goes; if
 /// other entries still name the slot, the frame stays paired with it and
 /// is mapped read-only copy-on-write, since they will map the same frame.
@@ -250,16 +252,10 @@ fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillRea
         }
         None => {
             let f = phys::alloc_user(Zone::Any).map_err(|_| KillReason::OutOfMemory)?;
-            // The task slept while this slot was read (`prefetched` with no
-            // bytes: they are in swap's buffers): a major fault.
-            let waited = matches!(mem.prefetched, Some((s, _)) if s == slot);
-            let source = match mem.prefetched {
-                Some((s, bytes)) if s == slot && !bytes.is_empty() => {
-                    FrameWindow::new(f).bytes().copy_from_slice(bytes);
-                    Some(Source::Disk)
-                }
-                _ => io::read(slot, false, |b| FrameWindow::new(f).bytes().copy_from_slice(b)),
-            };
+            // The task slept while this slot was read into swap's buffers:
+            // a major fault.
+            let waited = mem.waited == Some(slot);
+            let source = io::read(slot, false, |b| FrameWindow::new(f).bytes().copy_from_slice(b));
             let Some(source) = source else {
                 // A disk error: the page is lost, as Linux's SIGBUS.
                 let _ = phys::release(f);

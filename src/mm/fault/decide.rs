@@ -192,6 +192,7 @@ pub fn decide(err: PfError, addr: VirtAddr, map: &MemoryMap, state: EntryState) 
 
 /// `decide`, with the region holding `addr` (`map.find(addr)`) already
 /// looked up by the caller, which needs it too.
+#[inline(always)]
 pub fn decide_found(
     err: PfError,
     addr: VirtAddr,
@@ -209,6 +210,7 @@ pub fn decide_found(
     }
 }
 
+#[inline(always)]
 fn decide_in_region(access: Access, addr: UserAddr, region: &Region, state: EntryState) -> FaultAction {
     let write = access == Access::Write;
     if !region.prot.readable() {
