@@ -29,8 +29,10 @@ use core::sync::atomic::{AtomicU32, Ordering};
 #[unsafe(no_mangle)]
 pub static LAST_PAGE_FAULT: [AtomicU32; 3] = [AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0)];
 
-/// Called by the entry stubs with the saved frame; returns into it.
+/// Called by the entry stubs with the saved frame; returns into it. On
+/// the trap path's page, right after `trap_common` (see trap.S).
 #[unsafe(no_mangle)]
+#[unsafe(link_section = ".text.trap")]
 extern "C" fn trap_entry(frame: &mut TrapFrame) {
     // System calls first, on the shortest path: they are most of the traps;
     // then page faults from ring 3, the next most.

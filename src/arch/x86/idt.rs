@@ -17,6 +17,8 @@ const STUB_SIZE: u32 = 16;
 
 unsafe extern "C" {
     static trap_vector_stubs: u8;
+    static trap_stub_page_fault: u8;
+    static trap_stub_syscall: u8;
 }
 
 struct Idt(UnsafeCell<[GateDescriptor; 256]>);
@@ -26,9 +28,22 @@ unsafe impl Sync for Idt {}
 
 static IDT: Idt = Idt(UnsafeCell::new([GateDescriptor::MISSING; 256]));
 
+/// Where the stubs are: the table of all 256, and the two hot vectors'
+/// own (beside `trap_common`, see trap.S).
+#[derive(Clone, Copy)]
+struct Stubs {
+    table: u32,
+    page_fault: u32,
+    syscall: u32,
+}
+
 /// The gate the kernel installs for `vector`.
-fn gate_for(vector: u32, stubs: u32) -> GateDescriptor {
-    let offset = stubs + vector * STUB_SIZE;
+fn gate_for(vector: u32, stubs: Stubs) -> GateDescriptor {
+    let offset = match vector {
+        super::exception::Exception::PAGE_FAULT_VECTOR => stubs.page_fault,
+        SYSCALL_VECTOR => stubs.syscall,
+        _ => stubs.table + vector * STUB_SIZE,
+    };
     match vector {
         8 => GateDescriptor::task(DOUBLE_FAULT_TSS),
         3 | 4 | SYSCALL_VECTOR => GateDescriptor::new(GateKind::Interrupt32, KERNEL_CODE, offset, Ring::Ring3),
@@ -38,7 +53,11 @@ fn gate_for(vector: u32, stubs: u32) -> GateDescriptor {
 
 /// Fills and loads the IDT. Called once, after the GDT, interrupts off.
 pub fn init() {
-    let stubs = (&raw const trap_vector_stubs) as u32;
+    let stubs = Stubs {
+        table: (&raw const trap_vector_stubs) as u32,
+        page_fault: (&raw const trap_stub_page_fault) as u32,
+        syscall: (&raw const trap_stub_syscall) as u32,
+    };
     // SAFETY: one CPU, interrupts off, and the CPU does not read the table
     // until lidt below.
     let table = unsafe { &mut *IDT.0.get() };

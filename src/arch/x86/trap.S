@@ -21,6 +21,24 @@ trap_vector_stubs:
     .set vec, vec + 1
 .endr
 
+/* The hot path, in a section of its own that the linker script puts at
+ * the start of a page, with `trap_entry` (src/trap.rs) right after it: the
+ * system-call and page-fault stubs, trap_common and trap_return. Under
+ * TCG a jump into another page is never chained to the next translated
+ * block: it is a lookup, as an indirect jump is. The 4 KiB stub table
+ * above is a page of its own, so these two vectors have their own stubs
+ * here (idt.rs points their gates at them). */
+.section .text.trap, "ax"
+.global trap_stub_page_fault
+trap_stub_page_fault:
+    pushl ${page_fault_vector}        /* the CPU pushed the error code */
+    jmp trap_common
+.global trap_stub_syscall
+trap_stub_syscall:
+    pushl $0
+    pushl ${syscall_vector}
+    jmp trap_common
+
 /* Under TCG every segment-register load costs a descriptor fetch and its
  * checks, so the path loads only what it must. The kernel addresses memory
  * through DS, ES and SS alone: user DS/ES are normally USER_DATA, which is
@@ -97,6 +115,7 @@ trap_return:
     addl $24, %esp
     iret
 
+.section .text
 /* The #DF task starts here on its own stack, with the error code (always 0)
  * pushed by the task switch: it becomes the argument of the Rust handler. */
 .global double_fault_task_entry

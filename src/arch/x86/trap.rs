@@ -16,6 +16,8 @@ core::arch::global_asm!(
     error_code_vectors = const ERROR_CODE_VECTORS,
     kernel_data = const KERNEL_DATA.raw(),
     user_data = const USER_DATA.raw(),
+    page_fault_vector = const Exception::PAGE_FAULT_VECTOR,
+    syscall_vector = const idt::SYSCALL_VECTOR,
     options(att_syntax)
 );
 
