@@ -1,6 +1,8 @@
 //! The switchboard: every interrupt, exception and system call arrives in
-//! `trap_entry` (from the stubs in `arch/x86/trap.S`), and this is the one
-//! place that decides who handles it, as xv6's `trap.c` does:
+//! `trap_entry` (from the stubs in `arch/x86/trap.S`) — page faults in
+//! `page_fault_entry`, which keeps the user's on one page of code — and
+//! this is the one place that decides who handles it, as xv6's `trap.c`
+//! does:
 //!
 //! | event                     | from ring 3                         | from ring 0                 |
 //! |---------------------------|-------------------------------------|-----------------------------|
@@ -30,16 +32,27 @@ use core::sync::atomic::{AtomicU32, Ordering};
 pub static LAST_PAGE_FAULT: [AtomicU32; 3] = [AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0)];
 
 /// Called by the entry stubs with the saved frame; returns into it. On
-/// the trap path's page, right after `trap_common` (see trap.S).
+/// the trap path's pages, after `page_fault_entry` (see trap.S).
 #[unsafe(no_mangle)]
-#[unsafe(link_section = ".text.trap")]
+#[unsafe(link_section = ".text.trap.entry")]
 extern "C" fn trap_entry(frame: &mut TrapFrame) {
-    // System calls first, on the shortest path: they are most of the traps;
-    // then page faults from ring 3, the next most.
+    // System calls first, on the shortest path: they are most of the traps.
     if frame.vector == crate::arch::x86::idt::SYSCALL_VECTOR {
         syscall::dispatch(frame);
         task::on_return_to_user(frame);
-    } else if frame.vector == Exception::PAGE_FAULT_VECTOR && frame.from_user() {
+    } else {
+        other_trap(frame);
+    }
+}
+
+/// Called by the page-fault stub (trap.S) with the saved frame; returns
+/// into it. A fault from ring 3 is resolved (or answered) here with the
+/// whole resolution inlined, on the same page as the stub; the kernel's
+/// own faults go the general way.
+#[unsafe(no_mangle)]
+#[unsafe(link_section = ".text.trap.fault")]
+extern "C" fn page_fault_entry(frame: &mut TrapFrame) {
+    if frame.from_user() {
         let (addr, err) = (cpu::read_cr2(), PfError::from_bits_retain(frame.error_code));
         note_page_fault(frame, addr, err);
         task::on_user_page_fault(frame, addr, err);
@@ -49,8 +62,9 @@ extern "C" fn trap_entry(frame: &mut TrapFrame) {
     }
 }
 
-/// Everything but a system call.
+/// Everything but a system call and a user page fault.
 #[inline(never)]
+#[cold]
 fn other_trap(frame: &mut TrapFrame) {
     match frame.event() {
         // `trap_entry` takes every system call before this.
@@ -87,8 +101,9 @@ fn interrupt(irq: u8) {
     }
 }
 
-/// A page fault from the kernel, or (from `trap_entry`'s short path, or
-/// here for a fault from ring 3) the user's.
+/// A page fault `other_trap` decoded: the kernel's own, as
+/// `page_fault_entry` takes ring 3's (a user fault is still resolved here
+/// if one ever comes this way).
 fn page_fault(frame: &mut TrapFrame, addr: u32, err: PfError) {
     note_page_fault(frame, addr, err);
     if frame.from_user() {

@@ -22,30 +22,22 @@ trap_vector_stubs:
 .endr
 
 /* The hot path, in a section of its own that the linker script puts at
- * the start of a page, with `trap_entry` (src/trap.rs) right after it: the
- * system-call and page-fault stubs, trap_common and trap_return. Under
+ * the start of a page, with the Rust entries (src/trap.rs) right after it:
+ * the system-call and page-fault stubs, trap_common and trap_return. Under
  * TCG a jump into another page is never chained to the next translated
  * block: it is a lookup, as an indirect jump is. The 4 KiB stub table
  * above is a page of its own, so these two vectors have their own stubs
- * here (idt.rs points their gates at them). */
-.section .text.trap, "ax"
-.global trap_stub_page_fault
-trap_stub_page_fault:
-    pushl ${page_fault_vector}        /* the CPU pushed the error code */
-    jmp trap_common
-.global trap_stub_syscall
-trap_stub_syscall:
-    pushl $0
-    pushl ${syscall_vector}
-    jmp trap_common
-
-/* Under TCG every segment-register load costs a descriptor fetch and its
+ * here (idt.rs points their gates at them), and a page fault has its own
+ * Rust entry, `page_fault_entry`, small enough to stay on this page:
+ * `trap_entry`, which holds every system call, spans three.
+ *
+ * Under TCG every segment-register load costs a descriptor fetch and its
  * checks, so the path loads only what it must. The kernel addresses memory
  * through DS, ES and SS alone: user DS/ES are normally USER_DATA, which is
  * flat and (DPL 3) usable at CPL 0, so they stay; anything else is replaced
  * by KERNEL_DATA. FS and GS (the user's TLS) are saved and left alone: the
  * kernel never uses them. */
-trap_common:
+.macro SAVE_FRAME
     pushl %ds
     pushl %es
     pushl %fs
@@ -62,6 +54,23 @@ trap_common:
     movw ${kernel_data}, %ax
     movw %ax, %es
 2:  cld
+.endm
+
+.section .text.trap, "ax"
+.global trap_stub_page_fault
+trap_stub_page_fault:
+    pushl ${page_fault_vector}        /* the CPU pushed the error code */
+    SAVE_FRAME
+    pushl %esp                       /* &mut TrapFrame */
+    call page_fault_entry            /* src/trap.rs */
+    addl $4, %esp
+    jmp trap_return
+.global trap_stub_syscall
+trap_stub_syscall:
+    pushl $0
+    pushl ${syscall_vector}
+trap_common:
+    SAVE_FRAME
     pushl %esp                       /* &mut TrapFrame */
     call trap_entry                  /* src/trap.rs */
     addl $4, %esp
