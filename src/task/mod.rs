@@ -97,12 +97,6 @@ mod hooks {
     #[inline(always)]
     pub fn on_user_page_fault(frame: &mut TrapFrame, cr2: u32, err: PfError) {
         stats_global::page_fault();
-        // A page on swap that no frame or I/O buffer holds: read it (and
-        // its read-ahead window) into swap's buffers while other tasks run,
-        // holding a reference to its slot so that it cannot be reused
-        // meanwhile; the fault then copies it from there if the entry
-        // still names the slot (the task may have unmapped it, or another
-        // thread brought it back).
         let failed = if crate::mm::swap::area::is_on() {
             fault_with_swap(cr2, err)
         } else {
@@ -121,7 +115,12 @@ mod hooks {
         }
     }
 
-    /// The fault, while swap is on (see `on_user_page_fault`).
+    /// The fault, while swap is on. A page on swap that no frame or I/O
+    /// buffer holds is read (with its read-ahead window) into swap's
+    /// buffers while other tasks run, holding a reference to its slot so
+    /// that it cannot be reused meanwhile; the fault then copies it from
+    /// there if the entry still names the slot (the task may have unmapped
+    /// it, or another thread brought it back).
     #[inline(never)]
     fn fault_with_swap(cr2: u32, err: PfError) -> Option<KillReason> {
         super::swapd::before_allocation();

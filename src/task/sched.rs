@@ -247,11 +247,10 @@ pub fn with_process<R>(f: impl FnOnce(&mut Process) -> R) -> R {
     onecpu::add(&IN_PROCESS, 1);
     // SAFETY: `CURRENT_PROCESS` is the current task's boxed process (kept
     // by `set_current` and `take_current_process`), and the Box lives until
-    // the task exits. Only the task itself
-    // (running now, on one CPU) uses its process mutably; the table lock is
-    // released so `f` may use the scheduler. What it shares with other
-    // tasks (`process::Shared`) is safe because `f` cannot switch away:
-    // `switch_to` checks IN_PROCESS.
+    // the task exits. Only the task itself (running now, on one CPU) uses
+    // its process mutably, and no table lock is held, so `f` may use the
+    // scheduler. What it shares with other tasks (`process::Shared`) is
+    // safe because `f` cannot switch away: `switch_to` checks IN_PROCESS.
     let r = f(unsafe { &mut *ptr });
     onecpu::sub(&IN_PROCESS, 1);
     r

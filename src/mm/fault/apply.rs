@@ -237,8 +237,8 @@ fn map_cache_page(mem: &mut Target, addr: u32, page: u32) -> Result<FaultEvent, 
 
 /// Brings the page at `addr` back from swap slot `slot`: the swap cache's
 /// frame if it still matches the slot, else a new frame filled from an
-/// I/O buffer or the disk (read-ahead included,
-/// holding the CPU: see `swap::io`). The entry's slot reference goes; if
+/// I/O buffer or the disk (read-ahead included, holding the CPU: see
+/// `swap::io`). The entry's slot reference goes; if
 /// other entries still name the slot, the frame stays paired with it and
 /// is mapped read-only copy-on-write, since they will map the same frame.
 fn swap_in(mem: &mut Target, addr: u32, slot: u32) -> Result<FaultEvent, KillReason> {
