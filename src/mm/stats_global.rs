@@ -6,37 +6,38 @@ use super::stats::{FaultEvent, MgStats};
 use crate::arch::x86::onecpu::add;
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
-struct Counters {
-    page_faults: AtomicU32,
-    demand_zero: AtomicU32,
-    zero_page_maps: AtomicU32,
-    cow_copies: AtomicU32,
-    cow_reuses: AtomicU32,
-    stack_growths: AtomicU32,
-    file_maps: AtomicU32,
-    kills: AtomicU32,
-    major_faults: AtomicU32,
-    swap_ins: AtomicU32,
-    swap_outs: AtomicU32,
-    pages_scanned: AtomicU32,
-    second_chances: AtomicU32,
+/// The counters this module keeps (fields of `MgStats`, each a word of
+/// its own), and `snapshot`, which reads them into one.
+macro_rules! counters {
+    ($($field:ident),* $(,)?) => {
+        struct Counters {
+            $($field: AtomicU32,)*
+        }
+
+        static GLOBAL: Counters = Counters { $($field: AtomicU32::new(0),)* };
+
+        /// The counters now (the fields this module does not keep are 0).
+        pub fn snapshot() -> MgStats {
+            MgStats { $($field: GLOBAL.$field.load(Relaxed),)* ..MgStats::ZERO }
+        }
+    };
 }
 
-static GLOBAL: Counters = Counters {
-    page_faults: AtomicU32::new(0),
-    demand_zero: AtomicU32::new(0),
-    zero_page_maps: AtomicU32::new(0),
-    cow_copies: AtomicU32::new(0),
-    cow_reuses: AtomicU32::new(0),
-    stack_growths: AtomicU32::new(0),
-    file_maps: AtomicU32::new(0),
-    kills: AtomicU32::new(0),
-    major_faults: AtomicU32::new(0),
-    swap_ins: AtomicU32::new(0),
-    swap_outs: AtomicU32::new(0),
-    pages_scanned: AtomicU32::new(0),
-    second_chances: AtomicU32::new(0),
-};
+counters!(
+    page_faults,
+    demand_zero,
+    zero_page_maps,
+    cow_copies,
+    cow_reuses,
+    stack_growths,
+    file_maps,
+    kills,
+    major_faults,
+    swap_ins,
+    swap_outs,
+    pages_scanned,
+    second_chances,
+);
 
 /// Counts one fault event (as `stats::count` does for a process).
 pub fn count(e: FaultEvent) {
@@ -67,28 +68,6 @@ pub fn stack_growth() {
 
 pub fn kill() {
     add(&GLOBAL.kills, 1);
-}
-
-/// The counters now (the fields this module does not keep are 0).
-pub fn snapshot() -> MgStats {
-    let g = &GLOBAL;
-    let get = |c: &AtomicU32| c.load(Relaxed);
-    MgStats {
-        page_faults: get(&g.page_faults),
-        demand_zero: get(&g.demand_zero),
-        zero_page_maps: get(&g.zero_page_maps),
-        cow_copies: get(&g.cow_copies),
-        cow_reuses: get(&g.cow_reuses),
-        stack_growths: get(&g.stack_growths),
-        file_maps: get(&g.file_maps),
-        kills: get(&g.kills),
-        major_faults: get(&g.major_faults),
-        swap_ins: get(&g.swap_ins),
-        swap_outs: get(&g.swap_outs),
-        pages_scanned: get(&g.pages_scanned),
-        second_chances: get(&g.second_chances),
-        ..MgStats::ZERO
-    }
 }
 
 /// The clock's counters: pages scanned, second chances, pages written.
