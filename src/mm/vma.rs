@@ -390,8 +390,9 @@ impl MemoryMap {
     }
 
     /// The region containing `addr`. (Every page fault asks: the last
-    /// region found is tried first, in the caller; else a cursor descends
-    /// the tree once, where `range(..=addr)` descends to both ends.)
+    /// region found is tried first, inlined into the caller; else
+    /// `find_in_tree`'s cursor descends the tree once, where
+    /// `range(..=addr)` descends to both ends.)
     #[inline(always)]
     pub fn find(&self, addr: u32) -> Option<&Region> {
         if let Some(p) = self.hint.get() {
