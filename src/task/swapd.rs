@@ -110,7 +110,7 @@ pub fn reclaim(want: u32) -> u32 {
     if !area::is_on() {
         return 0;
     }
-    let spaces = spaces();
+    let spaces = space_owners();
     let mut freed = 0;
     // A round cut short because every I/O buffer was in flight (it slept
     // until one was free) does not count: without this a burst of writes
@@ -155,20 +155,21 @@ enum Round {
 
 /// One turn of the clock over every address space, starting after the one
 /// the last turn stopped at, adding to `freed` until `want`.
-fn clock_round(spaces: &[(u32, super::process::Shared<UserMemory>)], want: u32, freed: &mut u32) -> Round {
+fn clock_round(spaces: &[u32], want: u32, freed: &mut u32) -> Round {
     if spaces.is_empty() {
         return Round::Done;
     }
     let mut busy = false;
     let start = NEXT.load(Ordering::Relaxed);
-    let first = spaces.iter().position(|(tgid, _)| *tgid > start).unwrap_or(0);
+    let first = spaces.iter().position(|tgid| *tgid > start).unwrap_or(0);
     for i in 0..spaces.len() {
-        let (tgid, mem) = &spaces[(first + i) % spaces.len()];
-        NEXT.store(*tgid, Ordering::Relaxed);
+        let tgid = spaces[(first + i) % spaces.len()];
+        NEXT.store(tgid, Ordering::Relaxed);
+        // Gone since the list was made (it exited while this task slept).
+        let Some(mut handle) = space_of(tgid) else { continue };
         // `Shared`'s rule holds: no task is inside `with_process` (the
         // caller's contract), and this one does not switch away while it
         // holds the reference (a pass never waits for the disk).
-        let mut handle = mem.share();
         let pass = reclaim::clock(&mut handle, want - *freed, BUDGET);
         drop(handle);
         *freed += pass.freed;
@@ -197,26 +198,36 @@ pub fn balance() -> u32 {
     reclaim(want.max(1))
 }
 
-/// Every live address space once (threads share one), by tgid.
-fn spaces() -> Vec<(u32, super::process::Shared<UserMemory>)> {
+/// The thread group of every live address space, once each (threads share
+/// one). Only the ids: a reclaim sleeps between passes (for an I/O
+/// buffer), and a reference held meanwhile would keep an exited process's
+/// memory from being freed — the OOM killer would then find nothing dying
+/// and kill another task. `space_of` takes the reference for one pass.
+fn space_owners() -> Vec<u32> {
     let s = SCHED.lock();
-    let mut out: Vec<(u32, super::process::Shared<UserMemory>)> = Vec::new();
+    let mut seen: Vec<(u32, &super::process::Shared<UserMemory>)> = Vec::new();
     for t in s.tasks.values() {
         let Some(p) = t.process.as_ref() else { continue };
-        if out.iter().any(|(_, m)| m.same(&p.mem)) {
-            continue;
+        if !seen.iter().any(|(_, m)| m.same(&p.mem)) {
+            seen.push((t.tgid, &p.mem));
         }
-        out.push((t.tgid, p.mem.share()));
     }
-    out
+    seen.into_iter().map(|(tgid, _)| tgid).collect()
+}
+
+/// The address space of thread group `tgid` now, if a task of it still
+/// has one.
+fn space_of(tgid: u32) -> Option<super::process::Shared<UserMemory>> {
+    let s = SCHED.lock();
+    s.tasks.values().filter(|t| t.tgid == tgid).find_map(|t| t.process.as_ref()).map(|p| p.mem.share())
 }
 
 /// swapoff: every page of every process (and every shared object they
 /// map) comes back. False if memory ran out.
 pub fn bring_everything_back() -> bool {
     let mut ok = true;
-    for (_, mem) in spaces() {
-        let mut handle = mem.share();
+    for tgid in space_owners() {
+        let Some(mut handle) = space_of(tgid) else { continue };
         ok &= reclaim::bring_back(&mut handle);
     }
     ok && crate::fs::shmem::bring_back()
