@@ -23,6 +23,17 @@ use spin::Mutex;
 /// Frames that must be free for a fork to start.
 const FORK_HEADROOM: u32 = 128;
 
+/// Whether `FORK_HEADROOM` frames are free, after swapping pages out for
+/// the shortfall if there are not (as an allocation would: kswapd may not
+/// have caught up with the parent's last writes).
+fn make_headroom() -> bool {
+    let free = crate::mm::phys::user_frames_available();
+    if free < FORK_HEADROOM {
+        super::swapd::reclaim(FORK_HEADROOM - free);
+    }
+    crate::mm::phys::user_frames_available() >= FORK_HEADROOM
+}
+
 /// What clone was asked for, checked (`clone::check`) and decoded.
 #[derive(Clone, Copy, Debug)]
 pub struct CloneArgs {
@@ -58,7 +69,7 @@ pub fn clone(parent_frame: &TrapFrame, args: CloneArgs) -> Result<Pid, Errno> {
     // Leave a forking parent room to copy the pages it writes next (its
     // stack at least, now copy-on-write): refuse a fork rather than have
     // the parent killed for memory a moment later.
-    if !args.has(CLONE_VM) && crate::mm::phys::user_frames_available() < FORK_HEADROOM {
+    if !args.has(CLONE_VM) && !make_headroom() {
         return Err(Errno::ENOMEM);
     }
     if SCHED.lock().tasks.len() > threads_max() as usize {
